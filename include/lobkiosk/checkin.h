@@ -1,0 +1,70 @@
+/* Check-in rules and the scan service. checkin_decide() is pure and tested from a
+ * table of cases; checkin_scan() verifies a payload, applies the rules and writes
+ * the outcome durably (experience + outbox row in one transaction) before it returns. */
+#ifndef LOBKIOSK_CHECKIN_H
+#define LOBKIOSK_CHECKIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lobkiosk/config.h"
+#include "lobkiosk/pass.h"
+#include "lobkiosk/status.h"
+#include "lobkiosk/store.h"
+
+/* What a scan leads to. Tokens: see checkin_outcome_token(). */
+typedef enum checkin_outcome {
+    CHECKIN_REFUSED = 0,        /* see the reason */
+    CHECKIN_IGNORED = 1,        /* same pass again within seconds: say and store nothing */
+    CHECKIN_CHECKED_IN = 2,     /* a new experience */
+    CHECKIN_ALREADY = 3,        /* checkin mode: already checked in (at checkin_ms) */
+    CHECKIN_CHECKED_OUT = 4,    /* checkin_checkout mode: checked out, duration known */
+    CHECKIN_ALREADY_OUT = 5,    /* checkin_checkout mode: checked out before */
+    CHECKIN_HOST = 6,           /* a host pass: open the host screen */
+    CHECKIN_ADMIN = 7,          /* an admin pass: open the admin screen */
+} checkin_outcome;
+
+/* Stable token: "refused", "ignored", "checked_in", "already", "checked_out",
+ * "already_out", "host", "admin". */
+const char *checkin_outcome_token(checkin_outcome o);
+
+/* What the rules need to know about the past. Plain data. */
+typedef struct checkin_prior {
+    bool has_experience;      /* the student has an experience at this event */
+    int64_t checkin_ms;       /* its check-in time */
+    int64_t checkout_ms;      /* its check-out time, 0 = none */
+    char last_payload_subject[LK_SUBJECT_MAX + 1]; /* subject of the previous scan */
+    char last_payload_issuer[LK_ISSUER_MAX + 1];   /* issuer of the previous scan */
+    int64_t last_scan_ms;     /* time of the previous scan of any pass, 0 = none */
+} checkin_prior;
+
+/* The pure rules: given a verified pass, the event (may be NULL: no event), what
+ * happened before and now, the outcome. *out_reason gets the refusal reason. */
+checkin_outcome checkin_decide(const pass *p, const config_event *ev, const checkin_prior *prior,
+                               int64_t now_ms, lk_reason *out_reason);
+
+/* Everything a screen or the CLI needs to say about a scan. */
+typedef struct checkin_result {
+    checkin_outcome outcome;   /* what happened */
+    lk_reason reason;          /* why refused, LK_REASON_NONE otherwise */
+    pass who;                  /* the pass (valid unless refused for parsing reasons) */
+    store_experience exp;      /* the experience (checked_in/already/checked_out/already_out) */
+    int64_t duration_ms;       /* time spent (checked_out) */
+    char first_name[128];      /* from the roster, "" when unknown: screen only */
+} checkin_result;
+
+/* Scan state that survives between calls (the repeat filter). Zero-initialise. */
+typedef struct checkin_memory {
+    char issuer[LK_ISSUER_MAX + 1];   /* issuer of the last good scan */
+    char subject[LK_SUBJECT_MAX + 1]; /* subject of the last good scan */
+    int64_t at_ms;                    /* when, 0 = never */
+} checkin_memory;
+
+/* Verifies payload, decides, and writes what must be written (experience and its
+ * outbox row, or a counted refusal) before returning. mem (may be NULL) holds the
+ * repeat filter across calls. Returns LK_OK with *out filled, or an error when the
+ * store failed (then nothing was confirmed and the screen must not say welcome). */
+lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const char *payload,
+                       int64_t now_ms, checkin_result *out) LK_MUST_CHECK;
+
+#endif

@@ -1,0 +1,147 @@
+/* kiosk.ini: the runtime configuration of one kiosk (inih). Loaded once at start
+ * into plain structs that every module reads; nothing here touches SQLite or SDL.
+ * Every key is documented in assets/demo/kiosk.example.ini. */
+#ifndef LOBKIOSK_CONFIG_H
+#define LOBKIOSK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lobkiosk/defaults.h"
+#include "lobkiosk/status.h"
+
+#define CONFIG_PATH_MAX 1024
+#define CONFIG_TEXT_MAX 256
+#define CONFIG_MAX_ISSUERS 32
+#define CONFIG_MAX_KEYS 8
+#define CONFIG_MAX_EVENTS 64
+#define CONFIG_MAX_REVOKED 256
+#define CONFIG_ERR_MAX 512
+
+/* One trusted public key of an issuer. */
+typedef struct config_key {
+    char id[LK_KEYID_MAX + 1];      /* key id as printed in passes */
+    unsigned char pk[32];           /* Ed25519 public key */
+} config_key;
+
+/* A revoked pass: all passes of a subject, or only the one with this expiry. */
+typedef struct config_revoked {
+    char subject[LK_SUBJECT_MAX + 1]; /* subject id */
+    int expires;                      /* YYYYMMDD, or 0 for every pass of the subject */
+} config_revoked;
+
+/* An organisation whose passes this kiosk trusts. */
+typedef struct config_issuer {
+    char code[LK_ISSUER_MAX + 1];   /* issuer code, e.g. a BRIN code "00AA" */
+    char name[CONFIG_TEXT_MAX];     /* display name of the school or organisation */
+    char home_page[CONFIG_TEXT_MAX];/* xAPI account homePage for its subjects */
+    bool demo;                      /* a demo issuer: only trusted when [kiosk] demo = true */
+    config_key keys[CONFIG_MAX_KEYS]; /* its public keys (rotation) */
+    size_t n_keys;                  /* used entries of keys */
+    config_revoked revoked[CONFIG_MAX_REVOKED]; /* revocation list */
+    size_t n_revoked;               /* used entries of revoked */
+} config_issuer;
+
+/* How check-ins work at an event. */
+typedef enum config_mode {
+    CONFIG_MODE_CHECKIN = 0,          /* open day: one check-in per student */
+    CONFIG_MODE_CHECKIN_CHECKOUT = 1, /* internship day: second scan checks out */
+} config_mode;
+
+/* One event this kiosk can serve. */
+typedef struct config_event {
+    char id[64];                     /* stable id, [A-Za-z0-9_-], used in IRIs */
+    char title[CONFIG_TEXT_MAX];     /* "Open dag Techniek" */
+    char kind[32];                   /* open_day, trial_day, company_visit, career_fair,
+                                        internship_day, other */
+    char host[CONFIG_TEXT_MAX];      /* hosting organisation, shown on screen */
+    char location[CONFIG_TEXT_MAX];  /* room or site, may be empty */
+    int64_t start_ms;                /* start, ms since epoch */
+    int64_t end_ms;                  /* end, ms since epoch */
+    config_mode mode;                /* check-in rules */
+    char questions[64];              /* question set name in assets/questions/, "" = none */
+    char issuers[CONFIG_TEXT_MAX];   /* comma list of admitted issuer codes, "" = all */
+} config_event;
+
+/* [sync] */
+typedef struct config_sync {
+    char endpoint[CONFIG_PATH_MAX];      /* LRS base URL (…/xAPI), "" = sync off */
+    char credentials_file[CONFIG_PATH_MAX]; /* "user:password" file, mode 0600 */
+    char ca_file[CONFIG_PATH_MAX];       /* extra CA bundle, "" = system store */
+    int interval_s;                      /* wake-up interval */
+    int connect_timeout_s;               /* libcurl connect timeout */
+    int timeout_s;                       /* libcurl total timeout */
+    int batch_size;                      /* statements per POST, 1..100 */
+} config_sync;
+
+/* [ui] */
+typedef struct config_ui {
+    int width, height;              /* window size when not fullscreen; 0 = screen */
+    bool fullscreen;                /* fullscreen kiosk mode */
+    bool sound;                     /* play sounds */
+    int volume;                     /* 0..100 */
+    char dossier_url[CONFIG_PATH_MAX]; /* URL template for the done-screen QR:
+                                          {issuer}, {subject}, {event} are replaced */
+    char admin_pin_hash[256];       /* crypto_pwhash_str of the admin PIN, "" = no PIN */
+    int reflection_timeout_s;       /* idle seconds before a reflection ends */
+} config_ui;
+
+/* [camera] */
+typedef struct config_camera {
+    char source[16];                /* "v4l2", "folder" or "none" */
+    char device[CONFIG_PATH_MAX];   /* /dev/video0 */
+    char folder[CONFIG_PATH_MAX];   /* images played as frames (source = folder) */
+    int width, height;              /* requested capture size */
+    int fps;                        /* frames per second to scan */
+} config_camera;
+
+/* [scanner] */
+typedef struct config_scanner {
+    char evdev[CONFIG_PATH_MAX];    /* keyboard-wedge device to grab, "" = SDL text only */
+    char layout[8];                 /* "us" or "nl" */
+} config_scanner;
+
+/* The whole kiosk.ini. Paths are made absolute against the ini file's folder. */
+typedef struct config {
+    char path[CONFIG_PATH_MAX];     /* the ini file itself */
+    char kiosk_id[64];              /* this kiosk's id, appears in statements' context */
+    char data_dir[CONFIG_PATH_MAX]; /* database and exports */
+    char assets_dir[CONFIG_PATH_MAX]; /* i18n, questions, sounds */
+    char language[8];               /* "nl" or "en": the default screen language */
+    char activity_base[CONFIG_TEXT_MAX]; /* base IRI of event and question activities */
+    char event_id[64];              /* the active event, "" = choose by time */
+    bool demo;                      /* demo kiosk: trusts demo issuers, screen says DEMO */
+    config_issuer issuers[CONFIG_MAX_ISSUERS]; /* trusted issuers */
+    size_t n_issuers;               /* used entries of issuers */
+    config_event events[CONFIG_MAX_EVENTS]; /* events */
+    size_t n_events;                /* used entries of events */
+    config_sync sync;               /* [sync] */
+    config_ui ui;                   /* [ui] */
+    config_camera camera;           /* [camera] */
+    config_scanner scanner;         /* [scanner] */
+} config;
+
+/* Fills cfg with defaults (no issuers, no events). */
+void config_defaults(config *cfg);
+
+/* Loads path into cfg (caller owns cfg; it is large, allocate it on the heap).
+ * On failure returns LK_ERR_CONFIG or LK_ERR_IO and writes a message naming the
+ * file, the line and the key into err (may be NULL). */
+lk_status config_load(config *cfg, const char *path, char *err, size_t err_len) LK_MUST_CHECK;
+
+/* The issuer with this code that this config trusts (demo issuers only when
+ * cfg->demo), or NULL. Borrowed pointer into cfg. */
+const config_issuer *config_find_issuer(const config *cfg, const char *code);
+
+/* Event by id, or NULL. Borrowed. */
+const config_event *config_find_event(const config *cfg, const char *id);
+
+/* The event the kiosk serves at time now_ms: event_id when set, otherwise the
+ * event whose [start, end) contains now (earliest start wins), or NULL. */
+const config_event *config_active_event(const config *cfg, int64_t now_ms);
+
+/* True when the event admits passes of this issuer. */
+bool config_event_admits(const config_event *ev, const char *issuer_code);
+
+#endif

@@ -1,0 +1,171 @@
+/* The durable store: one SQLite database in WAL mode, synchronous=FULL. Numbered
+ * migrations, check-ins and check-outs, reflection answers, host confirmations,
+ * counted refusals, the roster and the outbox of xAPI statements.
+ * One store handle per thread; handles are not shared between threads. */
+#ifndef LOBKIOSK_STORE_H
+#define LOBKIOSK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lobkiosk/config.h"
+#include "lobkiosk/status.h"
+
+typedef struct store store;
+
+/* Opens (creating and migrating) the database at path. *out receives a handle to
+ * free with store_close(). err (may be NULL) gets SQLite's message on failure. */
+lk_status store_open(const char *path, store **out, char *err, size_t err_len) LK_MUST_CHECK;
+
+/* Closes the handle; accepts NULL. */
+void store_close(store *st);
+
+/* The path of the database inside cfg->data_dir (creates data_dir). */
+lk_status store_path(const config *cfg, char *buf, size_t len) LK_MUST_CHECK;
+
+/* Copies cfg's events into the events table (insert or update). */
+lk_status store_sync_events(store *st, const config *cfg) LK_MUST_CHECK;
+
+/* One student's experience at one event. */
+typedef struct store_experience {
+    int64_t id;                       /* row id */
+    char event_id[64];                /* event */
+    char issuer[LK_ISSUER_MAX + 1];   /* student's issuer */
+    char subject[LK_SUBJECT_MAX + 1]; /* student's subject */
+    int64_t checkin_ms;               /* check-in time */
+    char checkin_uuid[37];            /* statement id of the check-in */
+    int64_t checkout_ms;              /* check-out time, 0 = still in */
+    char checkout_uuid[37];           /* statement id of the check-out, "" = none */
+    bool confirmed;                   /* a host confirmed attendance */
+} store_experience;
+
+/* The experience of (event, issuer, subject): LK_OK and *out filled, or
+ * LK_ERR_NOT_FOUND. */
+lk_status store_find_experience(store *st, const char *event_id, const char *issuer,
+                                const char *subject, store_experience *out) LK_MUST_CHECK;
+
+/* A statement to queue with a record: its id and JSON (borrowed). */
+typedef struct store_statement {
+    const char *uuid;  /* statement id, fixed when the row is written */
+    const char *kind;  /* "checkin", "checkout", "answer", "confirmation" */
+    const char *json;  /* the whole statement */
+} store_statement;
+
+/* Writes a check-in and its outbox row in one transaction (exp->id is set).
+ * LK_ERR_EXISTS when the student is already checked in at this event. */
+lk_status store_record_checkin(store *st, store_experience *exp,
+                               const store_statement *stmt) LK_MUST_CHECK;
+
+/* Sets the check-out of an experience and queues its statement, one transaction. */
+lk_status store_record_checkout(store *st, int64_t experience_id, int64_t checkout_ms,
+                                const store_statement *stmt) LK_MUST_CHECK;
+
+/* One reflection answer. */
+typedef struct store_answer {
+    const char *question_id; /* question id in its set */
+    const char *competency;  /* competency token or NULL */
+    const char *response;    /* the answer (choice id or text) */
+    int64_t answered_ms;     /* when it was given */
+    store_statement stmt;    /* its statement */
+} store_answer;
+
+/* Writes answers of one experience and their outbox rows in one transaction. */
+lk_status store_record_answers(store *st, int64_t experience_id, const store_answer *answers,
+                               size_t n) LK_MUST_CHECK;
+
+/* Records a host's confirmation of an experience and queues its statement.
+ * LK_ERR_EXISTS when already confirmed. */
+lk_status store_record_confirmation(store *st, int64_t experience_id, const char *host_issuer,
+                                    const char *host_subject, int64_t confirmed_ms,
+                                    const store_statement *stmt) LK_MUST_CHECK;
+
+/* Counts a refused scan by reason and local day; the payload is never stored. */
+lk_status store_count_refusal(store *st, lk_reason reason, int yyyymmdd) LK_MUST_CHECK;
+
+/* Check-ins at an event today (local day of now_ms), for the idle screen. */
+lk_status store_count_checkins(store *st, const char *event_id, int64_t now_ms,
+                               int *out) LK_MUST_CHECK;
+
+/* Calls fn for each experience at event_id, oldest first (host screen, reports). */
+lk_status store_each_experience(store *st, const char *event_id,
+                                void (*fn)(const store_experience *exp, void *user),
+                                void *user) LK_MUST_CHECK;
+
+/* --- roster ------------------------------------------------------------------ */
+
+/* One roster row. First names stay on the kiosk: never in a log or statement. */
+typedef struct store_person {
+    char issuer[LK_ISSUER_MAX + 1];   /* issuer code */
+    char subject[LK_SUBJECT_MAX + 1]; /* subject id */
+    char first_name[128];             /* shown in the welcome */
+    char group[64];                   /* class or group, for reports */
+} store_person;
+
+lk_status store_begin(store *st) LK_MUST_CHECK;    /* BEGIN IMMEDIATE */
+lk_status store_commit(store *st) LK_MUST_CHECK;   /* COMMIT */
+void store_rollback(store *st);                    /* ROLLBACK, ignores errors */
+
+/* Inserts or updates a roster row (use inside store_begin/store_commit for bulk).
+ * *out_inserted (may be NULL) tells whether the row is new. */
+lk_status store_roster_upsert(store *st, const store_person *p, bool *out_inserted) LK_MUST_CHECK;
+
+/* The roster row of (issuer, subject), or LK_ERR_NOT_FOUND. */
+lk_status store_roster_find(store *st, const char *issuer, const char *subject,
+                            store_person *out) LK_MUST_CHECK;
+
+/* --- outbox ------------------------------------------------------------------ */
+
+typedef enum store_outbox_state {
+    STORE_OUTBOX_QUEUED = 0,      /* waiting to be sent */
+    STORE_OUTBOX_SENT = 1,        /* the LRS accepted it */
+    STORE_OUTBOX_QUARANTINED = 2, /* the LRS refused it (400); kept with its message */
+} store_outbox_state;
+
+/* One outbox row. */
+typedef struct store_outbox_item {
+    int64_t id;        /* row id, ascending in write order */
+    char uuid[37];     /* statement id */
+    char kind[16];     /* checkin, checkout, answer, confirmation */
+    char *json;        /* the statement (owned by the item, see store_outbox_free) */
+    int attempts;      /* send attempts so far */
+} store_outbox_item;
+
+/* The oldest queued rows, at most max. *out_items is a heap array of *out_n items;
+ * free with store_outbox_free(). */
+lk_status store_outbox_next(store *st, size_t max, store_outbox_item **out_items,
+                            size_t *out_n) LK_MUST_CHECK;
+
+/* Frees an array from store_outbox_next; accepts NULL. */
+void store_outbox_free(store_outbox_item *items, size_t n);
+
+/* Marks rows sent at sent_ms, one transaction. */
+lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n,
+                                 int64_t sent_ms) LK_MUST_CHECK;
+
+/* Quarantines one row with the LRS's message. */
+lk_status store_outbox_quarantine(store *st, int64_t id, const char *message) LK_MUST_CHECK;
+
+/* Adds one to the attempts of rows (after a failed send). */
+lk_status store_outbox_attempted(store *st, const int64_t *ids, size_t n) LK_MUST_CHECK;
+
+/* Sync status figures. */
+typedef struct store_outbox_stats {
+    int64_t queued;        /* rows waiting */
+    int64_t sent;          /* rows sent */
+    int64_t quarantined;   /* rows refused by the LRS */
+    int64_t last_sent_ms;  /* time of the last successful send, 0 = never */
+} store_outbox_stats;
+
+lk_status store_outbox_stats_get(store *st, store_outbox_stats *out) LK_MUST_CHECK;
+
+/* Calls fn for each quarantined row with its message (admin screen, sync --status). */
+lk_status store_outbox_each_quarantined(store *st,
+                                        void (*fn)(const char *uuid, const char *kind,
+                                                   const char *message, void *user),
+                                        void *user) LK_MUST_CHECK;
+
+/* The underlying connection, for read-only queries of report and export modules. */
+struct sqlite3 *store_db(store *st);
+
+#endif

@@ -1,0 +1,61 @@
+/* Small helpers shared by all modules: time, UUIDs, bounded string copies,
+ * strict integer parsing and file helpers. No SDL, no SQLite. */
+#ifndef LOBKIOSK_UTIL_H
+#define LOBKIOSK_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "lobkiosk/status.h"
+
+/* Wall-clock time in milliseconds since the Unix epoch. Honours the environment
+ * variable LOBKIOSK_FAKE_NOW (ISO 8601, e.g. 2026-11-28T10:32:00+01:00) so tests and
+ * demos can run at a fixed moment. */
+int64_t lk_now_ms(void);
+
+/* Monotonic milliseconds, for timeouts and benchmarks. */
+int64_t lk_mono_ms(void);
+
+/* Formats ms-since-epoch as ISO 8601 with the local UTC offset and milliseconds,
+ * e.g. "2026-11-28T10:32:00.123+01:00". buf needs at least 32 bytes. */
+void lk_format_iso8601(int64_t ms, char *buf, size_t len);
+
+/* Parses ISO 8601 date-time with offset ("2026-11-28T09:00+01:00",
+ * "2026-11-28T09:00:00Z", seconds and fraction optional) or a plain local
+ * "2026-11-28T09:00". Writes ms since epoch to *out_ms. */
+lk_status lk_parse_iso8601(const char *s, int64_t *out_ms) LK_MUST_CHECK;
+
+/* Local calendar date of ms-since-epoch as YYYYMMDD (an integer like 20261128). */
+int lk_local_yyyymmdd(int64_t ms);
+
+/* Local "HH:MM" of ms-since-epoch. buf needs 6 bytes. */
+void lk_format_hhmm(int64_t ms, char *buf, size_t len);
+
+/* A random version-4 UUID in canonical lower-case form; buf needs 37 bytes. */
+void lk_uuid4(char *buf, size_t len);
+
+/* Copies src into dst of size len, always NUL-terminated. Returns false when
+ * src did not fit (dst then holds a truncated copy). */
+bool lk_strlcpy(char *dst, const char *src, size_t len);
+
+/* Parses a whole decimal integer within [min, max]; no trailing junk. */
+lk_status lk_parse_long(const char *s, long min, long max, long *out) LK_MUST_CHECK;
+
+/* Reads a whole file into a NUL-terminated heap buffer (free with free()).
+ * *out_len (may be NULL) receives the length without the NUL. */
+lk_status lk_read_file(const char *path, char **out, size_t *out_len) LK_MUST_CHECK;
+
+/* Writes data to path atomically (temp file, fsync, rename) with the given mode.
+ * With exclusive set, fails with LK_ERR_EXISTS when path exists. */
+lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned mode,
+                        bool exclusive) LK_MUST_CHECK;
+
+/* Joins dir and name with one '/' into buf. Returns false on truncation. */
+bool lk_path_join(char *buf, size_t len, const char *dir, const char *name);
+
+/* Creates a directory and its parents (mode 0755 unless given). */
+lk_status lk_mkdirs(const char *path, unsigned mode) LK_MUST_CHECK;
+
+#endif

@@ -1,0 +1,66 @@
+/* xAPI 1.0.3 statements (DESIGN.md, "The dossier"), built with jansson.
+ * Pure: plain data in, a JSON string out. Statements are built once, when the
+ * record is written, and stored in the outbox as they will be sent. */
+#ifndef LOBKIOSK_XAPI_H
+#define LOBKIOSK_XAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lobkiosk/config.h"
+#include "lobkiosk/pass.h"
+
+/* Interaction types of reflection questions. */
+typedef enum xapi_interaction {
+    XAPI_LIKERT = 0,  /* a scale, e.g. five faces */
+    XAPI_CHOICE = 1,  /* pick one of a list */
+    XAPI_FILL_IN = 2, /* short free text */
+} xapi_interaction;
+
+/* One answer option of a question. */
+typedef struct xapi_choice {
+    const char *id;   /* stable id, e.g. "samenwerken" */
+    const char *nl;   /* Dutch label */
+    const char *en;   /* English label */
+} xapi_choice;
+
+/* A reflection question, as the statement describes it. Borrowed strings. */
+typedef struct xapi_question {
+    const char *set;          /* question set name, e.g. "default" */
+    const char *id;           /* question id within the set */
+    xapi_interaction type;    /* likert, choice or fill-in */
+    const char *competency;   /* qualities, motives, work_exploration, career_steering,
+                                 networking, or NULL for the overall rating */
+    const char *prompt_nl;    /* Dutch question text */
+    const char *prompt_en;    /* English question text */
+    const xapi_choice *choices; /* options (likert scale points or choices) */
+    size_t n_choices;         /* number of options */
+} xapi_question;
+
+/* Each builder returns a malloc'd NUL-terminated JSON statement (free with free()),
+ * or NULL when out of memory or an argument is invalid. uuid is the statement id;
+ * ts_ms the timestamp (never in the future: the caller passes "now" or earlier). */
+
+/* Check-in: verb attended, object the event activity. */
+char *xapi_checkin(const config *cfg, const config_event *ev, const pass *student,
+                   const char *uuid, int64_t ts_ms);
+
+/* Check-out: verb leave, result.duration; context.statement -> the check-in. */
+char *xapi_checkout(const config *cfg, const config_event *ev, const pass *student,
+                    const char *uuid, int64_t ts_ms, const char *checkin_uuid,
+                    int64_t duration_ms);
+
+/* A reflection answer: verb answered, object the question (cmi.interaction),
+ * result.response, the competency as a context extension, context.statement ->
+ * the check-in. response is the choice id (or the text for fill-in). */
+char *xapi_answer(const config *cfg, const config_event *ev, const pass *student,
+                  const char *uuid, int64_t ts_ms, const char *checkin_uuid,
+                  const xapi_question *q, const char *response);
+
+/* A host's confirmation of a student's attendance: actor the host's account,
+ * context.statement -> the student's check-in. */
+char *xapi_confirmation(const config *cfg, const config_event *ev, const pass *host,
+                        const pass *student, const char *uuid, int64_t ts_ms,
+                        const char *checkin_uuid);
+
+#endif

@@ -1,0 +1,10 @@
+/* lobkiosk checkin: placeholder until the subcommand is built. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+int cmd_checkin(const cli_ctx *ctx, int argc, char **argv)
+{
+    fprintf(stderr, "lobkiosk: 'checkin' is not available in this build yet\n");
+    return CLI_EXIT_ERROR;
+}

@@ -1,0 +1,10 @@
+/* lobkiosk export: placeholder until the subcommand is built. */
+#include <stdio.h>
+
+#include "cli/cli.h"
+
+int cmd_export(const cli_ctx *ctx, int argc, char **argv)
+{
+    fprintf(stderr, "lobkiosk: 'export' is not available in this build yet\n");
+    return CLI_EXIT_ERROR;
+}

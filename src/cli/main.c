@@ -1,0 +1,99 @@
+/* lobkiosk: the kiosk and its command line in one binary.
+ * Start reading here: parse the global options, load kiosk.ini when the
+ * subcommand needs it, run the subcommand, free in reverse order. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lobkiosk/config.h"
+
+typedef struct command {
+    const char *name;   /* as typed */
+    int (*run)(const cli_ctx *ctx, int argc, char **argv);
+    int needs_config;   /* load kiosk.ini before running */
+    const char *usage;  /* one line for --help */
+} command;
+
+static const command commands[] = {
+    {"keygen", cmd_keygen, 0, "keygen --issuer CODE --key-id ID --out DIR"},
+    {"pass", cmd_pass, 0, "pass --key FILE --role S|H|A --subject ID --expires YYYY-MM-DD [--png FILE]"},
+    {"init", cmd_init, 0, "init --demo DIR"},
+    {"pin", cmd_pin, 0, "pin            (reads a PIN, prints the admin_pin_hash line)"},
+    {"decode", cmd_decode, 0, "decode [--raw] IMAGE..."},
+    {"roster", cmd_roster, 1, "roster import FILE.csv"},
+    {"checkin", cmd_checkin, 1, "checkin PAYLOAD"},
+    {"report", cmd_report, 1, "report [--csv] [--event ID]"},
+    {"sync", cmd_sync, 1, "sync --once | --status"},
+    {"export", cmd_export, 1, "export --format csv|jsonl|xapi [--since YYYY-MM-DD] --out FILE"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: lobkiosk --config FILE            run the kiosk\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "       lobkiosk %s%s\n", commands[i].needs_config ? "--config FILE " : "",
+                commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+    cli_ctx ctx = {0};
+    int rc = CLI_EXIT_USAGE;
+    int i = 1;
+
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            ctx.config_path = argv[++i];
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return CLI_EXIT_OK;
+        } else {
+            fprintf(stderr, "lobkiosk: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+
+    const command *cmd = NULL;
+    if (i < argc) {
+        for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+            if (strcmp(argv[i], commands[c].name) == 0)
+                cmd = &commands[c];
+        if (!cmd) {
+            fprintf(stderr, "lobkiosk: unknown command '%s'\n", argv[i]);
+            usage(stderr);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    /* No subcommand: the kiosk itself, which needs a config. */
+    int needs_config = cmd ? cmd->needs_config : 1;
+
+    if (needs_config) {
+        if (!ctx.config_path) {
+            fprintf(stderr, "lobkiosk: --config FILE is required%s%s\n", cmd ? " for " : "",
+                    cmd ? cmd->name : "");
+            return CLI_EXIT_USAGE;
+        }
+        ctx.cfg = malloc(sizeof *ctx.cfg);
+        if (!ctx.cfg) {
+            fprintf(stderr, "lobkiosk: out of memory\n");
+            return CLI_EXIT_ERROR;
+        }
+        char err[CONFIG_ERR_MAX];
+        if (config_load(ctx.cfg, ctx.config_path, err, sizeof err) != LK_OK) {
+            fprintf(stderr, "lobkiosk: %s\n", err);
+            rc = CLI_EXIT_ERROR;
+            goto out;
+        }
+    }
+
+    if (cmd)
+        rc = cmd->run(&ctx, argc - i - 1, argv + i + 1);
+    else
+        rc = cmd_kiosk(&ctx, 0, NULL);
+
+out:
+    free(ctx.cfg);
+    return rc;
+}

@@ -1,0 +1,303 @@
+/* Small shared helpers: clocks, ISO 8601, UUIDs, bounded copies, strict number
+ * parsing and atomic file writes. */
+#include "lobkiosk/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int64_t lk_now_ms(void)
+{
+    const char *fake = getenv("LOBKIOSK_FAKE_NOW");
+    int64_t ms;
+    if (fake && *fake && lk_parse_iso8601(fake, &ms) == LK_OK)
+        return ms;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t lk_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void local_tm(int64_t ms, struct tm *tm)
+{
+    time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    localtime_r(&t, tm);
+}
+
+void lk_format_iso8601(int64_t ms, char *buf, size_t len)
+{
+    struct tm tm;
+    local_tm(ms, &tm);
+    long off = tm.tm_gmtoff / 60;
+    char sign = off < 0 ? '-' : '+';
+    if (off < 0)
+        off = -off;
+    int frac = (int)(((ms % 1000) + 1000) % 1000);
+    snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02ld:%02ld", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac, sign, off / 60,
+             off % 60);
+}
+
+/* Reads exactly n digits at *p into *out; advances p. */
+static bool digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+lk_status lk_parse_iso8601(const char *s, int64_t *out_ms)
+{
+    if (!s || !out_ms)
+        return LK_ERR_INVALID;
+    const char *p = s;
+    int y, mo, d, h = 0, mi = 0, sec = 0, msec = 0;
+    if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+        !digits(&p, 2, &d))
+        return LK_ERR_INVALID;
+    if (*p == 'T' || *p == ' ') {
+        p++;
+        if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
+            return LK_ERR_INVALID;
+        if (*p == ':') {
+            p++;
+            if (!digits(&p, 2, &sec))
+                return LK_ERR_INVALID;
+            if (*p == '.') {
+                p++;
+                int scale = 100, nd = 0;
+                while (*p >= '0' && *p <= '9') {
+                    if (nd < 3)
+                        msec += (*p - '0') * scale;
+                    scale /= 10;
+                    nd++;
+                    p++;
+                }
+                if (nd == 0)
+                    return LK_ERR_INVALID;
+            }
+        }
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+        return LK_ERR_INVALID;
+
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    time_t t;
+    if (*p == '\0') {
+        tm.tm_isdst = -1;
+        t = mktime(&tm);
+    } else {
+        long off = 0;
+        if (*p == 'Z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int sign = *p == '-' ? -1 : 1, oh, om = 0;
+            p++;
+            if (!digits(&p, 2, &oh))
+                return LK_ERR_INVALID;
+            if (*p == ':')
+                p++;
+            if (*p && !digits(&p, 2, &om))
+                return LK_ERR_INVALID;
+            off = sign * (oh * 3600L + om * 60L);
+        } else {
+            return LK_ERR_INVALID;
+        }
+        if (*p != '\0')
+            return LK_ERR_INVALID;
+        t = timegm(&tm) - off;
+    }
+    if (tm.tm_mday != d && *p == '\0')
+        return LK_ERR_INVALID; /* 31 February and friends */
+    *out_ms = (int64_t)t * 1000 + msec;
+    return LK_OK;
+}
+
+int lk_local_yyyymmdd(int64_t ms)
+{
+    struct tm tm;
+    local_tm(ms, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+void lk_format_hhmm(int64_t ms, char *buf, size_t len)
+{
+    struct tm tm;
+    local_tm(ms, &tm);
+    snprintf(buf, len, "%02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
+void lk_uuid4(char *buf, size_t len)
+{
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(buf, len,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+}
+
+bool lk_strlcpy(char *dst, const char *src, size_t len)
+{
+    if (len == 0)
+        return false;
+    size_t n = strlen(src);
+    if (n >= len) {
+        memcpy(dst, src, len - 1);
+        dst[len - 1] = '\0';
+        return false;
+    }
+    memcpy(dst, src, n + 1);
+    return true;
+}
+
+lk_status lk_parse_long(const char *s, long min, long max, long *out)
+{
+    if (!s || !*s)
+        return LK_ERR_INVALID;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || end == s || v < min || v > max)
+        return LK_ERR_INVALID;
+    *out = v;
+    return LK_OK;
+}
+
+lk_status lk_read_file(const char *path, char **out, size_t *out_len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOENT ? LK_ERR_NOT_FOUND : LK_ERR_IO;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return LK_ERR_NOMEM;
+    }
+    for (;;) {
+        if (n + 1 >= cap) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                return LK_ERR_NOMEM;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        return LK_ERR_IO;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    if (out_len)
+        *out_len = n;
+    return LK_OK;
+}
+
+lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned mode,
+                        bool exclusive)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+        return LK_ERR_INVALID;
+    if (exclusive && access(path, F_OK) == 0)
+        return LK_ERR_EXISTS;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0)
+        return LK_ERR_IO;
+    (void)fchmod(fd, mode); /* umask must not widen or narrow what was asked */
+    const char *p = data;
+    size_t left = len;
+    lk_status st = LK_OK;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            st = errno == ENOSPC ? LK_ERR_FULL : LK_ERR_IO;
+            break;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (st == LK_OK && fsync(fd) != 0)
+        st = errno == ENOSPC ? LK_ERR_FULL : LK_ERR_IO;
+    if (close(fd) != 0 && st == LK_OK)
+        st = LK_ERR_IO;
+    if (st == LK_OK) {
+        if (exclusive) {
+            /* link() fails if the target appeared meanwhile: no silent overwrite */
+            if (link(tmp, path) != 0)
+                st = errno == EEXIST ? LK_ERR_EXISTS : LK_ERR_IO;
+            unlink(tmp);
+        } else if (rename(tmp, path) != 0) {
+            st = LK_ERR_IO;
+        }
+    }
+    if (st != LK_OK)
+        unlink(tmp);
+    return st;
+}
+
+bool lk_path_join(char *buf, size_t len, const char *dir, const char *name)
+{
+    size_t dl = strlen(dir);
+    const char *sep = (dl > 0 && dir[dl - 1] == '/') ? "" : "/";
+    int n = snprintf(buf, len, "%s%s%s", dir, sep, name);
+    return n >= 0 && (size_t)n < len;
+}
+
+lk_status lk_mkdirs(const char *path, unsigned mode)
+{
+    char buf[PATH_MAX];
+    if (!lk_strlcpy(buf, path, sizeof buf))
+        return LK_ERR_INVALID;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, mode ? mode : 0755) != 0 && errno != EEXIST)
+                return LK_ERR_IO;
+            *p = '/';
+        }
+    }
+    if (mkdir(buf, mode ? mode : 0755) != 0 && errno != EEXIST)
+        return LK_ERR_IO;
+    return LK_OK;
+}
