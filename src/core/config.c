@@ -1,0 +1,666 @@
+/* kiosk.ini loader (inih). Every key is checked: an unknown key, a bad value or a
+ * missing required key is reported with the file, the line and the key, so a
+ * kiosk set up by hand in a hurry says exactly what to fix. */
+#include "lobkiosk/config.h"
+
+#include <ctype.h>
+#include <ini.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lobkiosk/util.h"
+
+/* Parser state passed through inih. */
+typedef struct parse_ctx {
+    config *cfg;
+    char dir[CONFIG_PATH_MAX];  /* folder of the ini file, for relative paths */
+    char err[CONFIG_ERR_MAX];   /* first problem found, without location */
+    char err_section[128];      /* where it was found */
+    char err_key[128];
+    int failed;                 /* a problem was recorded */
+} parse_ctx;
+
+static int fail(parse_ctx *pc, const char *section, const char *key, const char *fmt,
+                const char *value)
+{
+    if (!pc->failed) {
+        pc->failed = 1;
+        snprintf(pc->err, sizeof pc->err, fmt, value ? value : "");
+        lk_strlcpy(pc->err_section, section ? section : "", sizeof pc->err_section);
+        lk_strlcpy(pc->err_key, key ? key : "", sizeof pc->err_key);
+    }
+    return 0; /* inih: stop at the first error */
+}
+
+void config_defaults(config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    lk_strlcpy(cfg->kiosk_id, "kiosk", sizeof cfg->kiosk_id);
+    lk_strlcpy(cfg->data_dir, "data", sizeof cfg->data_dir);
+    lk_strlcpy(cfg->language, "nl", sizeof cfg->language);
+    lk_strlcpy(cfg->activity_base, LK_ACTIVITY_BASE, sizeof cfg->activity_base);
+    cfg->sync.interval_s = LK_SYNC_INTERVAL_S;
+    cfg->sync.connect_timeout_s = LK_SYNC_CONNECT_TIMEOUT_S;
+    cfg->sync.timeout_s = LK_SYNC_TIMEOUT_S;
+    cfg->sync.batch_size = LK_SYNC_BATCH_MAX;
+    cfg->ui.fullscreen = true;
+    cfg->ui.sound = true;
+    cfg->ui.volume = 40;
+    cfg->ui.reflection_timeout_s = LK_UI_REFLECTION_TIMEOUT_S;
+    lk_strlcpy(cfg->camera.source, "none", sizeof cfg->camera.source);
+    lk_strlcpy(cfg->camera.device, "/dev/video0", sizeof cfg->camera.device);
+    cfg->camera.width = 640;
+    cfg->camera.height = 480;
+    cfg->camera.fps = LK_UI_PREVIEW_FPS;
+    lk_strlcpy(cfg->scanner.layout, "us", sizeof cfg->scanner.layout);
+}
+
+/* --- value parsers ------------------------------------------------------------ */
+
+static bool parse_bool(const char *v, bool *out)
+{
+    if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcmp(v, "1") ||
+        !strcasecmp(v, "on")) {
+        *out = true;
+        return true;
+    }
+    if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcmp(v, "0") ||
+        !strcasecmp(v, "off")) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+static bool parse_int(const char *v, long min, long max, int *out)
+{
+    long l;
+    if (lk_parse_long(v, min, max, &l) != LK_OK)
+        return false;
+    *out = (int)l;
+    return true;
+}
+
+/* True when s is 1..max characters of [0-9A-Z]. */
+static bool code_ok(const char *s, size_t min, size_t max)
+{
+    size_t n = strlen(s);
+    if (n < min || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(isdigit((unsigned char)s[i]) || (s[i] >= 'A' && s[i] <= 'Z')))
+            return false;
+    return true;
+}
+
+static bool event_id_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= sizeof(((config_event *)0)->id))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))
+            return false;
+    return true;
+}
+
+/* Copies a path, made absolute against the ini file's folder when relative. */
+static bool set_path(parse_ctx *pc, char *dst, size_t len, const char *v)
+{
+    if (v[0] == '/' || v[0] == '\0')
+        return lk_strlcpy(dst, v, len);
+    return lk_path_join(dst, len, pc->dir, v);
+}
+
+#define SET_TEXT(dst) \
+    (lk_strlcpy((dst), value, sizeof(dst)) ? 1 : fail(pc, section, name, "value too long", NULL))
+
+/* --- sections ----------------------------------------------------------------- */
+
+static int kiosk_key(parse_ctx *pc, const char *section, const char *name, const char *value)
+{
+    config *c = pc->cfg;
+    if (!strcmp(name, "id"))
+        return SET_TEXT(c->kiosk_id);
+    if (!strcmp(name, "data_dir"))
+        return set_path(pc, c->data_dir, sizeof c->data_dir, value)
+                   ? 1 : fail(pc, section, name, "path too long", NULL);
+    if (!strcmp(name, "assets_dir"))
+        return set_path(pc, c->assets_dir, sizeof c->assets_dir, value)
+                   ? 1 : fail(pc, section, name, "path too long", NULL);
+    if (!strcmp(name, "language")) {
+        if (strcmp(value, "nl") && strcmp(value, "en"))
+            return fail(pc, section, name, "'%s' is not a language; use nl or en", value);
+        return SET_TEXT(c->language);
+    }
+    if (!strcmp(name, "activity_base")) {
+        if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+            return fail(pc, section, name, "'%s' is not an http(s) IRI", value);
+        return SET_TEXT(c->activity_base);
+    }
+    if (!strcmp(name, "event")) {
+        if (value[0] && !event_id_ok(value))
+            return fail(pc, section, name, "'%s' is not an event id", value);
+        return SET_TEXT(c->event_id);
+    }
+    if (!strcmp(name, "demo"))
+        return parse_bool(value, &c->demo) ? 1
+                                           : fail(pc, section, name, "'%s' is not true or false", value);
+    return fail(pc, section, name, "unknown key", NULL);
+}
+
+static config_issuer *issuer_for(parse_ctx *pc, const char *code)
+{
+    config *c = pc->cfg;
+    for (size_t i = 0; i < c->n_issuers; i++)
+        if (!strcmp(c->issuers[i].code, code))
+            return &c->issuers[i];
+    if (c->n_issuers >= CONFIG_MAX_ISSUERS)
+        return NULL;
+    config_issuer *is = &c->issuers[c->n_issuers++];
+    lk_strlcpy(is->code, code, sizeof is->code);
+    return is;
+}
+
+static int parse_revoked(parse_ctx *pc, config_issuer *is, const char *section, const char *name,
+                         const char *value)
+{
+    char buf[4096];
+    if (!lk_strlcpy(buf, value, sizeof buf))
+        return fail(pc, section, name, "value too long", NULL);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+        if (is->n_revoked >= CONFIG_MAX_REVOKED)
+            return fail(pc, section, name, "too many revoked passes", NULL);
+        config_revoked *r = &is->revoked[is->n_revoked];
+        char *at = strchr(tok, '@');
+        r->expires = 0;
+        if (at) {
+            *at = '\0';
+            long d;
+            if (lk_parse_long(at + 1, 20000101, 29991231, &d) != LK_OK)
+                return fail(pc, section, name, "'%s' is not SUBJECT or SUBJECT@YYYYMMDD", tok);
+            r->expires = (int)d;
+        }
+        if (!code_ok(tok, 1, LK_SUBJECT_MAX))
+            return fail(pc, section, name, "'%s' is not a subject id", tok);
+        lk_strlcpy(r->subject, tok, sizeof r->subject);
+        is->n_revoked++;
+    }
+    return 1;
+}
+
+static int issuer_key(parse_ctx *pc, const char *section, const char *code, const char *name,
+                      const char *value)
+{
+    if (!code_ok(code, 2, LK_ISSUER_MAX))
+        return fail(pc, section, name, "issuer code '%s' must be 2-8 of 0-9 A-Z", code);
+    config_issuer *is = issuer_for(pc, code);
+    if (!is)
+        return fail(pc, section, name, "too many issuers", NULL);
+    if (!strcmp(name, "name"))
+        return SET_TEXT(is->name);
+    if (!strcmp(name, "home_page")) {
+        if (strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+            return fail(pc, section, name, "'%s' is not an http(s) URL", value);
+        return SET_TEXT(is->home_page);
+    }
+    if (!strcmp(name, "demo"))
+        return parse_bool(value, &is->demo)
+                   ? 1 : fail(pc, section, name, "'%s' is not true or false", value);
+    if (!strcmp(name, "revoked"))
+        return parse_revoked(pc, is, section, name, value);
+    if (!strncmp(name, "key.", 4)) {
+        const char *kid = name + 4;
+        if (!code_ok(kid, 1, LK_KEYID_MAX))
+            return fail(pc, section, name, "key id '%s' must be 1-4 of 0-9 A-Z", kid);
+        if (is->n_keys >= CONFIG_MAX_KEYS)
+            return fail(pc, section, name, "too many keys", NULL);
+        config_key *k = &is->keys[is->n_keys];
+        size_t bin_len = 0;
+        if (sodium_base642bin(k->pk, sizeof k->pk, value, strlen(value), NULL, &bin_len, NULL,
+                              sodium_base64_VARIANT_ORIGINAL) != 0 ||
+            bin_len != sizeof k->pk)
+            return fail(pc, section, name, "not a base64 Ed25519 public key", NULL);
+        lk_strlcpy(k->id, kid, sizeof k->id);
+        is->n_keys++;
+        return 1;
+    }
+    return fail(pc, section, name, "unknown key", NULL);
+}
+
+static config_event *event_for(parse_ctx *pc, const char *id)
+{
+    config *c = pc->cfg;
+    for (size_t i = 0; i < c->n_events; i++)
+        if (!strcmp(c->events[i].id, id))
+            return &c->events[i];
+    if (c->n_events >= CONFIG_MAX_EVENTS)
+        return NULL;
+    config_event *ev = &c->events[c->n_events++];
+    lk_strlcpy(ev->id, id, sizeof ev->id);
+    lk_strlcpy(ev->kind, "other", sizeof ev->kind);
+    lk_strlcpy(ev->questions, "default", sizeof ev->questions);
+    return ev;
+}
+
+static const char *const event_kinds[] = {"open_day",    "trial_day",      "company_visit",
+                                          "career_fair", "internship_day", "other"};
+
+static int event_key(parse_ctx *pc, const char *section, const char *id, const char *name,
+                     const char *value)
+{
+    if (!event_id_ok(id))
+        return fail(pc, section, name, "event id '%s' must be letters, digits, - or _", id);
+    config_event *ev = event_for(pc, id);
+    if (!ev)
+        return fail(pc, section, name, "too many events", NULL);
+    if (!strcmp(name, "title"))
+        return SET_TEXT(ev->title);
+    if (!strcmp(name, "host"))
+        return SET_TEXT(ev->host);
+    if (!strcmp(name, "location"))
+        return SET_TEXT(ev->location);
+    if (!strcmp(name, "questions"))
+        return SET_TEXT(ev->questions);
+    if (!strcmp(name, "issuers"))
+        return SET_TEXT(ev->issuers);
+    if (!strcmp(name, "kind")) {
+        for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
+            if (!strcmp(value, event_kinds[i]))
+                return SET_TEXT(ev->kind);
+        return fail(pc, section, name,
+                    "'%s' is not a kind; use open_day, trial_day, company_visit, career_fair, "
+                    "internship_day or other", value);
+    }
+    if (!strcmp(name, "mode")) {
+        if (!strcmp(value, "checkin"))
+            ev->mode = CONFIG_MODE_CHECKIN;
+        else if (!strcmp(value, "checkin_checkout"))
+            ev->mode = CONFIG_MODE_CHECKIN_CHECKOUT;
+        else
+            return fail(pc, section, name, "'%s' is not a mode; use checkin or checkin_checkout",
+                        value);
+        return 1;
+    }
+    if (!strcmp(name, "start") || !strcmp(name, "end")) {
+        int64_t ms;
+        if (lk_parse_iso8601(value, &ms) != LK_OK)
+            return fail(pc, section, name, "'%s' is not a date-time like 2026-11-28T09:00+01:00",
+                        value);
+        if (!strcmp(name, "start"))
+            ev->start_ms = ms;
+        else
+            ev->end_ms = ms;
+        return 1;
+    }
+    return fail(pc, section, name, "unknown key", NULL);
+}
+
+static int sync_key(parse_ctx *pc, const char *section, const char *name, const char *value)
+{
+    config_sync *s = &pc->cfg->sync;
+    if (!strcmp(name, "endpoint")) {
+        if (value[0] && strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+            return fail(pc, section, name, "'%s' is not an http(s) URL", value);
+        return SET_TEXT(s->endpoint);
+    }
+    if (!strcmp(name, "credentials_file"))
+        return set_path(pc, s->credentials_file, sizeof s->credentials_file, value)
+                   ? 1 : fail(pc, section, name, "path too long", NULL);
+    if (!strcmp(name, "ca_file"))
+        return set_path(pc, s->ca_file, sizeof s->ca_file, value)
+                   ? 1 : fail(pc, section, name, "path too long", NULL);
+    if (!strcmp(name, "interval"))
+        return parse_int(value, 1, 86400, &s->interval_s)
+                   ? 1 : fail(pc, section, name, "'%s' is not 1..86400 seconds", value);
+    if (!strcmp(name, "connect_timeout"))
+        return parse_int(value, 1, 600, &s->connect_timeout_s)
+                   ? 1 : fail(pc, section, name, "'%s' is not 1..600 seconds", value);
+    if (!strcmp(name, "timeout"))
+        return parse_int(value, 1, 3600, &s->timeout_s)
+                   ? 1 : fail(pc, section, name, "'%s' is not 1..3600 seconds", value);
+    if (!strcmp(name, "batch_size"))
+        return parse_int(value, 1, LK_SYNC_BATCH_MAX, &s->batch_size)
+                   ? 1 : fail(pc, section, name, "'%s' is not 1..100", value);
+    return fail(pc, section, name, "unknown key", NULL);
+}
+
+static int ui_key(parse_ctx *pc, const char *section, const char *name, const char *value)
+{
+    config_ui *u = &pc->cfg->ui;
+    if (!strcmp(name, "width"))
+        return parse_int(value, 0, 16384, &u->width)
+                   ? 1 : fail(pc, section, name, "'%s' is not a width in pixels", value);
+    if (!strcmp(name, "height"))
+        return parse_int(value, 0, 16384, &u->height)
+                   ? 1 : fail(pc, section, name, "'%s' is not a height in pixels", value);
+    if (!strcmp(name, "fullscreen"))
+        return parse_bool(value, &u->fullscreen)
+                   ? 1 : fail(pc, section, name, "'%s' is not true or false", value);
+    if (!strcmp(name, "sound"))
+        return parse_bool(value, &u->sound)
+                   ? 1 : fail(pc, section, name, "'%s' is not true or false", value);
+    if (!strcmp(name, "volume"))
+        return parse_int(value, 0, 100, &u->volume)
+                   ? 1 : fail(pc, section, name, "'%s' is not 0..100", value);
+    if (!strcmp(name, "dossier_url")) {
+        if (value[0] && strncmp(value, "https://", 8) && strncmp(value, "http://", 7))
+            return fail(pc, section, name, "'%s' is not an http(s) URL", value);
+        return SET_TEXT(u->dossier_url);
+    }
+    if (!strcmp(name, "admin_pin_hash")) {
+        if (value[0] && strncmp(value, "$argon2", 7))
+            return fail(pc, section, name,
+                        "not a PIN hash; make one with 'lobkiosk pin'%s", "");
+        return SET_TEXT(u->admin_pin_hash);
+    }
+    if (!strcmp(name, "reflection_timeout"))
+        return parse_int(value, 5, 600, &u->reflection_timeout_s)
+                   ? 1 : fail(pc, section, name, "'%s' is not 5..600 seconds", value);
+    return fail(pc, section, name, "unknown key", NULL);
+}
+
+static int camera_key(parse_ctx *pc, const char *section, const char *name, const char *value)
+{
+    config_camera *cam = &pc->cfg->camera;
+    if (!strcmp(name, "source")) {
+        if (strcmp(value, "v4l2") && strcmp(value, "folder") && strcmp(value, "none"))
+            return fail(pc, section, name, "'%s' is not a source; use v4l2, folder or none",
+                        value);
+        return SET_TEXT(cam->source);
+    }
+    if (!strcmp(name, "device"))
+        return SET_TEXT(cam->device);
+    if (!strcmp(name, "folder"))
+        return set_path(pc, cam->folder, sizeof cam->folder, value)
+                   ? 1 : fail(pc, section, name, "path too long", NULL);
+    if (!strcmp(name, "width"))
+        return parse_int(value, 16, 8192, &cam->width)
+                   ? 1 : fail(pc, section, name, "'%s' is not a width in pixels", value);
+    if (!strcmp(name, "height"))
+        return parse_int(value, 16, 8192, &cam->height)
+                   ? 1 : fail(pc, section, name, "'%s' is not a height in pixels", value);
+    if (!strcmp(name, "fps"))
+        return parse_int(value, 1, 60, &cam->fps)
+                   ? 1 : fail(pc, section, name, "'%s' is not 1..60 frames per second", value);
+    return fail(pc, section, name, "unknown key", NULL);
+}
+
+static int scanner_key(parse_ctx *pc, const char *section, const char *name, const char *value)
+{
+    config_scanner *sc = &pc->cfg->scanner;
+    if (!strcmp(name, "evdev"))
+        return SET_TEXT(sc->evdev);
+    if (!strcmp(name, "layout")) {
+        if (strcmp(value, "us") && strcmp(value, "nl"))
+            return fail(pc, section, name, "'%s' is not a layout; use us or nl", value);
+        return SET_TEXT(sc->layout);
+    }
+    return fail(pc, section, name, "unknown key", NULL);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    parse_ctx *pc = user;
+    if (pc->failed)
+        return 0;
+    if (!name) /* a section header alone (inih with INI_CALL_HANDLER_ON_NEW_SECTION) */
+        return 1;
+    if (!strcmp(section, "kiosk"))
+        return kiosk_key(pc, section, name, value);
+    if (!strncmp(section, "issuer.", 7))
+        return issuer_key(pc, section, section + 7, name, value);
+    if (!strncmp(section, "event.", 6))
+        return event_key(pc, section, section + 6, name, value);
+    if (!strcmp(section, "sync"))
+        return sync_key(pc, section, name, value);
+    if (!strcmp(section, "ui"))
+        return ui_key(pc, section, name, value);
+    if (!strcmp(section, "camera"))
+        return camera_key(pc, section, name, value);
+    if (!strcmp(section, "scanner"))
+        return scanner_key(pc, section, name, value);
+    if (!section[0])
+        return fail(pc, section, name, "key outside a section%s", "");
+    return fail(pc, section, name, "unknown section", NULL);
+}
+
+/* inih does not pass line numbers to the handler in Debian's build: find the line
+ * of section/key in the text ourselves (first occurrence inside that section). */
+static int locate_line(const char *text, const char *section, const char *key)
+{
+    int line = 1, in_section = section[0] == '\0';
+    const char *p = text;
+    size_t klen = strlen(key);
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        const char *s = p;
+        while (s < p + len && isspace((unsigned char)*s))
+            s++;
+        if (*s == '[') {
+            const char *close = memchr(s, ']', (size_t)(p + len - s));
+            in_section = close && (size_t)(close - s - 1) == strlen(section) &&
+                         !strncmp(s + 1, section, strlen(section));
+            if (in_section && !key[0])
+                return line;
+        } else if (in_section && klen && !strncmp(s, key, klen)) {
+            const char *after = s + klen;
+            while (after < p + len && (*after == ' ' || *after == '\t'))
+                after++;
+            if (after < p + len && (*after == '=' || *after == ':'))
+                return line;
+        }
+        if (!eol)
+            break;
+        p = eol + 1;
+        line++;
+    }
+    return 0;
+}
+
+static lk_status check_complete(parse_ctx *pc)
+{
+    config *c = pc->cfg;
+    for (size_t i = 0; i < c->n_issuers; i++) {
+        const config_issuer *is = &c->issuers[i];
+        snprintf(pc->err_section, sizeof pc->err_section, "issuer.%s", is->code);
+        if (is->n_keys == 0) {
+            lk_strlcpy(pc->err, "an issuer needs at least one key.ID = <public key>",
+                       sizeof pc->err);
+            pc->err_key[0] = '\0';
+            return LK_ERR_CONFIG;
+        }
+        if (!is->home_page[0]) {
+            lk_strlcpy(pc->err, "missing key home_page (the issuer's dossier home page)",
+                       sizeof pc->err);
+            pc->err_key[0] = '\0';
+            return LK_ERR_CONFIG;
+        }
+    }
+    for (size_t i = 0; i < c->n_events; i++) {
+        const config_event *ev = &c->events[i];
+        snprintf(pc->err_section, sizeof pc->err_section, "event.%s", ev->id);
+        pc->err_key[0] = '\0';
+        if (!ev->title[0]) {
+            lk_strlcpy(pc->err, "missing key title", sizeof pc->err);
+            return LK_ERR_CONFIG;
+        }
+        if (!ev->start_ms || !ev->end_ms) {
+            lk_strlcpy(pc->err, "missing key start or end", sizeof pc->err);
+            return LK_ERR_CONFIG;
+        }
+        if (ev->end_ms <= ev->start_ms) {
+            lk_strlcpy(pc->err, "end is not after start", sizeof pc->err);
+            return LK_ERR_CONFIG;
+        }
+    }
+    if (c->event_id[0] && !config_find_event(c, c->event_id)) {
+        lk_strlcpy(pc->err_section, "kiosk", sizeof pc->err_section);
+        lk_strlcpy(pc->err_key, "event", sizeof pc->err_key);
+        snprintf(pc->err, sizeof pc->err, "no [event.%s] section", c->event_id);
+        return LK_ERR_CONFIG;
+    }
+    if (!strcmp(c->camera.source, "folder") && !c->camera.folder[0]) {
+        lk_strlcpy(pc->err_section, "camera", sizeof pc->err_section);
+        lk_strlcpy(pc->err_key, "folder", sizeof pc->err_key);
+        lk_strlcpy(pc->err, "source = folder needs a folder", sizeof pc->err);
+        return LK_ERR_CONFIG;
+    }
+    return LK_OK;
+}
+
+static void default_assets(config *cfg)
+{
+    /* An installed kiosk finds its assets in LK_DATADIR; a source tree in ./assets. */
+#ifdef LK_DATADIR
+    char probe[CONFIG_PATH_MAX];
+    if (lk_path_join(probe, sizeof probe, LK_DATADIR, "i18n/nl.ini")) {
+        FILE *f = fopen(probe, "r");
+        if (f) {
+            fclose(f);
+            lk_strlcpy(cfg->assets_dir, LK_DATADIR, sizeof cfg->assets_dir);
+            return;
+        }
+    }
+#endif
+    lk_strlcpy(cfg->assets_dir, "assets", sizeof cfg->assets_dir);
+}
+
+lk_status config_load(config *cfg, const char *path, char *err, size_t err_len)
+{
+    if (!cfg || !path) {
+        if (err)
+            snprintf(err, err_len, "config: no file given");
+        return LK_ERR_INVALID;
+    }
+    if (sodium_init() < 0) {
+        if (err)
+            snprintf(err, err_len, "%s: libsodium could not start", path);
+        return LK_ERR_CRYPTO;
+    }
+    parse_ctx *pc = calloc(1, sizeof *pc);
+    if (!pc)
+        return LK_ERR_NOMEM;
+    config_defaults(cfg);
+    cfg->data_dir[0] = '\0';
+    lk_strlcpy(cfg->path, path, sizeof cfg->path);
+    pc->cfg = cfg;
+
+    char abs[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        lk_strlcpy(pc->dir, ".", sizeof pc->dir);
+    } else if (slash == path) {
+        lk_strlcpy(pc->dir, "/", sizeof pc->dir);
+    } else {
+        snprintf(pc->dir, sizeof pc->dir, "%.*s", (int)(slash - path), path);
+    }
+    if (realpath(pc->dir, abs))
+        lk_strlcpy(pc->dir, abs, sizeof pc->dir);
+
+    char *text = NULL;
+    lk_status st = lk_read_file(path, &text, NULL);
+    if (st != LK_OK) {
+        if (err)
+            snprintf(err, err_len, "%s: cannot read the file (%s)", path,
+                     st == LK_ERR_NOT_FOUND ? "not found" : lk_strerror(st));
+        free(pc);
+        return LK_ERR_IO;
+    }
+    int rc = ini_parse_string(text, handler, pc);
+    if (rc > 0 && !pc->failed) {
+        if (err)
+            snprintf(err, err_len, "%s:%d: this line is not 'key = value' or '[section]'", path,
+                     rc);
+        st = LK_ERR_CONFIG;
+    } else if (pc->failed) {
+        int line = locate_line(text, pc->err_section, pc->err_key);
+        if (err)
+            snprintf(err, err_len, "%s:%d: [%s] %s: %s", path, line, pc->err_section,
+                     pc->err_key, pc->err);
+        st = LK_ERR_CONFIG;
+    } else if (rc < 0) {
+        if (err)
+            snprintf(err, err_len, "%s: out of memory while reading", path);
+        st = LK_ERR_NOMEM;
+    } else {
+        st = check_complete(pc);
+        if (st != LK_OK && err) {
+            int line = locate_line(text, pc->err_section, pc->err_key);
+            snprintf(err, err_len, "%s:%d: [%s]%s%s: %s", path, line, pc->err_section,
+                     pc->err_key[0] ? " " : "", pc->err_key, pc->err);
+        }
+    }
+    if (st == LK_OK) {
+        if (!cfg->data_dir[0] && !lk_path_join(cfg->data_dir, sizeof cfg->data_dir, pc->dir, "data"))
+            st = LK_ERR_CONFIG;
+        if (!cfg->assets_dir[0])
+            default_assets(cfg);
+    }
+    free(text);
+    free(pc);
+    return st;
+}
+
+const config_issuer *config_find_issuer(const config *cfg, const char *code)
+{
+    if (!cfg || !code)
+        return NULL;
+    for (size_t i = 0; i < cfg->n_issuers; i++) {
+        const config_issuer *is = &cfg->issuers[i];
+        if (!strcmp(is->code, code))
+            return (is->demo && !cfg->demo) ? NULL : is;
+    }
+    return NULL;
+}
+
+const config_event *config_find_event(const config *cfg, const char *id)
+{
+    if (!cfg || !id)
+        return NULL;
+    for (size_t i = 0; i < cfg->n_events; i++)
+        if (!strcmp(cfg->events[i].id, id))
+            return &cfg->events[i];
+    return NULL;
+}
+
+const config_event *config_active_event(const config *cfg, int64_t now_ms)
+{
+    if (!cfg)
+        return NULL;
+    if (cfg->event_id[0])
+        return config_find_event(cfg, cfg->event_id);
+    const config_event *best = NULL;
+    for (size_t i = 0; i < cfg->n_events; i++) {
+        const config_event *ev = &cfg->events[i];
+        if (now_ms >= ev->start_ms && now_ms < ev->end_ms &&
+            (!best || ev->start_ms < best->start_ms))
+            best = ev;
+    }
+    return best;
+}
+
+bool config_event_admits(const config_event *ev, const char *issuer_code)
+{
+    if (!ev || !issuer_code)
+        return false;
+    if (!ev->issuers[0])
+        return true;
+    size_t n = strlen(issuer_code);
+    const char *p = ev->issuers;
+    while (*p) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        const char *start = p;
+        while (*p && *p != ',' && *p != ' ' && *p != '\t')
+            p++;
+        if ((size_t)(p - start) == n && !strncmp(start, issuer_code, n))
+            return true;
+    }
+    return false;
+}
