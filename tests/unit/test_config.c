@@ -1,0 +1,277 @@
+/* Tests of the kiosk.ini loader: good files, every kind of mistake with the line
+ * it is on, defaults, event selection and the demo rule for issuers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lobkiosk/config.h"
+#include "lobkiosk/util.h"
+
+#define PK "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    snprintf(dir, sizeof dir, "/tmp/lk-config-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    return system(cmd);
+}
+
+/* Writes text to dir/kiosk.ini and loads it. */
+static lk_status load(const char *text, config *cfg, char *err, size_t len)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/kiosk.ini", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return config_load(cfg, path, err, len);
+}
+
+static const char *good =
+    "[kiosk]\n"
+    "id = K-01\n"
+    "data_dir = data\n"
+    "language = en\n"
+    "\n"
+    "[issuer.00AA]\n"
+    "name = Techniek College\n"
+    "home_page = https://dossier.example.nl/00AA\n"
+    "key.K1 = " PK "\n"
+    "revoked = 123456, 777@20270731\n"
+    "\n"
+    "[event.OPEN1]\n"
+    "title = Open dag Techniek\n"
+    "kind = open_day\n"
+    "host = Techniek College\n"
+    "start = 2026-11-28T09:00+01:00\n"
+    "end = 2026-11-28T16:00+01:00\n"
+    "mode = checkin\n"
+    "\n"
+    "[event.STAGE]\n"
+    "title = Stagedag\n"
+    "kind = internship_day\n"
+    "start = 2026-11-29T08:00+01:00\n"
+    "end = 2026-11-29T17:00+01:00\n"
+    "mode = checkin_checkout\n"
+    "issuers = 01BB, 00AA\n"
+    "\n"
+    "[sync]\n"
+    "endpoint = https://lrs.example.nl/xAPI\n"
+    "batch_size = 50\n"
+    "[camera]\n"
+    "source = folder\n"
+    "folder = frames\n";
+
+static void test_good_file(void **state)
+{
+    config *cfg = malloc(sizeof *cfg);
+    char err[CONFIG_ERR_MAX] = "";
+    assert_int_equal(load(good, cfg, err, sizeof err), LK_OK);
+    assert_string_equal(cfg->kiosk_id, "K-01");
+    assert_string_equal(cfg->language, "en");
+    assert_int_equal(cfg->data_dir[0], '/'); /* made absolute */
+    assert_non_null(strstr(cfg->data_dir, "/data"));
+    assert_int_equal(cfg->n_issuers, 1);
+    assert_int_equal(cfg->issuers[0].n_keys, 1);
+    assert_string_equal(cfg->issuers[0].keys[0].id, "K1");
+    assert_int_equal(cfg->issuers[0].n_revoked, 2);
+    assert_int_equal(cfg->issuers[0].revoked[0].expires, 0);
+    assert_string_equal(cfg->issuers[0].revoked[1].subject, "777");
+    assert_int_equal(cfg->issuers[0].revoked[1].expires, 20270731);
+    assert_int_equal(cfg->n_events, 2);
+    assert_int_equal(cfg->events[1].mode, CONFIG_MODE_CHECKIN_CHECKOUT);
+    assert_int_equal(cfg->sync.batch_size, 50);
+    assert_int_equal(cfg->sync.timeout_s, LK_SYNC_TIMEOUT_S); /* default kept */
+    assert_string_equal(cfg->camera.source, "folder");
+    assert_int_equal(cfg->camera.folder[0], '/');
+
+    int64_t t;
+    assert_int_equal(lk_parse_iso8601("2026-11-28T10:32:00+01:00", &t), LK_OK);
+    const config_event *ev = config_active_event(cfg, t);
+    assert_non_null(ev);
+    assert_string_equal(ev->id, "OPEN1");
+    assert_int_equal(lk_parse_iso8601("2026-11-28T16:00:00+01:00", &t), LK_OK);
+    assert_null(config_active_event(cfg, t)); /* end is exclusive */
+    assert_int_equal(lk_parse_iso8601("2026-11-29T12:00:00+01:00", &t), LK_OK);
+    assert_string_equal(config_active_event(cfg, t)->id, "STAGE");
+
+    assert_true(config_event_admits(&cfg->events[0], "99ZZ")); /* no list: all */
+    assert_true(config_event_admits(&cfg->events[1], "00AA"));
+    assert_true(config_event_admits(&cfg->events[1], "01BB"));
+    assert_false(config_event_admits(&cfg->events[1], "00A"));
+    assert_false(config_event_admits(&cfg->events[1], "00AAX"));
+    assert_false(config_event_admits(NULL, "00AA"));
+
+    assert_non_null(config_find_issuer(cfg, "00AA"));
+    assert_null(config_find_issuer(cfg, "01BB"));
+    assert_null(config_find_issuer(cfg, NULL));
+    free(cfg);
+}
+
+static void test_demo_issuer_needs_demo_kiosk(void **state)
+{
+    config *cfg = malloc(sizeof *cfg);
+    char err[CONFIG_ERR_MAX];
+    const char *text = "[issuer.DEMO]\nhome_page = https://demo.example\ndemo = true\n"
+                       "key.D1 = " PK "\n";
+    assert_int_equal(load(text, cfg, err, sizeof err), LK_OK);
+    assert_null(config_find_issuer(cfg, "DEMO"));
+    char with_demo[512];
+    snprintf(with_demo, sizeof with_demo, "[kiosk]\ndemo = yes\n%s", text);
+    assert_int_equal(load(with_demo, cfg, err, sizeof err), LK_OK);
+    assert_non_null(config_find_issuer(cfg, "DEMO"));
+    free(cfg);
+}
+
+/* Each broken file names the line and the key. */
+static void test_errors_name_line_and_key(void **state)
+{
+    static const struct {
+        const char *text;
+        const char *expect; /* substring of the message */
+    } cases[] = {
+        {"[kiosk]\nid = a\nlanguage = fr\n", ":3: [kiosk] language"},
+        {"[kiosk]\nidd = a\n", ":2: [kiosk] idd: unknown key"},
+        {"[kiosk]\nid = a\n[nonsense]\nx = 1\n", ":4: [nonsense] x: unknown section"},
+        {"[issuer.00AA]\nhome_page = https://x\nkey.K1 = notbase64!\n", ":3: [issuer.00AA] key.K1"},
+        {"[issuer.00aa]\nhome_page = https://x\n", "issuer code"},
+        {"[issuer.00AA]\nhome_page = https://x\n", "[issuer.00AA]: an issuer needs"},
+        {"[issuer.00AA]\nkey.K1 = " PK "\n", "home_page"},
+        {"[issuer.00AA]\nhome_page = https://x\nkey.K1 = " PK "\nrevoked = 12,ab\n",
+         ":4: [issuer.00AA] revoked: 'ab'"},
+        {"[event.E1]\ntitle = x\nstart = 2026-11-28T09:00\nend = tomorrow\n", ":4: [event.E1] end"},
+        {"[event.E1]\ntitle = x\nmode = open\n", ":3: [event.E1] mode"},
+        {"[event.E1]\ntitle = x\nkind = party\n", "kind"},
+        {"[event.E1]\ntitle = x\nstart = 2026-11-28T09:00\n", "[event.E1]: missing key start or end"},
+        {"[event.E1]\ntitle = x\nstart = 2026-11-28T09:00\nend = 2026-11-28T08:00\n",
+         "end is not after start"},
+        {"[event.bad id]\ntitle = x\n", "event id"},
+        {"[kiosk]\nevent = NOPE\n", ":2: [kiosk] event: no [event.NOPE] section"},
+        {"[sync]\nbatch_size = 101\n", ":2: [sync] batch_size"},
+        {"[sync]\nendpoint = ftp://x\n", "[sync] endpoint"},
+        {"[ui]\nvolume = loud\n", "[ui] volume"},
+        {"[ui]\nadmin_pin_hash = 1234\n", "lobkiosk pin"},
+        {"[camera]\nsource = webcam\n", "[camera] source"},
+        {"[camera]\nsource = folder\n", "needs a folder"},
+        {"[scanner]\nlayout = azerty\n", "[scanner] layout"},
+        {"[kiosk]\nthis line is wrong\n", ":2: this line is not"},
+        {"id = x\n", "outside a section"},
+    };
+    config *cfg = malloc(sizeof *cfg);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char err[CONFIG_ERR_MAX] = "";
+        lk_status st = load(cases[i].text, cfg, err, sizeof err);
+        if (st == LK_OK || !strstr(err, cases[i].expect))
+            fail_msg("case %zu: status %d, message '%s', expected '%s'", i, st, err,
+                     cases[i].expect);
+        assert_non_null(strstr(err, "kiosk.ini"));
+    }
+    free(cfg);
+}
+
+static void test_missing_file_and_null(void **state)
+{
+    config *cfg = malloc(sizeof *cfg);
+    char err[CONFIG_ERR_MAX] = "";
+    assert_int_equal(config_load(cfg, "/nonexistent/kiosk.ini", err, sizeof err), LK_ERR_IO);
+    assert_non_null(strstr(err, "not found"));
+    assert_int_equal(config_load(NULL, "x", err, sizeof err), LK_ERR_INVALID);
+    assert_int_equal(config_load(cfg, NULL, NULL, 0), LK_ERR_INVALID);
+    /* empty file: defaults */
+    assert_int_equal(load("", cfg, err, sizeof err), LK_OK);
+    assert_string_equal(cfg->language, "nl");
+    assert_int_equal(cfg->n_events, 0);
+    assert_null(config_active_event(cfg, 0));
+    free(cfg);
+}
+
+static void test_iso8601(void **state)
+{
+    int64_t ms;
+    assert_int_equal(lk_parse_iso8601("1970-01-01T00:00:00Z", &ms), LK_OK);
+    assert_int_equal(ms, 0);
+    assert_int_equal(lk_parse_iso8601("1970-01-01T01:00+01:00", &ms), LK_OK);
+    assert_int_equal(ms, 0);
+    assert_int_equal(lk_parse_iso8601("2026-11-28T10:32:00.250Z", &ms), LK_OK);
+    assert_int_equal(ms % 1000, 250);
+    assert_int_not_equal(lk_parse_iso8601("2026-13-01T00:00Z", &ms), LK_OK);
+    assert_int_not_equal(lk_parse_iso8601("2026-11-28T10:32Zjunk", &ms), LK_OK);
+    assert_int_not_equal(lk_parse_iso8601("", &ms), LK_OK);
+    assert_int_not_equal(lk_parse_iso8601(NULL, &ms), LK_OK);
+    char buf[40];
+    setenv("TZ", "Europe/Amsterdam", 1);
+    tzset();
+    assert_int_equal(lk_parse_iso8601("2026-11-28T09:32:00.123Z", &ms), LK_OK);
+    lk_format_iso8601(ms, buf, sizeof buf);
+    assert_string_equal(buf, "2026-11-28T10:32:00.123+01:00");
+    assert_int_equal(lk_local_yyyymmdd(ms), 20261128);
+    lk_format_hhmm(ms, buf, sizeof buf);
+    assert_string_equal(buf, "10:32");
+    assert_int_equal(lk_parse_iso8601("2026-07-01T12:00:00Z", &ms), LK_OK);
+    lk_format_iso8601(ms, buf, sizeof buf);
+    assert_string_equal(buf, "2026-07-01T14:00:00.000+02:00");
+}
+
+static void test_util_helpers(void **state)
+{
+    char buf[8];
+    assert_true(lk_strlcpy(buf, "abc", sizeof buf));
+    assert_false(lk_strlcpy(buf, "abcdefghij", sizeof buf));
+    assert_string_equal(buf, "abcdefg");
+    long v;
+    assert_int_equal(lk_parse_long("42", 0, 100, &v), LK_OK);
+    assert_int_equal(v, 42);
+    assert_int_not_equal(lk_parse_long("42x", 0, 100, &v), LK_OK);
+    assert_int_not_equal(lk_parse_long("101", 0, 100, &v), LK_OK);
+    assert_int_not_equal(lk_parse_long("", 0, 100, &v), LK_OK);
+    assert_int_not_equal(lk_parse_long("99999999999999999999", 0, 100, &v), LK_OK);
+    char u1[37], u2[37];
+    lk_uuid4(u1, sizeof u1);
+    lk_uuid4(u2, sizeof u2);
+    assert_int_equal(strlen(u1), 36);
+    assert_int_equal(u1[14], '4');
+    assert_string_not_equal(u1, u2);
+
+    char path[300];
+    snprintf(path, sizeof path, "%s/secret", dir);
+    assert_int_equal(lk_write_file(path, "x", 1, 0600, true), LK_OK);
+    assert_int_equal(lk_write_file(path, "y", 1, 0600, true), LK_ERR_EXISTS);
+    assert_int_equal(lk_write_file(path, "yz", 2, 0600, false), LK_OK);
+    char *text;
+    size_t n;
+    assert_int_equal(lk_read_file(path, &text, &n), LK_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(text, "yz");
+    free(text);
+    assert_int_equal(lk_read_file("/nonexistent", &text, &n), LK_ERR_NOT_FOUND);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_demo_issuer_needs_demo_kiosk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors_name_line_and_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_file_and_null, setup, teardown),
+        cmocka_unit_test(test_iso8601),
+        cmocka_unit_test_setup_teardown(test_util_helpers, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
