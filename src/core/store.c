@@ -1,0 +1,864 @@
+/* The durable store: one SQLite database (WAL, synchronous=FULL) holding events,
+ * the roster, experiences, answers, confirmations, counted refusals and the outbox
+ * of xAPI statements. SQLite result codes are translated to lk_status here. */
+#include "lobkiosk/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lobkiosk/util.h"
+
+/* Numbered migrations: entry i brings user_version from i to i+1, each in its own
+ * transaction. Never edit a shipped entry; append a new one. */
+static const char *const migrations[] = {
+    /* 1: the tables */
+    "CREATE TABLE events ("
+    "  id TEXT PRIMARY KEY,"
+    "  title TEXT NOT NULL DEFAULT '',"
+    "  kind TEXT NOT NULL DEFAULT 'other',"
+    "  host TEXT NOT NULL DEFAULT '',"
+    "  location TEXT NOT NULL DEFAULT '',"
+    "  start_ms INTEGER NOT NULL DEFAULT 0,"
+    "  end_ms INTEGER NOT NULL DEFAULT 0,"
+    "  mode TEXT NOT NULL DEFAULT 'checkin');"
+    "CREATE TABLE roster ("
+    "  issuer TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  first_name TEXT NOT NULL,"
+    "  grp TEXT NOT NULL DEFAULT '',"
+    "  updated_ms INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (issuer, subject));"
+    /* No foreign key to events: an event may leave kiosk.ini later, its
+     * experiences must stay. */
+    "CREATE TABLE experiences ("
+    "  id INTEGER PRIMARY KEY,"
+    "  event_id TEXT NOT NULL,"
+    "  issuer TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  checkin_ms INTEGER NOT NULL,"
+    "  checkin_uuid TEXT NOT NULL UNIQUE,"
+    "  checkout_ms INTEGER NOT NULL DEFAULT 0,"
+    "  checkout_uuid TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (event_id, issuer, subject));"
+    "CREATE TABLE answers ("
+    "  id INTEGER PRIMARY KEY,"
+    "  experience_id INTEGER NOT NULL REFERENCES experiences(id),"
+    "  question_id TEXT NOT NULL,"
+    "  competency TEXT,"
+    "  response TEXT NOT NULL,"
+    "  answered_ms INTEGER NOT NULL,"
+    "  uuid TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE confirmations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  experience_id INTEGER NOT NULL UNIQUE REFERENCES experiences(id),"
+    "  host_issuer TEXT NOT NULL,"
+    "  host_subject TEXT NOT NULL,"
+    "  confirmed_ms INTEGER NOT NULL,"
+    "  uuid TEXT NOT NULL UNIQUE);"
+    /* Only a count per day and reason: the scanned payload is never kept. */
+    "CREATE TABLE refusals ("
+    "  day INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  count INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (day, reason));"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  uuid TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL,"
+    "  json TEXT NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  last_error TEXT,"
+    "  created_ms INTEGER NOT NULL DEFAULT 0,"
+    "  sent_ms INTEGER NOT NULL DEFAULT 0);",
+    /* 2: the indexes the kiosk's hot queries need */
+    "CREATE INDEX experiences_by_event ON experiences(event_id, checkin_ms);"
+    "CREATE INDEX outbox_by_state ON outbox(state, id);"
+    "CREATE INDEX answers_by_experience ON answers(experience_id);",
+};
+#define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+/* Statements used on every scan are prepared once per handle. */
+enum {
+    Q_FIND_EXP,
+    Q_INSERT_EXP,
+    Q_CHECKOUT,
+    Q_OUTBOX_INSERT,
+    Q_REFUSAL,
+    Q_ROSTER_INSERT,
+    Q_ROSTER_UPDATE,
+    Q_ROSTER_FIND,
+    Q_ANSWER,
+    Q_CONFIRM,
+    Q_COUNT
+};
+
+static const char *const cached_sql[Q_COUNT] = {
+    [Q_FIND_EXP] = "SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkin_uuid,"
+                   " e.checkout_ms, e.checkout_uuid,"
+                   " EXISTS (SELECT 1 FROM confirmations c WHERE c.experience_id = e.id)"
+                   " FROM experiences e WHERE e.event_id = ? AND e.issuer = ? AND e.subject = ?",
+    [Q_INSERT_EXP] = "INSERT INTO experiences (event_id, issuer, subject, checkin_ms, checkin_uuid)"
+                     " VALUES (?, ?, ?, ?, ?)",
+    [Q_CHECKOUT] = "UPDATE experiences SET checkout_ms = ?, checkout_uuid = ?"
+                   " WHERE id = ? AND checkout_ms = 0",
+    [Q_OUTBOX_INSERT] = "INSERT INTO outbox (uuid, kind, json, created_ms) VALUES (?, ?, ?, ?)",
+    [Q_REFUSAL] = "INSERT INTO refusals (day, reason, count) VALUES (?, ?, 1)"
+                  " ON CONFLICT (day, reason) DO UPDATE SET count = count + 1",
+    [Q_ROSTER_INSERT] = "INSERT OR IGNORE INTO roster (issuer, subject, first_name, grp, updated_ms)"
+                        " VALUES (?, ?, ?, ?, ?)",
+    [Q_ROSTER_UPDATE] = "UPDATE roster SET first_name = ?, grp = ?, updated_ms = ?"
+                        " WHERE issuer = ? AND subject = ?",
+    [Q_ROSTER_FIND] = "SELECT issuer, subject, first_name, grp FROM roster"
+                      " WHERE issuer = ? AND subject = ?",
+    [Q_ANSWER] = "INSERT INTO answers (experience_id, question_id, competency, response,"
+                 " answered_ms, uuid) VALUES (?, ?, ?, ?, ?, ?)",
+    [Q_CONFIRM] = "INSERT INTO confirmations (experience_id, host_issuer, host_subject,"
+                  " confirmed_ms, uuid) VALUES (?, ?, ?, ?, ?)",
+};
+
+struct store {
+    sqlite3 *db;                 /* the connection, owned */
+    sqlite3_stmt *q[Q_COUNT];    /* cached statements, prepared on first use */
+};
+
+/* Translates an SQLite result code, logging SQLite's own message (never data). */
+static lk_status db_status(store *st, int rc, const char *what)
+{
+    if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW)
+        return LK_OK;
+    int prim = rc & 0xff;
+    fprintf(stderr, "store: %s: %s (%d)\n", what,
+            st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc), rc);
+    if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        return LK_ERR_NOT_FOUND; /* the experience referred to does not exist */
+    switch (prim) {
+    case SQLITE_FULL: return LK_ERR_FULL;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return LK_ERR_BUSY;
+    case SQLITE_NOMEM: return LK_ERR_NOMEM;
+    case SQLITE_CONSTRAINT: return LK_ERR_EXISTS;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY: return LK_ERR_IO;
+    default: return LK_ERR_DB;
+    }
+}
+
+/* A cached statement, reset and unbound, or NULL (the status goes to *out_st). */
+static sqlite3_stmt *prep(store *st, int which, lk_status *out_st)
+{
+    if (!st->q[which]) {
+        int rc = sqlite3_prepare_v3(st->db, cached_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                    &st->q[which], NULL);
+        if (rc != SQLITE_OK) {
+            *out_st = db_status(st, rc, "prepare");
+            return NULL;
+        }
+    }
+    sqlite3_reset(st->q[which]);
+    sqlite3_clear_bindings(st->q[which]);
+    *out_st = LK_OK;
+    return st->q[which];
+}
+
+/* Steps a statement that returns no rows; resets it afterwards. */
+static lk_status step_done(store *st, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    lk_status ls = rc == SQLITE_DONE ? LK_OK : db_status(st, rc, what);
+    sqlite3_reset(s);
+    return ls;
+}
+
+static lk_status exec(store *st, const char *sql, const char *what)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+    sqlite3_free(msg);
+    return db_status(st, rc, what);
+}
+
+static void copy_col(sqlite3_stmt *s, int col, char *dst, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    lk_strlcpy(dst, t ? (const char *)t : "", len);
+}
+
+static lk_status migrate(store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "user_version");
+    rc = sqlite3_step(s);
+    int version = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+    sqlite3_finalize(s);
+    if (version < 0)
+        return db_status(st, rc, "user_version");
+    if ((size_t)version > N_MIGRATIONS) {
+        fprintf(stderr, "store: database version %d is newer than this program (%zu)\n",
+                version, N_MIGRATIONS);
+        return LK_ERR_DB;
+    }
+    for (size_t v = (size_t)version; v < N_MIGRATIONS; v++) {
+        lk_status ls = exec(st, "BEGIN IMMEDIATE", "migration begin");
+        if (ls != LK_OK)
+            return ls;
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %zu", v + 1);
+        ls = exec(st, migrations[v], "migration");
+        if (ls == LK_OK)
+            ls = exec(st, bump, "migration version");
+        if (ls == LK_OK)
+            ls = exec(st, "COMMIT", "migration commit");
+        if (ls != LK_OK) {
+            store_rollback(st);
+            return ls;
+        }
+    }
+    return LK_OK;
+}
+
+/* Creates the file 0600 before SQLite does (SQLite would use 0644 & ~umask), and
+ * tightens an existing one: it holds first names. The -wal and -shm files inherit
+ * the mode of the main file. */
+static lk_status secure_file(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "store: cannot create database file: %s\n", strerror(errno));
+        return errno == ENOSPC ? LK_ERR_FULL : errno == EACCES ? LK_ERR_PERMISSION : LK_ERR_IO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0)
+        (void)fchmod(fd, 0600);
+    close(fd);
+    return LK_OK;
+}
+
+lk_status store_open(const char *path, store **out, char *err, size_t err_len)
+{
+    if (err && err_len)
+        err[0] = '\0';
+    if (!path || !*path || !out)
+        return LK_ERR_INVALID;
+    *out = NULL;
+    lk_status ls = secure_file(path);
+    if (ls != LK_OK) {
+        if (err)
+            snprintf(err, err_len, "cannot create the database file");
+        return ls;
+    }
+    store *st = calloc(1, sizeof *st);
+    if (!st)
+        return LK_ERR_NOMEM;
+    int rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        if (err)
+            snprintf(err, err_len, "%s", st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+        ls = db_status(st, rc, "open");
+        store_close(st);
+        return ls;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, LK_DB_BUSY_TIMEOUT_MS);
+    /* WAL: the sync thread reads while the UI writes. FULL: a confirmed check-in
+     * survives a power cut. */
+    ls = exec(st, "PRAGMA journal_mode = WAL", "journal_mode");
+    if (ls == LK_OK)
+        ls = exec(st, "PRAGMA synchronous = FULL", "synchronous");
+    if (ls == LK_OK)
+        ls = exec(st, "PRAGMA foreign_keys = ON", "foreign_keys");
+    if (ls == LK_OK)
+        ls = migrate(st);
+    if (ls != LK_OK) {
+        if (err)
+            snprintf(err, err_len, "%s", sqlite3_errmsg(st->db));
+        store_close(st);
+        return ls;
+    }
+    *out = st;
+    return LK_OK;
+}
+
+void store_close(store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(st->q[i]);
+    sqlite3_close(st->db);
+    free(st);
+}
+
+lk_status store_path(const config *cfg, char *buf, size_t len)
+{
+    if (!cfg || !buf || !len || !cfg->data_dir[0])
+        return LK_ERR_INVALID;
+    lk_status ls = lk_mkdirs(cfg->data_dir, 0700);
+    if (ls != LK_OK)
+        return ls;
+    /* The folder holds first names: nobody else may list or read it. */
+    struct stat sb;
+    if (stat(cfg->data_dir, &sb) == 0 && (sb.st_mode & 077) != 0 && sb.st_uid == geteuid())
+        (void)chmod(cfg->data_dir, 0700);
+    return lk_path_join(buf, len, cfg->data_dir, LK_DB_FILE) ? LK_OK : LK_ERR_INVALID;
+}
+
+lk_status store_begin(store *st)
+{
+    if (!st)
+        return LK_ERR_INVALID;
+    return exec(st, "BEGIN IMMEDIATE", "begin");
+}
+
+lk_status store_commit(store *st)
+{
+    if (!st)
+        return LK_ERR_INVALID;
+    return exec(st, "COMMIT", "commit");
+}
+
+void store_rollback(store *st)
+{
+    /* After SQLITE_FULL SQLite may already have rolled back: then there is no
+     * transaction left and ROLLBACK would only print a confusing error. */
+    if (st && st->db && !sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static const char *mode_token(config_mode m)
+{
+    return m == CONFIG_MODE_CHECKIN_CHECKOUT ? "checkin_checkout" : "checkin";
+}
+
+lk_status store_sync_events(store *st, const config *cfg)
+{
+    if (!st || !cfg)
+        return LK_ERR_INVALID;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(
+        st->db,
+        "INSERT INTO events (id, title, kind, host, location, start_ms, end_ms, mode)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
+        " kind = excluded.kind, host = excluded.host, location = excluded.location,"
+        " start_ms = excluded.start_ms, end_ms = excluded.end_ms, mode = excluded.mode",
+        -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare events");
+    lk_status ls = store_begin(st);
+    for (size_t i = 0; ls == LK_OK && i < cfg->n_events; i++) {
+        const config_event *ev = &cfg->events[i];
+        sqlite3_reset(s);
+        sqlite3_bind_text(s, 1, ev->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, ev->title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, ev->kind[0] ? ev->kind : "other", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, ev->host, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 5, ev->location, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 6, ev->start_ms);
+        sqlite3_bind_int64(s, 7, ev->end_ms);
+        sqlite3_bind_text(s, 8, mode_token(ev->mode), -1, SQLITE_STATIC);
+        ls = step_done(st, s, "sync events");
+    }
+    sqlite3_finalize(s);
+    if (ls == LK_OK)
+        ls = store_commit(st);
+    if (ls != LK_OK)
+        store_rollback(st);
+    return ls;
+}
+
+static void exp_from_row(sqlite3_stmt *s, store_experience *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = sqlite3_column_int64(s, 0);
+    copy_col(s, 1, out->event_id, sizeof out->event_id);
+    copy_col(s, 2, out->issuer, sizeof out->issuer);
+    copy_col(s, 3, out->subject, sizeof out->subject);
+    out->checkin_ms = sqlite3_column_int64(s, 4);
+    copy_col(s, 5, out->checkin_uuid, sizeof out->checkin_uuid);
+    out->checkout_ms = sqlite3_column_int64(s, 6);
+    copy_col(s, 7, out->checkout_uuid, sizeof out->checkout_uuid);
+    out->confirmed = sqlite3_column_int(s, 8) != 0;
+}
+
+lk_status store_find_experience(store *st, const char *event_id, const char *issuer,
+                                const char *subject, store_experience *out)
+{
+    if (!st || !event_id || !issuer || !subject || !out)
+        return LK_ERR_INVALID;
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_FIND_EXP, &ls);
+    if (!s)
+        return ls;
+    sqlite3_bind_text(s, 1, event_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, issuer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, subject, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        exp_from_row(s, out);
+        ls = LK_OK;
+    } else if (rc == SQLITE_DONE) {
+        ls = LK_ERR_NOT_FOUND;
+    } else {
+        ls = db_status(st, rc, "find experience");
+    }
+    sqlite3_reset(s);
+    return ls;
+}
+
+/* Queues one statement; the caller holds the transaction. */
+static lk_status outbox_insert(store *st, const store_statement *stmt, int64_t created_ms)
+{
+    if (!stmt || !stmt->uuid || !stmt->uuid[0] || !stmt->kind || !stmt->json)
+        return LK_ERR_INVALID;
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_OUTBOX_INSERT, &ls);
+    if (!s)
+        return ls;
+    sqlite3_bind_text(s, 1, stmt->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, stmt->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, stmt->json, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, created_ms);
+    return step_done(st, s, "outbox insert");
+}
+
+/* Ends a write transaction: COMMIT when ls is LK_OK, otherwise ROLLBACK. */
+static lk_status finish(store *st, lk_status ls)
+{
+    if (ls == LK_OK)
+        ls = store_commit(st);
+    if (ls != LK_OK)
+        store_rollback(st);
+    return ls;
+}
+
+lk_status store_record_checkin(store *st, store_experience *exp, const store_statement *stmt)
+{
+    if (!st || !exp || !stmt || !exp->event_id[0] || !exp->issuer[0] || !exp->subject[0] ||
+        !exp->checkin_uuid[0])
+        return LK_ERR_INVALID;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    sqlite3_stmt *s = prep(st, Q_INSERT_EXP, &ls);
+    if (s) {
+        sqlite3_bind_text(s, 1, exp->event_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, exp->issuer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, exp->subject, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, exp->checkin_ms);
+        sqlite3_bind_text(s, 5, exp->checkin_uuid, -1, SQLITE_STATIC);
+        ls = step_done(st, s, "insert experience");
+    }
+    if (ls == LK_OK) {
+        exp->id = sqlite3_last_insert_rowid(st->db);
+        ls = outbox_insert(st, stmt, exp->checkin_ms);
+    }
+    return finish(st, ls);
+}
+
+lk_status store_record_checkout(store *st, int64_t experience_id, int64_t checkout_ms,
+                                const store_statement *stmt)
+{
+    if (!st || !stmt || !stmt->uuid || !stmt->uuid[0] || experience_id <= 0)
+        return LK_ERR_INVALID;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    sqlite3_stmt *s = prep(st, Q_CHECKOUT, &ls);
+    if (s) {
+        sqlite3_bind_int64(s, 1, checkout_ms);
+        sqlite3_bind_text(s, 2, stmt->uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, experience_id);
+        ls = step_done(st, s, "checkout");
+    }
+    if (ls == LK_OK && sqlite3_changes(st->db) == 0) {
+        /* Either no such experience or it was checked out before. */
+        sqlite3_stmt *q = NULL;
+        int found = 0;
+        if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM experiences WHERE id = ?", -1, &q, NULL) ==
+            SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, experience_id);
+            found = sqlite3_step(q) == SQLITE_ROW;
+        }
+        sqlite3_finalize(q);
+        ls = found ? LK_ERR_EXISTS : LK_ERR_NOT_FOUND;
+    }
+    if (ls == LK_OK)
+        ls = outbox_insert(st, stmt, checkout_ms);
+    return finish(st, ls);
+}
+
+lk_status store_record_answers(store *st, int64_t experience_id, const store_answer *answers,
+                               size_t n)
+{
+    if (!st || (n > 0 && !answers) || experience_id <= 0)
+        return LK_ERR_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if (!answers[i].question_id || !answers[i].response || !answers[i].stmt.uuid)
+            return LK_ERR_INVALID;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        const store_answer *a = &answers[i];
+        sqlite3_stmt *s = prep(st, Q_ANSWER, &ls);
+        if (!s)
+            break;
+        sqlite3_bind_int64(s, 1, experience_id);
+        sqlite3_bind_text(s, 2, a->question_id, -1, SQLITE_STATIC);
+        if (a->competency)
+            sqlite3_bind_text(s, 3, a->competency, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(s, 3);
+        sqlite3_bind_text(s, 4, a->response, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 5, a->answered_ms);
+        sqlite3_bind_text(s, 6, a->stmt.uuid, -1, SQLITE_STATIC);
+        ls = step_done(st, s, "insert answer");
+        if (ls == LK_OK)
+            ls = outbox_insert(st, &a->stmt, a->answered_ms);
+    }
+    return finish(st, ls);
+}
+
+lk_status store_record_confirmation(store *st, int64_t experience_id, const char *host_issuer,
+                                    const char *host_subject, int64_t confirmed_ms,
+                                    const store_statement *stmt)
+{
+    if (!st || !host_issuer || !host_subject || !stmt || !stmt->uuid || experience_id <= 0)
+        return LK_ERR_INVALID;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    sqlite3_stmt *s = prep(st, Q_CONFIRM, &ls);
+    if (s) {
+        sqlite3_bind_int64(s, 1, experience_id);
+        sqlite3_bind_text(s, 2, host_issuer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, host_subject, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, confirmed_ms);
+        sqlite3_bind_text(s, 5, stmt->uuid, -1, SQLITE_STATIC);
+        ls = step_done(st, s, "insert confirmation");
+    }
+    if (ls == LK_OK)
+        ls = outbox_insert(st, stmt, confirmed_ms);
+    return finish(st, ls);
+}
+
+lk_status store_count_refusal(store *st, lk_reason reason, int yyyymmdd)
+{
+    if (!st || reason <= LK_REASON_NONE || reason >= LK_REASON_COUNT)
+        return LK_ERR_INVALID;
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_REFUSAL, &ls);
+    if (!s)
+        return ls;
+    sqlite3_bind_int(s, 1, yyyymmdd);
+    sqlite3_bind_text(s, 2, lk_reason_token(reason), -1, SQLITE_STATIC);
+    return step_done(st, s, "count refusal");
+}
+
+/* [start, end) of the local calendar day containing ms. */
+static void local_day_bounds(int64_t ms, int64_t *start, int64_t *end)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    struct tm next = tm;
+    next.tm_mday += 1;
+    *start = (int64_t)mktime(&tm) * 1000;
+    *end = (int64_t)mktime(&next) * 1000;
+}
+
+lk_status store_count_checkins(store *st, const char *event_id, int64_t now_ms, int *out)
+{
+    if (!st || !event_id || !out)
+        return LK_ERR_INVALID;
+    *out = 0;
+    int64_t from, to;
+    local_day_bounds(now_ms, &from, &to);
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT count(*) FROM experiences WHERE event_id = ?"
+                                " AND checkin_ms >= ? AND checkin_ms < ?",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare count");
+    sqlite3_bind_text(s, 1, event_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, from);
+    sqlite3_bind_int64(s, 3, to);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int(s, 0);
+    lk_status ls = db_status(st, rc, "count checkins");
+    sqlite3_finalize(s);
+    return ls;
+}
+
+lk_status store_each_experience(store *st, const char *event_id,
+                                void (*fn)(const store_experience *exp, void *user), void *user)
+{
+    if (!st || !event_id || !fn)
+        return LK_ERR_INVALID;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(
+        st->db,
+        "SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkin_uuid,"
+        " e.checkout_ms, e.checkout_uuid,"
+        " EXISTS (SELECT 1 FROM confirmations c WHERE c.experience_id = e.id)"
+        " FROM experiences e WHERE e.event_id = ? ORDER BY e.checkin_ms, e.id",
+        -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare each experience");
+    sqlite3_bind_text(s, 1, event_id, -1, SQLITE_STATIC);
+    store_experience exp;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        exp_from_row(s, &exp);
+        fn(&exp, user);
+    }
+    lk_status ls = db_status(st, rc, "each experience");
+    sqlite3_finalize(s);
+    return ls;
+}
+
+lk_status store_roster_upsert(store *st, const store_person *p, bool *out_inserted)
+{
+    if (!st || !p || !p->issuer[0] || !p->subject[0])
+        return LK_ERR_INVALID;
+    int64_t now = lk_now_ms();
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_ROSTER_INSERT, &ls);
+    if (!s)
+        return ls;
+    sqlite3_bind_text(s, 1, p->issuer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, p->subject, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, p->first_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, p->group, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, now);
+    ls = step_done(st, s, "roster insert");
+    if (ls != LK_OK)
+        return ls;
+    bool inserted = sqlite3_changes(st->db) > 0;
+    if (!inserted) {
+        s = prep(st, Q_ROSTER_UPDATE, &ls);
+        if (!s)
+            return ls;
+        sqlite3_bind_text(s, 1, p->first_name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, p->group, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, now);
+        sqlite3_bind_text(s, 4, p->issuer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 5, p->subject, -1, SQLITE_STATIC);
+        ls = step_done(st, s, "roster update");
+    }
+    if (ls == LK_OK && out_inserted)
+        *out_inserted = inserted;
+    return ls;
+}
+
+lk_status store_roster_find(store *st, const char *issuer, const char *subject, store_person *out)
+{
+    if (!st || !issuer || !subject || !out)
+        return LK_ERR_INVALID;
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_ROSTER_FIND, &ls);
+    if (!s)
+        return ls;
+    sqlite3_bind_text(s, 1, issuer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, subject, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        copy_col(s, 0, out->issuer, sizeof out->issuer);
+        copy_col(s, 1, out->subject, sizeof out->subject);
+        copy_col(s, 2, out->first_name, sizeof out->first_name);
+        copy_col(s, 3, out->group, sizeof out->group);
+        ls = LK_OK;
+    } else {
+        ls = rc == SQLITE_DONE ? LK_ERR_NOT_FOUND : db_status(st, rc, "roster find");
+    }
+    sqlite3_reset(s);
+    return ls;
+}
+
+/* --- outbox -------------------------------------------------------------------- */
+
+lk_status store_outbox_next(store *st, size_t max, store_outbox_item **out_items, size_t *out_n)
+{
+    if (!st || !out_items || !out_n)
+        return LK_ERR_INVALID;
+    *out_items = NULL;
+    *out_n = 0;
+    if (max == 0)
+        return LK_OK;
+    if (max > 10000)
+        max = 10000;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT id, uuid, kind, json, attempts FROM outbox"
+                                " WHERE state = 0 ORDER BY id LIMIT ?",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare outbox next");
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+    store_outbox_item *items = calloc(max, sizeof *items);
+    if (!items) {
+        sqlite3_finalize(s);
+        return LK_ERR_NOMEM;
+    }
+    size_t n = 0;
+    lk_status ls = LK_OK;
+    while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        store_outbox_item *it = &items[n];
+        it->id = sqlite3_column_int64(s, 0);
+        copy_col(s, 1, it->uuid, sizeof it->uuid);
+        copy_col(s, 2, it->kind, sizeof it->kind);
+        const unsigned char *json = sqlite3_column_text(s, 3);
+        it->json = strdup(json ? (const char *)json : "");
+        it->attempts = sqlite3_column_int(s, 4);
+        n++;
+        if (!it->json) {
+            ls = LK_ERR_NOMEM;
+            break;
+        }
+    }
+    if (ls == LK_OK && rc != SQLITE_ROW)
+        ls = db_status(st, rc, "outbox next");
+    sqlite3_finalize(s);
+    if (ls != LK_OK) {
+        store_outbox_free(items, n);
+        return ls;
+    }
+    *out_items = items;
+    *out_n = n;
+    return LK_OK;
+}
+
+void store_outbox_free(store_outbox_item *items, size_t n)
+{
+    if (!items)
+        return;
+    for (size_t i = 0; i < n; i++)
+        free(items[i].json);
+    free(items);
+}
+
+/* Runs sql for each id in one transaction; the id is the last parameter, after
+ * ms when with_ms is set. */
+static lk_status outbox_update_ids(store *st, const char *sql, const int64_t *ids, size_t n,
+                                   bool with_ms, int64_t ms, const char *what)
+{
+    if (!st || (n > 0 && !ids))
+        return LK_ERR_INVALID;
+    if (n == 0)
+        return LK_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, what);
+    lk_status ls = store_begin(st);
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        sqlite3_reset(s);
+        int col = 1;
+        if (with_ms)
+            sqlite3_bind_int64(s, col++, ms);
+        sqlite3_bind_int64(s, col, ids[i]);
+        ls = step_done(st, s, what);
+    }
+    sqlite3_finalize(s);
+    return finish(st, ls);
+}
+
+lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n, int64_t sent_ms)
+{
+    return outbox_update_ids(st,
+                             "UPDATE outbox SET state = 1, sent_ms = ?, last_error = NULL"
+                             " WHERE id = ?",
+                             ids, n, true, sent_ms, "outbox mark sent");
+}
+
+lk_status store_outbox_attempted(store *st, const int64_t *ids, size_t n)
+{
+    return outbox_update_ids(st, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", ids,
+                             n, false, 0, "outbox attempted");
+}
+
+lk_status store_outbox_quarantine(store *st, int64_t id, const char *message)
+{
+    if (!st)
+        return LK_ERR_INVALID;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE outbox SET state = 2, last_error = ?,"
+                                " attempts = attempts + 1 WHERE id = ?",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare quarantine");
+    sqlite3_bind_text(s, 1, message ? message : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, id);
+    lk_status ls = step_done(st, s, "quarantine");
+    if (ls == LK_OK && sqlite3_changes(st->db) == 0)
+        ls = LK_ERR_NOT_FOUND;
+    sqlite3_finalize(s);
+    return ls;
+}
+
+lk_status store_outbox_stats_get(store *st, store_outbox_stats *out)
+{
+    if (!st || !out)
+        return LK_ERR_INVALID;
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT coalesce(sum(state = 0), 0), coalesce(sum(state = 1), 0),"
+                                " coalesce(sum(state = 2), 0), coalesce(max(sent_ms), 0)"
+                                " FROM outbox",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare stats");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->queued = sqlite3_column_int64(s, 0);
+        out->sent = sqlite3_column_int64(s, 1);
+        out->quarantined = sqlite3_column_int64(s, 2);
+        out->last_sent_ms = sqlite3_column_int64(s, 3);
+    }
+    lk_status ls = db_status(st, rc, "stats");
+    sqlite3_finalize(s);
+    return ls;
+}
+
+lk_status store_outbox_each_quarantined(store *st,
+                                        void (*fn)(const char *uuid, const char *kind,
+                                                   const char *message, void *user),
+                                        void *user)
+{
+    if (!st || !fn)
+        return LK_ERR_INVALID;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT uuid, kind, coalesce(last_error, '') FROM outbox"
+                                " WHERE state = 2 ORDER BY id",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare quarantined");
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        fn((const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+           (const char *)sqlite3_column_text(s, 2), user);
+    lk_status ls = db_status(st, rc, "quarantined");
+    sqlite3_finalize(s);
+    return ls;
+}
+
+struct sqlite3 *store_db(store *st)
+{
+    return st ? st->db : NULL;
+}
