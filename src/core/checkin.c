@@ -1,0 +1,213 @@
+/* Check-in rules and the scan service: what a verified pass leads to at the active
+ * event (checkin_decide, pure), and the durable write of that outcome (checkin_scan):
+ * the experience and its xAPI statement in one transaction before the screen speaks. */
+#include "lobkiosk/checkin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lobkiosk/util.h"
+#include "lobkiosk/xapi.h"
+
+const char *checkin_outcome_token(checkin_outcome o)
+{
+    switch (o) {
+    case CHECKIN_REFUSED: return "refused";
+    case CHECKIN_IGNORED: return "ignored";
+    case CHECKIN_CHECKED_IN: return "checked_in";
+    case CHECKIN_ALREADY: return "already";
+    case CHECKIN_CHECKED_OUT: return "checked_out";
+    case CHECKIN_ALREADY_OUT: return "already_out";
+    case CHECKIN_HOST: return "host";
+    case CHECKIN_ADMIN: return "admin";
+    }
+    return "unknown";
+}
+
+/* The camera sees one code in many frames in a row: the same pass again within
+ * the window is one scan. The window counts both ways so a clock stepped back a
+ * little cannot turn a held pass into an instant check-out. */
+static bool is_repeat(const pass *p, const checkin_prior *prior, int64_t now_ms)
+{
+    if (!prior || prior->last_scan_ms == 0)
+        return false;
+    if (strcmp(prior->last_payload_issuer, p->issuer) != 0 ||
+        strcmp(prior->last_payload_subject, p->subject) != 0)
+        return false;
+    int64_t delta = now_ms - prior->last_scan_ms;
+    int64_t window = (int64_t)LK_REPEAT_IGNORE_SECONDS * 1000;
+    return delta < window && delta > -window;
+}
+
+checkin_outcome checkin_decide(const pass *p, const config_event *ev, const checkin_prior *prior,
+                               int64_t now_ms, lk_reason *out_reason)
+{
+    lk_reason dummy;
+    if (!out_reason)
+        out_reason = &dummy;
+    *out_reason = LK_REASON_NONE;
+    if (!p) {
+        *out_reason = LK_REASON_MALFORMED;
+        return CHECKIN_REFUSED;
+    }
+    if (is_repeat(p, prior, now_ms))
+        return CHECKIN_IGNORED;
+    /* Staff passes open their screens whatever the event: an admin must be able
+     * to fix a kiosk that has no event. */
+    switch (p->role) {
+    case PASS_ROLE_ADMIN: return CHECKIN_ADMIN;
+    case PASS_ROLE_HOST: return CHECKIN_HOST;
+    case PASS_ROLE_STUDENT: break;
+    default: *out_reason = LK_REASON_ROLE_NOT_ALLOWED; return CHECKIN_REFUSED;
+    }
+    if (!ev) {
+        *out_reason = LK_REASON_NO_EVENT;
+        return CHECKIN_REFUSED;
+    }
+    if (!config_event_admits(ev, p->issuer)) {
+        *out_reason = LK_REASON_ISSUER_NOT_INVITED;
+        return CHECKIN_REFUSED;
+    }
+    if (!prior || !prior->has_experience)
+        return CHECKIN_CHECKED_IN;
+    if (ev->mode == CONFIG_MODE_CHECKIN_CHECKOUT)
+        return prior->checkout_ms == 0 ? CHECKIN_CHECKED_OUT : CHECKIN_ALREADY_OUT;
+    return CHECKIN_ALREADY;
+}
+
+/* A refused scan is only counted. Losing one count (disk full) must not hide the
+ * refusal from the student, so a store failure is logged, not returned. */
+static void count_refusal(store *st, lk_reason reason, int64_t now_ms)
+{
+    lk_status ls = store_count_refusal(st, reason, lk_local_yyyymmdd(now_ms));
+    if (ls != LK_OK)
+        fprintf(stderr, "checkin: refusal not counted: %s\n", lk_strerror(ls));
+}
+
+static lk_status write_checkin(store *st, const config *cfg, const config_event *ev,
+                               const pass *p, int64_t now_ms, checkin_result *out)
+{
+    store_experience *exp = &out->exp;
+    memset(exp, 0, sizeof *exp);
+    lk_strlcpy(exp->event_id, ev->id, sizeof exp->event_id);
+    lk_strlcpy(exp->issuer, p->issuer, sizeof exp->issuer);
+    lk_strlcpy(exp->subject, p->subject, sizeof exp->subject);
+    exp->checkin_ms = now_ms;
+    lk_uuid4(exp->checkin_uuid, sizeof exp->checkin_uuid);
+    char *json = xapi_checkin(cfg, ev, p, exp->checkin_uuid, now_ms);
+    if (!json)
+        return LK_ERR_NOMEM;
+    store_statement stmt = {.uuid = exp->checkin_uuid, .kind = "checkin", .json = json};
+    lk_status ls = store_record_checkin(st, exp, &stmt);
+    free(json);
+    if (ls == LK_ERR_EXISTS) {
+        /* Another connection checked this student in between our read and write
+         * (two kiosk processes on one database): report what is stored. */
+        ls = store_find_experience(st, ev->id, p->issuer, p->subject, exp);
+        if (ls == LK_OK)
+            out->outcome = ev->mode == CONFIG_MODE_CHECKIN_CHECKOUT
+                               ? (exp->checkout_ms ? CHECKIN_ALREADY_OUT : CHECKIN_ALREADY)
+                               : CHECKIN_ALREADY;
+    }
+    return ls;
+}
+
+static lk_status write_checkout(store *st, const config *cfg, const config_event *ev,
+                                const pass *p, int64_t now_ms, checkin_result *out)
+{
+    store_experience *exp = &out->exp;
+    /* A clock stepped back must not make a negative duration. */
+    int64_t duration = now_ms > exp->checkin_ms ? now_ms - exp->checkin_ms : 0;
+    char uuid[37];
+    lk_uuid4(uuid, sizeof uuid);
+    char *json = xapi_checkout(cfg, ev, p, uuid, now_ms, exp->checkin_uuid, duration);
+    if (!json)
+        return LK_ERR_NOMEM;
+    store_statement stmt = {.uuid = uuid, .kind = "checkout", .json = json};
+    lk_status ls = store_record_checkout(st, exp->id, now_ms, &stmt);
+    free(json);
+    if (ls == LK_ERR_EXISTS) {
+        ls = store_find_experience(st, ev->id, p->issuer, p->subject, exp);
+        if (ls == LK_OK)
+            out->outcome = CHECKIN_ALREADY_OUT;
+        return ls;
+    }
+    if (ls == LK_OK) {
+        exp->checkout_ms = now_ms;
+        lk_strlcpy(exp->checkout_uuid, uuid, sizeof exp->checkout_uuid);
+        out->duration_ms = duration;
+    }
+    return ls;
+}
+
+lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const char *payload,
+                       int64_t now_ms, checkin_result *out)
+{
+    if (!st || !cfg || !payload || !out)
+        return LK_ERR_INVALID;
+    memset(out, 0, sizeof *out);
+
+    lk_reason reason = pass_verify(payload, cfg, lk_local_yyyymmdd(now_ms), &out->who);
+    if (reason != LK_REASON_NONE) {
+        out->outcome = CHECKIN_REFUSED;
+        out->reason = reason;
+        count_refusal(st, reason, now_ms);
+        return LK_OK;
+    }
+    const pass *p = &out->who;
+    const config_event *ev = config_active_event(cfg, now_ms);
+
+    checkin_prior prior;
+    memset(&prior, 0, sizeof prior);
+    if (mem) {
+        lk_strlcpy(prior.last_payload_issuer, mem->issuer, sizeof prior.last_payload_issuer);
+        lk_strlcpy(prior.last_payload_subject, mem->subject, sizeof prior.last_payload_subject);
+        prior.last_scan_ms = mem->at_ms;
+    }
+    if (ev && p->role == PASS_ROLE_STUDENT) {
+        lk_status ls = store_find_experience(st, ev->id, p->issuer, p->subject, &out->exp);
+        if (ls == LK_OK) {
+            prior.has_experience = true;
+            prior.checkin_ms = out->exp.checkin_ms;
+            prior.checkout_ms = out->exp.checkout_ms;
+        } else if (ls != LK_ERR_NOT_FOUND) {
+            return ls;
+        }
+    }
+
+    out->outcome = checkin_decide(p, ev, &prior, now_ms, &out->reason);
+    lk_status ls = LK_OK;
+    switch (out->outcome) {
+    case CHECKIN_REFUSED: count_refusal(st, out->reason, now_ms); break;
+    case CHECKIN_CHECKED_IN: ls = write_checkin(st, cfg, ev, p, now_ms, out); break;
+    case CHECKIN_CHECKED_OUT: ls = write_checkout(st, cfg, ev, p, now_ms, out); break;
+    case CHECKIN_IGNORED:
+    case CHECKIN_ALREADY:
+    case CHECKIN_ALREADY_OUT:
+    case CHECKIN_HOST:
+    case CHECKIN_ADMIN: break;
+    }
+    if (ls != LK_OK)
+        return ls; /* the repeat filter stays as it was: the student may scan again */
+
+    if (out->outcome != CHECKIN_CHECKED_IN && out->outcome != CHECKIN_ALREADY &&
+        out->outcome != CHECKIN_CHECKED_OUT && out->outcome != CHECKIN_ALREADY_OUT)
+        memset(&out->exp, 0, sizeof out->exp);
+    if (out->outcome == CHECKIN_ALREADY_OUT && out->exp.checkout_ms > out->exp.checkin_ms)
+        out->duration_ms = out->exp.checkout_ms - out->exp.checkin_ms;
+
+    /* Sliding window: a pass held in view keeps being ignored until it leaves. */
+    if (mem) {
+        lk_strlcpy(mem->issuer, p->issuer, sizeof mem->issuer);
+        lk_strlcpy(mem->subject, p->subject, sizeof mem->subject);
+        mem->at_ms = now_ms;
+    }
+
+    if (out->exp.id > 0) {
+        store_person person;
+        if (store_roster_find(st, p->issuer, p->subject, &person) == LK_OK)
+            lk_strlcpy(out->first_name, person.first_name, sizeof out->first_name);
+    }
+    return LK_OK;
+}
