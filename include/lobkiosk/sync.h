@@ -1,0 +1,94 @@
+/* The sync thread: sends the outbox of xAPI statements to the LRS with libcurl,
+ * in outbox order, in batches, beside the UI and without ever blocking it.
+ * libcurl's global state is initialised once by sync_start/sync_once (pthread_once);
+ * nothing else in the program needs to call curl_global_init. */
+#ifndef LOBKIOSK_SYNC_H
+#define LOBKIOSK_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lobkiosk/config.h"
+#include "lobkiosk/status.h"
+
+/* What the sync is doing; the UI shows "sync.state.<token>" from assets/i18n. */
+typedef enum sync_state {
+    SYNC_OFF = 0,         /* no endpoint configured: the kiosk keeps everything locally */
+    SYNC_IDLE = 1,        /* the queue is empty or waiting for the next interval */
+    SYNC_SENDING = 2,     /* a batch is on its way */
+    SYNC_OFFLINE = 3,     /* network error, timeout, 5xx or 429: retrying with back-off */
+    SYNC_AUTH_FAILED = 4, /* 401/403: stopped until sync_request_now or a restart */
+    SYNC_ERROR = 5,       /* the store could not be read or written; retrying */
+} sync_state;
+
+/* Stable lower-case token of a state ("off", "idle", "sending", "offline",
+ * "auth_failed", "error"); static string. */
+const char *sync_state_token(sync_state s);
+
+#define SYNC_MESSAGE_MAX 256
+
+/* A snapshot of the sync for the idle and admin screens. */
+typedef struct sync_status {
+    sync_state state;                 /* see sync_state */
+    int64_t queued;                   /* statements waiting in the outbox */
+    int64_t quarantined;              /* statements the LRS refused (400) */
+    int64_t sent;                     /* statements the LRS accepted, ever */
+    int64_t last_sync_ms;             /* last time the LRS accepted a batch, 0 = never */
+    int64_t next_try_ms;              /* when offline: wall-clock time of the next try */
+    int http_status;                  /* last HTTP status seen, 0 = none */
+    char message[SYNC_MESSAGE_MAX];   /* why (English, for the admin screen and logs);
+                                         never holds personal data */
+} sync_status;
+
+/* What one sync pass did (sync_once). */
+typedef struct sync_report {
+    size_t sent;                      /* statements accepted in this pass */
+    size_t quarantined;               /* statements quarantined in this pass */
+    size_t requests;                  /* HTTP requests made */
+    int http_status;                  /* last HTTP status, 0 = none */
+    int64_t retry_after_ms;           /* 429: how long the LRS asked us to wait */
+    sync_state state;                 /* idle when the queue was emptied */
+    char message[SYNC_MESSAGE_MAX];   /* why the pass stopped early, "" when it did not */
+} sync_report;
+
+typedef struct sync_thread sync_thread;
+
+/* Starts the sync thread for cfg (borrowed: cfg must outlive the thread).
+ * Returns NULL and writes a clear reason into err (may be NULL) when the
+ * credentials file is missing or readable by group or others, or libcurl or the
+ * thread cannot start. With an empty endpoint sync is "off": returns NULL with
+ * err set to "" (no thread is needed; sync_status_get(NULL) reports SYNC_OFF).
+ * Free with sync_stop(). */
+sync_thread *sync_start(const config *cfg, char *err, size_t err_len);
+
+/* Tells the thread new rows are queued (cheap, never blocks on the network).
+ * During a back-off it only refreshes the counts; it does not cut the wait short. */
+void sync_wake(sync_thread *t);
+
+/* Tries now: ends a back-off or an auth_failed stop (the admin's "sync now"). */
+void sync_request_now(sync_thread *t);
+
+/* Copies the current status into *out (never blocks on the network). With t NULL,
+ * *out says SYNC_OFF. */
+void sync_status_get(sync_thread *t, sync_status *out);
+
+/* Stops the thread (aborts a transfer in flight within a fraction of a second),
+ * joins it and frees it. Accepts NULL. */
+void sync_stop(sync_thread *t);
+
+/* One pass on the calling thread: opens its own store handle, sends queued
+ * statements until the queue is empty or the LRS or network says stop. *out (may
+ * be NULL) receives what happened. LK_OK when the queue was emptied (quarantined
+ * rows included); LK_ERR_AUTH on 401/403; LK_ERR_PERMISSION for a credentials file
+ * readable by others; LK_ERR_NETWORK, LK_ERR_TIMEOUT or LK_ERR_HTTP when it stopped
+ * early; LK_ERR_UNSUPPORTED when sync is off. */
+lk_status sync_once(const config *cfg, sync_report *out) LK_MUST_CHECK;
+
+/* Reads and checks the credentials file ("user:password", mode 0600 or 0400).
+ * user and password receive the parts (each buffer len bytes); wipe them after use.
+ * LK_ERR_PERMISSION when group or others may read it, LK_ERR_IO when missing,
+ * LK_ERR_INVALID when it holds no ':'. Used by sync_start and by tests. */
+lk_status sync_read_credentials(const char *path, char *user, char *password,
+                                size_t len) LK_MUST_CHECK;
+
+#endif
