@@ -1,0 +1,87 @@
+/* QR codes as PNG files: passes printed from the CLI and the demo set. libqrencode
+ * builds the matrix; an SDL surface holds the pixels and SDL2_image writes the PNG,
+ * so no SDL_Init (and no display) is needed. */
+#include "lobkiosk/qrcode.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <qrencode.h>
+
+#define QUIET_ZONE 4   /* modules of white around the code, as ISO 18004 asks */
+#define SCALE_MAX 64   /* pixels per module; beyond this the file is just big */
+#define SIZE_MAX_PX 4096 /* image side: a long text at a big scale is a mistake */
+
+/* True when every character fits QR alphanumeric mode (0-9, A-Z, space $%*+-./:),
+ * which keeps a pass at version 6 instead of 8. */
+static bool is_alphanumeric(const char *s)
+{
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || strchr(" $%*+-./:", *s)))
+            return false;
+    return true;
+}
+
+/* The matrix of text at level M, or NULL. Free with QRcode_free. */
+static QRcode *encode(const char *text)
+{
+    if (!is_alphanumeric(text)) /* case-sensitive: URLs keep their lower case */
+        return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    /* QRcode_encodeString refuses QR_MODE_AN as a hint: state the mode explicitly */
+    QRinput *in = QRinput_new2(0, QR_ECLEVEL_M);
+    if (!in)
+        return NULL;
+    QRcode *qr = NULL;
+    if (QRinput_append(in, QR_MODE_AN, (int)strlen(text), (const unsigned char *)text) == 0)
+        qr = QRcode_encodeInput(in);
+    QRinput_free(in);
+    return qr;
+}
+
+lk_status qrcode_write_png(const char *text, const char *path, int scale)
+{
+    if (!text || !*text || !path || !*path || scale < 1 || scale > SCALE_MAX)
+        return LK_ERR_INVALID;
+    QRcode *qr = encode(text);
+    if (!qr) {
+        /* ERANGE: too long for any QR version */
+        lk_status st = errno == ENOMEM ? LK_ERR_NOMEM : LK_ERR_INVALID;
+        fprintf(stderr, "qrcode: cannot encode: %s\n", strerror(errno));
+        return st;
+    }
+    int modules = qr->width + 2 * QUIET_ZONE;
+    int size = modules * scale;
+    if (size > SIZE_MAX_PX) {
+        QRcode_free(qr);
+        return LK_ERR_INVALID;
+    }
+    lk_status st = LK_OK;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, size, size, 24, SDL_PIXELFORMAT_RGB24);
+    if (!s) {
+        fprintf(stderr, "qrcode: %s\n", SDL_GetError());
+        QRcode_free(qr);
+        return LK_ERR_NOMEM;
+    }
+    Uint32 white = SDL_MapRGB(s->format, 255, 255, 255);
+    Uint32 black = SDL_MapRGB(s->format, 0, 0, 0);
+    SDL_FillRect(s, NULL, white);
+    for (int y = 0; y < qr->width; y++) {
+        for (int x = 0; x < qr->width; x++) {
+            if (!(qr->data[y * qr->width + x] & 1)) /* bit 0: dark module */
+                continue;
+            SDL_Rect r = {(x + QUIET_ZONE) * scale, (y + QUIET_ZONE) * scale, scale, scale};
+            SDL_FillRect(s, &r, black);
+        }
+    }
+    if (IMG_SavePNG(s, path) != 0) {
+        fprintf(stderr, "qrcode: %s: %s\n", path, IMG_GetError());
+        st = LK_ERR_IO;
+    }
+    SDL_FreeSurface(s);
+    QRcode_free(qr);
+    return st;
+}
