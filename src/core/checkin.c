@@ -61,7 +61,8 @@ checkin_outcome checkin_decide(const pass *p, const config_event *ev, const chec
     case PASS_ROLE_STUDENT: break;
     default: *out_reason = LK_REASON_ROLE_NOT_ALLOWED; return CHECKIN_REFUSED;
     }
-    if (!ev) {
+    /* An event pinned in kiosk.ini still only runs inside its window. */
+    if (!ev || (ev->end_ms > ev->start_ms && (now_ms < ev->start_ms || now_ms >= ev->end_ms))) {
         *out_reason = LK_REASON_NO_EVENT;
         return CHECKIN_REFUSED;
     }

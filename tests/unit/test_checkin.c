@@ -1,0 +1,486 @@
+/* Tests of the check-in rules (a table of cases for checkin_decide) and of the scan
+ * service on a real store: what is written, what is only counted, the repeat filter,
+ * check-out durations and refusals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lobkiosk/checkin.h"
+#include "lobkiosk/util.h"
+
+#define HOUR_MS (3600 * 1000LL)
+#define NONE INT64_MIN
+
+/* 2026-11-28T09:00:00+01:00 */
+#define T0 1795852800000LL
+
+enum { EV_NONE, EV_OPEN, EV_STAGE, EV_ONLY11 };
+
+static config_event events[4];
+
+static void make_events(void)
+{
+    memset(events, 0, sizeof events);
+    const char *ids[] = {"", "OPEN1", "STAGE1", "ONLY11"};
+    for (int i = 1; i < 4; i++) {
+        lk_strlcpy(events[i].id, ids[i], sizeof events[i].id);
+        lk_strlcpy(events[i].title, ids[i], sizeof events[i].title);
+        lk_strlcpy(events[i].kind, i == EV_STAGE ? "internship_day" : "open_day",
+                   sizeof events[i].kind);
+        events[i].start_ms = T0;
+        events[i].end_ms = T0 + 8 * HOUR_MS;
+        events[i].mode = i == EV_STAGE ? CONFIG_MODE_CHECKIN_CHECKOUT : CONFIG_MODE_CHECKIN;
+    }
+    lk_strlcpy(events[EV_ONLY11].issuers, "11BB, 22CC", sizeof events[EV_ONLY11].issuers);
+}
+
+/* --- checkin_decide from a table -------------------------------------------------- */
+
+typedef struct decide_case {
+    const char *name;
+    char role;                 /* S, H, A or something else */
+    const char *issuer, *subject;
+    int event;                 /* EV_* */
+    bool has_exp;              /* prior experience */
+    int64_t checkin_off;       /* its check-in, relative to T0 */
+    int64_t checkout_off;      /* its check-out relative to T0, NONE = still in */
+    const char *last_issuer, *last_subject; /* previous scan */
+    int64_t last_off;          /* previous scan relative to T0, NONE = never */
+    int64_t now_off;           /* now, relative to T0 */
+    checkin_outcome want;
+    lk_reason want_reason;
+} decide_case;
+
+static const decide_case cases[] = {
+    {"first scan at open day", 'S', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, 600000,
+     CHECKIN_CHECKED_IN, LK_REASON_NONE},
+    {"second scan at open day", 'S', "00AA", "1001", EV_OPEN, true, 0, NONE, "", "", NONE, 600000,
+     CHECKIN_ALREADY, LK_REASON_NONE},
+    {"first scan at internship", 'S', "00AA", "1001", EV_STAGE, false, 0, NONE, "", "", NONE, 1000,
+     CHECKIN_CHECKED_IN, LK_REASON_NONE},
+    {"second scan at internship checks out", 'S', "00AA", "1001", EV_STAGE, true, 0, NONE, "", "",
+     NONE, 6 * HOUR_MS, CHECKIN_CHECKED_OUT, LK_REASON_NONE},
+    {"third scan at internship", 'S', "00AA", "1001", EV_STAGE, true, 0, 6 * HOUR_MS, "", "", NONE,
+     7 * HOUR_MS, CHECKIN_ALREADY_OUT, LK_REASON_NONE},
+    {"no event", 'S', "00AA", "1001", EV_NONE, false, 0, NONE, "", "", NONE, 1000, CHECKIN_REFUSED,
+     LK_REASON_NO_EVENT},
+    {"before the window", 'S', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, -1,
+     CHECKIN_REFUSED, LK_REASON_NO_EVENT},
+    {"exactly at the end", 'S', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE,
+     8 * HOUR_MS, CHECKIN_REFUSED, LK_REASON_NO_EVENT},
+    {"exactly at the start", 'S', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, 0,
+     CHECKIN_CHECKED_IN, LK_REASON_NONE},
+    {"issuer not invited", 'S', "00AA", "1001", EV_ONLY11, false, 0, NONE, "", "", NONE, 1000,
+     CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
+    {"invited issuer", 'S', "11BB", "1001", EV_ONLY11, false, 0, NONE, "", "", NONE, 1000,
+     CHECKIN_CHECKED_IN, LK_REASON_NONE},
+    {"second invited issuer", 'S', "22CC", "1001", EV_ONLY11, false, 0, NONE, "", "", NONE, 1000,
+     CHECKIN_CHECKED_IN, LK_REASON_NONE},
+    {"host pass routed", 'H', "00AA", "H1", EV_OPEN, false, 0, NONE, "", "", NONE, 1000,
+     CHECKIN_HOST, LK_REASON_NONE},
+    {"host pass without event", 'H', "00AA", "H1", EV_NONE, false, 0, NONE, "", "", NONE, 1000,
+     CHECKIN_HOST, LK_REASON_NONE},
+    {"admin pass without event", 'A', "00AA", "A1", EV_NONE, false, 0, NONE, "", "", NONE, 1000,
+     CHECKIN_ADMIN, LK_REASON_NONE},
+    {"admin pass of an uninvited issuer", 'A', "00AA", "A1", EV_ONLY11, false, 0, NONE, "", "",
+     NONE, 1000, CHECKIN_ADMIN, LK_REASON_NONE},
+    {"unknown role", 'X', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, 1000,
+     CHECKIN_REFUSED, LK_REASON_ROLE_NOT_ALLOWED},
+    {"same pass 1 s later", 'S', "00AA", "1001", EV_OPEN, true, 0, NONE, "00AA", "1001", 0, 1000,
+     CHECKIN_IGNORED, LK_REASON_NONE},
+    {"same pass just inside the window", 'S', "00AA", "1001", EV_OPEN, true, 0, NONE, "00AA",
+     "1001", 0, LK_REPEAT_IGNORE_SECONDS * 1000 - 1, CHECKIN_IGNORED, LK_REASON_NONE},
+    {"same pass at the window's end", 'S', "00AA", "1001", EV_OPEN, true, 0, NONE, "00AA", "1001",
+     0, LK_REPEAT_IGNORE_SECONDS * 1000, CHECKIN_ALREADY, LK_REASON_NONE},
+    {"no instant check-out", 'S', "00AA", "1001", EV_STAGE, true, 0, NONE, "00AA", "1001", 0, 500,
+     CHECKIN_IGNORED, LK_REASON_NONE},
+    {"check-out after the window", 'S', "00AA", "1001", EV_STAGE, true, 0, NONE, "00AA", "1001", 0,
+     LK_REPEAT_IGNORE_SECONDS * 1000, CHECKIN_CHECKED_OUT, LK_REASON_NONE},
+    {"other subject inside the window", 'S', "00AA", "1002", EV_OPEN, false, 0, NONE, "00AA",
+     "1001", 0, 100, CHECKIN_CHECKED_IN, LK_REASON_NONE},
+    {"same subject, other issuer", 'S', "11BB", "1001", EV_OPEN, false, 0, NONE, "00AA", "1001", 0,
+     100, CHECKIN_CHECKED_IN, LK_REASON_NONE},
+    {"clock stepped back a little", 'S', "00AA", "1001", EV_STAGE, true, 0, NONE, "00AA", "1001",
+     5000, 2000, CHECKIN_IGNORED, LK_REASON_NONE},
+    {"repeat of an admin pass", 'A', "00AA", "A1", EV_NONE, false, 0, NONE, "00AA", "A1", 0, 300,
+     CHECKIN_IGNORED, LK_REASON_NONE},
+    {"refused pass repeated is still refused once per window", 'S', "00AA", "1001", EV_NONE,
+     false, 0, NONE, "00AA", "1001", 0, 300, CHECKIN_IGNORED, LK_REASON_NONE},
+};
+
+static void test_decide_table(void **state)
+{
+    make_events();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const decide_case *c = &cases[i];
+        pass p;
+        memset(&p, 0, sizeof p);
+        lk_strlcpy(p.issuer, c->issuer, sizeof p.issuer);
+        lk_strlcpy(p.subject, c->subject, sizeof p.subject);
+        lk_strlcpy(p.key_id, "K1", sizeof p.key_id);
+        p.role = (pass_role)c->role;
+        p.expires = 20271231;
+        checkin_prior prior;
+        memset(&prior, 0, sizeof prior);
+        prior.has_experience = c->has_exp;
+        prior.checkin_ms = T0 + c->checkin_off;
+        prior.checkout_ms = c->checkout_off == NONE ? 0 : T0 + c->checkout_off;
+        lk_strlcpy(prior.last_payload_issuer, c->last_issuer, sizeof prior.last_payload_issuer);
+        lk_strlcpy(prior.last_payload_subject, c->last_subject, sizeof prior.last_payload_subject);
+        prior.last_scan_ms = c->last_off == NONE ? 0 : T0 + c->last_off;
+        lk_reason reason = LK_REASON_COUNT;
+        checkin_outcome got = checkin_decide(
+            &p, c->event == EV_NONE ? NULL : &events[c->event], &prior, T0 + c->now_off, &reason);
+        if (got != c->want || reason != c->want_reason)
+            fail_msg("case '%s': got %s/%s, want %s/%s", c->name, checkin_outcome_token(got),
+                     lk_reason_token(reason), checkin_outcome_token(c->want),
+                     lk_reason_token(c->want_reason));
+    }
+}
+
+static void test_decide_null(void **state)
+{
+    make_events();
+    lk_reason reason = LK_REASON_NONE;
+    assert_int_equal(checkin_decide(NULL, &events[EV_OPEN], NULL, T0, &reason), CHECKIN_REFUSED);
+    assert_int_equal(reason, LK_REASON_MALFORMED);
+    pass p = {.issuer = "00AA", .role = PASS_ROLE_STUDENT, .subject = "1", .expires = 20271231};
+    /* No prior and no reason pointer are allowed. */
+    assert_int_equal(checkin_decide(&p, &events[EV_OPEN], NULL, T0 + 1, NULL), CHECKIN_CHECKED_IN);
+    /* An event without a window (start = end = 0) is always open. */
+    config_event open = events[EV_OPEN];
+    open.start_ms = open.end_ms = 0;
+    assert_int_equal(checkin_decide(&p, &open, NULL, 12345, &reason), CHECKIN_CHECKED_IN);
+}
+
+static void test_tokens(void **state)
+{
+    const char *want[] = {"refused", "ignored", "checked_in", "already", "checked_out",
+                          "already_out", "host", "admin"};
+    for (int i = 0; i <= CHECKIN_ADMIN; i++)
+        assert_string_equal(checkin_outcome_token((checkin_outcome)i), want[i]);
+    assert_string_equal(checkin_outcome_token((checkin_outcome)99), "unknown");
+}
+
+/* --- checkin_scan on a real store -------------------------------------------------- */
+
+typedef struct fixture {
+    char dir[64];
+    config *cfg;
+    store *st;
+    pass_key key;      /* 00AA K1 */
+    pass_key other;    /* 99ZZ K1: not trusted */
+} fixture;
+
+static void add_issuer(config *cfg, const pass_key *k)
+{
+    config_issuer *is = &cfg->issuers[cfg->n_issuers++];
+    lk_strlcpy(is->code, k->issuer, sizeof is->code);
+    lk_strlcpy(is->name, "Test College", sizeof is->name);
+    snprintf(is->home_page, sizeof is->home_page, "https://dossier.example.nl/%s", k->issuer);
+    lk_strlcpy(is->keys[0].id, k->key_id, sizeof is->keys[0].id);
+    memcpy(is->keys[0].pk, k->pk, 32);
+    is->n_keys = 1;
+}
+
+static void make_key(pass_key *k, const char *issuer)
+{
+    memset(k, 0, sizeof *k);
+    lk_strlcpy(k->issuer, issuer, sizeof k->issuer);
+    lk_strlcpy(k->key_id, "K1", sizeof k->key_id);
+    crypto_sign_keypair(k->pk, k->sk);
+}
+
+static int setup_scan(void **state)
+{
+    assert_true(sodium_init() >= 0);
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/lk-checkin-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    f->cfg = malloc(sizeof *f->cfg);
+    assert_non_null(f->cfg);
+    config_defaults(f->cfg);
+    lk_strlcpy(f->cfg->data_dir, f->dir, sizeof f->cfg->data_dir);
+    make_key(&f->key, "00AA");
+    make_key(&f->other, "99ZZ");
+    add_issuer(f->cfg, &f->key);
+    config_revoked *r = &f->cfg->issuers[0].revoked[f->cfg->issuers[0].n_revoked++];
+    lk_strlcpy(r->subject, "GONE", sizeof r->subject);
+    make_events();
+    for (int i = 1; i < 4; i++)
+        f->cfg->events[f->cfg->n_events++] = events[i];
+    lk_strlcpy(f->cfg->event_id, "OPEN1", sizeof f->cfg->event_id);
+    char path[256];
+    assert_int_equal(store_path(f->cfg, path, sizeof path), LK_OK);
+    assert_int_equal(store_open(path, &f->st, NULL, 0), LK_OK);
+    assert_int_equal(store_sync_events(f->st, f->cfg), LK_OK);
+    store_person p = {.issuer = "00AA", .subject = "1001", .first_name = "Daan", .group = "3B"};
+    assert_int_equal(store_roster_upsert(f->st, &p, NULL), LK_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown_scan(void **state)
+{
+    fixture *f = *state;
+    store_close(f->st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    int rc = system(cmd);
+    free(f->cfg);
+    free(f);
+    return rc;
+}
+
+static void sign(const pass_key *k, char role, const char *subject, int expires, char *buf,
+                 size_t len)
+{
+    assert_int_equal(pass_sign(k, (pass_role)role, subject, expires, buf, len), LK_OK);
+}
+
+static int64_t count(store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static void test_scan_checkin_writes_both_rows(void **state)
+{
+    fixture *f = *state;
+    char payload[256];
+    sign(&f->key, 'S', "1001", 20271231, payload, sizeof payload);
+    checkin_memory mem = {0};
+    checkin_result r;
+    int64_t now = T0 + HOUR_MS;
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_IN);
+    assert_int_equal(r.reason, LK_REASON_NONE);
+    assert_string_equal(r.first_name, "Daan");
+    assert_string_equal(r.who.subject, "1001");
+    assert_true(r.exp.id > 0);
+    assert_int_equal(r.exp.checkin_ms, now);
+    assert_string_equal(r.exp.event_id, "OPEN1");
+    assert_int_equal(strlen(r.exp.checkin_uuid), 36);
+
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox o JOIN experiences e"
+                                  " ON o.uuid = e.checkin_uuid WHERE o.kind = 'checkin'"
+                                  " AND o.state = 0"),
+                     1);
+    /* The statement carries the subject, never the first name. */
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE json LIKE '%1001%'"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE json LIKE '%Daan%'"), 0);
+    int today = 0;
+    assert_int_equal(store_count_checkins(f->st, "OPEN1", now, &today), LK_OK);
+    assert_int_equal(today, 1);
+
+    /* Held in front of the camera: ignored, nothing written. */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, now + 2000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_IGNORED);
+    assert_int_equal(r.exp.id, 0);
+    /* Sliding window: still in view 7 s later, still ignored. */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, now + 9000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_IGNORED);
+    /* Taken away and shown again: "already" with the first time. */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, now + 60000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_ALREADY);
+    assert_int_equal(r.exp.checkin_ms, now);
+    assert_string_equal(r.first_name, "Daan");
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences"), 1);
+}
+
+static void test_scan_without_memory_and_roster(void **state)
+{
+    fixture *f = *state;
+    char payload[256];
+    sign(&f->key, 'S', "2002", 20271231, payload, sizeof payload);
+    checkin_result r;
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, T0 + 1000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_IN);
+    assert_string_equal(r.first_name, ""); /* not on the roster */
+    /* Without memory there is no repeat filter. */
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, T0 + 1001, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_ALREADY);
+    /* A trailing newline from a keyboard-wedge scanner is fine. */
+    char nl[260];
+    snprintf(nl, sizeof nl, "%s\r\n", payload);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, nl, T0 + 1002, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_ALREADY);
+}
+
+static void test_scan_checkout(void **state)
+{
+    fixture *f = *state;
+    lk_strlcpy(f->cfg->event_id, "STAGE1", sizeof f->cfg->event_id);
+    char payload[256];
+    sign(&f->key, 'S', "1001", 20271231, payload, sizeof payload);
+    checkin_memory mem = {0};
+    checkin_result r;
+    int64_t in = T0 + 1000;
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, in, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_IN);
+    /* The camera still sees it: no instant check-out. */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, in + 3000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_IGNORED);
+    int64_t out = in + 6 * HOUR_MS + 15 * 60000;
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, out, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_OUT);
+    assert_int_equal(r.duration_ms, 6 * HOUR_MS + 15 * 60000);
+    assert_int_equal(r.exp.checkout_ms, out);
+    assert_int_equal(strlen(r.exp.checkout_uuid), 36);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'checkout'"
+                                  " AND json LIKE '%PT6H15M%'"),
+                     1);
+    /* The check-out statement points at the check-in. */
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox o, experiences e WHERE"
+                                  " o.kind = 'checkout' AND o.json LIKE '%' || e.checkin_uuid || '%'"),
+                     1);
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, out + HOUR_MS, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_ALREADY_OUT);
+    assert_int_equal(r.duration_ms, 6 * HOUR_MS + 15 * 60000);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 2);
+}
+
+/* Reads the database and its WAL and tells whether needle appears anywhere. */
+static bool db_contains(const fixture *f, const char *needle)
+{
+    const char *suffix[] = {"", "-wal"};
+    for (int i = 0; i < 2; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s%s", f->dir, LK_DB_FILE, suffix[i]);
+        char *data = NULL;
+        size_t len = 0;
+        if (lk_read_file(path, &data, &len) != LK_OK)
+            continue;
+        bool hit = memmem(data, len, needle, strlen(needle)) != NULL;
+        free(data);
+        if (hit)
+            return true;
+    }
+    return false;
+}
+
+static void test_scan_refusals_are_counted_not_stored(void **state)
+{
+    fixture *f = *state;
+    char good[256], expired[256], revoked[256], stranger[256], tampered[256];
+    sign(&f->key, 'S', "3003", 20271231, good, sizeof good);
+    sign(&f->key, 'S', "3004", 20251231, expired, sizeof expired);
+    sign(&f->key, 'S', "GONE", 20271231, revoked, sizeof revoked);
+    sign(&f->other, 'S', "3005", 20271231, stranger, sizeof stranger);
+    lk_strlcpy(tampered, good, sizeof tampered);
+    tampered[strlen(tampered) - 5] = tampered[strlen(tampered) - 5] == 'A' ? 'B' : 'A';
+
+    struct {
+        const char *payload;
+        lk_reason want;
+    } rows[] = {
+        {"https://example.org/HOSTILEMARKER", LK_REASON_NOT_A_PASS},
+        {"", LK_REASON_NOT_A_PASS},
+        {"LOB1.00AA.S.HOSTILEMARKER", LK_REASON_MALFORMED},
+        {expired, LK_REASON_EXPIRED},
+        {revoked, LK_REASON_REVOKED},
+        {stranger, LK_REASON_UNKNOWN_ISSUER},
+        {tampered, LK_REASON_BAD_SIGNATURE},
+    };
+    int64_t now = T0 + 1000;
+    checkin_memory mem = {0};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        checkin_result r;
+        assert_int_equal(checkin_scan(f->st, f->cfg, &mem, rows[i].payload, now, &r), LK_OK);
+        assert_int_equal(r.outcome, CHECKIN_REFUSED);
+        if (r.reason != rows[i].want)
+            fail_msg("row %zu: got %s, want %s", i, lk_reason_token(r.reason),
+                     lk_reason_token(rows[i].want));
+    }
+    /* A long hostile payload does not crash and is refused. */
+    char *huge = malloc(100000);
+    assert_non_null(huge);
+    memset(huge, 'A', 99999);
+    huge[99999] = '\0';
+    checkin_result r;
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, huge, now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    free(huge);
+
+    /* No event: the pass is good but the kiosk has nothing open. */
+    f->cfg->event_id[0] = '\0';
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, good, T0 - HOUR_MS, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    assert_int_equal(r.reason, LK_REASON_NO_EVENT);
+    /* The ONLY11 event does not admit 00AA. */
+    lk_strlcpy(f->cfg->event_id, "ONLY11", sizeof f->cfg->event_id);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, good, T0 + 2000, &r), LK_OK);
+    assert_int_equal(r.reason, LK_REASON_ISSUER_NOT_INVITED);
+
+    int day = lk_local_yyyymmdd(now);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count FROM refusals WHERE day = %d AND reason = 'not_a_pass'", day);
+    assert_int_equal(count(f->st, sql), 3); /* two rows above and the huge one */
+    assert_int_equal(count(f->st, "SELECT sum(count) FROM refusals"), 10);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences"), 0);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 0);
+    assert_false(db_contains(f, "HOSTILEMARKER"));
+}
+
+static void test_scan_staff_passes_write_nothing(void **state)
+{
+    fixture *f = *state;
+    char host[256], admin[256];
+    sign(&f->key, 'H', "H01", 20271231, host, sizeof host);
+    sign(&f->key, 'A', "A01", 20271231, admin, sizeof admin);
+    checkin_result r;
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, host, T0 + 1000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_HOST);
+    assert_string_equal(r.who.subject, "H01");
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, admin, T0 + 1000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_ADMIN);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences"), 0);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 0);
+}
+
+static void test_scan_null_arguments(void **state)
+{
+    fixture *f = *state;
+    checkin_result r;
+    assert_int_equal(checkin_scan(NULL, f->cfg, NULL, "x", T0, &r), LK_ERR_INVALID);
+    assert_int_equal(checkin_scan(f->st, NULL, NULL, "x", T0, &r), LK_ERR_INVALID);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, NULL, T0, &r), LK_ERR_INVALID);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, "x", T0, NULL), LK_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decide_table),
+        cmocka_unit_test(test_decide_null),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test_setup_teardown(test_scan_checkin_writes_both_rows, setup_scan,
+                                        teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_without_memory_and_roster, setup_scan,
+                                        teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_checkout, setup_scan, teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_refusals_are_counted_not_stored, setup_scan,
+                                        teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_staff_passes_write_nothing, setup_scan,
+                                        teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_null_arguments, setup_scan, teardown_scan),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
