@@ -1,0 +1,582 @@
+/* The QR decoder: ZBar in binary mode behind a list of preprocessing passes,
+ * cheapest first, stopping at the first pass that finds a code. In video mode it
+ * skips scenes it has already scanned and spreads the costly passes over frames. */
+#include "lobkiosk/decode.h"
+
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zbar.h>
+
+/* Change detection works on means of BLOCK x BLOCK pixels: averaging kills most
+ * sensor noise while a code entering the view still changes dozens of blocks. */
+#define BLOCK 8
+#define BLOCK_DIFF 12        /* grey levels a block mean must move, after drift */
+#define CHANGED_FRACTION 300 /* scene changed when > blocks/300 blocks moved */
+#define CHANGED_MIN 6        /* ... and at least this many */
+
+typedef enum pass_kind {
+    PASS_HALF,      /* 2x2 box downscale: a quarter of the pixels, less noise */
+    PASS_FULL,      /* the frame as it is */
+    PASS_INVERTED,  /* light modules on a dark ground */
+    PASS_STRETCH,   /* contrast stretched between the 1st and 99th percentile */
+    PASS_BINARIZE,  /* local mean threshold: shadows, glare, gradients */
+    PASS_UP2,       /* 2x bilinear upscale (small codes); centre region in video mode */
+    PASS_QUARTER,   /* 4x4 box downscale: very large codes in big photos */
+    PASS_INV_UP2,   /* small inverted codes */
+} pass_kind;
+
+static const char *const pass_names[] = {
+    [PASS_HALF] = "half",         [PASS_FULL] = "full",     [PASS_INVERTED] = "inverted",
+    [PASS_STRETCH] = "stretch",   [PASS_BINARIZE] = "binarize", [PASS_UP2] = "up2",
+    [PASS_QUARTER] = "quarter",   [PASS_INV_UP2] = "inverted-up2",
+};
+
+/* Still images: every pass, cheapest first. */
+static const pass_kind still_passes[] = {PASS_HALF,     PASS_FULL, PASS_INVERTED,
+                                         PASS_STRETCH,  PASS_BINARIZE, PASS_UP2,
+                                         PASS_QUARTER,  PASS_INV_UP2};
+/* Video: "half" on every scanned frame, plus one of these in turn. "full" comes
+ * back every other frame because a moving pass is read best at full resolution. */
+static const pass_kind video_rotation[] = {PASS_FULL, PASS_INVERTED, PASS_FULL, PASS_UP2,
+                                           PASS_FULL, PASS_BINARIZE, PASS_FULL, PASS_STRETCH};
+#define N_STILL (sizeof still_passes / sizeof still_passes[0])
+#define N_ROTATION (sizeof video_rotation / sizeof video_rotation[0])
+
+struct decoder {
+    decode_mode mode;
+    zbar_image_scanner_t *zs;
+    uint8_t *work, *work2;   /* pass buffers */
+    size_t work_cap, work2_cap;
+    uint32_t *integral;      /* for PASS_BINARIZE */
+    size_t integral_cap;
+    /* video mode: the scene last scanned */
+    uint16_t *thumb, *scene;
+    size_t thumb_cap;
+    int scene_w, scene_h;    /* frame size of scene, 0 = none */
+    unsigned scene_done;     /* bit per pass kind run on this scene */
+    bool scene_found;        /* a code was found in this scene */
+    size_t rot;              /* next index into video_rotation */
+};
+
+/* A pass's image and how its coordinates map back: frame = p * num / den + off. */
+typedef struct pass_image {
+    const uint8_t *px;
+    int w, h;
+    int num, den, ox, oy;
+} pass_image;
+
+static bool grow(void **buf, size_t *cap, size_t need)
+{
+    if (*cap >= need)
+        return true;
+    void *p = realloc(*buf, need);
+    if (!p)
+        return false;
+    *buf = p;
+    *cap = need;
+    return true;
+}
+
+decoder *decoder_create(decode_mode mode)
+{
+    decoder *dec = calloc(1, sizeof *dec);
+    if (!dec)
+        return NULL;
+    dec->mode = mode;
+    dec->zs = zbar_image_scanner_create();
+    if (!dec->zs) {
+        free(dec);
+        return NULL;
+    }
+    /* QR only: camera noise read as a 1-D barcode is a classic check-in app bug. */
+    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_ENABLE, 0);
+    zbar_image_scanner_set_config(dec->zs, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+    /* Raw bytes: ZBar's own character-set guess turns Shift-JIS into mojibake. */
+    zbar_image_scanner_set_config(dec->zs, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+    return dec;
+}
+
+void decoder_destroy(decoder *dec)
+{
+    if (!dec)
+        return;
+    zbar_image_scanner_destroy(dec->zs);
+    free(dec->work);
+    free(dec->work2);
+    free(dec->integral);
+    free(dec->thumb);
+    free(dec->scene);
+    free(dec);
+}
+
+void decoder_reset(decoder *dec)
+{
+    if (!dec)
+        return;
+    dec->scene_w = dec->scene_h = 0;
+    dec->scene_done = 0;
+    dec->scene_found = false;
+}
+
+/* ---- character sets ---------------------------------------------------- */
+
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t len;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + len > n)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        /* overlong forms, surrogates and beyond U+10FFFF are not UTF-8 */
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* iconv from one character set to UTF-8; false when the bytes are not valid in it. */
+static bool convert(const char *from, const unsigned char *raw, size_t raw_len, char *text,
+                    size_t text_len, size_t *out_len)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1)
+        return false;
+    char *in = (char *)raw; /* iconv's prototype is not const-correct */
+    size_t in_left = raw_len;
+    char *out = text;
+    size_t out_left = text_len - 1;
+    size_t r = iconv(cd, &in, &in_left, &out, &out_left);
+    bool ok = r != (size_t)-1 && in_left == 0;
+    if (ok) {
+        /* flush any shift state */
+        ok = iconv(cd, NULL, NULL, &out, &out_left) != (size_t)-1;
+    }
+    iconv_close(cd);
+    if (!ok)
+        return false;
+    *out = '\0';
+    *out_len = (size_t)(out - text);
+    return true;
+}
+
+bool decode_bytes_to_utf8(const unsigned char *raw, size_t raw_len, char *text, size_t text_len,
+                          size_t *out_len)
+{
+    size_t dummy;
+    if (!out_len)
+        out_len = &dummy;
+    *out_len = 0;
+    if (!text || text_len == 0)
+        return false;
+    text[0] = '\0';
+    if (!raw || raw_len == 0)
+        return false;
+    if (valid_utf8(raw, raw_len) && memchr(raw, '\0', raw_len) == NULL) {
+        size_t n = raw_len < text_len - 1 ? raw_len : text_len - 1;
+        memcpy(text, raw, n);
+        text[n] = '\0';
+        *out_len = n;
+        return false;
+    }
+    /* Japanese codes are Shift-JIS (the QR standard's Kanji mode). CP932 first:
+     * it is the variant phones write, and it keeps 0x5C a backslash where strict
+     * JIS X 0201 would make it a yen sign. */
+    if (convert("CP932", raw, raw_len, text, text_len, out_len) ||
+        convert("SHIFT_JIS", raw, raw_len, text, text_len, out_len))
+        return true;
+    /* ISO-8859-1 is QR's default byte-mode character set and never fails. */
+    if (convert("ISO-8859-1", raw, raw_len, text, text_len, out_len))
+        return true;
+    text[0] = '\0';
+    *out_len = 0;
+    return false;
+}
+
+/* ---- pass images ------------------------------------------------------- */
+
+static void box_down(const uint8_t *src, int w, int h, int f, uint8_t *dst, int dw, int dh)
+{
+    int area = f * f;
+    for (int y = 0; y < dh; y++) {
+        for (int x = 0; x < dw; x++) {
+            unsigned sum = 0;
+            for (int j = 0; j < f; j++) {
+                const uint8_t *row = src + (size_t)(y * f + j) * (size_t)w + (size_t)x * (size_t)f;
+                for (int i = 0; i < f; i++)
+                    sum += row[i];
+            }
+            dst[(size_t)y * (size_t)dw + (size_t)x] = (uint8_t)((sum + (unsigned)area / 2) / (unsigned)area);
+        }
+    }
+    (void)h;
+}
+
+/* Bilinear 2x upscale of the region (rx, ry, rw, rh) of src. */
+static void up2(const uint8_t *src, int w, int rx, int ry, int rw, int rh, uint8_t *dst)
+{
+    int dw = rw * 2, dh = rh * 2;
+    for (int y = 0; y < dh; y++) {
+        /* sample centres: (y + 0.5) / 2 - 0.5, in quarter pixels */
+        int sy4 = 2 * y - 1;
+        int y0 = sy4 < 0 ? 0 : sy4 / 4;
+        int fy = sy4 < 0 ? 0 : sy4 % 4;
+        int y1 = y0 + 1 < rh ? y0 + 1 : rh - 1;
+        for (int x = 0; x < dw; x++) {
+            int sx4 = 2 * x - 1;
+            int x0 = sx4 < 0 ? 0 : sx4 / 4;
+            int fx = sx4 < 0 ? 0 : sx4 % 4;
+            int x1 = x0 + 1 < rw ? x0 + 1 : rw - 1;
+            const uint8_t *r0 = src + (size_t)(ry + y0) * (size_t)w + (size_t)rx;
+            const uint8_t *r1 = src + (size_t)(ry + y1) * (size_t)w + (size_t)rx;
+            int top = r0[x0] * (4 - fx) + r0[x1] * fx;
+            int bot = r1[x0] * (4 - fx) + r1[x1] * fx;
+            dst[(size_t)y * (size_t)dw + (size_t)x] = (uint8_t)((top * (4 - fy) + bot * fy + 8) / 16);
+        }
+    }
+}
+
+static void stretch(const uint8_t *src, size_t n, uint8_t *dst)
+{
+    size_t hist[256] = {0};
+    for (size_t i = 0; i < n; i++)
+        hist[src[i]]++;
+    size_t cut = n / 100, acc = 0;
+    int lo = 0, hi = 255;
+    for (lo = 0; lo < 255 && acc + hist[lo] <= cut; lo++)
+        acc += hist[lo];
+    acc = 0;
+    for (hi = 255; hi > 0 && acc + hist[hi] <= cut; hi--)
+        acc += hist[hi];
+    if (hi <= lo) {
+        memcpy(dst, src, n);
+        return;
+    }
+    uint8_t lut[256];
+    for (int v = 0; v < 256; v++) {
+        int o = (v - lo) * 255 / (hi - lo);
+        lut[v] = (uint8_t)(o < 0 ? 0 : o > 255 ? 255 : o);
+    }
+    for (size_t i = 0; i < n; i++)
+        dst[i] = lut[src[i]];
+}
+
+static bool binarize(decoder *dec, const uint8_t *src, int w, int h, uint8_t *dst)
+{
+    size_t iw = (size_t)w + 1;
+    if (!grow((void **)&dec->integral, &dec->integral_cap, iw * ((size_t)h + 1) * sizeof(uint32_t)))
+        return false;
+    uint32_t *ii = dec->integral;
+    memset(ii, 0, iw * sizeof *ii);
+    for (int y = 0; y < h; y++) {
+        uint32_t row = 0;
+        ii[(size_t)(y + 1) * iw] = 0;
+        for (int x = 0; x < w; x++) {
+            row += src[(size_t)y * (size_t)w + (size_t)x];
+            ii[(size_t)(y + 1) * iw + (size_t)x + 1] = ii[(size_t)y * iw + (size_t)x + 1] + row;
+        }
+    }
+    /* a window of about 1/8 of the smaller side: larger than a module, smaller
+     * than a shadow */
+    int r = (w < h ? w : h) / 16;
+    if (r < 4)
+        r = 4;
+    for (int y = 0; y < h; y++) {
+        int y0 = y - r < 0 ? 0 : y - r, y1 = y + r + 1 > h ? h : y + r + 1;
+        for (int x = 0; x < w; x++) {
+            int x0 = x - r < 0 ? 0 : x - r, x1 = x + r + 1 > w ? w : x + r + 1;
+            uint32_t sum = ii[(size_t)y1 * iw + (size_t)x1] - ii[(size_t)y0 * iw + (size_t)x1] -
+                           ii[(size_t)y1 * iw + (size_t)x0] + ii[(size_t)y0 * iw + (size_t)x0];
+            uint32_t cnt = (uint32_t)((y1 - y0) * (x1 - x0));
+            /* slightly below the mean, so flat areas come out white */
+            unsigned v = src[(size_t)y * (size_t)w + (size_t)x];
+            dst[(size_t)y * (size_t)w + (size_t)x] = (uint8_t)(v * cnt * 100 < sum * 93 ? 0 : 255);
+        }
+    }
+    return true;
+}
+
+/* Prepares the image of pass k; false when the pass does not apply to this frame
+ * size (or memory ran out, which then simply skips the pass). */
+static bool make_pass(decoder *dec, pass_kind k, const lk_frame *f, pass_image *pi)
+{
+    int w = f->width, h = f->height;
+    size_t n = (size_t)w * (size_t)h;
+    *pi = (pass_image){.px = f->grey, .w = w, .h = h, .num = 1, .den = 1};
+    switch (k) {
+    case PASS_FULL:
+        return true;
+    case PASS_HALF:
+    case PASS_QUARTER: {
+        int s = k == PASS_HALF ? 2 : 4;
+        /* below ~100 pixels a code has too few pixels per module to survive */
+        if (w / s < 100 || h / s < 100)
+            return false;
+        if (k == PASS_QUARTER && (w < 1000 && h < 1000))
+            return false;
+        if (!grow((void **)&dec->work, &dec->work_cap, n))
+            return false;
+        box_down(f->grey, w, h, s, dec->work, w / s, h / s);
+        *pi = (pass_image){.px = dec->work, .w = w / s, .h = h / s, .num = s, .den = 1};
+        return true;
+    }
+    case PASS_INVERTED:
+        if (!grow((void **)&dec->work, &dec->work_cap, n))
+            return false;
+        for (size_t i = 0; i < n; i++)
+            dec->work[i] = (uint8_t)(255 - f->grey[i]);
+        pi->px = dec->work;
+        return true;
+    case PASS_STRETCH:
+        if (!grow((void **)&dec->work, &dec->work_cap, n))
+            return false;
+        stretch(f->grey, n, dec->work);
+        pi->px = dec->work;
+        return true;
+    case PASS_BINARIZE:
+        if (!grow((void **)&dec->work, &dec->work_cap, n) || !binarize(dec, f->grey, w, h, dec->work))
+            return false;
+        pi->px = dec->work;
+        return true;
+    case PASS_UP2:
+    case PASS_INV_UP2: {
+        int rx = 0, ry = 0, rw = w, rh = h;
+        /* Whole frame for small images; the centre (where people hold their pass)
+         * for larger ones, so the pass costs no more than "full". */
+        if ((size_t)w * (size_t)h > 640u * 480u || dec->mode == DECODE_VIDEO) {
+            if (k == PASS_INV_UP2 || (size_t)w * (size_t)h > 2048u * 1536u)
+                return false;
+            rw = w / 2;
+            rh = h / 2;
+            rx = w / 4;
+            ry = h / 4;
+        }
+        if (rw < 16 || rh < 16)
+            return false;
+        size_t need = (size_t)rw * (size_t)rh * 4;
+        if (!grow((void **)&dec->work, &dec->work_cap, need))
+            return false;
+        const uint8_t *src = f->grey;
+        if (k == PASS_INV_UP2) {
+            if (!grow((void **)&dec->work2, &dec->work2_cap, n))
+                return false;
+            for (size_t i = 0; i < n; i++)
+                dec->work2[i] = (uint8_t)(255 - f->grey[i]);
+            src = dec->work2;
+        }
+        up2(src, w, rx, ry, rw, rh, dec->work);
+        *pi = (pass_image){.px = dec->work, .w = rw * 2, .h = rh * 2, .num = 1, .den = 2,
+                           .ox = rx, .oy = ry};
+        return true;
+    }
+    }
+    return false;
+}
+
+static long area_of(const decode_symbol *s)
+{
+    /* shoelace over the 4 corners */
+    long a = 0;
+    for (int i = 0; i < 4; i++) {
+        const lk_point *p = &s->corners[i], *q = &s->corners[(i + 1) % 4];
+        a += (long)p->x * q->y - (long)q->x * p->y;
+    }
+    return a < 0 ? -a : a;
+}
+
+/* Runs ZBar on one pass image; appends the codes to out. Returns codes found. */
+static size_t run_pass(decoder *dec, const pass_image *pi, decode_result *out)
+{
+    zbar_image_t *img = zbar_image_create();
+    if (!img)
+        return 0;
+    zbar_image_set_format(img, zbar_fourcc('Y', '8', '0', '0'));
+    zbar_image_set_size(img, (unsigned)pi->w, (unsigned)pi->h);
+    zbar_image_set_data(img, pi->px, (unsigned long)pi->w * (unsigned long)pi->h, NULL);
+    int r = zbar_scan_image(dec->zs, img);
+    size_t found = 0;
+    if (r > 0) {
+        for (const zbar_symbol_t *s = zbar_image_first_symbol(img); s; s = zbar_symbol_next(s)) {
+            if (zbar_symbol_get_type(s) != ZBAR_QRCODE || out->n >= DECODE_MAX_SYMBOLS)
+                continue;
+            unsigned len = zbar_symbol_get_data_length(s);
+            const char *data = zbar_symbol_get_data(s);
+            if (!data || len == 0 || len > DECODE_RAW_MAX)
+                continue;
+            decode_symbol *d = &out->sym[out->n];
+            memcpy(d->raw, data, len);
+            d->raw_len = len;
+            d->text_converted =
+                decode_bytes_to_utf8(d->raw, len, d->text, sizeof d->text, &d->text_len);
+            unsigned nloc = zbar_symbol_get_loc_size(s);
+            for (unsigned i = 0; i < 4; i++) {
+                unsigned j = nloc ? (i < nloc ? i : nloc - 1) : 0;
+                int x = nloc ? zbar_symbol_get_loc_x(s, j) : 0;
+                int y = nloc ? zbar_symbol_get_loc_y(s, j) : 0;
+                d->corners[i].x = x * pi->num / pi->den + pi->ox;
+                d->corners[i].y = y * pi->num / pi->den + pi->oy;
+            }
+            out->n++;
+            found++;
+        }
+    }
+    zbar_image_destroy(img);
+    if (found > 1) {
+        /* largest first: the code held closest to the camera */
+        for (size_t i = 1; i < out->n; i++)
+            for (size_t j = i; j > 0 && area_of(&out->sym[j]) > area_of(&out->sym[j - 1]); j--) {
+                decode_symbol tmp;
+                memcpy(&tmp, &out->sym[j], sizeof tmp);
+                memcpy(&out->sym[j], &out->sym[j - 1], sizeof tmp);
+                memcpy(&out->sym[j - 1], &tmp, sizeof tmp);
+            }
+    }
+    return found;
+}
+
+static bool try_pass(decoder *dec, pass_kind k, const lk_frame *f, decode_result *out)
+{
+    pass_image pi;
+    out->pass = pass_names[k];
+    dec->scene_done |= 1u << k; /* tried on this scene, even when it does not apply */
+    if (!make_pass(dec, k, f, &pi))
+        return false;
+    out->passes_run++;
+    return run_pass(dec, &pi, out) > 0;
+}
+
+/* ---- change detection -------------------------------------------------- */
+
+/* Block means of the frame into dec->thumb; true when the scene differs from the
+ * one last scanned. A uniform brightness drift (auto exposure, clouds) is removed
+ * before comparing, so it alone never counts as a change. */
+static bool scene_changed(decoder *dec, const lk_frame *f)
+{
+    int bw = f->width / BLOCK, bh = f->height / BLOCK;
+    size_t nb = (size_t)bw * (size_t)bh;
+    if (nb == 0)
+        return true;
+    if (dec->thumb_cap < nb * sizeof(uint16_t)) {
+        uint16_t *t = realloc(dec->thumb, nb * sizeof *t);
+        if (!t)
+            return true;
+        dec->thumb = t;
+        uint16_t *s = realloc(dec->scene, nb * sizeof *s);
+        if (!s)
+            return true;
+        dec->scene = s;
+        dec->thumb_cap = nb * sizeof(uint16_t);
+        dec->scene_w = 0;
+    }
+    for (int by = 0; by < bh; by++) {
+        uint32_t acc[4096 / BLOCK];
+        int cols = bw < (int)(sizeof acc / sizeof acc[0]) ? bw : (int)(sizeof acc / sizeof acc[0]);
+        memset(acc, 0, sizeof acc);
+        for (int j = 0; j < BLOCK; j++) {
+            const uint8_t *row = f->grey + (size_t)(by * BLOCK + j) * (size_t)f->width;
+            for (int bx = 0; bx < cols; bx++) {
+                const uint8_t *p = row + bx * BLOCK;
+                acc[bx] += (uint32_t)p[0] + p[1] + p[2] + p[3] + p[4] + p[5] + p[6] + p[7];
+            }
+        }
+        for (int bx = 0; bx < bw; bx++)
+            dec->thumb[(size_t)by * (size_t)bw + (size_t)bx] =
+                (uint16_t)(bx < cols ? acc[bx] / (BLOCK * BLOCK / 4) : 0); /* 4x grey */
+    }
+    if (dec->scene_w != f->width || dec->scene_h != f->height)
+        return true;
+    long drift = 0;
+    for (size_t i = 0; i < nb; i++)
+        drift += (long)dec->thumb[i] - (long)dec->scene[i];
+    drift /= (long)nb;
+    size_t moved = 0, limit = nb / CHANGED_FRACTION;
+    if (limit < CHANGED_MIN)
+        limit = CHANGED_MIN;
+    for (size_t i = 0; i < nb; i++) {
+        long d = (long)dec->thumb[i] - (long)dec->scene[i] - drift;
+        if (d > BLOCK_DIFF * 4 || d < -BLOCK_DIFF * 4)
+            if (++moved > limit)
+                return true;
+    }
+    return false;
+}
+
+/* ---- scanning ---------------------------------------------------------- */
+
+lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
+{
+    if (!dec || !frame || !out)
+        return LK_ERR_INVALID;
+    out->skipped = false;
+    out->n = 0;
+    out->pass = "none";
+    out->passes_run = 0;
+    if (!frame->grey || frame->width <= 0 || frame->height <= 0 || frame->width > 16384 ||
+        frame->height > 16384)
+        return LK_ERR_INVALID;
+
+    if (dec->mode == DECODE_STILL) {
+        for (size_t i = 0; i < N_STILL; i++)
+            if (try_pass(dec, still_passes[i], frame, out))
+                return LK_OK;
+        return LK_OK;
+    }
+
+    bool changed = scene_changed(dec, frame);
+    if (changed) {
+        size_t nb = (size_t)(frame->width / BLOCK) * (size_t)(frame->height / BLOCK);
+        if (dec->scene && nb > 0)
+            memcpy(dec->scene, dec->thumb, nb * sizeof *dec->scene);
+        dec->scene_w = dec->scene && nb > 0 ? frame->width : 0;
+        dec->scene_h = frame->height;
+        dec->scene_done = 0;
+        dec->scene_found = false;
+    } else {
+        /* the same scene: done once a code was read, or once every pass ran */
+        unsigned all = 1u << PASS_HALF;
+        for (size_t i = 0; i < N_ROTATION; i++)
+            all |= 1u << video_rotation[i];
+        if (dec->scene_found || (dec->scene_done & all) == all) {
+            out->skipped = true;
+            return LK_OK;
+        }
+    }
+    bool found = try_pass(dec, PASS_HALF, frame, out);
+    for (size_t tries = 0; !found && tries < N_ROTATION; tries++) {
+        pass_kind k = video_rotation[dec->rot];
+        dec->rot = (dec->rot + 1) % N_ROTATION;
+        /* a pass that cannot apply (frame too small) hands its turn on */
+        int before = out->passes_run;
+        found = try_pass(dec, k, frame, out);
+        if (out->passes_run > before)
+            break;
+    }
+    if (found)
+        dec->scene_found = true;
+    return LK_OK;
+}
