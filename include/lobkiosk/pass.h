@@ -4,6 +4,7 @@
 #ifndef LOBKIOSK_PASS_H
 #define LOBKIOSK_PASS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lobkiosk/config.h"
@@ -39,8 +40,11 @@ typedef struct pass_key {
     unsigned char pk[32];           /* Ed25519 public key */
 } pass_key;
 
-/* Generates a key pair and writes DIR/<issuer>-<keyid>.key (mode 0600, refuses to
- * overwrite) and DIR/<issuer>-<keyid>.pub. out_key (may be NULL) receives the key. */
+/* Generates a key pair and writes DIR/<issuer>-<keyid>.key (INI [key] issuer, key_id,
+ * secret, public in base64; mode 0600) and DIR/<issuer>-<keyid>.pub (the same without
+ * the secret; mode 0644), creating DIR (0700) when missing. LK_ERR_EXISTS when either
+ * file exists: a key is never overwritten. out_key (may be NULL, caller's) receives
+ * the key; wipe it with sodium_memzero. */
 lk_status pass_keygen(const char *issuer, const char *key_id, const char *dir,
                       pass_key *out_key) LK_MUST_CHECK;
 
@@ -51,7 +55,14 @@ lk_status pass_key_load(const char *path, pass_key *out) LK_MUST_CHECK;
 /* Base64 of a public key as written in kiosk.ini ("key.K1 = ..."); buf >= 48 bytes. */
 void pass_pubkey_base64(const unsigned char pk[32], char *buf, size_t len);
 
-/* Signs a pass: writes the payload (about 135 characters) into buf. */
+/* True when yyyymmdd is a real calendar date (years 2000..9999), the rule for
+ * EXPIRES. For the CLI and kiosk.ini checks that want to say so before signing. */
+bool pass_date_valid(int yyyymmdd);
+
+/* Signs a pass: writes the payload (about 135 characters, at most LK_PASS_MAX_LEN)
+ * into buf (caller's, 256 bytes is ample). LK_ERR_INVALID when a field breaks the
+ * format (subject alphabet, role, a date that does not exist) or buf is too small;
+ * buf then holds "". Borrows key. */
 lk_status pass_sign(const pass_key *key, pass_role role, const char *subject, int expires,
                     char *buf, size_t len) LK_MUST_CHECK;
 

@@ -139,6 +139,11 @@ static bool expires_parse(const char *s, size_t len, int *out)
     return true;
 }
 
+bool pass_date_valid(int yyyymmdd)
+{
+    return date_ok(yyyymmdd);
+}
+
 /* --- verification -------------------------------------------------------------- */
 
 static bool is_revoked(const config_issuer *iss, const char *subject, int expires)
