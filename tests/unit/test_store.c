@@ -1,0 +1,535 @@
+/* Tests of the SQLite store: migrations and pragmas, file modes, atomic check-in +
+ * outbox writes, check-outs, answers, confirmations, refusals, roster, the outbox
+ * life cycle, reopening, and a full disk (tmpfs; skipped when it cannot be mounted). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lobkiosk/store.h"
+#include "lobkiosk/util.h"
+
+#define DAY_MS (24 * 3600 * 1000LL)
+/* 2026-11-28T09:00:00+01:00 */
+#define T0 1795852800000LL
+
+typedef struct fixture {
+    char dir[64];
+    char path[128];
+    store *st;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/lk-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/%s", f->dir, LK_DB_FILE);
+    assert_int_equal(store_open(f->path, &f->st, NULL, 0), LK_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc;
+}
+
+static int64_t count(store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static void text_of(store *st, const char *sql, char *buf, size_t len)
+{
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    lk_strlcpy(buf, (const char *)sqlite3_column_text(s, 0), len);
+    sqlite3_finalize(s);
+}
+
+/* Writes a check-in of subject at ms with a fresh statement id. */
+static lk_status checkin(store *st, const char *event, const char *subject, int64_t ms,
+                         store_experience *exp)
+{
+    memset(exp, 0, sizeof *exp);
+    lk_strlcpy(exp->event_id, event, sizeof exp->event_id);
+    lk_strlcpy(exp->issuer, "00AA", sizeof exp->issuer);
+    lk_strlcpy(exp->subject, subject, sizeof exp->subject);
+    exp->checkin_ms = ms;
+    lk_uuid4(exp->checkin_uuid, sizeof exp->checkin_uuid);
+    store_statement stmt = {.uuid = exp->checkin_uuid, .kind = "checkin", .json = "{}"};
+    return store_record_checkin(st, exp, &stmt);
+}
+
+static void test_open_arguments(void **state)
+{
+    store *st = (store *)1;
+    assert_int_equal(store_open(NULL, &st, NULL, 0), LK_ERR_INVALID);
+    assert_int_equal(store_open("", &st, NULL, 0), LK_ERR_INVALID);
+    assert_int_equal(store_open("/tmp/x.db", NULL, NULL, 0), LK_ERR_INVALID);
+    char err[256];
+    assert_int_not_equal(store_open("/nonexistent-dir/sub/x.db", &st, err, sizeof err), LK_OK);
+    assert_null(st);
+    store_close(NULL);
+    assert_null(store_db(NULL));
+    /* Not a database at all. */
+    fixture *f = *state;
+    char junk[160];
+    snprintf(junk, sizeof junk, "%s/junk.db", f->dir);
+    assert_int_equal(lk_write_file(junk, "this is not sqlite, just text that is long enough",
+                                   50, 0600, false),
+                     LK_OK);
+    assert_int_equal(store_open(junk, &st, err, sizeof err), LK_ERR_DB);
+    assert_true(strlen(err) > 0);
+}
+
+static void test_pragmas_modes_and_migrations(void **state)
+{
+    fixture *f = *state;
+    char mode[32];
+    text_of(f->st, "PRAGMA journal_mode", mode, sizeof mode);
+    assert_string_equal(mode, "wal");
+    assert_int_equal(count(f->st, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(count(f->st, "PRAGMA foreign_keys"), 1);
+    int64_t version = count(f->st, "PRAGMA user_version");
+    assert_true(version >= 2);
+    int64_t objects = count(f->st, "SELECT count(*) FROM sqlite_master");
+
+    struct stat sb;
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+
+    /* Opening again runs no migration twice and changes nothing. */
+    store_close(f->st);
+    assert_int_equal(store_open(f->path, &f->st, NULL, 0), LK_OK);
+    assert_int_equal(count(f->st, "PRAGMA user_version"), version);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM sqlite_master"), objects);
+
+    /* A loose mode on an existing file is tightened. */
+    store_close(f->st);
+    assert_int_equal(chmod(f->path, 0644), 0);
+    assert_int_equal(store_open(f->path, &f->st, NULL, 0), LK_OK);
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+
+    /* A database from a newer program is refused rather than misread. */
+    assert_int_equal(sqlite3_exec(store_db(f->st), "PRAGMA user_version = 999", NULL, NULL, NULL),
+                     SQLITE_OK);
+    store_close(f->st);
+    f->st = NULL;
+    store *st = NULL;
+    assert_int_equal(store_open(f->path, &st, NULL, 0), LK_ERR_DB);
+    assert_null(st);
+}
+
+static void test_store_path_makes_private_dir(void **state)
+{
+    fixture *f = *state;
+    config *cfg = malloc(sizeof *cfg);
+    assert_non_null(cfg);
+    config_defaults(cfg);
+    snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s/data/inner", f->dir);
+    char path[CONFIG_PATH_MAX + 32];
+    assert_int_equal(store_path(cfg, path, sizeof path), LK_OK);
+    struct stat sb;
+    assert_int_equal(stat(cfg->data_dir, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0700);
+    char want[CONFIG_PATH_MAX + 32];
+    snprintf(want, sizeof want, "%s/%s", cfg->data_dir, LK_DB_FILE);
+    assert_string_equal(path, want);
+    char tiny[8];
+    assert_int_equal(store_path(cfg, tiny, sizeof tiny), LK_ERR_INVALID);
+    assert_int_equal(store_path(NULL, path, sizeof path), LK_ERR_INVALID);
+    cfg->data_dir[0] = '\0';
+    assert_int_equal(store_path(cfg, path, sizeof path), LK_ERR_INVALID);
+    free(cfg);
+}
+
+static void test_checkin_is_atomic_and_unique(void **state)
+{
+    fixture *f = *state;
+    store_experience e, got;
+    assert_int_equal(checkin(f->st, "EV1", "1001", T0, &e), LK_OK);
+    assert_true(e.id > 0);
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "1001", &got), LK_OK);
+    assert_int_equal(got.id, e.id);
+    assert_int_equal(got.checkin_ms, T0);
+    assert_string_equal(got.checkin_uuid, e.checkin_uuid);
+    assert_int_equal(got.checkout_ms, 0);
+    assert_false(got.confirmed);
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "9999", &got), LK_ERR_NOT_FOUND);
+    assert_int_equal(store_find_experience(f->st, "EV2", "00AA", "1001", &got), LK_ERR_NOT_FOUND);
+
+    /* Same student, same event: refused, and no orphan outbox row. */
+    assert_int_equal(checkin(f->st, "EV1", "1001", T0 + 5, &e), LK_ERR_EXISTS);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+    /* Same student at another event is a new experience. */
+    assert_int_equal(checkin(f->st, "EV2", "1001", T0, &e), LK_OK);
+
+    /* An outbox row that cannot be written takes the experience with it. */
+    store_experience dup;
+    memset(&dup, 0, sizeof dup);
+    lk_strlcpy(dup.event_id, "EV3", sizeof dup.event_id);
+    lk_strlcpy(dup.issuer, "00AA", sizeof dup.issuer);
+    lk_strlcpy(dup.subject, "1001", sizeof dup.subject);
+    lk_uuid4(dup.checkin_uuid, sizeof dup.checkin_uuid);
+    store_statement reused = {.uuid = e.checkin_uuid, .kind = "checkin", .json = "{}"};
+    assert_int_equal(store_record_checkin(f->st, &dup, &reused), LK_ERR_EXISTS);
+    assert_int_equal(store_find_experience(f->st, "EV3", "00AA", "1001", &got), LK_ERR_NOT_FOUND);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences"),
+                     count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'checkin'"));
+
+    /* Hostile and empty arguments. */
+    store_statement ok = {.uuid = "u", .kind = "checkin", .json = "{}"};
+    assert_int_equal(store_record_checkin(NULL, &dup, &ok), LK_ERR_INVALID);
+    assert_int_equal(store_record_checkin(f->st, NULL, &ok), LK_ERR_INVALID);
+    assert_int_equal(store_record_checkin(f->st, &dup, NULL), LK_ERR_INVALID);
+    store_statement nojson = {.uuid = "u2", .kind = "checkin", .json = NULL};
+    lk_uuid4(dup.checkin_uuid, sizeof dup.checkin_uuid);
+    assert_int_equal(store_record_checkin(f->st, &dup, &nojson), LK_ERR_INVALID);
+    assert_int_equal(store_find_experience(f->st, "EV3", "00AA", "1001", &got), LK_ERR_NOT_FOUND);
+    dup.subject[0] = '\0';
+    assert_int_equal(store_record_checkin(f->st, &dup, &ok), LK_ERR_INVALID);
+    assert_int_equal(store_find_experience(f->st, NULL, "00AA", "1", &got), LK_ERR_INVALID);
+    /* Quotes and SQL in values are only data. */
+    assert_int_equal(checkin(f->st, "EV1'; DROP TABLE outbox; --", "1001", T0, &e), LK_OK);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 3);
+}
+
+static void test_checkout(void **state)
+{
+    fixture *f = *state;
+    store_experience e, got;
+    assert_int_equal(checkin(f->st, "EV1", "1001", T0, &e), LK_OK);
+    store_statement out = {.uuid = "11111111-1111-4111-8111-111111111111", .kind = "checkout",
+                           .json = "{\"v\":\"leave\"}"};
+    assert_int_equal(store_record_checkout(f->st, e.id, T0 + 3600000, &out), LK_OK);
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "1001", &got), LK_OK);
+    assert_int_equal(got.checkout_ms, T0 + 3600000);
+    assert_string_equal(got.checkout_uuid, out.uuid);
+    /* Twice: refused, nothing queued. */
+    store_statement again = {.uuid = "22222222-2222-4222-8222-222222222222", .kind = "checkout",
+                             .json = "{}"};
+    assert_int_equal(store_record_checkout(f->st, e.id, T0 + 7200000, &again), LK_ERR_EXISTS);
+    assert_int_equal(store_record_checkout(f->st, 987654, T0, &again), LK_ERR_NOT_FOUND);
+    assert_int_equal(store_record_checkout(f->st, 0, T0, &again), LK_ERR_INVALID);
+    assert_int_equal(store_record_checkout(f->st, e.id, T0, NULL), LK_ERR_INVALID);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 2);
+}
+
+static void test_answers_and_confirmation(void **state)
+{
+    fixture *f = *state;
+    store_experience e, got;
+    assert_int_equal(checkin(f->st, "EV1", "1001", T0, &e), LK_OK);
+    store_answer a[2] = {
+        {.question_id = "rating", .competency = NULL, .response = "4", .answered_ms = T0 + 1,
+         .stmt = {.uuid = "a1", .kind = "answer", .json = "{}"}},
+        {.question_id = "qualities", .competency = "qualities", .response = "samenwerken",
+         .answered_ms = T0 + 2, .stmt = {.uuid = "a2", .kind = "answer", .json = "{}"}},
+    };
+    assert_int_equal(store_record_answers(f->st, e.id, a, 2), LK_OK);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM answers"), 2);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM answers WHERE competency IS NULL"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'answer'"), 2);
+    assert_int_equal(store_record_answers(f->st, e.id, NULL, 0), LK_OK);
+
+    /* Answers to an experience that does not exist: nothing lands. */
+    store_answer b = {.question_id = "x", .response = "y", .answered_ms = T0,
+                      .stmt = {.uuid = "b1", .kind = "answer", .json = "{}"}};
+    assert_int_equal(store_record_answers(f->st, 424242, &b, 1), LK_ERR_NOT_FOUND);
+    /* The second answer repeats a statement id: the first must roll back too. */
+    store_answer c[2] = {b, a[0]};
+    assert_int_equal(store_record_answers(f->st, e.id, c, 2), LK_ERR_EXISTS);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM answers"), 2);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 3);
+    assert_int_equal(store_record_answers(f->st, e.id, NULL, 1), LK_ERR_INVALID);
+
+    store_statement conf = {.uuid = "c1", .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(f->st, e.id, "00AA", "H01", T0 + 10, &conf),
+                     LK_OK);
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "1001", &got), LK_OK);
+    assert_true(got.confirmed);
+    store_statement conf2 = {.uuid = "c2", .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(f->st, e.id, "00AA", "H02", T0 + 11, &conf2),
+                     LK_ERR_EXISTS);
+    assert_int_equal(store_record_confirmation(f->st, 777777, "00AA", "H02", T0, &conf2),
+                     LK_ERR_NOT_FOUND);
+    assert_int_equal(store_record_confirmation(f->st, e.id, NULL, "H02", T0, &conf2),
+                     LK_ERR_INVALID);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'confirmation'"), 1);
+}
+
+static void test_refusals(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_EXPIRED, 20261128), LK_OK);
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_EXPIRED, 20261128), LK_OK);
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_EXPIRED, 20261129), LK_OK);
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_NOT_A_PASS, 20261128), LK_OK);
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_NONE, 20261128), LK_ERR_INVALID);
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_COUNT, 20261128), LK_ERR_INVALID);
+    assert_int_equal(store_count_refusal(f->st, (lk_reason)-3, 20261128), LK_ERR_INVALID);
+    assert_int_equal(store_count_refusal(NULL, LK_REASON_EXPIRED, 20261128), LK_ERR_INVALID);
+    assert_int_equal(count(f->st, "SELECT count FROM refusals WHERE day = 20261128 AND"
+                                  " reason = 'expired'"),
+                     2);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM refusals"), 3);
+}
+
+static void collect(const store_experience *exp, void *user)
+{
+    char *buf = user;
+    size_t n = strlen(buf);
+    snprintf(buf + n, 256 - n, "%s%s", exp->subject, exp->confirmed ? "* " : " ");
+}
+
+static void test_counts_and_listing(void **state)
+{
+    fixture *f = *state;
+    store_experience e;
+    assert_int_equal(checkin(f->st, "EV1", "B", T0 + 2000, &e), LK_OK);
+    assert_int_equal(checkin(f->st, "EV1", "A", T0 + 1000, &e), LK_OK);
+    store_statement conf = {.uuid = "c1", .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(f->st, e.id, "00AA", "H", T0 + 3000, &conf), LK_OK);
+    assert_int_equal(checkin(f->st, "EV1", "Y", T0 - DAY_MS, &e), LK_OK); /* yesterday */
+    assert_int_equal(checkin(f->st, "EV2", "C", T0, &e), LK_OK);
+    int n = -1;
+    assert_int_equal(store_count_checkins(f->st, "EV1", T0, &n), LK_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_count_checkins(f->st, "EV1", T0 - DAY_MS, &n), LK_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_count_checkins(f->st, "NOPE", T0, &n), LK_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_count_checkins(f->st, NULL, T0, &n), LK_ERR_INVALID);
+
+    char buf[256] = "";
+    assert_int_equal(store_each_experience(f->st, "EV1", collect, buf), LK_OK);
+    assert_string_equal(buf, "Y A* B ");
+    assert_int_equal(store_each_experience(f->st, "EV1", NULL, buf), LK_ERR_INVALID);
+}
+
+static void test_roster(void **state)
+{
+    fixture *f = *state;
+    store_person p = {.issuer = "00AA", .subject = "1001", .first_name = "Zoë", .group = "3B"};
+    bool inserted = false;
+    assert_int_equal(store_roster_upsert(f->st, &p, &inserted), LK_OK);
+    assert_true(inserted);
+    lk_strlcpy(p.first_name, "Zoë-Lynn", sizeof p.first_name);
+    assert_int_equal(store_roster_upsert(f->st, &p, &inserted), LK_OK);
+    assert_false(inserted);
+    store_person got;
+    assert_int_equal(store_roster_find(f->st, "00AA", "1001", &got), LK_OK);
+    assert_string_equal(got.first_name, "Zoë-Lynn");
+    assert_string_equal(got.group, "3B");
+    assert_int_equal(store_roster_find(f->st, "11BB", "1001", &got), LK_ERR_NOT_FOUND);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM roster"), 1);
+    store_person empty = {0};
+    assert_int_equal(store_roster_upsert(f->st, &empty, NULL), LK_ERR_INVALID);
+    assert_int_equal(store_roster_upsert(f->st, NULL, NULL), LK_ERR_INVALID);
+    assert_int_equal(store_roster_find(f->st, NULL, "1001", &got), LK_ERR_INVALID);
+}
+
+static void quarantined(const char *uuid, const char *kind, const char *message, void *user)
+{
+    assert_string_equal(kind, "checkin");
+    assert_string_equal(message, "400 Bad Request: 'x'");
+    lk_strlcpy(user, uuid, 64);
+}
+
+static void test_outbox_life_cycle(void **state)
+{
+    fixture *f = *state;
+    store_experience e;
+    for (int i = 0; i < 5; i++) {
+        char subj[8];
+        snprintf(subj, sizeof subj, "S%d", i);
+        assert_int_equal(checkin(f->st, "EV1", subj, T0 + i, &e), LK_OK);
+    }
+    store_outbox_item *items = NULL;
+    size_t n = 0;
+    assert_int_equal(store_outbox_next(f->st, 3, &items, &n), LK_OK);
+    assert_int_equal(n, 3);
+    assert_true(items[0].id < items[1].id && items[1].id < items[2].id);
+    assert_string_equal(items[0].kind, "checkin");
+    assert_string_equal(items[0].json, "{}");
+    assert_int_equal(items[0].attempts, 0);
+    int64_t ids[3] = {items[0].id, items[1].id, items[2].id};
+    char quarantined_uuid[37];
+    lk_strlcpy(quarantined_uuid, items[2].uuid, sizeof quarantined_uuid);
+    store_outbox_free(items, n);
+    store_outbox_free(NULL, 0);
+
+    assert_int_equal(store_outbox_attempted(f->st, ids, 2), LK_OK);
+    assert_int_equal(store_outbox_attempted(f->st, ids, 1), LK_OK);
+    assert_int_equal(store_outbox_next(f->st, 1, &items, &n), LK_OK);
+    assert_int_equal(items[0].attempts, 2);
+    store_outbox_free(items, n);
+
+    assert_int_equal(store_outbox_mark_sent(f->st, ids, 2, T0 + 99), LK_OK);
+    assert_int_equal(store_outbox_quarantine(f->st, ids[2], "400 Bad Request: 'x'"), LK_OK);
+    assert_int_equal(store_outbox_quarantine(f->st, 55555, "x"), LK_ERR_NOT_FOUND);
+    store_outbox_stats stats;
+    assert_int_equal(store_outbox_stats_get(f->st, &stats), LK_OK);
+    assert_int_equal(stats.queued, 2);
+    assert_int_equal(stats.sent, 2);
+    assert_int_equal(stats.quarantined, 1);
+    assert_int_equal(stats.last_sent_ms, T0 + 99);
+
+    assert_int_equal(store_outbox_next(f->st, 100, &items, &n), LK_OK);
+    assert_int_equal(n, 2); /* sent and quarantined rows are not offered again */
+    store_outbox_free(items, n);
+    assert_int_equal(store_outbox_next(f->st, 0, &items, &n), LK_OK);
+    assert_int_equal(n, 0);
+    assert_null(items);
+    assert_int_equal(store_outbox_next(f->st, 1, NULL, &n), LK_ERR_INVALID);
+    assert_int_equal(store_outbox_mark_sent(f->st, NULL, 0, T0), LK_OK);
+    assert_int_equal(store_outbox_mark_sent(f->st, NULL, 2, T0), LK_ERR_INVALID);
+
+    char seen[64] = "";
+    assert_int_equal(store_outbox_each_quarantined(f->st, quarantined, seen), LK_OK);
+    assert_string_equal(seen, quarantined_uuid);
+}
+
+static void test_reopen_keeps_everything(void **state)
+{
+    fixture *f = *state;
+    store_experience e;
+    assert_int_equal(checkin(f->st, "EV1", "1001", T0, &e), LK_OK);
+    store_person p = {.issuer = "00AA", .subject = "1001", .first_name = "Daan", .group = ""};
+    assert_int_equal(store_roster_upsert(f->st, &p, NULL), LK_OK);
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_REVOKED, 20261128), LK_OK);
+    config *cfg = calloc(1, sizeof *cfg);
+    assert_non_null(cfg);
+    config_defaults(cfg);
+    lk_strlcpy(cfg->events[0].id, "EV1", sizeof cfg->events[0].id);
+    lk_strlcpy(cfg->events[0].title, "Open dag", sizeof cfg->events[0].title);
+    cfg->n_events = 1;
+    assert_int_equal(store_sync_events(f->st, cfg), LK_OK);
+    lk_strlcpy(cfg->events[0].title, "Open dag Techniek", sizeof cfg->events[0].title);
+    assert_int_equal(store_sync_events(f->st, cfg), LK_OK); /* update, not a second row */
+    free(cfg);
+
+    store_close(f->st);
+    assert_int_equal(store_open(f->path, &f->st, NULL, 0), LK_OK);
+    store_experience got;
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "1001", &got), LK_OK);
+    assert_string_equal(got.checkin_uuid, e.checkin_uuid);
+    store_person gp;
+    assert_int_equal(store_roster_find(f->st, "00AA", "1001", &gp), LK_OK);
+    assert_string_equal(gp.first_name, "Daan");
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM refusals"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM events"), 1);
+    char title[64];
+    text_of(f->st, "SELECT title FROM events", title, sizeof title);
+    assert_string_equal(title, "Open dag Techniek");
+}
+
+/* A full disk: check-ins fail with LK_ERR_FULL and never leave half a check-in. */
+static void test_full_disk(void **state)
+{
+    fixture *f = *state;
+    char mnt[96];
+    snprintf(mnt, sizeof mnt, "%s/full", f->dir);
+    assert_int_equal(mkdir(mnt, 0700), 0);
+    if (mount("tmpfs", mnt, "tmpfs", 0, "size=300k") != 0) {
+        skip(); /* not root, or no mount permission in this container */
+        return;
+    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", mnt, LK_DB_FILE);
+    store *st = NULL;
+    lk_status ls = store_open(path, &st, NULL, 0);
+    if (ls != LK_OK) {
+        umount(mnt);
+        fail_msg("open on tmpfs: %s", lk_strerror(ls));
+    }
+    char *json = malloc(4096);
+    assert_non_null(json);
+    memset(json, 'x', 4095);
+    json[4095] = '\0';
+    int written = 0;
+    for (int i = 0; i < 1000; i++) {
+        store_experience e;
+        memset(&e, 0, sizeof e);
+        lk_strlcpy(e.event_id, "EV1", sizeof e.event_id);
+        lk_strlcpy(e.issuer, "00AA", sizeof e.issuer);
+        snprintf(e.subject, sizeof e.subject, "S%d", i);
+        e.checkin_ms = T0 + i;
+        lk_uuid4(e.checkin_uuid, sizeof e.checkin_uuid);
+        store_statement stmt = {.uuid = e.checkin_uuid, .kind = "checkin", .json = json};
+        ls = store_record_checkin(st, &e, &stmt);
+        if (ls != LK_OK)
+            break;
+        written++;
+    }
+    free(json);
+    int64_t exps = -1, rows = -2;
+    if (ls == LK_ERR_FULL) {
+        exps = count(st, "SELECT count(*) FROM experiences");
+        rows = count(st, "SELECT count(*) FROM outbox");
+    }
+    store_close(st);
+    /* Reopen: what was confirmed is still there, whole. */
+    store *again = NULL;
+    lk_status reopen = store_open(path, &again, NULL, 0);
+    int64_t exps2 = -1, rows2 = -2;
+    if (reopen == LK_OK) {
+        exps2 = count(again, "SELECT count(*) FROM experiences");
+        rows2 = count(again, "SELECT count(*) FROM outbox");
+    }
+    store_close(again);
+    umount(mnt);
+    assert_int_equal(ls, LK_ERR_FULL);
+    assert_true(written > 0);
+    assert_int_equal(exps, written);
+    assert_int_equal(rows, written);
+    assert_int_equal(reopen, LK_OK);
+    assert_int_equal(exps2, written);
+    assert_int_equal(rows2, written);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_open_arguments),
+        T(test_pragmas_modes_and_migrations),
+        T(test_store_path_makes_private_dir),
+        T(test_checkin_is_atomic_and_unique),
+        T(test_checkout),
+        T(test_answers_and_confirmation),
+        T(test_refusals),
+        T(test_counts_and_listing),
+        T(test_roster),
+        T(test_outbox_life_cycle),
+        T(test_reopen_keeps_everything),
+        T(test_full_disk),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
