@@ -1,0 +1,215 @@
+/* The scanner thread: frames in, hits out. It blocks in framesrc_next() (the
+ * source's own timing), runs the video-mode decoder, and publishes the newest
+ * hit, preview frame and camera state for the UI thread under one mutex. */
+#include "lobkiosk/scanner.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lobkiosk/util.h"
+
+#define SCANNER_WAIT_MS 200     /* longest block in the source: bounds stop latency */
+#define SCANNER_SAME_CODE_MS 1500 /* the same text within this is the same appearance */
+
+struct scanner {
+    framesrc *src;             /* owned */
+    decoder *dec;              /* owned, used by the thread only */
+    decode_result *res;        /* thread's scratch */
+    pthread_t thread;
+    atomic_bool stop;
+    pthread_mutex_t mu;        /* guards everything below */
+    scanner_hit hit;           /* newest hit (hit.id 0 = none yet) */
+    framesrc_state state;
+    lk_frame preview;          /* planes below, owned */
+    uint8_t *pv_rgb;
+    size_t pv_cap;
+    scanner_stats stats;
+    char last_text[DECODE_TEXT_MAX]; /* thread only: for "same appearance" */
+    int64_t last_seen_ms;
+};
+
+static void publish_preview(scanner *s, const lk_frame *f)
+{
+    /* the UI draws RGB; a grey-only frame is shown grey */
+    size_t n = (size_t)f->width * (size_t)f->height * 3;
+    if (s->pv_cap < n) {
+        uint8_t *p = realloc(s->pv_rgb, n);
+        if (!p)
+            return;
+        s->pv_rgb = p;
+        s->pv_cap = n;
+    }
+    if (f->rgb) {
+        memcpy(s->pv_rgb, f->rgb, n);
+    } else {
+        for (size_t i = 0; i < n / 3; i++)
+            s->pv_rgb[3 * i] = s->pv_rgb[3 * i + 1] = s->pv_rgb[3 * i + 2] = f->grey[i];
+    }
+    s->preview.width = f->width;
+    s->preview.height = f->height;
+    s->preview.rgb = s->pv_rgb;
+    s->preview.grey = NULL;
+    s->preview.t_ms = f->t_ms;
+    s->preview.seq = f->seq;
+}
+
+static void *scanner_main(void *arg)
+{
+    scanner *s = arg;
+    while (!atomic_load(&s->stop)) {
+        lk_frame f;
+        lk_status st = framesrc_next(s->src, &f, SCANNER_WAIT_MS);
+        framesrc_state state = framesrc_get_state(s->src);
+        pthread_mutex_lock(&s->mu);
+        s->state = state;
+        if (st == LK_OK) {
+            s->stats.frames++;
+            publish_preview(s, &f);
+        }
+        pthread_mutex_unlock(&s->mu);
+        if (st != LK_OK)
+            continue; /* the source slept already */
+        if (decoder_scan(s->dec, &f, s->res) != LK_OK)
+            continue;
+        pthread_mutex_lock(&s->mu);
+        if (s->res->skipped)
+            s->stats.skipped++;
+        else
+            s->stats.scanned++;
+        pthread_mutex_unlock(&s->mu);
+        if (s->res->n == 0)
+            continue;
+        const decode_symbol *sym = &s->res->sym[0];
+        int64_t now = lk_mono_ms();
+        bool same = strcmp(sym->text, s->last_text) == 0 &&
+                    now - s->last_seen_ms < SCANNER_SAME_CODE_MS;
+        lk_strlcpy(s->last_text, sym->text, sizeof s->last_text);
+        s->last_seen_ms = now;
+        if (same)
+            continue;
+        pthread_mutex_lock(&s->mu);
+        s->hit.id++;
+        memcpy(s->hit.text, sym->text, sym->text_len + 1);
+        s->hit.text_len = sym->text_len;
+        memcpy(s->hit.corners, sym->corners, sizeof s->hit.corners);
+        s->hit.frame_w = f.width;
+        s->hit.frame_h = f.height;
+        s->hit.t_ms = now;
+        s->stats.hits++;
+        pthread_mutex_unlock(&s->mu);
+    }
+    return NULL;
+}
+
+scanner *scanner_start_source(framesrc *src, char *err, size_t err_len)
+{
+    if (!src) {
+        if (err)
+            snprintf(err, err_len, "scanner: no frame source");
+        return NULL;
+    }
+    scanner *s = calloc(1, sizeof *s);
+    if (!s) {
+        framesrc_close(src);
+        return NULL;
+    }
+    s->src = src;
+    s->dec = decoder_create(DECODE_VIDEO);
+    s->res = malloc(sizeof *s->res);
+    s->state = framesrc_get_state(src);
+    atomic_init(&s->stop, false);
+    if (!s->dec || !s->res || pthread_mutex_init(&s->mu, NULL) != 0) {
+        decoder_destroy(s->dec);
+        free(s->res);
+        framesrc_close(src);
+        free(s);
+        if (err)
+            snprintf(err, err_len, "scanner: out of memory");
+        return NULL;
+    }
+    if (pthread_create(&s->thread, NULL, scanner_main, s) != 0) {
+        pthread_mutex_destroy(&s->mu);
+        decoder_destroy(s->dec);
+        free(s->res);
+        framesrc_close(src);
+        free(s);
+        if (err)
+            snprintf(err, err_len, "scanner: cannot start thread");
+        return NULL;
+    }
+    return s;
+}
+
+scanner *scanner_start(const config_camera *cam, char *err, size_t err_len)
+{
+    framesrc *src = framesrc_open(cam, err, err_len);
+    if (!src)
+        return NULL;
+    return scanner_start_source(src, err, err_len);
+}
+
+bool scanner_take_hit(scanner *s, uint64_t after_id, scanner_hit *out)
+{
+    if (!s || !out)
+        return false;
+    bool got = false;
+    pthread_mutex_lock(&s->mu);
+    if (s->hit.id > after_id) {
+        memcpy(out, &s->hit, sizeof *out);
+        got = true;
+    }
+    pthread_mutex_unlock(&s->mu);
+    return got;
+}
+
+framesrc_state scanner_camera_state(scanner *s)
+{
+    if (!s)
+        return FRAMESRC_NONE;
+    pthread_mutex_lock(&s->mu);
+    framesrc_state st = s->state;
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+const lk_frame *scanner_preview_lock(scanner *s)
+{
+    if (!s)
+        return NULL;
+    pthread_mutex_lock(&s->mu);
+    return &s->preview;
+}
+
+void scanner_preview_unlock(scanner *s)
+{
+    if (s)
+        pthread_mutex_unlock(&s->mu);
+}
+
+scanner_stats scanner_get_stats(scanner *s)
+{
+    scanner_stats st = {0};
+    if (!s)
+        return st;
+    pthread_mutex_lock(&s->mu);
+    st = s->stats;
+    pthread_mutex_unlock(&s->mu);
+    return st;
+}
+
+void scanner_stop(scanner *s)
+{
+    if (!s)
+        return;
+    atomic_store(&s->stop, true);
+    pthread_join(s->thread, NULL);
+    pthread_mutex_destroy(&s->mu);
+    decoder_destroy(s->dec);
+    free(s->res);
+    free(s->pv_rgb);
+    framesrc_close(s->src);
+    free(s);
+}
