@@ -616,6 +616,27 @@ static void test_pubkey_base64(void **state)
     assert_string_equal(buf, "");
 }
 
+static void test_date_valid(void **state)
+{
+    (void)state;
+    assert_true(pass_date_valid(20270731));
+    assert_true(pass_date_valid(20280229));  /* leap year */
+    assert_true(pass_date_valid(20000229));  /* divisible by 400: leap */
+    assert_false(pass_date_valid(21000229)); /* divisible by 100: not leap */
+    assert_false(pass_date_valid(20270229));
+    assert_true(pass_date_valid(20271231));
+    assert_false(pass_date_valid(20271232));
+    assert_false(pass_date_valid(20270431)); /* April has 30 days */
+    assert_false(pass_date_valid(20271300));
+    assert_false(pass_date_valid(20270001));
+    assert_false(pass_date_valid(20270100));
+    assert_false(pass_date_valid(19991231));
+    assert_true(pass_date_valid(99991231));
+    assert_false(pass_date_valid(100000101));
+    assert_false(pass_date_valid(0));
+    assert_false(pass_date_valid(-20270731));
+}
+
 /* --- fuzz corpus replay ------------------------------------------------------- */
 
 /* The corpus is verified against the fuzz target's fixed config (see
@@ -701,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_keygen_bad_arguments),
         cmocka_unit_test(test_key_load_hostile),
         cmocka_unit_test(test_pubkey_base64),
+        cmocka_unit_test(test_date_valid),
         cmocka_unit_test(test_fuzz_corpus_replay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
