@@ -274,7 +274,9 @@ static void lrs_message(const client *c, long http, char *out, size_t len)
     const char *msg = j ? json_string_value(json_object_get(j, "message")) : NULL;
     char *warn = NULL;
     json_t *w = j ? json_array_get(json_object_get(j, "warnings"), 0) : NULL;
-    if (w)
+    if (w && !msg && json_is_string(w))
+        msg = json_string_value(w); /* Learning Locker's 400: the reason is the warning */
+    else if (w)
         warn = json_dumps(w, JSON_COMPACT);
     if (msg)
         snprintf(out, len, "HTTP %ld: %s%s%s", http, msg, warn ? " " : "", warn ? warn : "");
