@@ -1,0 +1,202 @@
+/* Exports of the outbox for schools without an LRS: CSV that a Dutch spreadsheet
+ * opens as columns (';', BOM, plain local dates), JSON Lines, and the raw xAPI
+ * statements. Each statement is read back with jansson; nothing is parsed by hand. */
+#include "lobkiosk/export.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lobkiosk/util.h"
+
+lk_status export_format_parse(const char *s, export_format *out)
+{
+    if (!s || !out)
+        return LK_ERR_INVALID;
+    if (strcmp(s, "csv") == 0)
+        *out = EXPORT_CSV;
+    else if (strcmp(s, "jsonl") == 0)
+        *out = EXPORT_JSONL;
+    else if (strcmp(s, "xapi") == 0)
+        *out = EXPORT_XAPI;
+    else
+        return LK_ERR_INVALID;
+    return LK_OK;
+}
+
+/* The columns of CSV and JSON Lines, in order. */
+enum { C_TIME, C_KIND, C_SCHOOL, C_STUDENT, C_ACTIVITY, C_NAME, C_RESPONSE, C_DURATION,
+       C_COMPETENCY, C_ID, C_COUNT };
+static const char *const COLUMNS[C_COUNT] = {"time",     "kind",     "account_home",
+                                             "account",  "activity", "activity_name",
+                                             "response", "duration", "competency",
+                                             "statement_id"};
+
+static const char *str_at(json_t *j, const char *a, const char *b, const char *c)
+{
+    json_t *v = json_object_get(j, a);
+    if (b)
+        v = json_object_get(v, b);
+    if (c)
+        v = json_object_get(v, c);
+    return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* Local time as a spreadsheet reads it without help: "2026-11-28 10:32:00". */
+static void local_time(int64_t ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* One CSV field: quoted, quotes doubled. A field that a spreadsheet would take
+ * for a formula gets a leading apostrophe (students type free text). */
+static void csv_field(FILE *f, const char *s, bool last)
+{
+    fputc('"', f);
+    if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+        s[0] == '\r')
+        fputc('\'', f);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+    fputs(last ? "\r\n" : ";", f);
+}
+
+static lk_status write_row(FILE *f, export_format fmt, const char *uuid, const char *kind,
+                           const char *json, int64_t created_ms, bool *first)
+{
+    json_error_t e;
+    json_t *st = json_loads(json, 0, &e);
+    if (!st)
+        return LK_ERR_INVALID;
+    lk_status rc = LK_OK;
+    if (fmt == EXPORT_XAPI) {
+        fputs(*first ? "\n" : ",\n", f);
+        if (json_dumpf(st, f, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+            rc = LK_ERR_IO;
+        *first = false;
+        json_decref(st);
+        return rc;
+    }
+    char when[32];
+    local_time(created_ms, when, sizeof when);
+    const char *obj_type = str_at(st, "object", "objectType", NULL);
+    bool ref = strcmp(obj_type, "StatementRef") == 0;
+    json_t *ext = json_object_get(json_object_get(st, "context"), "extensions");
+    const char *comp = json_string_value(
+        json_object_get(ext, "https://w3id.org/xapi/lob/extensions/competency"));
+    const char *cp = comp ? strrchr(comp, '/') : NULL;
+    const char *v[C_COUNT] = {
+        [C_TIME] = when,
+        [C_KIND] = kind,
+        [C_SCHOOL] = str_at(st, "actor", "account", "homePage"),
+        [C_STUDENT] = str_at(st, "actor", "account", "name"),
+        [C_ACTIVITY] = str_at(st, "object", "id", NULL),
+        [C_NAME] = ref ? "" : str_at(json_object_get(st, "object"), "definition", "name", "nl-NL"),
+        [C_RESPONSE] = str_at(st, "result", "response", NULL),
+        [C_DURATION] = str_at(st, "result", "duration", NULL),
+        [C_COMPETENCY] = cp ? cp + 1 : "",
+        [C_ID] = uuid,
+    };
+    if (fmt == EXPORT_CSV) {
+        for (int i = 0; i < C_COUNT; i++)
+            csv_field(f, v[i], i == C_COUNT - 1);
+    } else {
+        json_t *row = json_object();
+        for (int i = 0; row && i < C_COUNT; i++)
+            json_object_set_new(row, COLUMNS[i], json_string(v[i]));
+        if (!row || json_dumpf(row, f, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
+            rc = LK_ERR_IO;
+        fputc('\n', f);
+        json_decref(row);
+    }
+    json_decref(st);
+    return rc;
+}
+
+lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f, size_t *out_n)
+{
+    if (out_n)
+        *out_n = 0;
+    if (!st || !f || (unsigned)fmt > EXPORT_XAPI)
+        return LK_ERR_INVALID;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(store_db(st),
+                           "SELECT uuid, kind, json, created_ms FROM outbox"
+                           " WHERE created_ms >= ? ORDER BY id",
+                           -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "export: %s\n", sqlite3_errmsg(store_db(st)));
+        return LK_ERR_DB;
+    }
+    sqlite3_bind_int64(q, 1, since_ms);
+    if (fmt == EXPORT_CSV) {
+        fputs("\xEF\xBB\xBF", f); /* the BOM makes Excel read UTF-8 */
+        for (int i = 0; i < C_COUNT; i++)
+            csv_field(f, COLUMNS[i], i == C_COUNT - 1);
+    } else if (fmt == EXPORT_XAPI) {
+        fputc('[', f);
+    }
+    size_t n = 0;
+    bool first = true;
+    lk_status rc = LK_OK;
+    int s;
+    while (rc == LK_OK && (s = sqlite3_step(q)) == SQLITE_ROW) {
+        rc = write_row(f, fmt, (const char *)sqlite3_column_text(q, 0),
+                       (const char *)sqlite3_column_text(q, 1),
+                       (const char *)sqlite3_column_text(q, 2), sqlite3_column_int64(q, 3),
+                       &first);
+        if (rc == LK_OK)
+            n++;
+    }
+    if (rc == LK_OK && s != SQLITE_DONE)
+        rc = LK_ERR_DB;
+    sqlite3_finalize(q);
+    if (fmt == EXPORT_XAPI)
+        fputs("\n]\n", f);
+    if (rc == LK_OK && ferror(f))
+        rc = LK_ERR_IO;
+    if (out_n)
+        *out_n = n;
+    return rc;
+}
+
+lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
+                         const char *path, size_t *out_n)
+{
+    if (!cfg || !path || !*path)
+        return LK_ERR_INVALID;
+    char db[CONFIG_PATH_MAX + 64];
+    char err[256] = "";
+    store *st = NULL;
+    lk_status rc = store_path(cfg, db, sizeof db);
+    if (rc == LK_OK)
+        rc = store_open(db, &st, err, sizeof err);
+    if (rc != LK_OK) {
+        fprintf(stderr, "export: cannot open the store: %s\n", err);
+        return rc;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem) {
+        store_close(st);
+        return LK_ERR_NOMEM;
+    }
+    rc = export_write(st, fmt, since_ms, mem, out_n);
+    if (fclose(mem) != 0 && rc == LK_OK)
+        rc = LK_ERR_NOMEM;
+    store_close(st);
+    if (rc == LK_OK)
+        rc = lk_write_file(path, buf, len, 0600, false);
+    free(buf);
+    return rc;
+}
