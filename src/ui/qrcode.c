@@ -26,9 +26,10 @@ static bool is_alphanumeric(const char *s)
     return true;
 }
 
-/* The matrix of text at level M, or NULL. Free with QRcode_free. */
-static QRcode *encode(const char *text)
+QRcode *qrcode_encode(const char *text)
 {
+    if (!text || !*text)
+        return NULL;
     if (!is_alphanumeric(text)) /* case-sensitive: URLs keep their lower case */
         return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
     /* QRcode_encodeString refuses QR_MODE_AN as a hint: state the mode explicitly */
@@ -46,7 +47,7 @@ lk_status qrcode_write_png(const char *text, const char *path, int scale)
 {
     if (!text || !*text || !path || !*path || scale < 1 || scale > SCALE_MAX)
         return LK_ERR_INVALID;
-    QRcode *qr = encode(text);
+    QRcode *qr = qrcode_encode(text);
     if (!qr) {
         /* ERANGE: too long for any QR version */
         lk_status st = errno == ENOMEM ? LK_ERR_NOMEM : LK_ERR_INVALID;
