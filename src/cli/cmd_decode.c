@@ -14,7 +14,7 @@ enum { DECODE_EXIT_FOUND = 0, DECODE_EXIT_NONE = 1, DECODE_EXIT_ERROR = 2 };
 int cmd_decode(const cli_ctx *ctx, int argc, char **argv)
 {
     (void)ctx;
-    int i = 1;
+    int i = 0; /* main hands over the arguments after "decode" */
     int raw = 0, verbose = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
         if (strcmp(argv[i], "--raw") == 0) {

@@ -1,0 +1,30 @@
+# Decode rate on the photo set: lobkiosk decode, zbarimg --raw and ZXingReader
+# side by side (exact text, QR only), then ms per 640x480 frame against plain ZBar.
+set -u
+PHOTOS=../shared/testdata/qr-photos
+[ -d "$PHOTOS" ] || { echo "no $PHOTOS: skipped"; exit 0; }
+count() { # $1 = tool name; prints "ok wrong missing"
+    ok=0; wrong=0; none=0
+    for png in "$PHOTOS"/qrcode-*/*.png; do
+        exp=$(cat "${png%.png}.txt")
+        case $1 in
+        lobkiosk) out=$("$LOBKIOSK" decode "$png" 2>/dev/null) ;;
+        zbarimg) out=$(zbarimg -q --raw -Sdisable -Sqrcode.enable "$png" 2>/dev/null) ;;
+        zxing) # raw bytes; Shift-JIS read as CP932 like ZXing's own text output
+            out=$(ZXingReader -format QRCode -bytes "$png" 2>/dev/null)
+            [ "$out" = "$exp" ] || out=$(ZXingReader -format QRCode -bytes "$png" 2>/dev/null |
+                iconv -f CP932 -t UTF-8 2>/dev/null || echo "$out") ;;
+        esac
+        if [ -z "$out" ]; then none=$((none + 1))
+        elif [ "$out" = "$exp" ]; then ok=$((ok + 1))
+        else wrong=$((wrong + 1)); fi
+    done
+    printf '%-14s %3d decoded, %2d wrong, %2d not found\n' "$1" "$ok" "$wrong" "$none"
+}
+total=$(ls "$PHOTOS"/qrcode-*/*.png | wc -l)
+echo "decode rate on $total photos (exact text):"
+count lobkiosk
+command -v zbarimg >/dev/null && count zbarimg || echo "zbarimg: not installed"
+command -v ZXingReader >/dev/null && count zxing || echo "ZXingReader: not installed"
+echo
+"$LK_BUILD/bench/decode"
