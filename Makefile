@@ -47,22 +47,25 @@ $(BUILD)/%.o: %.c
 
 $(CORE_LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(APP_LIB): $(APP_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	@rm -f $@ && ar rcs $@ $^
 
 $(BIN): $(MAIN_OBJ) $(APP_LIB) $(CORE_LIB)
-	$(CC) $(LK_LDFLAGS) -o $@ $(MAIN_OBJ) $(APP_LIB) $(CORE_LIB) $(LK_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LK_LDFLAGS) -o $@ $(MAIN_OBJ) $(APP_LIB) $(CORE_LIB) $(LK_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(APP_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LK_CFLAGS) -o $@ $< $(APP_LIB) $(CORE_LIB) $(LK_LIBS) $(TEST_LIBS) $(LK_LDFLAGS)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) $(LK_CFLAGS) -o $@ $< $(APP_LIB) $(CORE_LIB) $(LK_LIBS) $(TEST_LIBS) $(LK_LDFLAGS)
 
 $(BUILD)/bench/%: bench/%.c $(APP_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LK_CFLAGS) -o $@ $< $(APP_LIB) $(CORE_LIB) $(LK_LIBS) $(LK_LDFLAGS)
+	@echo "  BENCH   $@"
+	@$(CC) $(CFLAGS) $(LK_CFLAGS) -o $@ $< $(APP_LIB) $(CORE_LIB) $(LK_LIBS) $(LK_LDFLAGS)
 
 deps:
 	@scripts/deps
