@@ -1,0 +1,198 @@
+/* Tests of the keyboard-wedge assembler with recorded key timings
+ * (tests/data/wedge-*.txt) and hand-made edge cases. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lobkiosk/util.h"
+#include "lobkiosk/wedge.h"
+
+static void append(char *got, size_t len, const char *s)
+{
+    size_t n = strlen(got);
+    snprintf(got + n, len - n, "%s%s", n ? "|" : "", s);
+}
+
+/* Replays a recording; returns what wedge_poll() handed out, joined by '|'. */
+static void replay(const char *path, char *got, size_t got_len, char *expect, size_t exp_len)
+{
+    char *data = NULL;
+    assert_int_equal(lk_read_file(path, &data, NULL), LK_OK);
+    wedge *w = wedge_create(NULL);
+    assert_non_null(w);
+    got[0] = expect[0] = '\0';
+    int64_t last = 0;
+    char out[WEDGE_MAX_LEN + 1];
+    for (char *line = data, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (strncmp(line, "# expect:", 9) == 0) {
+            lk_strlcpy(expect, line[9] == ' ' ? line + 10 : line + 9, exp_len);
+            continue;
+        }
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *sp = strchr(line, ' ');
+        assert_non_null(sp);
+        *sp = '\0';
+        long t;
+        assert_int_equal(lk_parse_long(line, 0, 100000000, &t), LK_OK);
+        char c = sp[1];
+        if (sp[1] == '\\')
+            c = sp[2] == 'n' ? '\n' : '\t';
+        wedge_key(w, c, t);
+        last = t;
+        while (wedge_poll(w, t, out, sizeof out)) {
+            append(got, got_len, out);
+        }
+    }
+    while (wedge_poll(w, last + 1000, out, sizeof out)) {
+        append(got, got_len, out);
+    }
+    wedge_destroy(w);
+    free(data);
+}
+
+static void check_recording(const char *path)
+{
+    char got[1024], expect[1024];
+    replay(path, got, sizeof got, expect, sizeof expect);
+    assert_string_equal(got, expect);
+}
+
+static void test_recorded_scanner_enter(void **s)
+{
+    (void)s;
+    check_recording("tests/data/wedge-scanner-enter.txt");
+}
+
+static void test_recorded_human(void **s)
+{
+    (void)s;
+    check_recording("tests/data/wedge-human.txt");
+}
+
+static void test_recorded_no_suffix(void **s)
+{
+    (void)s;
+    check_recording("tests/data/wedge-scanner-nosuffix.txt");
+}
+
+static void test_timeout_not_early(void **s)
+{
+    (void)s;
+    wedge *w = wedge_create(NULL);
+    char out[64];
+    wedge_text(w, "", 0);
+    for (int i = 0; i < 6; i++)
+        wedge_key(w, (char)('A' + i), 10 + i * 5);
+    assert_true(wedge_busy(w));
+    /* still within the silence limit: nothing yet */
+    assert_false(wedge_poll(w, 35 + WEDGE_DEFAULT_END_TIMEOUT_MS - 1, out, sizeof out));
+    assert_true(wedge_poll(w, 35 + WEDGE_DEFAULT_END_TIMEOUT_MS + 1, out, sizeof out));
+    assert_string_equal(out, "ABCDEF");
+    assert_false(wedge_busy(w));
+    assert_false(wedge_poll(w, 10000, out, sizeof out));
+    wedge_destroy(w);
+}
+
+static void test_tab_and_back_to_back(void **s)
+{
+    (void)s;
+    wedge *w = wedge_create(NULL);
+    char out[64];
+    /* two scans in a row, Tab-terminated, polled only afterwards */
+    for (int k = 0; k < 2; k++) {
+        wedge_text(w, k ? "LOB2" : "LOB1", 100 + k * 30);
+        wedge_key(w, '\t', 101 + k * 30);
+    }
+    assert_true(wedge_poll(w, 200, out, sizeof out));
+    assert_string_equal(out, "LOB1");
+    assert_true(wedge_poll(w, 200, out, sizeof out));
+    assert_string_equal(out, "LOB2");
+    assert_false(wedge_poll(w, 200, out, sizeof out));
+    wedge_destroy(w);
+}
+
+static void test_hostile(void **s)
+{
+    (void)s;
+    char out[8];
+    /* NULL everywhere */
+    wedge_key(NULL, 'a', 0);
+    wedge_text(NULL, "abc", 0);
+    assert_false(wedge_poll(NULL, 0, out, sizeof out));
+    assert_false(wedge_busy(NULL));
+    wedge_destroy(NULL);
+    wedge *w = wedge_create(NULL);
+    wedge_text(w, NULL, 0);
+    /* too short for a scanner */
+    wedge_text(w, "AB", 0);
+    wedge_key(w, '\n', 1);
+    assert_false(wedge_poll(w, 5, out, sizeof out));
+    /* control characters are ignored, a time going backwards is no gap */
+    wedge_text(w, "AB\x01" "CD", 500);
+    wedge_key(w, 'E', 400);
+    wedge_key(w, '\r', 501);
+    assert_true(wedge_poll(w, 502, out, sizeof out));
+    assert_string_equal(out, "ABCDE");
+    /* does not fit the caller's buffer: dropped, never truncated */
+    wedge_text(w, "ABCDEFGHIJKL", 1000);
+    wedge_key(w, '\n', 1001);
+    assert_false(wedge_poll(w, 1002, out, sizeof out));
+    /* a burst longer than WEDGE_MAX_LEN is dropped whole */
+    for (int i = 0; i < WEDGE_MAX_LEN + 10; i++)
+        wedge_key(w, 'Z', 2000);
+    wedge_key(w, '\n', 2000);
+    char big[WEDGE_MAX_LEN + 16];
+    assert_false(wedge_poll(w, 2001, big, sizeof big));
+    /* the queue keeps the newest when it overflows */
+    for (int k = 0; k < WEDGE_QUEUE + 2; k++) {
+        char p[8];
+        snprintf(p, sizeof p, "PASS%d", k);
+        wedge_text(w, p, 3000 + k);
+        wedge_key(w, '\n', 3000 + k);
+    }
+    int n = 0;
+    while (wedge_poll(w, 4000, big, sizeof big))
+        n++;
+    assert_int_equal(n, WEDGE_QUEUE);
+    assert_string_equal(big, "PASS5");
+    wedge_destroy(w);
+}
+
+static void test_custom_config(void **s)
+{
+    (void)s;
+    wedge_config cfg = {.end_timeout_ms = 300, .avg_gap_max_ms = 200, .min_len = 2};
+    wedge *w = wedge_create(&cfg);
+    char out[16];
+    /* with generous limits a slow typist counts too */
+    wedge_key(w, 'O', 0);
+    wedge_key(w, 'K', 150);
+    assert_false(wedge_poll(w, 400, out, sizeof out));
+    assert_true(wedge_poll(w, 451, out, sizeof out));
+    assert_string_equal(out, "OK");
+    wedge_destroy(w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_recorded_scanner_enter),
+        cmocka_unit_test(test_recorded_human),
+        cmocka_unit_test(test_recorded_no_suffix),
+        cmocka_unit_test(test_timeout_not_early),
+        cmocka_unit_test(test_tab_and_back_to_back),
+        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_custom_config),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
