@@ -265,10 +265,10 @@ int cmd_init(const cli_ctx *ctx, int argc, char **argv)
     char pub[64], start[40], end[40], w[16], h[16], pin[256];
     pass_pubkey_base64(key.pk, pub, sizeof pub);
     int64_t now = lk_now_ms();
-    /* the demo events run from this morning for a year, so the demo keeps working */
+    /* the demo events run from midnight today for a year, so the demo keeps working */
     int today = lk_local_yyyymmdd(now);
     char day[32];
-    snprintf(day, sizeof day, "%04d-%02d-%02dT07:00", today / 10000, today / 100 % 100,
+    snprintf(day, sizeof day, "%04d-%02d-%02dT00:00", today / 10000, today / 100 % 100,
              today % 100);
     int64_t start_ms;
     if (lk_parse_iso8601(day, &start_ms) != LK_OK)
