@@ -1,0 +1,208 @@
+/* Tests of the frame sources, the scanner thread on top of them and the evdev
+ * key table: none, bad configurations, a camera device that does not exist, a
+ * folder that appears later (recovery), held images, hits from the thread. */
+#include <SDL.h>
+#include <linux/input.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lobkiosk/evdev.h"
+#include "lobkiosk/framesrc.h"
+#include "lobkiosk/scanner.h"
+#include "lobkiosk/util.h"
+#include "scene.h"
+
+static void test_bad_config(void **s)
+{
+    (void)s;
+    char err[256];
+    config_camera cam = {0};
+    assert_null(framesrc_open(NULL, err, sizeof err));
+    framesrc *none = framesrc_open(&cam, err, sizeof err); /* "" = none */
+    assert_non_null(none);
+    assert_int_equal(framesrc_get_state(none), FRAMESRC_NONE);
+    lk_frame f;
+    assert_int_equal(framesrc_next(none, &f, 10), LK_ERR_TIMEOUT);
+    assert_int_equal(framesrc_next(none, NULL, 10), LK_ERR_INVALID);
+    assert_int_equal(framesrc_next(none, &f, -1), LK_ERR_INVALID);
+    framesrc_close(none);
+    lk_strlcpy(cam.source, "webcam", sizeof cam.source);
+    cam.fps = 15;
+    assert_null(framesrc_open(&cam, err, sizeof err));
+    assert_non_null(strstr(err, "unknown source"));
+    lk_strlcpy(cam.source, "v4l2", sizeof cam.source);
+    cam.fps = 0;
+    assert_null(framesrc_open(&cam, err, sizeof err));
+    assert_null(framesrc_folder_open("", 15, err, sizeof err));
+    assert_null(framesrc_v4l2_open("/dev/video0", 0, 0, 15, err, sizeof err));
+    assert_int_equal(framesrc_next(NULL, &f, 0), LK_ERR_INVALID);
+    assert_int_equal(framesrc_get_state(NULL), FRAMESRC_NONE);
+    assert_string_equal(framesrc_state_token(FRAMESRC_NOT_FOUND), "not_found");
+    framesrc_close(NULL);
+    assert_null(framesrc_from_ops(NULL, NULL));
+}
+
+static void test_v4l2_missing_device(void **s)
+{
+    (void)s;
+    char err[256];
+    framesrc *src = framesrc_v4l2_open("/dev/lobkiosk-no-such-camera", 640, 480, 15, err, sizeof err);
+    assert_non_null(src);
+    lk_frame f;
+    int64_t t0 = lk_mono_ms();
+    assert_int_equal(framesrc_next(src, &f, 50), LK_ERR_DEVICE);
+    assert_int_equal(framesrc_get_state(src), FRAMESRC_NOT_FOUND);
+    /* while waiting to retry it sleeps, it does not spin */
+    assert_int_equal(framesrc_next(src, &f, 50), LK_ERR_DEVICE);
+    assert_true(lk_mono_ms() - t0 >= 40);
+    framesrc_close(src);
+}
+
+/* Writes a grey image as BMP (SDL can write that without extra libraries). */
+static void write_bmp(const char *path, const uint8_t *px, int w, int h)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 24, SDL_PIXELFORMAT_RGB24);
+    assert_non_null(s);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t *p = (uint8_t *)s->pixels + y * s->pitch + x * 3;
+            p[0] = p[1] = p[2] = px[y * w + x];
+        }
+    assert_int_equal(SDL_SaveBMP(s, path), 0);
+    SDL_FreeSurface(s);
+}
+
+static void test_folder_appears_and_scanner_reads(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/lobkiosk-framesrc-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char folder[256], path[300];
+    snprintf(folder, sizeof folder, "%s/frames", dir);
+    config_camera cam = {.source = "folder", .fps = 30};
+    lk_strlcpy(cam.folder, folder, sizeof cam.folder);
+    char err[256];
+    scanner *sc = scanner_start(&cam, err, sizeof err);
+    assert_non_null(sc);
+    /* no folder yet: an unplugged camera */
+    usleep(100 * 1000);
+    assert_int_equal(scanner_camera_state(sc), FRAMESRC_NOT_FOUND);
+    scanner_hit hit;
+    assert_false(scanner_take_hit(sc, 0, &hit));
+    /* the folder appears with a flat frame held 3 frames and a frame with a pass */
+    assert_int_equal(lk_mkdirs(folder, 0755), LK_OK);
+    enum { W = 320, H = 240 };
+    static uint8_t px[W * H];
+    scene_rng r = {5};
+    scene_background(px, W, H, SCENE_FLAT, &r);
+    snprintf(path, sizeof path, "%s/010-wall@3.bmp", folder);
+    write_bmp(path, px, W, H);
+    char payload[160];
+    scene_pass_payload(payload, sizeof payload, 11);
+    scene_place p = {160, 120, 3.5, 0, 0, 20, 235};
+    assert_int_equal(scene_draw_qr(px, W, H, payload, &p), 0);
+    snprintf(path, sizeof path, "%s/020-pass.bmp", folder);
+    write_bmp(path, px, W, H);
+    /* recovers by itself within the retry interval (~2 s) */
+    int64_t t0 = lk_mono_ms();
+    bool got = false;
+    while (!got && lk_mono_ms() - t0 < 4000) {
+        usleep(50 * 1000);
+        got = scanner_take_hit(sc, 0, &hit);
+    }
+    assert_true(got);
+    assert_int_equal(scanner_camera_state(sc), FRAMESRC_OK);
+    assert_string_equal(hit.text, payload);
+    assert_int_equal(hit.id, 1);
+    assert_int_equal(hit.frame_w, W);
+    assert_true(hit.corners[0].x > 40 && hit.corners[0].x < 280);
+    /* the preview holds a frame of the right size */
+    const lk_frame *pv = scanner_preview_lock(sc);
+    assert_non_null(pv);
+    assert_int_equal(pv->width, W);
+    assert_non_null(pv->rgb);
+    scanner_preview_unlock(sc);
+    scanner_stats st = scanner_get_stats(sc);
+    assert_true(st.frames >= 2);
+    assert_false(scanner_take_hit(sc, hit.id + 1000, &hit));
+    /* the folder goes away: not found again, the kiosk keeps running */
+    unlink(path);
+    snprintf(path, sizeof path, "%s/010-wall@3.bmp", folder);
+    unlink(path);
+    rmdir(folder);
+    t0 = lk_mono_ms();
+    while (scanner_camera_state(sc) != FRAMESRC_NOT_FOUND && lk_mono_ms() - t0 < 2000)
+        usleep(20 * 1000);
+    assert_int_equal(scanner_camera_state(sc), FRAMESRC_NOT_FOUND);
+    scanner_stop(sc);
+    rmdir(dir);
+    scanner_stop(NULL);
+    assert_int_equal(scanner_camera_state(NULL), FRAMESRC_NONE);
+    assert_null(scanner_preview_lock(NULL));
+    assert_null(scanner_start_source(NULL, err, sizeof err));
+}
+
+static void test_load_image_errors(void **s)
+{
+    (void)s;
+    lk_frame f;
+    char err[256];
+    assert_int_equal(framesrc_load_image("/nonexistent/x.png", &f, err, sizeof err), LK_ERR_NOT_FOUND);
+    assert_int_equal(framesrc_load_image(NULL, &f, err, sizeof err), LK_ERR_INVALID);
+    assert_int_equal(framesrc_load_image("", &f, err, sizeof err), LK_ERR_INVALID);
+    assert_int_equal(framesrc_load_image("Makefile", &f, err, sizeof err), LK_ERR_INVALID);
+    framesrc_frame_free(NULL);
+}
+
+static void test_evdev_layouts(void **s)
+{
+    (void)s;
+    /* the pass alphabet types the same on us and nl */
+    const char *layouts[] = {"us", "nl"};
+    for (int l = 0; l < 2; l++) {
+        assert_int_equal(evdev_key_char(KEY_L, true, layouts[l]), 'L');
+        assert_int_equal(evdev_key_char(KEY_A, false, layouts[l]), 'a');
+        assert_int_equal(evdev_key_char(KEY_1, false, layouts[l]), '1');
+        assert_int_equal(evdev_key_char(KEY_0, false, layouts[l]), '0');
+        assert_int_equal(evdev_key_char(KEY_DOT, false, layouts[l]), '.');
+        assert_int_equal(evdev_key_char(KEY_ENTER, false, layouts[l]), '\n');
+        assert_int_equal(evdev_key_char(KEY_TAB, false, layouts[l]), '\t');
+        assert_int_equal(evdev_key_char(KEY_LEFTCTRL, false, layouts[l]), 0);
+    }
+    /* where they differ */
+    assert_int_equal(evdev_key_char(KEY_MINUS, false, "us"), '-');
+    assert_int_equal(evdev_key_char(KEY_SLASH, false, "nl"), '-');
+    assert_int_equal(evdev_key_char(KEY_2, true, "us"), '@');
+    assert_int_equal(evdev_key_char(KEY_2, true, "nl"), '"');
+    char err[128];
+    assert_null(evdev_open("/dev/input/event0", "azerty", err, sizeof err));
+    evdev *ev = evdev_open("/dev/input/lobkiosk-no-such-scanner", "nl", err, sizeof err);
+    assert_non_null(ev);
+    wedge *w = wedge_create(NULL);
+    assert_int_equal(evdev_pump(ev, w, 0), LK_ERR_DEVICE);
+    assert_false(evdev_connected(ev));
+    assert_int_equal(evdev_pump(NULL, w, 0), LK_ERR_INVALID);
+    wedge_destroy(w);
+    evdev_close(ev);
+    evdev_close(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bad_config),
+        cmocka_unit_test(test_v4l2_missing_device),
+        cmocka_unit_test(test_load_image_errors),
+        cmocka_unit_test(test_evdev_layouts),
+        cmocka_unit_test(test_folder_appears_and_scanner_reads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
