@@ -1,0 +1,412 @@
+/* The kiosk's screen state machine. Every transition is a small function of the
+ * current screen and one input; effects are returned as bits for the kiosk loop
+ * (src/ui/kiosk.c) to carry out, so this file stays pure and fully testable. */
+#include "ui/flow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lobkiosk/defaults.h"
+#include "lobkiosk/util.h"
+
+static const char *const screen_tokens[FLOW_SCREEN_COUNT] = {
+    "idle", "welcome", "refusal", "reflection", "done", "error", "pin", "admin", "host",
+};
+
+const char *flow_screen_token(flow_screen s)
+{
+    return (unsigned)s < FLOW_SCREEN_COUNT ? screen_tokens[s] : "unknown";
+}
+
+static void enter(flow *f, flow_screen s, int64_t now_ms)
+{
+    f->screen = s;
+    f->since_ms = now_ms;
+    f->input_ms = now_ms;
+    if (s != FLOW_ADMIN)
+        f->notice[0] = '\0';
+    if (s != FLOW_PIN)
+        memset(f->pin, 0, sizeof f->pin);
+}
+
+void flow_init(flow *f, const flow_timing *timing, int64_t now_ms)
+{
+    if (!f)
+        return;
+    memset(f, 0, sizeof *f);
+    if (timing)
+        f->timing = *timing;
+    if (f->timing.welcome_ms <= 0)
+        f->timing.welcome_ms = LK_UI_WELCOME_MS;
+    if (f->timing.info_ms <= 0)
+        f->timing.info_ms = LK_UI_WELCOME_MS + 1500;
+    if (f->timing.refusal_ms <= 0)
+        f->timing.refusal_ms = 5000;
+    if (f->timing.reflection_ms <= 0)
+        f->timing.reflection_ms = LK_UI_REFLECTION_TIMEOUT_S * 1000;
+    if (f->timing.done_ms <= 0)
+        f->timing.done_ms = 10000;
+    if (f->timing.admin_ms <= 0)
+        f->timing.admin_ms = 120000;
+    f->event_choice = -1;
+    f->confirm_row = -1;
+    enter(f, FLOW_IDLE, now_ms);
+}
+
+/* Ends the reflection in progress: what was answered goes to f->save. */
+static unsigned end_reflection(flow *f, flow_screen next, int64_t now_ms)
+{
+    unsigned fx = FLOW_FX_REDRAW;
+    size_t answered = reflection_answered(&f->refl);
+    if (answered > 0) {
+        f->save.active = true;
+        f->save.scan = f->scan;
+        f->save.refl = f->refl;
+        fx |= FLOW_FX_SAVE;
+    }
+    f->saved_answers = answered;
+    memset(&f->refl, 0, sizeof f->refl);
+    f->text[0] = '\0';
+    enter(f, next, now_ms);
+    return fx;
+}
+
+static void start_reflection(flow *f, int64_t now_ms)
+{
+    reflection_session_start(&f->refl, f->set);
+    f->text[0] = '\0';
+    enter(f, FLOW_REFLECTION, now_ms);
+}
+
+unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms)
+{
+    if (!f || !r || r->outcome == CHECKIN_IGNORED)
+        return 0;
+    unsigned fx = 0;
+    /* A new scan during a reflection keeps the answers so far. */
+    if (f->screen == FLOW_REFLECTION)
+        fx |= end_reflection(f, FLOW_IDLE, now_ms);
+    f->scan = *r;
+    f->reflect_next = false;
+    bool has_questions = reflection_set_count(f->set) > 0;
+    switch (r->outcome) {
+    case CHECKIN_REFUSED:
+        enter(f, FLOW_REFUSAL, now_ms);
+        return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
+    case CHECKIN_CHECKED_IN:
+        /* On an internship day the reflection comes at check-out. */
+        f->reflect_next = has_questions && f->mode == CONFIG_MODE_CHECKIN;
+        break;
+    case CHECKIN_CHECKED_OUT:
+        f->reflect_next = has_questions;
+        break;
+    case CHECKIN_ALREADY:
+    case CHECKIN_ALREADY_OUT:
+        break;
+    case CHECKIN_HOST:
+        f->host_page = 0;
+        enter(f, FLOW_HOST, now_ms);
+        return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_OK | FLOW_FX_HOST_LOAD;
+    case CHECKIN_ADMIN:
+        enter(f, FLOW_ADMIN, now_ms);
+        return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_OK | FLOW_FX_ADMIN_LOAD;
+    case CHECKIN_IGNORED:
+        return fx;
+    }
+    enter(f, FLOW_WELCOME, now_ms);
+    return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_OK;
+}
+
+unsigned flow_scan_failed(flow *f, int64_t now_ms)
+{
+    if (!f)
+        return 0;
+    unsigned fx = 0;
+    if (f->screen == FLOW_REFLECTION)
+        fx |= end_reflection(f, FLOW_IDLE, now_ms);
+    enter(f, FLOW_ERROR, now_ms);
+    return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
+}
+
+/* After the welcome: the reflection, or straight back to idle. */
+static unsigned after_welcome(flow *f, int64_t now_ms)
+{
+    if (f->reflect_next) {
+        start_reflection(f, now_ms);
+        if (reflection_done(&f->refl))
+            return end_reflection(f, FLOW_DONE, now_ms);
+    } else {
+        enter(f, FLOW_IDLE, now_ms);
+    }
+    return FLOW_FX_REDRAW;
+}
+
+/* Moves on after an answer or a skip; the done screen after the last question. */
+static unsigned reflection_moved(flow *f, int64_t now_ms)
+{
+    f->text[0] = '\0';
+    if (reflection_done(&f->refl))
+        return end_reflection(f, FLOW_DONE, now_ms);
+    /* Show an earlier written answer again when coming back to it. */
+    const reflection_answer *a = &f->refl.answers[f->refl.step];
+    if (a->answered && a->choice < 0)
+        lk_strlcpy(f->text, a->text, sizeof f->text);
+    return FLOW_FX_REDRAW;
+}
+
+/* Parses "prefix-N" into *n within [0, max). */
+static bool id_number(const char *id, const char *prefix, long max, long *n)
+{
+    size_t pl = strlen(prefix);
+    if (strncmp(id, prefix, pl) != 0)
+        return false;
+    return lk_parse_long(id + pl, 0, max - 1, n) == LK_OK;
+}
+
+/* The on-screen keyboard: "key-a", "key-space", "key-erase". */
+static unsigned keyboard(flow *f, const char *id)
+{
+    size_t n = strlen(f->text);
+    if (strcmp(id, "key-erase") == 0) {
+        if (n == 0)
+            return 0;
+        /* Erase one whole UTF-8 character. */
+        do
+            n--;
+        while (n > 0 && ((unsigned char)f->text[n] & 0xC0) == 0x80);
+        f->text[n] = '\0';
+        return FLOW_FX_REDRAW;
+    }
+    const char *add = strcmp(id, "key-space") == 0 ? " " : id + 4;
+    size_t al = strlen(add);
+    if (al == 0 || al > 4 || n + al > REFLECTION_TEXT_MAX)
+        return 0;
+    if (al == 1 && ((unsigned char)add[0] < 0x20 || add[0] == 0x7F))
+        return 0;
+    if (add[0] == ' ' && (n == 0 || f->text[n - 1] == ' '))
+        return 0; /* no leading or double spaces */
+    memcpy(f->text + n, add, al + 1);
+    return FLOW_FX_REDRAW;
+}
+
+static unsigned tap_reflection(flow *f, const char *id, int64_t now_ms)
+{
+    long n;
+    if (strcmp(id, "back") == 0) {
+        if (f->refl.step == 0)
+            return 0;
+        reflection_back(&f->refl);
+        f->text[0] = '\0';
+        const reflection_answer *a = &f->refl.answers[f->refl.step];
+        if (a->answered && a->choice < 0)
+            lk_strlcpy(f->text, a->text, sizeof f->text);
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "skip") == 0) {
+        reflection_skip(&f->refl);
+        return reflection_moved(f, now_ms);
+    }
+    if (id_number(id, "choice-", REFLECTION_MAX_CHOICES, &n)) {
+        if (reflection_choose(&f->refl, (size_t)n, now_ms) != LK_OK)
+            return 0;
+        return reflection_moved(f, now_ms);
+    }
+    if (strcmp(id, "send") == 0) {
+        if (reflection_write(&f->refl, f->text, now_ms) != LK_OK)
+            return 0;
+        return reflection_moved(f, now_ms);
+    }
+    if (strncmp(id, "key-", 4) == 0)
+        return keyboard(f, id);
+    return 0;
+}
+
+static unsigned tap_pin(flow *f, const char *id, int64_t now_ms)
+{
+    size_t n = strlen(f->pin);
+    if (strcmp(id, "pin-cancel") == 0) {
+        enter(f, FLOW_IDLE, now_ms);
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "pin-erase") == 0) {
+        if (n > 0)
+            f->pin[n - 1] = '\0';
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "pin-ok") == 0)
+        return n >= PIN_MIN_DIGITS ? FLOW_FX_CHECK_PIN : 0;
+    if (strncmp(id, "pin-", 4) == 0 && id[4] >= '0' && id[4] <= '9' && id[5] == '\0') {
+        if (n >= PIN_MAX_DIGITS)
+            return 0;
+        f->pin[n] = id[4];
+        f->pin[n + 1] = '\0';
+        f->pin_wrong = false;
+        return FLOW_FX_REDRAW;
+    }
+    return 0;
+}
+
+static unsigned tap_admin(flow *f, const char *id, int64_t now_ms)
+{
+    long n;
+    if (strcmp(id, "close") == 0) {
+        enter(f, FLOW_IDLE, now_ms);
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "leave") == 0)
+        return FLOW_FX_QUIT;
+    if (strcmp(id, "sync") == 0)
+        return FLOW_FX_SYNC_NOW | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
+    if (strcmp(id, "export") == 0)
+        return FLOW_FX_EXPORT | FLOW_FX_REDRAW;
+    if (strcmp(id, "lang") == 0)
+        return FLOW_FX_LANGUAGE | FLOW_FX_REDRAW;
+    if (strcmp(id, "event-auto") == 0) {
+        f->event_choice = -1;
+        return FLOW_FX_EVENT | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
+    }
+    if (id_number(id, "event-", CONFIG_MAX_EVENTS, &n)) {
+        f->event_choice = (int)n;
+        return FLOW_FX_EVENT | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
+    }
+    return 0;
+}
+
+static unsigned tap_host(flow *f, const char *id, int64_t now_ms)
+{
+    long n;
+    if (strcmp(id, "close") == 0) {
+        enter(f, FLOW_IDLE, now_ms);
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "more") == 0) {
+        f->host_page = f->host_pages > 0 ? (f->host_page + 1) % f->host_pages : 0;
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "confirm-all") == 0) {
+        f->confirm_row = -1;
+        return FLOW_FX_CONFIRM | FLOW_FX_HOST_LOAD | FLOW_FX_REDRAW;
+    }
+    if (id_number(id, "confirm-", 100000, &n)) {
+        f->confirm_row = (int)n;
+        return FLOW_FX_CONFIRM | FLOW_FX_HOST_LOAD | FLOW_FX_REDRAW;
+    }
+    return 0;
+}
+
+unsigned flow_tap(flow *f, const char *id, int64_t now_ms)
+{
+    if (!f || !id)
+        return 0;
+    f->input_ms = now_ms;
+    switch (f->screen) {
+    case FLOW_IDLE:
+        if (strcmp(id, "lang") == 0)
+            return FLOW_FX_LANGUAGE | FLOW_FX_REDRAW;
+        if (strcmp(id, "admin") == 0 && f->has_pin) {
+            f->pin_wrong = false;
+            enter(f, FLOW_PIN, now_ms);
+            return FLOW_FX_REDRAW;
+        }
+        return 0;
+    case FLOW_WELCOME:
+        return strcmp(id, "next") == 0 ? after_welcome(f, now_ms) : 0;
+    case FLOW_REFUSAL:
+    case FLOW_ERROR:
+        if (strcmp(id, "ok") != 0)
+            return 0;
+        enter(f, FLOW_IDLE, now_ms);
+        return FLOW_FX_REDRAW;
+    case FLOW_REFLECTION:
+        return tap_reflection(f, id, now_ms);
+    case FLOW_DONE:
+        if (strcmp(id, "close") != 0)
+            return 0;
+        enter(f, FLOW_IDLE, now_ms);
+        return FLOW_FX_REDRAW;
+    case FLOW_PIN:
+        return tap_pin(f, id, now_ms);
+    case FLOW_ADMIN:
+        return tap_admin(f, id, now_ms);
+    case FLOW_HOST:
+        return tap_host(f, id, now_ms);
+    case FLOW_SCREEN_COUNT:
+        break;
+    }
+    return 0;
+}
+
+int64_t flow_deadline(const flow *f)
+{
+    if (!f)
+        return INT64_MAX;
+    switch (f->screen) {
+    case FLOW_IDLE:
+        return INT64_MAX;
+    case FLOW_WELCOME:
+        return f->since_ms + (f->reflect_next ? f->timing.welcome_ms : f->timing.info_ms);
+    case FLOW_REFUSAL:
+    case FLOW_ERROR:
+        return f->since_ms + f->timing.refusal_ms;
+    case FLOW_REFLECTION:
+        return f->input_ms + f->timing.reflection_ms;
+    case FLOW_DONE:
+        return f->since_ms + f->timing.done_ms;
+    case FLOW_PIN:
+    case FLOW_ADMIN:
+    case FLOW_HOST:
+        return f->input_ms + f->timing.admin_ms;
+    case FLOW_SCREEN_COUNT:
+        break;
+    }
+    return INT64_MAX;
+}
+
+unsigned flow_tick(flow *f, int64_t now_ms)
+{
+    if (!f || now_ms < flow_deadline(f))
+        return 0;
+    switch (f->screen) {
+    case FLOW_WELCOME:
+        return after_welcome(f, now_ms);
+    case FLOW_REFLECTION:
+        /* The student walked away: keep what was answered, serve the next one. */
+        return end_reflection(f, FLOW_IDLE, now_ms);
+    default:
+        enter(f, FLOW_IDLE, now_ms);
+        return FLOW_FX_REDRAW;
+    }
+}
+
+unsigned flow_saved(flow *f, bool ok, int64_t now_ms)
+{
+    if (!f)
+        return 0;
+    f->save.active = false;
+    if (ok || f->screen != FLOW_DONE)
+        return 0;
+    enter(f, FLOW_ERROR, now_ms);
+    return FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
+}
+
+unsigned flow_pin_result(flow *f, bool ok, int64_t now_ms)
+{
+    if (!f || f->screen != FLOW_PIN)
+        return 0;
+    if (ok) {
+        enter(f, FLOW_ADMIN, now_ms);
+        return FLOW_FX_REDRAW | FLOW_FX_ADMIN_LOAD;
+    }
+    memset(f->pin, 0, sizeof f->pin);
+    f->pin_wrong = true;
+    return FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
+}
+
+unsigned flow_notice(flow *f, const char *key)
+{
+    if (!f)
+        return 0;
+    lk_strlcpy(f->notice, key ? key : "", sizeof f->notice);
+    return FLOW_FX_REDRAW;
+}

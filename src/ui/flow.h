@@ -1,0 +1,122 @@
+/* The kiosk's screens as a state machine over plain data: scans, taps and the
+ * clock go in, the next screen and a set of effects (play a sound, save answers,
+ * sync now, ...) come out. No SDL and no I/O here, so tests drive every screen and
+ * transition directly; the kiosk loop performs the effects. */
+#ifndef LOBKIOSK_UI_FLOW_H
+#define LOBKIOSK_UI_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lobkiosk/checkin.h"
+#include "lobkiosk/config.h"
+#include "lobkiosk/pin.h"
+#include "lobkiosk/reflection.h"
+
+typedef enum flow_screen {
+    FLOW_IDLE = 0,       /* "Scan je LOB-pas" */
+    FLOW_WELCOME = 1,    /* check-in, already, check-out (green, tick) */
+    FLOW_REFUSAL = 2,    /* one calm sentence per reason (amber, exclamation) */
+    FLOW_REFLECTION = 3, /* one question a screen */
+    FLOW_DONE = 4,       /* thanks, what was saved, dossier QR */
+    FLOW_ERROR = 5,      /* the store failed: nothing was confirmed */
+    FLOW_PIN = 6,        /* admin PIN keypad */
+    FLOW_ADMIN = 7,      /* event, chart, sync, export, language, leave */
+    FLOW_HOST = 8,       /* confirm attendance */
+    FLOW_SCREEN_COUNT
+} flow_screen;
+
+/* Stable token of a screen ("idle", "welcome", ...), for scripts and logs. */
+const char *flow_screen_token(flow_screen s);
+
+/* Effects the kiosk loop carries out after a flow call (a bit set). */
+enum {
+    FLOW_FX_REDRAW = 1 << 0,       /* the screen changed */
+    FLOW_FX_SOUND_OK = 1 << 1,     /* success sound */
+    FLOW_FX_SOUND_REFUSE = 1 << 2, /* refusal sound */
+    FLOW_FX_SAVE = 1 << 3,         /* write flow.save, then call flow_saved() */
+    FLOW_FX_QUIT = 1 << 4,         /* leave kiosk mode */
+    FLOW_FX_SYNC_NOW = 1 << 5,     /* sync_request_now */
+    FLOW_FX_EXPORT = 1 << 6,       /* export to a USB stick, then flow_notice() */
+    FLOW_FX_LANGUAGE = 1 << 7,     /* switch to flow.language */
+    FLOW_FX_EVENT = 1 << 8,        /* serve event number flow.event_choice (-1 = by time) */
+    FLOW_FX_HOST_LOAD = 1 << 9,    /* (re)load the host list */
+    FLOW_FX_CONFIRM = 1 << 10,     /* confirm row flow.confirm_row (-1 = all shown) */
+    FLOW_FX_CHECK_PIN = 1 << 11,   /* verify flow.pin, then call flow_pin_result() */
+    FLOW_FX_ADMIN_LOAD = 1 << 12,  /* (re)load the admin figures */
+};
+
+/* Reflection answers waiting to be written, with the scan they belong to. */
+typedef struct flow_pending {
+    bool active;              /* something to write */
+    checkin_result scan;      /* the student's scan (pass, experience) */
+    reflection_session refl;  /* the answers */
+} flow_pending;
+
+/* Timings in milliseconds; zero fields take the defaults of flow_init. */
+typedef struct flow_timing {
+    int welcome_ms;      /* welcome before the reflection (LK_UI_WELCOME_MS) */
+    int info_ms;         /* welcome without reflection ("already") */
+    int refusal_ms;      /* refusal before idle */
+    int reflection_ms;   /* no touch for this long ends a reflection */
+    int done_ms;         /* done before idle */
+    int admin_ms;        /* no touch on pin/admin/host before idle */
+} flow_timing;
+
+typedef struct flow {
+    flow_screen screen;              /* current screen */
+    int64_t since_ms;                /* when it was entered (monotonic ms) */
+    int64_t input_ms;                /* last touch (monotonic ms) */
+    flow_timing timing;              /* timeouts */
+    config_mode mode;                /* the event's check-in rules */
+    const reflection_set *set;       /* the event's question set, NULL = none (borrowed) */
+    checkin_result scan;             /* the scan the screen is about */
+    bool reflect_next;               /* welcome leads to a reflection */
+    reflection_session refl;         /* answers so far */
+    char text[REFLECTION_TEXT_MAX + 1]; /* text typed on the on-screen keyboard */
+    flow_pending save;               /* answers to write (FLOW_FX_SAVE) */
+    size_t saved_answers;            /* how many the done screen reports */
+    char pin[PIN_MAX_DIGITS + 1];    /* digits typed on the PIN pad */
+    bool pin_wrong;                  /* the last PIN was wrong */
+    bool has_pin;                    /* an admin PIN is configured */
+    char language[8];                /* language asked for (FLOW_FX_LANGUAGE) */
+    int event_choice;                /* event index asked for (FLOW_FX_EVENT), -1 = by time */
+    int confirm_row;                 /* host row to confirm, -1 = all */
+    int host_page;                   /* page of the host list */
+    int host_pages;                  /* pages the host screen has (set by the screen) */
+    char notice[48];                 /* i18n key of a notice on the admin screen, "" = none */
+} flow;
+
+/* Starts on the idle screen. timing may be NULL (defaults). */
+void flow_init(flow *f, const flow_timing *timing, int64_t now_ms);
+
+/* A scan's outcome (after checkin_scan wrote what it had to). An unfinished
+ * reflection is handed to f->save first (FLOW_FX_SAVE) so the next student is
+ * served at once and nothing answered is lost. Returns effects. */
+unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms);
+
+/* checkin_scan failed: nothing was confirmed; shows the error screen. */
+unsigned flow_scan_failed(flow *f, int64_t now_ms);
+
+/* A tap on the button with this id (see docs/kiosk.md for the ids). Unknown ids
+ * and ids of other screens are ignored (returns 0). */
+unsigned flow_tap(flow *f, const char *id, int64_t now_ms);
+
+/* Timeouts. Call when flow_deadline() has passed (calling more often is harmless). */
+unsigned flow_tick(flow *f, int64_t now_ms);
+
+/* The next time flow_tick has something to do, or INT64_MAX. */
+int64_t flow_deadline(const flow *f);
+
+/* Result of writing f->save. On failure the done screen is replaced by the error
+ * screen: the screen only says "saved" after the database said so. */
+unsigned flow_saved(flow *f, bool ok, int64_t now_ms);
+
+/* Result of FLOW_FX_CHECK_PIN. */
+unsigned flow_pin_result(flow *f, bool ok, int64_t now_ms);
+
+/* A notice for the admin screen (i18n key, copied). */
+unsigned flow_notice(flow *f, const char *key);
+
+#endif

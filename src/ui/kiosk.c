@@ -1,0 +1,970 @@
+/* The kiosk loop. The UI thread owns SDL, the flow and its own store connection;
+ * the scanner and sync threads run beside it and are only asked for snapshots.
+ * It sleeps in SDL_WaitEventTimeout until an event, a flow deadline, a preview
+ * frame (capped), a script step or the once-a-second status refresh is due, and it
+ * draws only when something changed, so an idle kiosk costs next to no CPU. */
+#include "ui/kiosk.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lobkiosk/checkin.h"
+#include "lobkiosk/evdev.h"
+#include "lobkiosk/export.h"
+#include "lobkiosk/i18n.h"
+#include "lobkiosk/pin.h"
+#include "lobkiosk/qrcode.h"
+#include "lobkiosk/reflection.h"
+#include "lobkiosk/scanner.h"
+#include "lobkiosk/store.h"
+#include "lobkiosk/sync.h"
+#include "lobkiosk/util.h"
+#include "lobkiosk/wedge.h"
+#include "lobkiosk/xapi.h"
+#include "ui/draw.h"
+#include "ui/flow.h"
+#include "ui/screens.h"
+#include "ui/sound.h"
+
+#include <qrencode.h>
+
+#define STATUS_EVERY_MS 1000 /* idle status refresh (count, sync, camera) */
+#define HIT_SHOW_MS 700      /* how long the outline of a seen code stays */
+
+typedef struct kiosk {
+    config *cfg;                  /* borrowed; event_id changes from the admin screen */
+    const kiosk_options *opt;     /* borrowed */
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    int w, h;                     /* output size */
+    draw *d;
+    ui_screens scr;
+    i18n *tr;
+    flow f;
+    ui_view v;
+    store *st;                    /* the UI thread's own connection */
+    checkin_memory mem;           /* repeat filter */
+    scanner *sc;                  /* camera thread, NULL = none */
+    uint64_t last_hit;            /* last scanner hit taken */
+    int64_t hit_until;            /* outline shown until (mono) */
+    evdev *ev_in;                 /* grabbed USB scanner, NULL = SDL text only */
+    wedge *wg;                    /* keyboard-wedge assembler (lk_mono_ms clock) */
+    int64_t sdl_to_mono;          /* lk_mono_ms() - SDL_GetTicks() */
+    sync_thread *sync;            /* NULL = sync off */
+    sound *snd;
+    reflection_set *set;          /* the question set of the event */
+    char set_name[64];            /* its name */
+    char ev_id[64];               /* the event served now ("" = none) */
+    SDL_Texture *preview;         /* streaming RGB24 texture */
+    int preview_w, preview_h;     /* its size */
+    uint64_t preview_seq;         /* frame shown */
+    int64_t next_preview;         /* when to look for a new frame (mono) */
+    uint8_t *grey_rgb;            /* buffer for a grey-only frame */
+    SDL_Texture *qr;              /* done-screen QR */
+    ui_host_row *rows;            /* host screen rows */
+    size_t n_rows, cap_rows;
+    char pressed[SCREENS_ID_MAX]; /* the button held down, "" = none */
+    bool dirty;                   /* draw at the next chance */
+    bool running;
+    int64_t next_status;          /* mono time of the next status refresh */
+    /* script mode */
+    FILE *script;
+    int script_line;
+    int64_t script_wait;          /* mono time the script sleeps until */
+    int failures;                 /* failed script checks */
+    /* latency */
+    Uint64 scan_t0;               /* performance counter at payload arrival, 0 = none */
+} kiosk;
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_signal = 1;
+}
+
+static int64_t mono(void)
+{
+    return lk_mono_ms();
+}
+
+/* --- event, question set, status ------------------------------------------------ */
+
+/* Follows the event served now (it changes with the clock or the admin screen)
+ * and loads its question set. */
+static void follow_event(kiosk *k)
+{
+    const config_event *ev = config_active_event(k->cfg, lk_now_ms());
+    const char *id = ev ? ev->id : "";
+    if (strcmp(id, k->ev_id) == 0 && k->v.ev == ev)
+        return;
+    lk_strlcpy(k->ev_id, id, sizeof k->ev_id);
+    k->v.ev = ev;
+    k->f.mode = ev ? ev->mode : CONFIG_MODE_CHECKIN;
+    const char *set_name = ev && ev->questions[0] ? ev->questions : "";
+    if (strcmp(set_name, k->set_name) != 0 || (!k->set && set_name[0])) {
+        /* A reflection in progress keeps its own borrowed set until it ends; the
+         * flow holds answers only, so swap only outside a reflection. */
+        if (k->f.screen == FLOW_REFLECTION)
+            return;
+        reflection_set_destroy(k->set);
+        k->set = NULL;
+        lk_strlcpy(k->set_name, set_name, sizeof k->set_name);
+        if (set_name[0]) {
+            char err[256];
+            if (reflection_set_load(k->cfg->assets_dir, set_name, &k->set, err, sizeof err) != LK_OK)
+                fprintf(stderr, "lobkiosk: %s\n", err);
+        }
+        k->f.set = k->set;
+    }
+    k->dirty = true;
+}
+
+static void refresh_status(kiosk *k)
+{
+    follow_event(k);
+    int count = 0;
+    if (k->v.ev && store_count_checkins(k->st, k->v.ev->id, lk_now_ms(), &count) != LK_OK)
+        count = k->v.count_today;
+    framesrc_state cam = k->sc ? scanner_camera_state(k->sc) : FRAMESRC_NONE;
+    if (!k->v.has_camera)
+        cam = FRAMESRC_NONE;
+    sync_status ss;
+    sync_status_get(k->sync, &ss);
+    if (!k->sync) {
+        /* Sync off or not started: still show what waits in the outbox. */
+        store_outbox_stats os;
+        if (store_outbox_stats_get(k->st, &os) == LK_OK) {
+            ss.queued = os.queued;
+            ss.last_sync_ms = os.last_sent_ms;
+        }
+    }
+    if (count != k->v.count_today || cam != k->v.camera || ss.state != k->v.sync.state ||
+        ss.queued != k->v.sync.queued || ss.last_sync_ms != k->v.sync.last_sync_ms)
+        k->dirty = true;
+    k->v.count_today = count;
+    k->v.camera = cam;
+    k->v.sync = ss;
+}
+
+/* --- effects ---------------------------------------------------------------------- */
+
+/* Wall-clock time of a moment on the monotonic clock (answers are timed by the
+ * flow on the monotonic clock; statements need wall time, never in the future). */
+static int64_t wall_of(int64_t mono_ms)
+{
+    int64_t now = lk_now_ms(), back = mono() - mono_ms;
+    return back > 0 ? now - back : now;
+}
+
+/* Writes the answers in f.save with their statements, one transaction. */
+static bool save_answers(kiosk *k)
+{
+    flow_pending *p = &k->f.save;
+    const config_event *ev = config_find_event(k->cfg, p->scan.exp.event_id);
+    size_t n = reflection_set_count(p->refl.set);
+    store_answer ans[REFLECTION_MAX_QUESTIONS];
+    char uuid[REFLECTION_MAX_QUESTIONS][37];
+    char *json[REFLECTION_MAX_QUESTIONS] = {0};
+    size_t m = 0;
+    bool ok = ev != NULL && p->scan.exp.id > 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *resp = reflection_response(&p->refl, i);
+        if (!resp)
+            continue;
+        const xapi_question *q = reflection_set_question(p->refl.set, i);
+        int64_t ts = wall_of(p->refl.answers[i].answered_ms);
+        lk_uuid4(uuid[m], sizeof uuid[m]);
+        json[m] = xapi_answer(k->cfg, ev, &p->scan.who, uuid[m], ts, p->scan.exp.checkin_uuid, q, resp);
+        if (!json[m]) {
+            ok = false;
+            break;
+        }
+        ans[m] = (store_answer){q->id, q->competency, resp, ts, {uuid[m], "answer", json[m]}};
+        m++;
+    }
+    if (ok && m > 0) {
+        lk_status st = store_record_answers(k->st, p->scan.exp.id, ans, m);
+        if (st != LK_OK) {
+            fprintf(stderr, "lobkiosk: saving answers failed: %s\n", lk_strerror(st));
+            ok = false;
+        }
+    }
+    for (size_t i = 0; i < m; i++)
+        free(json[i]);
+    if (ok)
+        sync_wake(k->sync);
+    return ok;
+}
+
+typedef struct row_list {
+    kiosk *k;
+    int today;
+} row_list;
+
+static void collect_row(const store_experience *e, void *user)
+{
+    row_list *rl = user;
+    kiosk *k = rl->k;
+    if (lk_local_yyyymmdd(e->checkin_ms) != rl->today)
+        return;
+    if (k->n_rows == k->cap_rows) {
+        size_t cap = k->cap_rows ? k->cap_rows * 2 : 32;
+        ui_host_row *nr = realloc(k->rows, cap * sizeof *nr);
+        if (!nr)
+            return;
+        k->rows = nr;
+        k->cap_rows = cap;
+    }
+    ui_host_row *r = &k->rows[k->n_rows++];
+    memset(r, 0, sizeof *r);
+    r->experience_id = e->id;
+    lk_strlcpy(r->issuer, e->issuer, sizeof r->issuer);
+    lk_strlcpy(r->subject, e->subject, sizeof r->subject);
+    lk_strlcpy(r->checkin_uuid, e->checkin_uuid, sizeof r->checkin_uuid);
+    r->checkin_ms = e->checkin_ms;
+    r->confirmed = e->confirmed;
+}
+
+/* Today's experiences at the event (host screen) and the per-hour counts (admin). */
+static void load_rows(kiosk *k)
+{
+    k->n_rows = 0;
+    memset(k->v.per_hour, 0, sizeof k->v.per_hour);
+    if (k->v.ev) {
+        row_list rl = {k, lk_local_yyyymmdd(lk_now_ms())};
+        if (store_each_experience(k->st, k->v.ev->id, collect_row, &rl) != LK_OK)
+            fprintf(stderr, "lobkiosk: reading today's check-ins failed\n");
+    }
+    for (size_t i = 0; i < k->n_rows; i++) {
+        store_person p;
+        if (store_roster_find(k->st, k->rows[i].issuer, k->rows[i].subject, &p) == LK_OK)
+            lk_strlcpy(k->rows[i].first_name, p.first_name, sizeof k->rows[i].first_name);
+        time_t t = (time_t)(k->rows[i].checkin_ms / 1000);
+        struct tm tm;
+        if (localtime_r(&t, &tm))
+            k->v.per_hour[tm.tm_hour]++;
+    }
+    k->v.rows = k->rows;
+    k->v.n_rows = k->n_rows;
+}
+
+static void confirm_row(kiosk *k, size_t i)
+{
+    const ui_host_row *r = &k->rows[i];
+    if (r->confirmed || !k->v.ev)
+        return;
+    pass student;
+    memset(&student, 0, sizeof student);
+    lk_strlcpy(student.issuer, r->issuer, sizeof student.issuer);
+    lk_strlcpy(student.subject, r->subject, sizeof student.subject);
+    student.role = PASS_ROLE_STUDENT;
+    char uuid[37];
+    lk_uuid4(uuid, sizeof uuid);
+    int64_t now = lk_now_ms();
+    const pass *host = &k->f.scan.who;
+    char *json = xapi_confirmation(k->cfg, k->v.ev, host, &student, uuid, now, r->checkin_uuid);
+    if (!json)
+        return;
+    store_statement stmt = {uuid, "confirmation", json};
+    lk_status st = store_record_confirmation(k->st, r->experience_id, host->issuer, host->subject, now, &stmt);
+    if (st != LK_OK && st != LK_ERR_EXISTS)
+        fprintf(stderr, "lobkiosk: confirmation failed: %s\n", lk_strerror(st));
+    free(json);
+}
+
+/* A writable mount point directly below dir (a stick's own file system: its
+ * device differs from dir's). Checks dir/NAME, and dir/USER/NAME when deep. */
+static bool find_mount(const char *dir, bool deep, char *out, size_t len)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    struct stat parent;
+    bool found = false;
+    if (stat(dir, &parent) == 0) {
+        struct dirent *e;
+        while (!found && (e = readdir(d))) {
+            char p[1024];
+            struct stat sb;
+            if (e->d_name[0] == '.' || !lk_path_join(p, sizeof p, dir, e->d_name) || stat(p, &sb) != 0 ||
+                !S_ISDIR(sb.st_mode))
+                continue;
+            if (sb.st_dev != parent.st_dev && access(p, W_OK) == 0) {
+                lk_strlcpy(out, p, len);
+                found = true;
+            } else if (deep) {
+                found = find_mount(p, false, out, len);
+            }
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+/* Writes a CSV export onto a mounted USB stick (/media or /run/media). Returns
+ * the i18n key of the notice to show. */
+static const char *export_usb(kiosk *k)
+{
+    char found[1024] = "";
+    const char *root = getenv("LOBKIOSK_USB_ROOT"); /* tests point this at a folder */
+    if (root && root[0])
+        lk_strlcpy(found, root, sizeof found);
+    else if (!find_mount("/media", true, found, sizeof found))
+        find_mount("/run/media", true, found, sizeof found);
+    if (!found[0])
+        return "admin.export_none";
+    char name[160], path[1200];
+    snprintf(name, sizeof name, "lobkiosk-%s-%d.csv", k->cfg->kiosk_id[0] ? k->cfg->kiosk_id : "kiosk",
+             lk_local_yyyymmdd(lk_now_ms()));
+    if (!lk_path_join(path, sizeof path, found, name))
+        return "admin.export_failed";
+    size_t n = 0;
+    lk_status st = export_to_file(k->cfg, EXPORT_CSV, 0, path, &n);
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk: export failed: %s\n", lk_strerror(st));
+        return "admin.export_failed";
+    }
+    return "admin.export_ok";
+}
+
+/* The done-screen QR: the dossier URL template with {issuer}, {subject}, {event}
+ * filled in. Only the pseudonymous subject goes in, never a name. */
+static void make_qr(kiosk *k)
+{
+    if (k->qr) {
+        SDL_DestroyTexture(k->qr);
+        k->qr = NULL;
+    }
+    const char *tpl = k->cfg->ui.dossier_url;
+    const checkin_result *r = &k->f.scan;
+    if (!tpl[0] || !r->who.subject[0])
+        return;
+    const char *vars[][2] = {{"{issuer}", r->who.issuer}, {"{subject}", r->who.subject},
+                             {"{event}", r->exp.event_id[0] ? r->exp.event_id : k->ev_id}};
+    char url[CONFIG_PATH_MAX + 64];
+    size_t n = 0;
+    for (const char *p = tpl; *p && n + 1 < sizeof url;) {
+        bool done = false;
+        for (size_t i = 0; i < 3 && !done; i++) {
+            size_t l = strlen(vars[i][0]);
+            if (strncmp(p, vars[i][0], l) == 0) {
+                int w = snprintf(url + n, sizeof url - n, "%s", vars[i][1]);
+                n += w > 0 ? (size_t)w : 0;
+                if (n >= sizeof url)
+                    n = sizeof url - 1;
+                p += l;
+                done = true;
+            }
+        }
+        if (!done)
+            url[n++] = *p++;
+    }
+    url[n] = '\0';
+    QRcode *q = qrcode_encode(url);
+    if (!q)
+        return;
+    int quiet = 2, size = q->width + 2 * quiet;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, size, size, 32, SDL_PIXELFORMAT_RGBA32);
+    if (s) {
+        SDL_FillRect(s, NULL, SDL_MapRGBA(s->format, 255, 255, 255, 255));
+        Uint32 dark = SDL_MapRGBA(s->format, 0, 0, 0, 255);
+        for (int y = 0; y < q->width; y++)
+            for (int x = 0; x < q->width; x++)
+                if (q->data[y * q->width + x] & 1) {
+                    SDL_Rect px = {x + quiet, y + quiet, 1, 1};
+                    SDL_FillRect(s, &px, dark);
+                }
+        k->qr = SDL_CreateTextureFromSurface(k->ren, s);
+        if (k->qr)
+            SDL_SetTextureScaleMode(k->qr, SDL_ScaleModeNearest);
+        SDL_FreeSurface(s);
+    }
+    QRcode_free(q);
+}
+
+static void toggle_language(kiosk *k)
+{
+    const char *next = strcmp(i18n_language(k->tr), "nl") == 0 ? "en" : "nl";
+    if (i18n_set_language(k->tr, next))
+        draw_flush_cache(k->d);
+}
+
+static void apply(kiosk *k, unsigned fx)
+{
+    flow *f = &k->f;
+    if (fx & FLOW_FX_SAVE)
+        fx |= flow_saved(f, save_answers(k), mono());
+    if (fx & FLOW_FX_SOUND_OK)
+        sound_play(k->snd, SOUND_OK);
+    if (fx & FLOW_FX_SOUND_REFUSE)
+        sound_play(k->snd, SOUND_REFUSE);
+    if (fx & FLOW_FX_QUIT)
+        k->running = false;
+    if (fx & FLOW_FX_SYNC_NOW)
+        sync_request_now(k->sync);
+    if (fx & FLOW_FX_LANGUAGE)
+        toggle_language(k);
+    if (fx & FLOW_FX_EVENT) {
+        if (f->event_choice >= 0 && (size_t)f->event_choice < k->cfg->n_events)
+            lk_strlcpy(k->cfg->event_id, k->cfg->events[f->event_choice].id, sizeof k->cfg->event_id);
+        else
+            k->cfg->event_id[0] = '\0';
+        follow_event(k);
+        refresh_status(k);
+    }
+    if (fx & FLOW_FX_CONFIRM) {
+        if (f->confirm_row >= 0 && (size_t)f->confirm_row < k->n_rows)
+            confirm_row(k, (size_t)f->confirm_row);
+        else if (f->confirm_row < 0)
+            for (size_t i = 0; i < k->n_rows; i++)
+                confirm_row(k, i);
+        sync_wake(k->sync);
+    }
+    if (fx & (FLOW_FX_HOST_LOAD | FLOW_FX_ADMIN_LOAD))
+        load_rows(k);
+    if (fx & FLOW_FX_CHECK_PIN) {
+        /* Argon2 takes a fraction of a second: acceptable on the admin's keypad. */
+        bool ok = pin_verify(k->cfg->ui.admin_pin_hash, f->pin);
+        fx |= flow_pin_result(f, ok, mono());
+        if (ok)
+            load_rows(k);
+    }
+    if (fx & FLOW_FX_EXPORT)
+        flow_notice(f, export_usb(k));
+    if (f->screen == FLOW_DONE && (fx & FLOW_FX_REDRAW))
+        make_qr(k);
+    if (fx)
+        k->dirty = true;
+}
+
+/* A payload from the camera, the USB scanner or a script. checkin_scan runs on the
+ * UI thread on purpose: it is one short transaction with fsync, and the screen may
+ * only say welcome after the database did; the next frame shows the outcome. */
+static void on_payload(kiosk *k, const char *payload)
+{
+    k->scan_t0 = SDL_GetPerformanceCounter();
+    checkin_result r;
+    lk_status st = checkin_scan(k->st, k->cfg, &k->mem, payload, lk_now_ms(), &r);
+    unsigned fx;
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk: check-in failed: %s\n", lk_strerror(st));
+        fx = flow_scan_failed(&k->f, mono());
+    } else {
+        fx = flow_scan(&k->f, &r, mono());
+        if (r.outcome == CHECKIN_CHECKED_IN || r.outcome == CHECKIN_CHECKED_OUT) {
+            sync_wake(k->sync);
+            k->v.count_today += r.outcome == CHECKIN_CHECKED_IN;
+            k->next_status = 0;
+        }
+    }
+    if (fx == 0)
+        k->scan_t0 = 0; /* ignored: nothing to present */
+    apply(k, fx);
+}
+
+/* --- drawing ---------------------------------------------------------------------- */
+
+static void update_preview(kiosk *k)
+{
+    if (!k->sc || k->f.screen != FLOW_IDLE)
+        return;
+    int64_t now = mono();
+    if (now < k->next_preview)
+        return;
+    int fps = k->cfg->camera.fps > 0 && k->cfg->camera.fps < LK_UI_PREVIEW_FPS ? k->cfg->camera.fps
+                                                                                : LK_UI_PREVIEW_FPS;
+    k->next_preview = now + 1000 / fps;
+    const lk_frame *fr = scanner_preview_lock(k->sc);
+    if (!fr)
+        return;
+    if (fr->width > 0 && fr->seq != k->preview_seq && (fr->rgb || fr->grey)) {
+        if (!k->preview || fr->width != k->preview_w || fr->height != k->preview_h) {
+            if (k->preview)
+                SDL_DestroyTexture(k->preview);
+            k->preview = SDL_CreateTexture(k->ren, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STREAMING,
+                                           fr->width, fr->height);
+            k->preview_w = fr->width;
+            k->preview_h = fr->height;
+            free(k->grey_rgb);
+            k->grey_rgb = NULL;
+        }
+        const uint8_t *rgb = fr->rgb;
+        if (!rgb) {
+            size_t px = (size_t)fr->width * (size_t)fr->height;
+            if (!k->grey_rgb)
+                k->grey_rgb = malloc(px * 3);
+            if (k->grey_rgb)
+                for (size_t i = 0; i < px; i++)
+                    k->grey_rgb[3 * i] = k->grey_rgb[3 * i + 1] = k->grey_rgb[3 * i + 2] = fr->grey[i];
+            rgb = k->grey_rgb;
+        }
+        if (k->preview && rgb)
+            SDL_UpdateTexture(k->preview, NULL, rgb, fr->width * 3);
+        k->preview_seq = fr->seq;
+        k->dirty = true;
+    }
+    scanner_preview_unlock(k->sc);
+    k->v.preview = k->preview;
+    k->v.preview_w = k->preview_w;
+    k->v.preview_h = k->preview_h;
+    bool seen = now < k->hit_until;
+    if (seen != k->v.code_seen)
+        k->dirty = true;
+    k->v.code_seen = seen;
+}
+
+static void render(kiosk *k)
+{
+    SDL_GetRendererOutputSize(k->ren, &k->w, &k->h);
+    k->v.qr = k->qr;
+    k->v.pressed = k->pressed[0] ? k->pressed : NULL;
+    screens_draw(&k->scr, &k->f, &k->v, k->w, k->h);
+    SDL_RenderPresent(k->ren);
+    k->dirty = false;
+    if (k->scan_t0) {
+        double ms = (double)(SDL_GetPerformanceCounter() - k->scan_t0) * 1000.0 /
+                    (double)SDL_GetPerformanceFrequency();
+        if (k->opt->latency)
+            fprintf(stderr, "scan-to-frame %.3f ms\n", ms);
+        k->scan_t0 = 0;
+    }
+}
+
+/* --- input ------------------------------------------------------------------------ */
+
+static void press(kiosk *k, int x, int y)
+{
+    const char *id = screens_hit(&k->scr, x, y);
+    lk_strlcpy(k->pressed, id ? id : "", sizeof k->pressed);
+    if (id)
+        render(k); /* the pressed state at once */
+}
+
+static void release(kiosk *k, int x, int y)
+{
+    const char *id = screens_hit(&k->scr, x, y);
+    char held[SCREENS_ID_MAX];
+    lk_strlcpy(held, k->pressed, sizeof held);
+    k->pressed[0] = '\0';
+    k->dirty = true;
+    /* Respond on release, and only when still on the button pressed. */
+    if (id && held[0] && strcmp(id, held) == 0)
+        apply(k, flow_tap(&k->f, held, mono()));
+}
+
+static void handle_event(kiosk *k, const SDL_Event *e)
+{
+    switch (e->type) {
+    case SDL_QUIT:
+        /* Window close or Alt-F4: a kiosk is left only from the admin screen. */
+        break;
+    case SDL_TEXTINPUT:
+        wedge_text(k->wg, e->text.text, (int64_t)e->text.timestamp + k->sdl_to_mono);
+        break;
+    case SDL_KEYDOWN:
+        /* Esc, Ctrl-Q and the like do nothing; Enter and Tab end a scanner burst. */
+        if (e->key.keysym.sym == SDLK_RETURN || e->key.keysym.sym == SDLK_KP_ENTER)
+            wedge_key(k->wg, '\r', (int64_t)e->key.timestamp + k->sdl_to_mono);
+        else if (e->key.keysym.sym == SDLK_TAB)
+            wedge_key(k->wg, '\t', (int64_t)e->key.timestamp + k->sdl_to_mono);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            press(k, e->button.x, e->button.y);
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            release(k, e->button.x, e->button.y);
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED || e->window.event == SDL_WINDOWEVENT_EXPOSED ||
+            e->window.event == SDL_WINDOWEVENT_SHOWN)
+            k->dirty = true;
+        break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        draw_flush_cache(k->d);
+        k->dirty = true;
+        break;
+    default:
+        break;
+    }
+}
+
+static void poll_sources(kiosk *k)
+{
+    char payload[WEDGE_MAX_LEN + 1];
+    if (k->ev_in && evdev_pump(k->ev_in, k->wg, 0) == LK_ERR_DEVICE) {
+        /* unplugged: evdev retries by itself */
+    }
+    while (wedge_poll(k->wg, mono(), payload, sizeof payload))
+        on_payload(k, payload);
+    scanner_hit hit;
+    if (k->sc && scanner_take_hit(k->sc, k->last_hit, &hit)) {
+        k->last_hit = hit.id;
+        double sx = k->preview_w > 0 && hit.frame_w > 0 ? (double)k->preview_w / hit.frame_w : 1.0;
+        double sy = k->preview_h > 0 && hit.frame_h > 0 ? (double)k->preview_h / hit.frame_h : 1.0;
+        for (int i = 0; i < 4; i++)
+            k->v.corners[i] = (SDL_FPoint){(float)(hit.corners[i].x * sx), (float)(hit.corners[i].y * sy)};
+        k->hit_until = mono() + HIT_SHOW_MS;
+        on_payload(k, hit.text);
+    }
+}
+
+/* --- script ----------------------------------------------------------------------- */
+
+static void script_fail(kiosk *k, const char *fmt, const char *arg)
+{
+    k->failures++;
+    fprintf(stderr, "lobkiosk script line %d: ", k->script_line);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+}
+
+static void push_mouse(Uint32 type, int x, int y)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = type;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+    e.button.x = x;
+    e.button.y = y;
+    e.button.clicks = 1;
+    SDL_PushEvent(&e);
+}
+
+/* Types text as a USB scanner would: one SDL_TEXTINPUT event per character and
+ * Enter, all through the event queue and the wedge assembler. */
+static void push_typed(const char *s)
+{
+    SDL_Event e;
+    for (; *s; s++) {
+        memset(&e, 0, sizeof e);
+        e.type = SDL_TEXTINPUT;
+        e.text.text[0] = *s;
+        SDL_PushEvent(&e);
+    }
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = SDLK_RETURN;
+    SDL_PushEvent(&e);
+}
+
+/* Runs script lines until one waits or the script ends. */
+static void script_step(kiosk *k)
+{
+    char line[1024];
+    while (k->script && k->running && mono() >= k->script_wait) {
+        if (!fgets(line, sizeof line, k->script)) {
+            fclose(k->script);
+            k->script = NULL;
+            return;
+        }
+        k->script_line++;
+        line[strcspn(line, "\r\n")] = '\0';
+        char *cmd = line;
+        while (*cmd == ' ')
+            cmd++;
+        if (!*cmd || *cmd == '#')
+            continue;
+        char *arg = strchr(cmd, ' ');
+        if (arg)
+            *arg++ = '\0';
+        else
+            arg = cmd + strlen(cmd);
+        if (k->dirty)
+            render(k);
+        if (strcmp(cmd, "scan") == 0) {
+            on_payload(k, arg);
+        } else if (strcmp(cmd, "type") == 0) {
+            push_typed(arg);
+            return; /* let the loop deliver the events */
+        } else if (strcmp(cmd, "wait") == 0) {
+            long ms;
+            if (lk_parse_long(arg, 0, 600000, &ms) != LK_OK)
+                script_fail(k, "wait needs milliseconds, got '%s'", arg);
+            else
+                k->script_wait = mono() + ms;
+        } else if (strcmp(cmd, "tap") == 0) {
+            long x, y;
+            char *sp = strchr(arg, ' ');
+            if (sp) {
+                *sp = '\0';
+                if (lk_parse_long(arg, 0, 100000, &x) != LK_OK || lk_parse_long(sp + 1, 0, 100000, &y) != LK_OK) {
+                    script_fail(k, "tap X Y needs two numbers: '%s'", arg);
+                    continue;
+                }
+                push_mouse(SDL_MOUSEBUTTONDOWN, (int)x, (int)y);
+                push_mouse(SDL_MOUSEBUTTONUP, (int)x, (int)y);
+                return;
+            }
+            const ui_button *b = screens_find(&k->scr, arg);
+            if (!b) {
+                script_fail(k, "no button '%s' on this screen", arg);
+                continue;
+            }
+            int cx = b->r.x + b->r.w / 2, cy = b->r.y + b->r.h / 2;
+            press(k, cx, cy);
+            release(k, cx, cy);
+        } else if (strcmp(cmd, "shot") == 0) {
+            render(k);
+            if (draw_screenshot(k->d, arg) != LK_OK)
+                script_fail(k, "cannot save screenshot '%s'", arg);
+        } else if (strcmp(cmd, "check-overflow") == 0) {
+            render(k);
+            size_t n = draw_check_overflow(k->d, stderr) + screens_check_targets(&k->scr, stderr);
+            if (n > 0)
+                script_fail(k, "%s: text or targets do not fit", flow_screen_token(k->f.screen));
+            if (i18n_missing(k->tr) > 0)
+                script_fail(k, "missing text '%s'", i18n_last_missing(k->tr));
+        } else if (strcmp(cmd, "expect") == 0) {
+            if (strcmp(flow_screen_token(k->f.screen), arg) != 0) {
+                char msg[96];
+                snprintf(msg, sizeof msg, "%s, not %s", flow_screen_token(k->f.screen), arg);
+                script_fail(k, "screen is %s", msg);
+            }
+        } else if (strcmp(cmd, "lang") == 0) {
+            if (!i18n_set_language(k->tr, arg))
+                script_fail(k, "no language '%s'", arg);
+            draw_flush_cache(k->d);
+            k->dirty = true;
+        } else if (strcmp(cmd, "size") == 0) {
+            long w, h;
+            char *x = strchr(arg, 'x');
+            if (!x) {
+                script_fail(k, "size needs WxH: '%s'", arg);
+                continue;
+            }
+            *x = '\0';
+            if (lk_parse_long(arg, 200, 8000, &w) != LK_OK || lk_parse_long(x + 1, 200, 8000, &h) != LK_OK) {
+                script_fail(k, "bad size '%s'", arg);
+                continue;
+            }
+            SDL_SetWindowSize(k->win, (int)w, (int)h);
+            SDL_PumpEvents();
+            k->dirty = true;
+        } else if (strcmp(cmd, "echo") == 0) {
+            printf("%s\n", arg);
+            fflush(stdout);
+        } else if (strcmp(cmd, "quit") == 0) {
+            k->running = false;
+        } else {
+            script_fail(k, "unknown command '%s'", cmd);
+        }
+    }
+}
+
+/* --- set-up and loop -------------------------------------------------------------- */
+
+static int64_t min64(int64_t a, int64_t b)
+{
+    return a < b ? a : b;
+}
+
+static int setup(kiosk *k)
+{
+    config *cfg = k->cfg;
+    char err[512], path[CONFIG_PATH_MAX];
+    k->tr = i18n_create();
+    if (!k->tr || i18n_load_dir(k->tr, cfg->assets_dir, err, sizeof err) != LK_OK) {
+        fprintf(stderr, "lobkiosk: texts: %s\n", err);
+        return -1;
+    }
+    if (!i18n_set_language(k->tr, cfg->language[0] ? cfg->language : "nl"))
+        i18n_set_language(k->tr, "nl");
+    if (store_path(cfg, path, sizeof path) != LK_OK || store_open(path, &k->st, err, sizeof err) != LK_OK) {
+        fprintf(stderr, "lobkiosk: database: %s\n", err);
+        return -1;
+    }
+    if (store_sync_events(k->st, cfg) != LK_OK)
+        fprintf(stderr, "lobkiosk: could not copy the events into the database\n");
+
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+    SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        fprintf(stderr, "lobkiosk: SDL: %s\n", SDL_GetError());
+        return -1;
+    }
+    int w = k->opt->width > 0 ? k->opt->width : cfg->ui.width;
+    int h = k->opt->height > 0 ? k->opt->height : cfg->ui.height;
+    bool fullscreen = cfg->ui.fullscreen && k->opt->width <= 0;
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    if (fullscreen)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    if (w <= 0 || h <= 0) {
+        w = 1024;
+        h = 600;
+    }
+    k->win = SDL_CreateWindow("lobkiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, flags);
+    if (!k->win) {
+        fprintf(stderr, "lobkiosk: window: %s\n", SDL_GetError());
+        return -1;
+    }
+    k->ren = SDL_CreateRenderer(k->win, -1, 0);
+    if (!k->ren) {
+        fprintf(stderr, "lobkiosk: renderer: %s\n", SDL_GetError());
+        return -1;
+    }
+    if (fullscreen)
+        SDL_ShowCursor(SDL_DISABLE);
+    if (!IMG_Init(IMG_INIT_PNG))
+        fprintf(stderr, "lobkiosk: SDL_image: %s\n", IMG_GetError());
+    k->d = draw_create(k->ren, cfg->assets_dir, err, sizeof err);
+    if (!k->d) {
+        fprintf(stderr, "lobkiosk: %s\n", err);
+        return -1;
+    }
+    k->scr.d = k->d;
+    k->snd = sound_open(cfg->assets_dir, cfg->ui.sound, cfg->ui.volume);
+    k->wg = wedge_create(NULL);
+    if (!k->wg)
+        return -1;
+    k->sdl_to_mono = mono() - (int64_t)SDL_GetTicks();
+    SDL_StartTextInput();
+
+    flow_timing ft = {0};
+    ft.reflection_ms = (cfg->ui.reflection_timeout_s > 0 ? cfg->ui.reflection_timeout_s : LK_UI_REFLECTION_TIMEOUT_S) * 1000;
+    flow_init(&k->f, &ft, mono());
+    k->f.has_pin = cfg->ui.admin_pin_hash[0] != '\0';
+    k->v.tr = k->tr;
+    k->v.cfg = cfg;
+    k->v.has_camera = strcmp(cfg->camera.source, "none") != 0 && cfg->camera.source[0];
+    k->v.camera = k->v.has_camera ? FRAMESRC_RECOVERING : FRAMESRC_NONE;
+
+    if (!k->opt->no_threads) {
+        if (k->v.has_camera) {
+            k->sc = scanner_start(&cfg->camera, err, sizeof err);
+            if (!k->sc)
+                fprintf(stderr, "lobkiosk: camera: %s\n", err);
+        }
+        k->sync = sync_start(cfg, err, sizeof err);
+        if (!k->sync && err[0])
+            fprintf(stderr, "lobkiosk: sync: %s\n", err);
+        if (cfg->scanner.evdev[0]) {
+            k->ev_in = evdev_open(cfg->scanner.evdev, cfg->scanner.layout, err, sizeof err);
+            if (!k->ev_in)
+                fprintf(stderr, "lobkiosk: scanner: %s\n", err);
+        }
+    }
+    follow_event(k);
+    refresh_status(k);
+    return 0;
+}
+
+static void teardown(kiosk *k)
+{
+    if (k->script)
+        fclose(k->script);
+    evdev_close(k->ev_in);
+    scanner_stop(k->sc);
+    sync_stop(k->sync);
+    sound_close(k->snd);
+    wedge_destroy(k->wg);
+    if (k->qr)
+        SDL_DestroyTexture(k->qr);
+    if (k->preview)
+        SDL_DestroyTexture(k->preview);
+    free(k->grey_rgb);
+    draw_destroy(k->d);
+    if (k->ren)
+        SDL_DestroyRenderer(k->ren);
+    if (k->win)
+        SDL_DestroyWindow(k->win);
+    if (TTF_WasInit())
+        TTF_Quit();
+    IMG_Quit();
+    SDL_Quit();
+    reflection_set_destroy(k->set);
+    free(k->rows);
+    store_close(k->st);
+    i18n_destroy(k->tr);
+}
+
+int kiosk_run(config *cfg, const kiosk_options *opt)
+{
+    static const kiosk_options none = {0};
+    kiosk *k = calloc(1, sizeof *k);
+    if (!cfg || !k) {
+        free(k);
+        return 3;
+    }
+    k->cfg = cfg;
+    k->opt = opt ? opt : &none;
+    int rc = 3;
+    if (k->opt->script) {
+        k->script = fopen(k->opt->script, "r");
+        if (!k->script) {
+            fprintf(stderr, "lobkiosk: script %s: %s\n", k->opt->script, strerror(errno));
+            goto out;
+        }
+    }
+    if (setup(k) != 0)
+        goto out;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    k->running = true;
+    k->dirty = true;
+    while (k->running && !stop_signal) {
+        int64_t now = mono();
+        if (now >= k->next_status) {
+            refresh_status(k);
+            k->next_status = now + STATUS_EVERY_MS;
+        }
+        apply(k, flow_tick(&k->f, now));
+        poll_sources(k);
+        update_preview(k);
+        script_step(k);
+        if (!k->running)
+            break;
+        if (k->dirty)
+            render(k);
+        /* Sleep until the next thing that can change the screen. */
+        now = mono();
+        int64_t until = min64(k->next_status, flow_deadline(&k->f));
+        if (k->sc && k->f.screen == FLOW_IDLE)
+            until = min64(until, k->next_preview);
+        if (k->sc)
+            until = min64(until, now + 1000 / (LK_UI_PREVIEW_FPS * 2)); /* hits */
+        if (wedge_busy(k->wg))
+            until = min64(until, now + 20);
+        if (k->ev_in)
+            until = min64(until, now + 30);
+        if (k->script)
+            until = min64(until, k->script_wait > now ? k->script_wait : now);
+        int timeout = until <= now ? 0 : (int)min64(until - now, 1000);
+        SDL_Event e;
+        if (SDL_WaitEventTimeout(&e, timeout)) {
+            handle_event(k, &e);
+            while (SDL_PollEvent(&e))
+                handle_event(k, &e);
+        }
+    }
+    /* Answers of a reflection still open are kept. */
+    if (k->f.screen == FLOW_REFLECTION) {
+        apply(k, flow_tick(&k->f, INT64_MAX));
+    }
+    rc = k->failures > 0 ? 1 : 0;
+out:
+    teardown(k);
+    free(k);
+    return rc;
+}

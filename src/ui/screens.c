@@ -1,0 +1,959 @@
+/* Layout and drawing of every kiosk screen. Sizes come from screens_metrics(), so
+ * the same code is right at 800x480, 1024x600, 1280x800, 720x1280 and 1920x1080.
+ * Colours follow UI.md: a calm dark idle, success green with a tick, refusal amber
+ * with an exclamation, info blue; every state has an icon and words too. */
+#include "ui/screens.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lobkiosk/reflection.h"
+#include "lobkiosk/util.h"
+
+/* Palette. Text colours keep at least 4.5:1 contrast on their backgrounds. */
+static const SDL_Color C_BG = {16, 24, 32, 255};        /* idle, dark blue-grey */
+static const SDL_Color C_PANEL = {30, 42, 54, 255};     /* panels, chips */
+static const SDL_Color C_PANEL_HI = {52, 72, 94, 255};  /* pressed chip */
+static const SDL_Color C_TEXT = {242, 245, 247, 255};   /* main text on dark */
+static const SDL_Color C_MUTED = {170, 182, 194, 255};  /* secondary text on dark */
+static const SDL_Color C_GREEN = {27, 122, 70, 255};    /* success; white text 5.3:1 */
+static const SDL_Color C_GREEN_HI = {76, 200, 120, 255};/* ticks and bars on dark */
+static const SDL_Color C_AMBER = {240, 168, 48, 255};   /* refusal; dark text 8:1 */
+static const SDL_Color C_INK = {26, 26, 26, 255};       /* dark text on amber/white */
+static const SDL_Color C_BLUE = {31, 95, 173, 255};     /* info, selected; white 6.4:1 */
+static const SDL_Color C_BLUE_HI = {58, 128, 214, 255}; /* pressed blue */
+static const SDL_Color C_WHITE = {255, 255, 255, 255};
+static const SDL_Color C_FACE = {246, 200, 70, 255};    /* faces */
+
+ui_metrics screens_metrics(int w, int h)
+{
+    ui_metrics m;
+    memset(&m, 0, sizeof m);
+    m.w = w;
+    m.h = h;
+    m.portrait = h > w;
+    int shortest = w < h ? w : h;
+    if (m.portrait) {
+        m.big = h * 8 / 100 + 1;
+        m.med = w * 7 / 100 < h * 5 / 100 ? w * 7 / 100 : h * 5 / 100;
+        m.small = w * 45 / 1000 < h * 34 / 1000 ? w * 45 / 1000 : h * 34 / 1000;
+    } else {
+        m.big = h * 85 / 1000;
+        m.med = h * 5 / 100;
+        m.small = h * 34 / 1000;
+    }
+    if (m.small < 14)
+        m.small = 14;
+    if (m.med < m.small + 4)
+        m.med = m.small + 4;
+    /* 9 mm on the 7" 800x480 display is about 50 px; larger screens scale up. */
+    m.target = shortest * 105 / 1000 > 50 ? shortest * 105 / 1000 : 50;
+    m.gap = m.target / 4 > 12 ? m.target / 4 : 12;
+    m.margin = shortest * 4 / 100 > 16 ? shortest * 4 / 100 : 16;
+    m.radius = m.target / 5;
+    return m;
+}
+
+static const char *tr(const ui_view *v, const char *key)
+{
+    return i18n_get(v->tr, key);
+}
+
+static draw_style style(int size, bool bold, SDL_Color c, draw_align a, int lines)
+{
+    draw_style st = {size, bold, c, a, true, lines};
+    return st;
+}
+
+static void text(ui_screens *s, const char *t, SDL_Rect box, int size, bool bold, SDL_Color c,
+                 draw_align a, int lines)
+{
+    draw_style st = style(size, bold, c, a, lines);
+    draw_text(s->d, t, box, &st);
+}
+
+static void add_button(ui_screens *s, const char *id, SDL_Rect r)
+{
+    if (s->n_buttons >= SCREENS_MAX_BUTTONS)
+        return;
+    ui_button *b = &s->buttons[s->n_buttons++];
+    lk_strlcpy(b->id, id, sizeof b->id);
+    b->r = r;
+}
+
+static bool pressed(const ui_view *v, const char *id)
+{
+    return v->pressed && strcmp(v->pressed, id) == 0;
+}
+
+typedef enum btn_kind { BTN_PANEL, BTN_PRIMARY, BTN_SELECTED, BTN_DARK, BTN_GHOST } btn_kind;
+
+/* A labelled button: recorded for taps, drawn in its pressed state when held. */
+static void button(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, const char *label,
+                   btn_kind kind)
+{
+    add_button(s, id, r);
+    bool down = pressed(v, id);
+    SDL_Color bg = C_PANEL, fg = C_TEXT;
+    switch (kind) {
+    case BTN_PANEL: bg = down ? C_PANEL_HI : C_PANEL; break;
+    case BTN_PRIMARY:
+    case BTN_SELECTED: bg = down ? C_BLUE_HI : C_BLUE; break;
+    case BTN_DARK:
+        bg = down ? (SDL_Color){60, 60, 60, 255} : C_INK;
+        fg = C_WHITE;
+        break;
+    case BTN_GHOST: bg = down ? (SDL_Color){255, 255, 255, 60} : (SDL_Color){255, 255, 255, 28}; break;
+    }
+    draw_round_rect(s->d, r, s->m.radius, bg);
+    if (kind == BTN_SELECTED)
+        draw_round_frame(s->d, r, s->m.radius, 3, C_WHITE);
+    int pad = s->m.gap / 2;
+    SDL_Rect box = {r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h - pad};
+    int size = s->m.med;
+    if (size > r.h * 6 / 10)
+        size = r.h * 6 / 10;
+    text(s, label, box, size, true, fg, DRAW_CENTER, 2);
+}
+
+static void fill(ui_screens *s, SDL_Color c)
+{
+    draw_rect(s->d, (SDL_Rect){0, 0, s->m.w, s->m.h}, c);
+}
+
+/* Round badge with an icon: the shape says it as well as the colour. */
+static void badge(ui_screens *s, draw_icon icon, int cx, int cy, int size, SDL_Color bg, SDL_Color fg)
+{
+    draw_circle(s->d, cx, cy, size / 2, bg);
+    draw_icon_at(s->d, icon, (SDL_Rect){cx - size / 2, cy - size / 2, size, size}, fg);
+}
+
+/* --- idle -------------------------------------------------------------------- */
+
+static void sync_line(const ui_view *v, char *buf, size_t len)
+{
+    char n[24], when[8];
+    snprintf(n, sizeof n, "%lld", (long long)v->sync.queued);
+    const char *vars[] = {"count", n, "time", when, NULL};
+    when[0] = '\0';
+    if (v->sync.last_sync_ms > 0)
+        lk_format_hhmm(v->sync.last_sync_ms, when, sizeof when);
+    switch (v->sync.state) {
+    case SYNC_OFF:
+        lk_strlcpy(buf, tr(v, "sync.off"), len);
+        return;
+    case SYNC_OFFLINE:
+    case SYNC_AUTH_FAILED:
+    case SYNC_ERROR: {
+        char q[64];
+        i18n_format(v->tr, "sync.queued", vars, q, sizeof q);
+        snprintf(buf, len, "%s \xC2\xB7 %s", tr(v, "sync.offline"), q);
+        return;
+    }
+    default:
+        break;
+    }
+    if (v->sync.queued > 0)
+        i18n_format(v->tr, "sync.queued", vars, buf, len);
+    else if (v->sync.last_sync_ms > 0)
+        i18n_format(v->tr, "sync.sent", vars, buf, len);
+    else
+        lk_strlcpy(buf, tr(v, "sync.all_sent"), len);
+}
+
+/* The preview with its viewfinder, and the outline of a code the camera sees. */
+static void preview(ui_screens *s, const ui_view *v, SDL_Rect box)
+{
+    const ui_metrics *m = &s->m;
+    draw_round_rect(s->d, box, m->radius, C_PANEL);
+    if (v->camera == FRAMESRC_OK && v->preview && v->preview_w > 0 && v->preview_h > 0) {
+        /* Fit the frame in the box, keeping its shape. */
+        double sx = (double)box.w / v->preview_w, sy = (double)box.h / v->preview_h;
+        double sc = sx < sy ? sx : sy;
+        SDL_Rect dst = {0, 0, (int)(v->preview_w * sc), (int)(v->preview_h * sc)};
+        dst.x = box.x + (box.w - dst.w) / 2;
+        dst.y = box.y + (box.h - dst.h) / 2;
+        draw_texture(s->d, v->preview, dst);
+        if (v->code_seen) {
+            /* The outline of the code the camera sees, mapped onto the preview. */
+            for (int i = 0; i < 4; i++) {
+                const SDL_FPoint *a = &v->corners[i], *b = &v->corners[(i + 1) % 4];
+                draw_line(s->d, dst.x + a->x * (float)sc, dst.y + a->y * (float)sc, dst.x + b->x * (float)sc,
+                          dst.y + b->y * (float)sc, (float)(m->target / 14 > 3 ? m->target / 14 : 3), C_GREEN_HI);
+            }
+        }
+    }
+    if (v->camera != FRAMESRC_OK || !v->preview) {
+        int icon = box.h / 3;
+        draw_icon_at(s->d, DRAW_ICON_CAMERA,
+                      (SDL_Rect){box.x + (box.w - icon) / 2, box.y + box.h / 2 - icon, icon, icon},
+                      C_MUTED);
+        char key[48];
+        snprintf(key, sizeof key, "camera.%s", framesrc_state_token(v->camera));
+        text(s, tr(v, key), (SDL_Rect){box.x + m->gap, box.y + box.h / 2 + m->gap / 2, box.w - 2 * m->gap, m->med * 2},
+             m->med, false, C_MUTED, DRAW_CENTER, 2);
+    }
+    /* Viewfinder corners. */
+    int len = box.w < box.h ? box.w / 6 : box.h / 6, t = m->target / 12 > 3 ? m->target / 12 : 3;
+    int inset = m->gap;
+    SDL_Color vf = {255, 255, 255, 220};
+    int x0 = box.x + inset, y0 = box.y + inset, x1 = box.x + box.w - inset, y1 = box.y + box.h - inset;
+    draw_line(s->d, x0, y0, x0 + len, y0, t, vf);
+    draw_line(s->d, x0, y0, x0, y0 + len, t, vf);
+    draw_line(s->d, x1, y0, x1 - len, y0, t, vf);
+    draw_line(s->d, x1, y0, x1, y0 + len, t, vf);
+    draw_line(s->d, x0, y1, x0 + len, y1, t, vf);
+    draw_line(s->d, x0, y1, x0, y1 - len, t, vf);
+    draw_line(s->d, x1, y1, x1 - len, y1, t, vf);
+    draw_line(s->d, x1, y1, x1, y1 - len, t, vf);
+}
+
+static void idle(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    /* Header: event and host on the left, language (and admin) on the right. */
+    int lang_w = m->target * 5 / 2;
+    int hx = m->w - m->margin - lang_w;
+    if (f->has_pin) {
+        SDL_Rect gear = {m->w - m->margin - m->target, m->margin, m->target, m->target};
+        add_button(s, "admin", gear);
+        if (pressed(v, "admin"))
+            draw_round_rect(s->d, gear, m->radius, C_PANEL_HI);
+        int is = m->target * 6 / 10;
+        draw_icon_at(s->d, DRAW_ICON_LOCK, (SDL_Rect){gear.x + (gear.w - is) / 2, gear.y + (gear.h - is) / 2, is, is},
+                     C_MUTED);
+        hx -= m->target + m->gap;
+    }
+    if (i18n_has_language(v->tr, "en"))
+        button(s, v, "lang", (SDL_Rect){hx, m->margin, lang_w, m->target}, tr(v, "app.language_button"),
+               BTN_GHOST);
+    int tx = m->margin;
+    if (v->cfg && v->cfg->demo) {
+        int bw = m->small * 4;
+        SDL_Rect demo = {tx, m->margin + (m->target - m->small * 3 / 2) / 2, bw, m->small * 3 / 2};
+        draw_round_rect(s->d, demo, m->radius / 2, C_AMBER);
+        text(s, tr(v, "app.demo"), demo, m->small, true, C_INK, DRAW_CENTER, 1);
+        tx += bw + m->gap;
+    }
+    SDL_Rect head = {tx, m->margin, hx - m->gap - tx, m->target};
+    if (v->ev) {
+        SDL_Rect t1 = {head.x, head.y, head.w, head.h / 2 + 2};
+        SDL_Rect t2 = {head.x, head.y + head.h / 2 + 2, head.w, head.h / 2 - 2};
+        text(s, v->ev->title, t1, m->small, true, C_TEXT, DRAW_LEFT, 1);
+        text(s, v->ev->host, t2, m->small, false, C_MUTED, DRAW_LEFT, 1);
+    }
+    /* Footer: camera, sync, count. */
+    int fh = draw_line_height(s->d, m->small, false) + m->gap / 2;
+    int fy = m->h - m->margin - fh;
+    int icon = fh * 8 / 10;
+    int col = (m->w - 2 * m->margin) / 3;
+    char buf[128], n[16];
+    char key[48];
+    snprintf(key, sizeof key, "camera.%s", framesrc_state_token(v->camera));
+    draw_icon_at(s->d, v->has_camera ? DRAW_ICON_CAMERA : DRAW_ICON_SCANNER,
+                 (SDL_Rect){m->margin, fy + (fh - icon) / 2, icon, icon},
+                 v->camera == FRAMESRC_OK || !v->has_camera ? C_GREEN_HI : C_AMBER);
+    text(s, tr(v, key), (SDL_Rect){m->margin + icon + m->gap / 2, fy, col - icon - m->gap, fh}, m->small,
+         false, C_MUTED, DRAW_LEFT, 1);
+    sync_line(v, buf, sizeof buf);
+    int sx = m->margin + col;
+    draw_icon_at(s->d, DRAW_ICON_CLOUD, (SDL_Rect){sx, fy + (fh - icon) / 2, icon, icon},
+                 v->sync.state == SYNC_OFFLINE || v->sync.state == SYNC_ERROR ||
+                         v->sync.state == SYNC_AUTH_FAILED
+                     ? C_AMBER
+                     : C_MUTED);
+    text(s, buf, (SDL_Rect){sx + icon + m->gap / 2, fy, col - icon - m->gap, fh}, m->small, false, C_MUTED,
+         DRAW_LEFT, 1);
+    if (v->ev) {
+        snprintf(n, sizeof n, "%d", v->count_today);
+        const char *vars[] = {"count", n, NULL};
+        i18n_format(v->tr, "idle.count", vars, buf, sizeof buf);
+        text(s, buf, (SDL_Rect){m->margin + 2 * col, fy, col, fh}, m->small, true, C_TEXT, DRAW_RIGHT, 1);
+    }
+    /* Body. */
+    int top = m->margin + m->target + m->gap, bottom = fy - m->gap;
+    SDL_Rect body = {m->margin, top, m->w - 2 * m->margin, bottom - top};
+    const char *title = v->ev ? tr(v, "idle.title") : tr(v, "idle.no_event");
+    const char *hint = v->ev ? tr(v, v->has_camera ? "idle.hint_camera" : "idle.hint_scanner")
+                             : tr(v, "idle.no_event_hint");
+    int lh_big = draw_line_height(s->d, m->big, true);
+    if (!v->has_camera) {
+        int is = body.h - 2 * lh_big - 2 * m->med - 2 * m->gap;
+        if (is > body.h / 3)
+            is = body.h / 3;
+        if (is > 0)
+            draw_icon_at(s->d, v->ev ? DRAW_ICON_SCANNER : DRAW_ICON_EXCLAIM,
+                         (SDL_Rect){body.x + (body.w - is) / 2, body.y, is, is}, C_GREEN_HI);
+        int y = body.y + (is > 0 ? is : 0) + m->gap;
+        int th = 2 * lh_big;
+        text(s, title, (SDL_Rect){body.x, y, body.w, th}, m->big, true, C_TEXT, DRAW_CENTER, 2);
+        text(s, hint, (SDL_Rect){body.x, y + th + m->gap / 2, body.w, body.y + body.h - y - th - m->gap / 2},
+             m->med, false, C_MUTED, DRAW_CENTER, 2);
+        return;
+    }
+    SDL_Rect pv, words;
+    if (m->portrait) {
+        int ph = body.w * 3 / 4;
+        if (ph > body.h * 55 / 100)
+            ph = body.h * 55 / 100;
+        pv = (SDL_Rect){body.x + (body.w - ph * 4 / 3) / 2, body.y, ph * 4 / 3, ph};
+        words = (SDL_Rect){body.x, body.y + ph + m->gap, body.w, body.h - ph - m->gap};
+    } else {
+        int pw = body.h * 4 / 3;
+        if (pw > body.w / 2)
+            pw = body.w / 2;
+        pv = (SDL_Rect){body.x, body.y + (body.h - pw * 3 / 4) / 2, pw, pw * 3 / 4};
+        words = (SDL_Rect){body.x + pw + m->margin, body.y, body.w - pw - m->margin, body.h};
+    }
+    preview(s, v, pv);
+    int th = 2 * lh_big;
+    int hh = 3 * draw_line_height(s->d, m->med, false);
+    int y = words.y + (words.h - th - hh - m->gap) / 2;
+    if (y < words.y)
+        y = words.y;
+    text(s, title, (SDL_Rect){words.x, y, words.w, th}, m->big, true, C_TEXT, DRAW_CENTER, 2);
+    int hy = y + th + m->gap;
+    int hmax = words.y + words.h - hy;
+    text(s, hint, (SDL_Rect){words.x, hy, words.w, hh < hmax ? hh : hmax}, m->med, false, C_MUTED,
+         DRAW_CENTER, 3);
+}
+
+/* --- welcome, refusal, error ---------------------------------------------------- */
+
+/* A message screen: a badge, the main line, a second line, and the whole
+ * screen (or one button) to go on. */
+static void message(ui_screens *s, SDL_Color bg, SDL_Color fg, draw_icon icon, SDL_Color badge_bg,
+                    SDL_Color badge_fg, const char *main, const char *sub)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, bg);
+    int bs = m->h * 22 / 100;
+    if (m->portrait)
+        bs = m->w * 30 / 100;
+    int lh = draw_line_height(s->d, m->big, true);
+    int mh = 2 * lh;
+    int sh = 3 * draw_line_height(s->d, m->med, false);
+    int total = bs + m->gap + mh + m->gap / 2 + sh;
+    int avail = m->h - 2 * m->margin - m->target - m->gap;
+    if (total > avail) {
+        bs -= total - avail;
+        if (bs < m->target)
+            bs = m->target;
+        total = bs + m->gap + mh + m->gap / 2 + sh;
+    }
+    int y = m->margin + (avail - total) / 2;
+    if (y < m->margin)
+        y = m->margin;
+    badge(s, icon, m->w / 2, y + bs / 2, bs, badge_bg, badge_fg);
+    y += bs + m->gap;
+    SDL_Rect box = {m->margin, y, m->w - 2 * m->margin, mh};
+    text(s, main, box, m->big, true, fg, DRAW_CENTER, 2);
+    y += mh + m->gap / 2;
+    text(s, sub, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->med, false, fg, DRAW_CENTER, 3);
+}
+
+static void duration_text(const ui_view *v, int64_t ms, char *buf, size_t len)
+{
+    long minutes = (long)(ms / 60000);
+    char h[16], mm[16];
+    snprintf(h, sizeof h, "%ld", minutes / 60);
+    snprintf(mm, sizeof mm, "%ld", minutes % 60);
+    const char *vars[] = {"h", h, "m", mm, NULL};
+    i18n_format(v->tr, minutes >= 60 ? "welcome.hours_minutes" : "welcome.minutes", vars, buf, len);
+}
+
+static void welcome(ui_screens *s, flow *f, const ui_view *v)
+{
+    const checkin_result *r = &f->scan;
+    char main[256], sub[320], when[8], dur[96];
+    bool out = r->outcome == CHECKIN_CHECKED_OUT || r->outcome == CHECKIN_ALREADY_OUT;
+    const char *name_vars[] = {"name", r->first_name, NULL};
+    if (r->first_name[0])
+        i18n_format(v->tr, out ? "welcome.bye" : "welcome.hello", name_vars, main, sizeof main);
+    else
+        lk_strlcpy(main, tr(v, out ? "welcome.bye_anon" : "welcome.hello_anon"), sizeof main);
+    lk_format_hhmm(r->outcome == CHECKIN_ALREADY_OUT ? r->exp.checkout_ms : r->exp.checkin_ms, when,
+                   sizeof when);
+    duration_text(v, r->duration_ms, dur, sizeof dur);
+    const char *vars[] = {"event", v->ev ? v->ev->title : "", "time", when, "duration", dur, NULL};
+    const char *key = "welcome.checked_in";
+    bool info = false;
+    switch (r->outcome) {
+    case CHECKIN_ALREADY: key = "welcome.already"; info = true; break;
+    case CHECKIN_CHECKED_OUT: key = "welcome.checked_out"; break;
+    case CHECKIN_ALREADY_OUT: key = "welcome.already_out"; info = true; break;
+    default: break;
+    }
+    i18n_format(v->tr, key, vars, sub, sizeof sub);
+    SDL_Color bg = info ? C_BLUE : C_GREEN;
+    message(s, bg, C_WHITE, DRAW_ICON_TICK, C_WHITE, bg, main, sub);
+    /* Anywhere on the screen goes on; recorded last so no other target hides it. */
+    add_button(s, "next", (SDL_Rect){0, 0, s->m.w, s->m.h});
+}
+
+/* Splits "First sentence. Rest." at the first ". " into main and sub. */
+static void split_sentence(const char *t, char *main, size_t ml, char *sub, size_t sl)
+{
+    const char *dot = strstr(t, ". ");
+    if (!dot) {
+        lk_strlcpy(main, t, ml);
+        sub[0] = '\0';
+        return;
+    }
+    size_t n = (size_t)(dot - t) + 1;
+    snprintf(main, ml, "%.*s", (int)n, t);
+    lk_strlcpy(sub, dot + 2, sl);
+}
+
+static void bottom_button(ui_screens *s, const ui_view *v, const char *id, const char *label,
+                          btn_kind kind)
+{
+    const ui_metrics *m = &s->m;
+    int bw = m->target * 4;
+    if (bw > m->w - 2 * m->margin)
+        bw = m->w - 2 * m->margin;
+    button(s, v, id, (SDL_Rect){(m->w - bw) / 2, m->h - m->margin - m->target, bw, m->target}, label, kind);
+}
+
+static void refusal(ui_screens *s, flow *f, const ui_view *v)
+{
+    char key[64], main[256], sub[256];
+    snprintf(key, sizeof key, "refusal.%s", lk_reason_token(f->scan.reason));
+    split_sentence(tr(v, key), main, sizeof main, sub, sizeof sub);
+    message(s, C_AMBER, C_INK, DRAW_ICON_EXCLAIM, C_INK, C_AMBER, main, sub);
+    bottom_button(s, v, "ok", tr(v, "refusal_screen.ok"), BTN_DARK);
+}
+
+static void error_screen(ui_screens *s, flow *f, const ui_view *v)
+{
+    char main[256], sub[256];
+    split_sentence(tr(v, "error.store"), main, sizeof main, sub, sizeof sub);
+    message(s, C_AMBER, C_INK, DRAW_ICON_CROSS, C_INK, C_AMBER, main, sub);
+    bottom_button(s, v, "ok", tr(v, "refusal_screen.ok"), BTN_DARK);
+}
+
+/* --- reflection ------------------------------------------------------------------ */
+
+static bool english(const ui_view *v)
+{
+    return strcmp(i18n_language(v->tr), "en") == 0;
+}
+
+static void keyboard_rows(ui_screens *s, flow *f, const ui_view *v, SDL_Rect area)
+{
+    const ui_metrics *m = &s->m;
+    static const char *const rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+    int kg = m->gap * 3 / 4 > 12 ? m->gap * 3 / 4 : 12;
+    int kw = (area.w - 9 * kg) / 10;
+    int kh = (area.h - 3 * kg) / 4;
+    if (kh > m->target * 3 / 2)
+        kh = m->target * 3 / 2;
+    int y = area.y + (area.h - (4 * kh + 3 * kg)) / 2;
+    for (int r = 0; r < 3; r++) {
+        int n = (int)strlen(rows[r]);
+        int x = area.x + (area.w - (n * kw + (n - 1) * kg)) / 2;
+        for (int i = 0; i < n; i++) {
+            char id[16], label[2] = {rows[r][i], 0};
+            snprintf(id, sizeof id, "key-%c", rows[r][i]);
+            button(s, v, id, (SDL_Rect){x + i * (kw + kg), y, kw, kh}, label, BTN_PANEL);
+        }
+        y += kh + kg;
+    }
+    int ew = kw * 2 + kg, sw = kw * 4 + 3 * kg, dw = kw * 3 + 2 * kg;
+    int x = area.x + (area.w - (ew + sw + dw + 2 * kg)) / 2;
+    button(s, v, "key-erase", (SDL_Rect){x, y, ew, kh}, tr(v, "reflection.erase"), BTN_PANEL);
+    button(s, v, "key-space", (SDL_Rect){x + ew + kg, y, sw, kh}, tr(v, "reflection.space"), BTN_PANEL);
+    button(s, v, "send", (SDL_Rect){x + ew + sw + 2 * kg, y, dw, kh}, tr(v, "reflection.send"), BTN_PRIMARY);
+    (void)f;
+}
+
+static void reflection(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    const reflection_session *rs = &f->refl;
+    size_t n = reflection_set_count(rs->set);
+    const xapi_question *q = reflection_set_question(rs->set, rs->step);
+    if (!q)
+        return;
+    /* Top bar: back, progress dots, skip. */
+    int bw = m->target * 3;
+    if (bw > m->w / 3)
+        bw = m->w / 3;
+    if (rs->step > 0)
+        button(s, v, "back", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "reflection.back"), BTN_GHOST);
+    button(s, v, "skip", (SDL_Rect){m->w - m->margin - bw, m->margin, bw, m->target}, tr(v, "reflection.skip"),
+           BTN_GHOST);
+    int dot = m->target / 5, dgap = dot;
+    int dots_w = (int)n * dot * 2 + ((int)n - 1) * dgap;
+    int dx = (m->w - dots_w) / 2 + dot, dy = m->margin + m->target / 2;
+    for (size_t i = 0; i < n; i++) {
+        int cx = dx + (int)i * (2 * dot + dgap);
+        if (i == rs->step)
+            draw_circle(s->d, cx, dy, dot, C_TEXT);
+        else if (rs->answers[i].answered)
+            draw_circle(s->d, cx, dy, dot * 3 / 4, C_GREEN_HI);
+        else
+            draw_ring(s->d, cx, dy, dot * 3 / 4, 2, C_MUTED);
+    }
+    /* The question. */
+    int lh = draw_line_height(s->d, m->big, true);
+    int top = m->margin + m->target + m->gap;
+    bool text_q = q->type == XAPI_FILL_IN;
+    int qh = text_q ? lh : 2 * lh;
+    if (m->portrait)
+        qh = 2 * lh;
+    text(s, english(v) ? q->prompt_en : q->prompt_nl, (SDL_Rect){m->margin, top, m->w - 2 * m->margin, qh},
+         m->big, true, C_TEXT, DRAW_CENTER, text_q && !m->portrait ? 1 : 2);
+    int ay = top + qh + m->gap;
+    SDL_Rect area = {m->margin, ay, m->w - 2 * m->margin, m->h - m->margin - ay};
+    const reflection_answer *prev = &rs->answers[rs->step];
+    if (text_q) {
+        int fh = m->target;
+        SDL_Rect field = {area.x, area.y, area.w, fh};
+        draw_round_rect(s->d, field, m->radius, C_WHITE);
+        SDL_Rect tb = {field.x + m->gap, field.y, field.w - 2 * m->gap, fh};
+        if (f->text[0])
+            text(s, f->text, tb, m->med, false, C_INK, DRAW_LEFT, 1);
+        else
+            text(s, tr(v, "reflection.write_hint"), tb, m->med, false, (SDL_Color){90, 90, 90, 255}, DRAW_LEFT,
+                 1);
+        keyboard_rows(s, f, v, (SDL_Rect){area.x, area.y + fh + m->gap, area.w, area.h - fh - m->gap});
+        return;
+    }
+    char id[SCREENS_ID_MAX + 8];
+    if (q->type == XAPI_LIKERT) {
+        int k = (int)q->n_choices;
+        int cw = (area.w - (k - 1) * m->gap) / k;
+        int ch = area.h;
+        if (ch > cw * 3 / 2)
+            ch = cw * 3 / 2;
+        int y = area.y + (area.h - ch) / 2;
+        int label_h = 2 * draw_line_height(s->d, m->small, true);
+        for (int i = 0; i < k; i++) {
+            SDL_Rect r = {area.x + i * (cw + m->gap), y, cw, ch};
+            snprintf(id, sizeof id, "choice-%d", i);
+            add_button(s, id, r);
+            bool chosen = prev->answered && prev->choice == i;
+            draw_round_rect(s->d, r, m->radius, pressed(v, id) ? C_PANEL_HI : chosen ? C_BLUE : C_PANEL);
+            int fs = ch - label_h - 2 * m->gap;
+            if (fs > cw - m->gap)
+                fs = cw - m->gap;
+            draw_face(s->d, reflection_set_face(rs->set, rs->step, (size_t)i),
+                      (SDL_Rect){r.x + (cw - fs) / 2, r.y + m->gap / 2 + (ch - label_h - m->gap - fs) / 2, fs, fs},
+                      C_FACE, C_INK);
+            const xapi_choice *c = &q->choices[i];
+            text(s, english(v) ? c->en : c->nl,
+                 (SDL_Rect){r.x + 4, r.y + ch - label_h - m->gap / 2, cw - 8, label_h}, m->small, true, C_TEXT,
+                 DRAW_CENTER, 2);
+        }
+        return;
+    }
+    /* Choices as big chips in a grid. */
+    int k = (int)q->n_choices;
+    int cols = k <= 3 ? (m->portrait ? 1 : k) : k == 4 ? 2 : (m->portrait ? 2 : 3);
+    int rows = (k + cols - 1) / cols;
+    int cw = (area.w - (cols - 1) * m->gap) / cols;
+    int ch = (area.h - (rows - 1) * m->gap) / rows;
+    if (ch > m->target * 2)
+        ch = m->target * 2;
+    int y0 = area.y + (area.h - (rows * ch + (rows - 1) * m->gap)) / 2;
+    for (int i = 0; i < k; i++) {
+        int r = i / cols, c = i % cols;
+        int in_row = r == rows - 1 ? k - r * cols : cols;
+        int x0 = area.x + (area.w - (in_row * cw + (in_row - 1) * m->gap)) / 2;
+        snprintf(id, sizeof id, "choice-%d", i);
+        bool chosen = prev->answered && prev->choice == i;
+        button(s, v, id, (SDL_Rect){x0 + c * (cw + m->gap), y0 + r * (ch + m->gap), cw, ch},
+               english(v) ? q->choices[i].en : q->choices[i].nl, chosen ? BTN_SELECTED : BTN_PANEL);
+    }
+}
+
+/* --- done ---------------------------------------------------------------------------- */
+
+static void done(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    char counted[96], n[16];
+    snprintf(n, sizeof n, "%zu", f->saved_answers);
+    const char *vars[] = {"count", n, NULL};
+    i18n_format(v->tr, "done.saved_answers", vars, counted, sizeof counted);
+    int btn_y = m->h - m->margin - m->target;
+    SDL_Rect words, qr = {0, 0, 0, 0};
+    int content_h = btn_y - m->gap - m->margin;
+    if (v->qr) {
+        if (m->portrait) {
+            int q = m->w * 45 / 100;
+            qr = (SDL_Rect){(m->w - q) / 2, m->margin + content_h - q - 2 * draw_line_height(s->d, m->small, false), q, q};
+            words = (SDL_Rect){m->margin, m->margin, m->w - 2 * m->margin, qr.y - m->gap - m->margin};
+        } else {
+            int q = content_h - 2 * draw_line_height(s->d, m->small, false) - m->gap;
+            if (q > m->w * 36 / 100)
+                q = m->w * 36 / 100;
+            qr = (SDL_Rect){m->w - m->margin - q, m->margin, q, q};
+            words = (SDL_Rect){m->margin, m->margin, qr.x - 2 * m->margin, content_h};
+        }
+    } else {
+        words = (SDL_Rect){m->margin, m->margin, m->w - 2 * m->margin, content_h};
+    }
+    int bs = words.h / 4 < m->target * 2 ? words.h / 4 : m->target * 2;
+    int lh = draw_line_height(s->d, m->big, true);
+    int mh = 3 * draw_line_height(s->d, m->med, false);
+    int sh = draw_line_height(s->d, m->small, false);
+    int total = bs + m->gap + lh + m->gap / 2 + mh + sh;
+    int y = words.y + (words.h - total) / 2;
+    if (y < words.y)
+        y = words.y;
+    badge(s, DRAW_ICON_TICK, words.x + words.w / 2, y + bs / 2, bs, C_GREEN, C_WHITE);
+    y += bs + m->gap;
+    text(s, tr(v, "done.title"), (SDL_Rect){words.x, y, words.w, lh}, m->big, true, C_TEXT, DRAW_CENTER, 1);
+    y += lh + m->gap / 2;
+    text(s, tr(v, "done.saved"), (SDL_Rect){words.x, y, words.w, mh}, m->med, false, C_TEXT, DRAW_CENTER, 3);
+    y += mh;
+    if (f->saved_answers > 0)
+        text(s, counted, (SDL_Rect){words.x, y, words.w, sh}, m->small, false, C_MUTED, DRAW_CENTER, 1);
+    if (v->qr) {
+        int pad = qr.w / 14;
+        draw_round_rect(s->d, qr, m->radius, C_WHITE);
+        draw_texture(s->d, v->qr, (SDL_Rect){qr.x + pad, qr.y + pad, qr.w - 2 * pad, qr.h - 2 * pad});
+        int ch = 2 * draw_line_height(s->d, m->small, false);
+        SDL_Rect cap = {qr.x - m->margin / 2, qr.y + qr.h + m->gap / 2, qr.w + m->margin, ch};
+        if (m->portrait)
+            cap = (SDL_Rect){m->margin, qr.y + qr.h + m->gap / 2, m->w - 2 * m->margin, ch};
+        if (cap.x + cap.w > m->w - 4)
+            cap.w = m->w - 4 - cap.x;
+        text(s, tr(v, "done.qr"), cap, m->small, false, C_MUTED, DRAW_CENTER, 2);
+    }
+    int bw = m->target * 4 < m->w - 2 * m->margin ? m->target * 4 : m->w - 2 * m->margin;
+    button(s, v, "close", (SDL_Rect){(m->w - bw) / 2, btn_y, bw, m->target}, tr(v, "done.close"), BTN_PRIMARY);
+}
+
+/* --- pin ----------------------------------------------------------------------------- */
+
+static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
+    button(s, v, "pin-cancel", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "pin.cancel"), BTN_GHOST);
+    int tx = m->margin + bw + m->gap;
+    text(s, tr(v, "pin.title"), (SDL_Rect){tx, m->margin, m->w - 2 * tx, m->target}, m->med, true, C_TEXT,
+         DRAW_CENTER, 1);
+    int y = m->margin + m->target + m->gap;
+    int dot = m->small / 2 + 2;
+    size_t n = strlen(f->pin), slots = n > PIN_MIN_DIGITS ? n : PIN_MIN_DIGITS;
+    int dw = (int)slots * (dot * 2) + ((int)slots - 1) * dot * 2;
+    for (size_t i = 0; i < slots; i++) {
+        int cx = (m->w - dw) / 2 + dot + (int)i * dot * 4;
+        if (i < n)
+            draw_circle(s->d, cx, y + dot, dot, C_TEXT);
+        else
+            draw_ring(s->d, cx, y + dot, dot, 2, C_MUTED);
+    }
+    y += 2 * dot + m->gap / 2;
+    int sh = draw_line_height(s->d, m->small, false);
+    if (f->pin_wrong)
+        text(s, tr(v, "pin.wrong"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small, true,
+             C_AMBER, DRAW_CENTER, 1);
+    y += sh + m->gap / 2;
+    int kh = (m->h - m->margin - y - 3 * m->gap) / 4;
+    if (kh > m->target * 3 / 2)
+        kh = m->target * 3 / 2;
+    int kw = kh * 2;
+    if (kw * 3 + 2 * m->gap > m->w - 2 * m->margin)
+        kw = (m->w - 2 * m->margin - 2 * m->gap) / 3;
+    int x0 = (m->w - (3 * kw + 2 * m->gap)) / 2;
+    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"};
+    for (int i = 0; i < 12; i++) {
+        char id[SCREENS_ID_MAX + 8];
+        snprintf(id, sizeof id, "pin-%s", keys[i]);
+        const char *label = i == 9 ? tr(v, "pin.erase") : i == 11 ? tr(v, "pin.ok") : keys[i];
+        button(s, v, id, (SDL_Rect){x0 + (i % 3) * (kw + m->gap), y + (i / 3) * (kh + m->gap), kw, kh}, label,
+               i == 11 ? BTN_PRIMARY : BTN_PANEL);
+    }
+}
+
+/* --- admin --------------------------------------------------------------------------- */
+
+static void chart(ui_screens *s, const ui_view *v, SDL_Rect box)
+{
+    const ui_metrics *m = &s->m;
+    int sh = draw_line_height(s->d, m->small, true);
+    text(s, tr(v, "admin.per_hour"), (SDL_Rect){box.x, box.y, box.w, sh}, m->small, true, C_TEXT, DRAW_LEFT, 1);
+    /* Hours shown: 7..18, widened to any hour with check-ins. */
+    int first = 7, last = 18, max = 1;
+    for (int h = 0; h < 24; h++) {
+        if (v->per_hour[h] > 0) {
+            if (h < first)
+                first = h;
+            if (h > last)
+                last = h;
+        }
+        if (v->per_hour[h] > max)
+            max = v->per_hour[h];
+    }
+    int n = last - first + 1;
+    int lab = draw_line_height(s->d, m->small * 3 / 4 > 12 ? m->small * 3 / 4 : 12, false);
+    SDL_Rect plot = {box.x, box.y + sh + 2 * lab, box.w, box.h - sh - 3 * lab};
+    int slot = plot.w / n, bw = slot * 7 / 10;
+    draw_rect(s->d, (SDL_Rect){plot.x, plot.y + plot.h, plot.w, 2}, C_MUTED);
+    for (int i = 0; i < n; i++) {
+        int h = first + i, c = v->per_hour[h];
+        int bh = plot.h * c / max;
+        int x = plot.x + i * slot + (slot - bw) / 2;
+        if (c > 0) {
+            draw_rect(s->d, (SDL_Rect){x, plot.y + plot.h - bh, bw, bh}, C_GREEN_HI);
+            char num[16];
+            snprintf(num, sizeof num, "%d", c);
+            text(s, num, (SDL_Rect){plot.x + i * slot, plot.y + plot.h - bh - lab, slot, lab}, lab * 3 / 4, true,
+                 C_TEXT, DRAW_CENTER, 1);
+        }
+        if (i % 2 == 0 || slot > lab * 2) {
+            char hour[8];
+            snprintf(hour, sizeof hour, "%d", h);
+            text(s, hour, (SDL_Rect){plot.x + i * slot, plot.y + plot.h + 2, slot, lab}, lab * 3 / 4, false, C_MUTED,
+                 DRAW_CENTER, 1);
+        }
+    }
+}
+
+static void admin(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
+    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"), BTN_GHOST);
+    int tx = m->margin + bw + m->gap;
+    text(s, f->notice[0] ? tr(v, f->notice) : tr(v, "admin.title"),
+         (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target}, f->notice[0] ? m->small : m->med, true,
+         f->notice[0] ? C_AMBER : C_TEXT, DRAW_LEFT, 2);
+    int top = m->margin + m->target + m->gap;
+    int h = m->h - m->margin - top;
+    SDL_Rect left, right;
+    if (m->portrait) {
+        left = (SDL_Rect){m->margin, top, m->w - 2 * m->margin, h * 55 / 100};
+        right = (SDL_Rect){m->margin, top + left.h + m->gap, m->w - 2 * m->margin, h - left.h - m->gap};
+    } else {
+        int rw = (m->w - 2 * m->margin) * 38 / 100;
+        left = (SDL_Rect){m->margin, top, m->w - 2 * m->margin - rw - m->margin, h};
+        right = (SDL_Rect){m->w - m->margin - rw, top, rw, h};
+    }
+    /* Left: chart, then the events to choose from. */
+    size_t ne = v->cfg ? v->cfg->n_events : 0;
+    int rows_room = (left.h / 2) / (m->target + m->gap);
+    if (rows_room < 1)
+        rows_room = 1;
+    int ev_rows = (int)ne + 1 < rows_room ? (int)ne + 1 : rows_room;
+    int ev_h = ev_rows * (m->target + m->gap);
+    chart(s, v, (SDL_Rect){left.x, left.y, left.w, left.h - ev_h - m->gap});
+    int y = left.y + left.h - ev_h + m->gap;
+    int cols = m->portrait ? 2 : 2;
+    int cw = (left.w - (cols - 1) * m->gap) / cols;
+    int slots = ev_rows * cols;
+    bool chosen_auto = !v->cfg || !v->cfg->event_id[0];
+    for (int i = 0; i < slots && i <= (int)ne; i++) {
+        SDL_Rect r = {left.x + (i % cols) * (cw + m->gap), y + (i / cols) * (m->target + m->gap), cw, m->target};
+        if (i == 0) {
+            button(s, v, "event-auto", r, tr(v, "admin.auto_event"), chosen_auto ? BTN_SELECTED : BTN_PANEL);
+            continue;
+        }
+        const config_event *e = &v->cfg->events[i - 1];
+        char id[SCREENS_ID_MAX + 8];
+        snprintf(id, sizeof id, "event-%d", i - 1);
+        bool chosen = !chosen_auto && strcmp(v->cfg->event_id, e->id) == 0;
+        button(s, v, id, r, e->title, chosen ? BTN_SELECTED : BTN_PANEL);
+    }
+    /* Right: sync figures and the actions. */
+    int sh = draw_line_height(s->d, m->small, false);
+    char line[160], n[24], when[8];
+    snprintf(n, sizeof n, "%lld", (long long)v->sync.queued);
+    when[0] = '\0';
+    if (v->sync.last_sync_ms > 0)
+        lk_format_hhmm(v->sync.last_sync_ms, when, sizeof when);
+    const char *vars[] = {"count", n, "time", when, NULL};
+    y = right.y;
+    text(s, tr(v, "admin.sync"), (SDL_Rect){right.x, y, right.w, sh}, m->small, true, C_TEXT, DRAW_LEFT, 1);
+    y += sh;
+    sync_line(v, line, sizeof line);
+    text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
+    y += sh;
+    if (v->sync.last_sync_ms > 0)
+        i18n_format(v->tr, "admin.sync_last", vars, line, sizeof line);
+    else
+        lk_strlcpy(line, tr(v, "admin.sync_never"), sizeof line);
+    text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
+    y += sh + m->gap;
+    static const char *const ids[4] = {"sync", "export", "lang", "leave"};
+    static const char *const keys[4] = {"admin.sync_now", "admin.export", "admin.language", "admin.leave"};
+    int room = right.y + right.h - y;
+    int bh = (room - 3 * m->gap) / 4;
+    if (bh > m->target * 3 / 2)
+        bh = m->target * 3 / 2;
+    if (bh < m->target)
+        bh = m->target;
+    for (int i = 0; i < 4; i++) {
+        if (i == 2 && !i18n_has_language(v->tr, "en"))
+            continue;
+        button(s, v, ids[i], (SDL_Rect){right.x, y, right.w, bh}, tr(v, keys[i]), i == 3 ? BTN_DARK : BTN_PANEL);
+        y += bh + m->gap;
+    }
+}
+
+/* --- host ---------------------------------------------------------------------------- */
+
+static void host(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    int bw = m->target * 3 < m->w / 4 ? m->target * 3 : m->w / 4;
+    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "host.close"), BTN_GHOST);
+    int aw = m->target * 5 < m->w * 35 / 100 ? m->target * 5 : m->w * 35 / 100;
+    bool any_open = false;
+    for (size_t i = 0; i < v->n_rows; i++)
+        any_open |= !v->rows[i].confirmed;
+    if (any_open)
+        button(s, v, "confirm-all", (SDL_Rect){m->w - m->margin - aw, m->margin, aw, m->target},
+               tr(v, "host.confirm_all"), BTN_PRIMARY);
+    int tx = m->margin + bw + m->gap;
+    text(s, tr(v, "host.title"), (SDL_Rect){tx, m->margin, m->w - m->margin - aw - m->gap - tx, m->target}, m->med,
+         true, C_TEXT, DRAW_CENTER, 2);
+    int top = m->margin + m->target + m->gap;
+    int area_h = m->h - m->margin - top;
+    int rh = m->target + m->gap / 2;
+    int per_page = area_h / (rh + m->gap / 2);
+    if (per_page < 1)
+        per_page = 1;
+    bool paged = (int)v->n_rows > per_page;
+    if (paged && per_page > 1)
+        per_page--;
+    f->host_pages = v->n_rows == 0 ? 1 : (int)((v->n_rows + (size_t)per_page - 1) / (size_t)per_page);
+    if (f->host_page >= f->host_pages)
+        f->host_page = 0;
+    if (v->n_rows == 0) {
+        text(s, tr(v, "host.empty"), (SDL_Rect){m->margin, top, m->w - 2 * m->margin, area_h}, m->med, false,
+             C_MUTED, DRAW_CENTER, 3);
+        return;
+    }
+    int cw = m->target * 4 < m->w * 3 / 10 ? m->target * 4 : m->w * 3 / 10;
+    int tw = m->small * 4;
+    for (int i = 0; i < per_page; i++) {
+        size_t idx = (size_t)f->host_page * (size_t)per_page + (size_t)i;
+        if (idx >= v->n_rows)
+            break;
+        const ui_host_row *r = &v->rows[idx];
+        int y = top + i * (rh + m->gap / 2);
+        SDL_Rect row = {m->margin, y, m->w - 2 * m->margin, rh};
+        draw_round_rect(s->d, row, m->radius, C_PANEL);
+        char name[160], when[8];
+        const char *vars[] = {"subject", r->subject, NULL};
+        if (r->first_name[0])
+            lk_strlcpy(name, r->first_name, sizeof name);
+        else
+            i18n_format(v->tr, "host.student", vars, name, sizeof name);
+        lk_format_hhmm(r->checkin_ms, when, sizeof when);
+        text(s, when, (SDL_Rect){row.x + m->gap, y, tw, rh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
+        text(s, name, (SDL_Rect){row.x + m->gap + tw, y, row.w - tw - cw - 3 * m->gap, rh}, m->med, true, C_TEXT,
+             DRAW_LEFT, 1);
+        SDL_Rect act = {row.x + row.w - cw - m->gap / 4, y + m->gap / 4, cw, rh - m->gap / 2};
+        if (r->confirmed) {
+            int is = act.h * 7 / 10;
+            badge(s, DRAW_ICON_TICK, act.x + is / 2, act.y + act.h / 2, is, C_GREEN, C_WHITE);
+            text(s, tr(v, "host.confirmed"), (SDL_Rect){act.x + is + m->gap / 2, act.y, act.w - is - m->gap / 2, act.h},
+                 m->small, true, C_GREEN_HI, DRAW_LEFT, 1);
+        } else {
+            char id[32];
+            snprintf(id, sizeof id, "confirm-%zu", idx);
+            button(s, v, id, act, tr(v, "host.confirm"), BTN_PRIMARY);
+        }
+    }
+    if (paged) {
+        int mw = m->target * 3;
+        button(s, v, "more", (SDL_Rect){(m->w - mw) / 2, m->h - m->margin - m->target, mw, m->target},
+               tr(v, "host.more"), BTN_PANEL);
+    }
+}
+
+/* --- dispatch ----------------------------------------------------------------------- */
+
+void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
+{
+    if (!s || !f || !v)
+        return;
+    s->m = screens_metrics(w, h);
+    s->n_buttons = 0;
+    draw_begin(s->d, w, h);
+    switch (f->screen) {
+    case FLOW_IDLE: idle(s, f, v); break;
+    case FLOW_WELCOME: welcome(s, f, v); break;
+    case FLOW_REFUSAL: refusal(s, f, v); break;
+    case FLOW_REFLECTION: reflection(s, f, v); break;
+    case FLOW_DONE: done(s, f, v); break;
+    case FLOW_ERROR: error_screen(s, f, v); break;
+    case FLOW_PIN: pin_screen(s, f, v); break;
+    case FLOW_ADMIN: admin(s, f, v); break;
+    case FLOW_HOST: host(s, f, v); break;
+    case FLOW_SCREEN_COUNT: break;
+    }
+}
+
+const char *screens_hit(const ui_screens *s, int x, int y)
+{
+    if (!s)
+        return NULL;
+    SDL_Point p = {x, y};
+    /* Buttons are not nested, except the welcome screen's full-screen "next",
+     * which is recorded last: the first match wins. */
+    for (size_t i = 0; i < s->n_buttons; i++)
+        if (SDL_PointInRect(&p, &s->buttons[i].r))
+            return s->buttons[i].id;
+    return NULL;
+}
+
+const ui_button *screens_find(const ui_screens *s, const char *id)
+{
+    for (size_t i = 0; s && id && i < s->n_buttons; i++)
+        if (strcmp(s->buttons[i].id, id) == 0)
+            return &s->buttons[i];
+    return NULL;
+}
+
+size_t screens_check_targets(const ui_screens *s, FILE *report)
+{
+    if (!s)
+        return 0;
+    size_t faults = 0;
+    SDL_Rect screen = {0, 0, s->m.w, s->m.h};
+    /* 9 mm at the 7" display's density (about 5.2 px/mm), 2 mm apart. */
+    int min_side = 47, min_gap = 10;
+    for (size_t i = 0; i < s->n_buttons; i++) {
+        const ui_button *a = &s->buttons[i];
+        SDL_Rect in;
+        if (a->r.w < min_side || a->r.h < min_side) {
+            faults++;
+            if (report)
+                fprintf(report, "target: %s is %dx%d, smaller than %d px\n", a->id, a->r.w, a->r.h, min_side);
+        }
+        if (!SDL_IntersectRect(&a->r, &screen, &in) || in.w != a->r.w || in.h != a->r.h) {
+            faults++;
+            if (report)
+                fprintf(report, "target: %s leaves the screen\n", a->id);
+        }
+        if (strcmp(a->id, "next") == 0)
+            continue;
+        for (size_t j = i + 1; j < s->n_buttons; j++) {
+            const ui_button *b = &s->buttons[j];
+            if (strcmp(b->id, "next") == 0)
+                continue;
+            SDL_Rect grown = {a->r.x - min_gap + 1, a->r.y - min_gap + 1, a->r.w + 2 * min_gap - 2,
+                              a->r.h + 2 * min_gap - 2};
+            if (SDL_HasIntersection(&grown, &b->r)) {
+                faults++;
+                if (report)
+                    fprintf(report, "target: %s and %s are closer than %d px\n", a->id, b->id, min_gap);
+            }
+        }
+    }
+    return faults;
+}
