@@ -58,6 +58,10 @@ typedef struct checkin_memory {
     char issuer[LK_ISSUER_MAX + 1];   /* issuer of the last good scan */
     char subject[LK_SUBJECT_MAX + 1]; /* subject of the last good scan */
     int64_t at_ms;                    /* when, 0 = never */
+    unsigned char refused_hash[16];   /* hash of the last refused payload (kept in memory
+                                         only, never stored), so a refused code held in
+                                         front of the camera is counted once */
+    int64_t refused_at_ms;            /* when it was last seen, 0 = never */
 } checkin_memory;
 
 /* Verifies payload, decides, and writes what must be written (experience and its

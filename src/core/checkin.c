@@ -3,6 +3,7 @@
  * the experience and its xAPI statement in one transaction before the screen speaks. */
 #include "lobkiosk/checkin.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,13 @@ const char *checkin_outcome_token(checkin_outcome o)
 /* The camera sees one code in many frames in a row: the same pass again within
  * the window is one scan. The window counts both ways so a clock stepped back a
  * little cannot turn a held pass into an instant check-out. */
+static bool same_window(int64_t then_ms, int64_t now_ms)
+{
+    int64_t delta = now_ms - then_ms;
+    int64_t window = (int64_t)LK_REPEAT_IGNORE_SECONDS * 1000;
+    return delta < window && delta > -window;
+}
+
 static bool is_repeat(const pass *p, const checkin_prior *prior, int64_t now_ms)
 {
     if (!prior || prior->last_scan_ms == 0)
@@ -35,9 +43,7 @@ static bool is_repeat(const pass *p, const checkin_prior *prior, int64_t now_ms)
     if (strcmp(prior->last_payload_issuer, p->issuer) != 0 ||
         strcmp(prior->last_payload_subject, p->subject) != 0)
         return false;
-    int64_t delta = now_ms - prior->last_scan_ms;
-    int64_t window = (int64_t)LK_REPEAT_IGNORE_SECONDS * 1000;
-    return delta < window && delta > -window;
+    return same_window(prior->last_scan_ms, now_ms);
 }
 
 checkin_outcome checkin_decide(const pass *p, const config_event *ev, const checkin_prior *prior,
@@ -153,6 +159,20 @@ lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const 
     if (reason != LK_REASON_NONE) {
         out->outcome = CHECKIN_REFUSED;
         out->reason = reason;
+        /* The camera sees a refused code for many frames in a row: count it once and
+         * keep ignoring it while it stays in view (the same sliding window as passes). */
+        unsigned char h[16];
+        crypto_generichash(h, sizeof h, (const unsigned char *)payload, strlen(payload), NULL, 0);
+        if (mem && mem->refused_at_ms && memcmp(h, mem->refused_hash, sizeof h) == 0 &&
+            same_window(mem->refused_at_ms, now_ms)) {
+            mem->refused_at_ms = now_ms;
+            out->outcome = CHECKIN_IGNORED;
+            return LK_OK;
+        }
+        if (mem) {
+            memcpy(mem->refused_hash, h, sizeof h);
+            mem->refused_at_ms = now_ms;
+        }
         count_refusal(st, reason, now_ms);
         return LK_OK;
     }

@@ -439,6 +439,33 @@ static void test_scan_refusals_are_counted_not_stored(void **state)
     assert_false(db_contains(f, "HOSTILEMARKER"));
 }
 
+/* A refused code held in front of the camera is counted once while it stays in
+ * view, not once a frame; after it has been away for the window it counts again. */
+static void test_scan_refused_code_held_in_view_counts_once(void **state)
+{
+    fixture *f = *state;
+    checkin_memory mem = {0};
+    checkin_result r;
+    int64_t t = T0 + 1000;
+    for (int frame = 0; frame < 40; frame++, t += 66) {
+        assert_int_equal(checkin_scan(f->st, f->cfg, &mem, "WIFI:S:cafe;;", t, &r), LK_OK);
+        assert_int_equal(r.outcome, frame == 0 ? CHECKIN_REFUSED : CHECKIN_IGNORED);
+    }
+    assert_int_equal(count(f->st, "SELECT sum(count) FROM refusals"), 1);
+    /* another refused code is a new scan at once */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, "https://example.org", t, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    /* the first one, back after the window: counted again */
+    t += (int64_t)LK_REPEAT_IGNORE_SECONDS * 1000;
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, "WIFI:S:cafe;;", t, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    assert_int_equal(count(f->st, "SELECT sum(count) FROM refusals"), 3);
+    /* without memory (the command line) every call counts */
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, "WIFI:S:cafe;;", t, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    assert_int_equal(count(f->st, "SELECT sum(count) FROM refusals"), 4);
+}
+
 static void test_scan_staff_passes_write_nothing(void **state)
 {
     fixture *f = *state;
@@ -476,6 +503,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_without_memory_and_roster, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_checkout, setup_scan, teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_refused_code_held_in_view_counts_once,
+                                        setup_scan, teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_refusals_are_counted_not_stored, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_staff_passes_write_nothing, setup_scan,
