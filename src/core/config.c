@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lobkiosk/util.h"
 
@@ -514,20 +515,43 @@ static lk_status check_complete(parse_ctx *pc)
     return LK_OK;
 }
 
+/* True when dir holds the kiosk's texts. */
+static bool assets_at(const char *dir)
+{
+    char probe[CONFIG_PATH_MAX];
+    if (!lk_path_join(probe, sizeof probe, dir, "i18n/nl.ini"))
+        return false;
+    return access(probe, R_OK) == 0;
+}
+
+/* Where the assets are when kiosk.ini does not say: the installed ones, else the
+ * source tree the binary was built in (build/lobkiosk -> assets/), else ./assets. */
 static void default_assets(config *cfg)
 {
-    /* An installed kiosk finds its assets in LK_DATADIR; a source tree in ./assets. */
 #ifdef LK_DATADIR
-    char probe[CONFIG_PATH_MAX];
-    if (lk_path_join(probe, sizeof probe, LK_DATADIR, "i18n/nl.ini")) {
-        FILE *f = fopen(probe, "r");
-        if (f) {
-            fclose(f);
-            lk_strlcpy(cfg->assets_dir, LK_DATADIR, sizeof cfg->assets_dir);
-            return;
-        }
+    if (assets_at(LK_DATADIR)) {
+        lk_strlcpy(cfg->assets_dir, LK_DATADIR, sizeof cfg->assets_dir);
+        return;
     }
 #endif
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        static const char *const up[] = {"/../assets", "/../../assets", "/../../../assets"};
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+                char dir[PATH_MAX + 32], real[PATH_MAX];
+                snprintf(dir, sizeof dir, "%s%s", exe, up[i]);
+                if (assets_at(dir) && realpath(dir, real)) {
+                    lk_strlcpy(cfg->assets_dir, real, sizeof cfg->assets_dir);
+                    return;
+                }
+            }
+        }
+    }
     lk_strlcpy(cfg->assets_dir, "assets", sizeof cfg->assets_dir);
 }
 

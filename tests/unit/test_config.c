@@ -198,6 +198,10 @@ static void test_missing_file_and_null(void **state)
     assert_int_equal(load("", cfg, err, sizeof err), LK_OK);
     assert_string_equal(cfg->language, "nl");
     assert_int_equal(cfg->n_events, 0);
+    /* no assets_dir: found from the binary's source tree, whatever the working dir */
+    char probe[CONFIG_PATH_MAX + 16];
+    snprintf(probe, sizeof probe, "%s/i18n/nl.ini", cfg->assets_dir);
+    assert_int_equal(access(probe, R_OK), 0);
     assert_null(config_active_event(cfg, 0));
     free(cfg);
 }
