@@ -153,6 +153,15 @@ void draw_destroy(draw *d)
     free(d);
 }
 
+void draw_set_renderer(draw *d, SDL_Renderer *r)
+{
+    if (!d || !r)
+        return;
+    draw_flush_cache(d);
+    d->r = r;
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
+}
+
 const char *draw_font_path(const draw *d)
 {
     return d ? d->path[0] : "";
@@ -250,7 +259,8 @@ typedef struct line_span {
 /* Greedy word wrap of text into lines no wider than width. A word wider than a
  * whole line is broken between characters. Returns the number of lines, or
  * max+1 when more would be needed. */
-static size_t wrap(TTF_Font *f, const char *text, int width, line_span *lines, size_t max)
+static size_t wrap(TTF_Font *f, const char *text, int width, line_span *lines, size_t max,
+                   bool allow_break)
 {
     size_t n = 0, len = strlen(text), pos = 0;
     while (pos < len) {
@@ -276,7 +286,10 @@ static size_t wrap(TTF_Font *f, const char *text, int width, line_span *lines, s
                 break;
         }
         if (best == 0) {
-            /* One word is too wide: break it between characters. */
+            /* One word is too wide: shrink first; break it between characters
+             * only when the smallest size does not help either. */
+            if (!allow_break)
+                return max + 1;
             size_t cut = 0;
             while (pos + cut < len && text[pos + cut] != ' ') {
                 size_t cl = char_len(text + pos + cut);
@@ -286,6 +299,8 @@ static size_t wrap(TTF_Font *f, const char *text, int width, line_span *lines, s
             }
             best = cut;
         }
+        if (best > 0 && text_width(f, text + pos, best) > width)
+            return max + 1; /* even one character is too wide at this size */
         lines[n].start = pos;
         lines[n].len = best;
         n++;
@@ -369,7 +384,7 @@ static void ellipsize(TTF_Font *f, char *buf, size_t cap, int width)
     }
 }
 
-int draw_text(draw *d, const char *text, SDL_Rect box, const draw_style *st)
+static int text_impl(draw *d, const char *text, SDL_Rect box, const draw_style *st, bool render)
 {
     if (!d || !text || !text[0] || !st || box.w <= 0 || box.h <= 0)
         return 0;
@@ -391,7 +406,7 @@ int draw_text(draw *d, const char *text, SDL_Rect box, const draw_style *st)
         int fh = TTF_FontHeight(f);
         int room = box.h < fh ? 0 : 1 + (box.h - fh) / (lh > 0 ? lh : 1);
         size_t allowed = (size_t)(room < max_lines ? room : max_lines);
-        n = allowed > 0 ? wrap(f, text, box.w, lines, allowed) : 1;
+        n = allowed > 0 ? wrap(f, text, box.w, lines, allowed, false) : 1;
         if (allowed > 0 && n <= allowed) {
             fits = true;
             break;
@@ -399,7 +414,7 @@ int draw_text(draw *d, const char *text, SDL_Rect box, const draw_style *st)
         if (size <= min) {
             if (allowed == 0)
                 allowed = 1; /* the box is lower than one line: the check will say so */
-            n = wrap(f, text, box.w, lines, allowed);
+            n = wrap(f, text, box.w, lines, allowed, true);
             if (n > allowed) {
                 n = allowed;
                 cut = true;
@@ -411,6 +426,8 @@ int draw_text(draw *d, const char *text, SDL_Rect box, const draw_style *st)
     (void)fits;
     int fh = TTF_FontHeight(f);
     int total = (int)(n - 1) * lh + fh;
+    if (!render)
+        return total;
     int y = st->middle ? box.y + (box.h - total) / 2 : box.y;
     SDL_Rect ink = {0, 0, 0, 0};
     for (size_t i = 0; i < n; i++) {
@@ -446,6 +463,16 @@ int draw_text(draw *d, const char *text, SDL_Rect box, const draw_style *st)
         d->lost_rec++;
     }
     return total;
+}
+
+int draw_text(draw *d, const char *text, SDL_Rect box, const draw_style *st)
+{
+    return text_impl(d, text, box, st, true);
+}
+
+int draw_text_height(draw *d, const char *text, SDL_Rect box, const draw_style *st)
+{
+    return text_impl(d, text, box, st, false);
 }
 
 const draw_record *draw_records(const draw *d, size_t *n)
@@ -694,11 +721,20 @@ void draw_icon_at(draw *d, draw_icon icon, SDL_Rect b, SDL_Color c)
         draw_circle(d, (int)(x + s * 0.73f), (int)(y + s * 0.6f), (int)(s * 0.15f), c);
         draw_rect(d, (SDL_Rect){(int)(x + s * 0.35f), (int)(y + s * 0.55f), (int)(s * 0.38f), (int)(s * 0.2f)}, c);
         break;
-    case DRAW_ICON_SCANNER:
-        draw_round_frame(d, (SDL_Rect){(int)(x + s * 0.15f), (int)(y + s * 0.15f), (int)(s * 0.7f), (int)(s * 0.7f)},
-                         (int)(s * 0.08f), (int)(t * 0.6f), c);
-        draw_line(d, x + s * 0.25f, y + s * 0.5f, x + s * 0.75f, y + s * 0.5f, t * 0.6f, c);
+    case DRAW_ICON_SCANNER: {
+        /* A stylised QR code: three finder squares and a few modules. */
+        float m = s / 7.0f;
+        float fx[3] = {x, x + 4 * m, x}, fy[3] = {y, y, y + 4 * m};
+        for (int i = 0; i < 3; i++) {
+            draw_round_frame(d, (SDL_Rect){(int)fx[i], (int)fy[i], (int)(3 * m), (int)(3 * m)}, (int)(m * 0.4f),
+                             (int)(m * 0.6f), c);
+            draw_rect(d, (SDL_Rect){(int)(fx[i] + m), (int)(fy[i] + m), (int)m, (int)m}, c);
+        }
+        static const int mods[][2] = {{4, 4}, {5, 5}, {6, 4}, {4, 6}, {6, 6}, {5, 3}, {3, 5}};
+        for (size_t i = 0; i < sizeof mods / sizeof mods[0]; i++)
+            draw_rect(d, (SDL_Rect){(int)(x + mods[i][0] * m), (int)(y + mods[i][1] * m), (int)m, (int)m}, c);
         break;
+    }
     case DRAW_ICON_GEAR:
         for (int i = 0; i < 8; i++) {
             double a = M_PI / 4 * i;

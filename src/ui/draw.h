@@ -47,6 +47,9 @@ draw *draw_create(SDL_Renderer *r, const char *assets_dir, char *err, size_t err
 /* Accepts NULL. */
 void draw_destroy(draw *d);
 
+/* Draws on another renderer from now on (the old one's textures are dropped). */
+void draw_set_renderer(draw *d, SDL_Renderer *r);
+
 /* Path of the regular font in use. Borrowed. */
 const char *draw_font_path(const draw *d);
 
@@ -55,6 +58,9 @@ void draw_begin(draw *d, int w, int h);
 
 /* Sets text in box; returns the height used. Empty text draws nothing. */
 int draw_text(draw *d, const char *text, SDL_Rect box, const draw_style *st);
+
+/* The height draw_text would use for the same arguments, without drawing. */
+int draw_text_height(draw *d, const char *text, SDL_Rect box, const draw_style *st);
 
 /* Width and height text would take on one line at size (no record). */
 void draw_measure(draw *d, const char *text, int size, bool bold, int *w, int *h);

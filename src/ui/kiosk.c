@@ -663,6 +663,33 @@ static void push_typed(const char *s)
     SDL_PushEvent(&e);
 }
 
+/* A new window of another size with a fresh renderer (script mode): headless
+ * drivers do not resize a renderer's surface by themselves. */
+static void resize(kiosk *k, int w, int h)
+{
+    if (k->qr)
+        SDL_DestroyTexture(k->qr);
+    if (k->preview)
+        SDL_DestroyTexture(k->preview);
+    k->qr = k->preview = NULL;
+    k->v.preview = NULL;
+    k->preview_w = k->preview_h = 0;
+    k->preview_seq = 0;
+    SDL_DestroyRenderer(k->ren);
+    SDL_DestroyWindow(k->win);
+    k->win = SDL_CreateWindow("lobkiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h, SDL_WINDOW_SHOWN);
+    k->ren = k->win ? SDL_CreateRenderer(k->win, -1, 0) : NULL;
+    if (!k->ren) {
+        fprintf(stderr, "lobkiosk: renderer: %s\n", SDL_GetError());
+        k->running = false;
+        return;
+    }
+    draw_set_renderer(k->d, k->ren);
+    if (k->f.screen == FLOW_DONE)
+        make_qr(k);
+    k->dirty = true;
+}
+
 /* Runs script lines until one waits or the script ends. */
 static void script_step(kiosk *k)
 {
@@ -753,9 +780,7 @@ static void script_step(kiosk *k)
                 script_fail(k, "bad size '%s'", arg);
                 continue;
             }
-            SDL_SetWindowSize(k->win, (int)w, (int)h);
-            SDL_PumpEvents();
-            k->dirty = true;
+            resize(k, (int)w, (int)h);
         } else if (strcmp(cmd, "echo") == 0) {
             printf("%s\n", arg);
             fflush(stdout);

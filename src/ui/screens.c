@@ -108,7 +108,7 @@ static void button(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, 
     draw_round_rect(s->d, r, s->m.radius, bg);
     if (kind == BTN_SELECTED)
         draw_round_frame(s->d, r, s->m.radius, 3, C_WHITE);
-    int pad = s->m.gap / 2;
+    int pad = s->m.gap / 2 < r.w / 10 ? s->m.gap / 2 : r.w / 10;
     SDL_Rect box = {r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h - pad};
     int size = s->m.med;
     if (size > r.h * 6 / 10)
@@ -307,16 +307,18 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
         words = (SDL_Rect){body.x + pw + m->margin, body.y, body.w - pw - m->margin, body.h};
     }
     preview(s, v, pv);
-    int th = 2 * lh_big;
-    int hh = 3 * draw_line_height(s->d, m->med, false);
+    draw_style tst = style(m->big, true, C_TEXT, DRAW_CENTER, 2);
+    draw_style hst = style(m->med, false, C_MUTED, DRAW_CENTER, 3);
+    tst.middle = hst.middle = false;
+    int th = draw_text_height(s->d, title, (SDL_Rect){0, 0, words.w, 2 * lh_big}, &tst);
+    int hh = draw_text_height(s->d, hint, (SDL_Rect){0, 0, words.w, 3 * draw_line_height(s->d, m->med, false)}, &hst);
     int y = words.y + (words.h - th - hh - m->gap) / 2;
     if (y < words.y)
         y = words.y;
-    text(s, title, (SDL_Rect){words.x, y, words.w, th}, m->big, true, C_TEXT, DRAW_CENTER, 2);
+    draw_text(s->d, title, (SDL_Rect){words.x, y, words.w, th}, &tst);
     int hy = y + th + m->gap;
     int hmax = words.y + words.h - hy;
-    text(s, hint, (SDL_Rect){words.x, hy, words.w, hh < hmax ? hh : hmax}, m->med, false, C_MUTED,
-         DRAW_CENTER, 3);
+    draw_text(s->d, hint, (SDL_Rect){words.x, hy, words.w, hh < hmax ? hh : hmax}, &hst);
 }
 
 /* --- welcome, refusal, error ---------------------------------------------------- */
@@ -328,29 +330,34 @@ static void message(ui_screens *s, SDL_Color bg, SDL_Color fg, draw_icon icon, S
 {
     const ui_metrics *m = &s->m;
     fill(s, bg);
-    int bs = m->h * 22 / 100;
-    if (m->portrait)
-        bs = m->w * 30 / 100;
-    int lh = draw_line_height(s->d, m->big, true);
-    int mh = 2 * lh;
-    int sh = 3 * draw_line_height(s->d, m->med, false);
-    int total = bs + m->gap + mh + m->gap / 2 + sh;
+    int bs = m->portrait ? m->w * 30 / 100 : m->h * 22 / 100;
+    int width = m->w - 2 * m->margin;
+    /* The main line and the second line take the height they need, and the
+     * whole block is centred above the bottom button row. */
+    draw_style big = style(m->big, true, fg, DRAW_CENTER, 2);
+    draw_style med = style(m->med, false, fg, DRAW_CENTER, 3);
+    big.middle = med.middle = false;
     int avail = m->h - 2 * m->margin - m->target - m->gap;
+    int mh = draw_text_height(s->d, main, (SDL_Rect){0, 0, width, 2 * draw_line_height(s->d, m->big, true)}, &big);
+    int sh = sub && sub[0]
+                 ? draw_text_height(s->d, sub, (SDL_Rect){0, 0, width, 3 * draw_line_height(s->d, m->med, false)}, &med)
+                 : 0;
+    int total = bs + m->gap + mh + m->gap + sh;
     if (total > avail) {
         bs -= total - avail;
         if (bs < m->target)
             bs = m->target;
-        total = bs + m->gap + mh + m->gap / 2 + sh;
+        total = bs + m->gap + mh + m->gap + sh;
     }
     int y = m->margin + (avail - total) / 2;
     if (y < m->margin)
         y = m->margin;
     badge(s, icon, m->w / 2, y + bs / 2, bs, badge_bg, badge_fg);
     y += bs + m->gap;
-    SDL_Rect box = {m->margin, y, m->w - 2 * m->margin, mh};
-    text(s, main, box, m->big, true, fg, DRAW_CENTER, 2);
-    y += mh + m->gap / 2;
-    text(s, sub, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->med, false, fg, DRAW_CENTER, 3);
+    draw_text(s->d, main, (SDL_Rect){m->margin, y, width, mh}, &big);
+    y += mh + m->gap;
+    if (sh > 0)
+        draw_text(s->d, sub, (SDL_Rect){m->margin, y, width, sh}, &med);
 }
 
 static void duration_text(const ui_view *v, int64_t ms, char *buf, size_t len)
@@ -485,7 +492,14 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
         button(s, v, "back", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "reflection.back"), BTN_GHOST);
     button(s, v, "skip", (SDL_Rect){m->w - m->margin - bw, m->margin, bw, m->target}, tr(v, "reflection.skip"),
            BTN_GHOST);
-    int dot = m->target / 5, dgap = dot;
+    /* The dots share the row with back and skip: as large as the room allows. */
+    int room = m->w - 2 * m->margin - 2 * bw - 2 * m->gap;
+    int dot = m->target / 5;
+    if (n > 0 && dot * 3 * (int)n > room)
+        dot = room / (3 * (int)n);
+    if (dot < 3)
+        dot = 3;
+    int dgap = dot;
     int dots_w = (int)n * dot * 2 + ((int)n - 1) * dgap;
     int dx = (m->w - dots_w) / 2 + dot, dy = m->margin + m->target / 2;
     for (size_t i = 0; i < n; i++) {
@@ -527,8 +541,8 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
         int k = (int)q->n_choices;
         int cw = (area.w - (k - 1) * m->gap) / k;
         int ch = area.h;
-        if (ch > cw * 3 / 2)
-            ch = cw * 3 / 2;
+        if (ch > cw * (m->portrait ? 2 : 3 / 2))
+            ch = m->portrait ? cw * 2 : cw * 3 / 2;
         int y = area.y + (area.h - ch) / 2;
         int label_h = 2 * draw_line_height(s->d, m->small, true);
         for (int i = 0; i < k; i++) {
@@ -639,8 +653,8 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
     int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
     button(s, v, "pin-cancel", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "pin.cancel"), BTN_GHOST);
     int tx = m->margin + bw + m->gap;
-    text(s, tr(v, "pin.title"), (SDL_Rect){tx, m->margin, m->w - 2 * tx, m->target}, m->med, true, C_TEXT,
-         DRAW_CENTER, 1);
+    text(s, tr(v, "pin.title"), (SDL_Rect){tx, m->margin, m->w - m->margin - tx, m->target}, m->med, true,
+         C_TEXT, m->portrait ? DRAW_LEFT : DRAW_CENTER, 2);
     int y = m->margin + m->target + m->gap;
     int dot = m->small / 2 + 2;
     size_t n = strlen(f->pin), slots = n > PIN_MIN_DIGITS ? n : PIN_MIN_DIGITS;
