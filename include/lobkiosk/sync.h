@@ -10,6 +10,7 @@
 
 #include "lobkiosk/config.h"
 #include "lobkiosk/status.h"
+#include "lobkiosk/store.h"
 
 /* What the sync is doing; the UI shows "sync.state.<token>" from assets/i18n. */
 typedef enum sync_state {
@@ -18,7 +19,8 @@ typedef enum sync_state {
     SYNC_SENDING = 2,     /* a batch is on its way */
     SYNC_OFFLINE = 3,     /* network error, timeout, 5xx or 429: retrying with back-off */
     SYNC_AUTH_FAILED = 4, /* 401/403: stopped until sync_request_now or a restart */
-    SYNC_ERROR = 5,       /* the store could not be read or written; retrying */
+    SYNC_ERROR = 5,       /* the store could not be read or written, or the LRS refuses
+                             every statement (cause "lrs_rejects_all"); retrying */
 } sync_state;
 
 /* Stable lower-case token of a state ("off", "idle", "sending", "offline",
@@ -26,6 +28,20 @@ typedef enum sync_state {
 const char *sync_state_token(sync_state s);
 
 #define SYNC_MESSAGE_MAX 256
+#define SYNC_CAUSE_MAX 32
+
+/* Cause token of SYNC_ERROR when the LRS refuses every statement (e.g. a server
+ * misconfigured to answer 400 to anything): nothing is quarantined, the rows stay
+ * queued and the sync retries with back-off. */
+#define SYNC_CAUSE_REJECTS_ALL "lrs_rejects_all"
+
+/* How many statements refused one by one, with nothing accepted in between, make
+ * the sync ask whether the LRS accepts anything at all: it re-sends a statement the
+ * LRS accepted before (a no-op there) or, on a kiosk that never sent one, another
+ * queued statement. Accepted: the refused ones are quarantined. Refused too: the
+ * LRS rejects everything and they stay queued. The same question is asked at the
+ * end of every batch that left refused statements without an acceptance after them. */
+#define SYNC_REJECT_RUN 5
 
 /* A snapshot of the sync for the idle and admin screens. */
 typedef struct sync_status {
@@ -38,6 +54,8 @@ typedef struct sync_status {
     int http_status;                  /* last HTTP status seen, 0 = none */
     char message[SYNC_MESSAGE_MAX];   /* why (English, for the admin screen and logs);
                                          never holds personal data */
+    char cause[SYNC_CAUSE_MAX];       /* "" or a stable token refining the state, e.g.
+                                         SYNC_CAUSE_REJECTS_ALL */
 } sync_status;
 
 /* What one sync pass did (sync_once). */
@@ -49,6 +67,7 @@ typedef struct sync_report {
     int64_t retry_after_ms;           /* 429: how long the LRS asked us to wait */
     sync_state state;                 /* idle when the queue was emptied */
     char message[SYNC_MESSAGE_MAX];   /* why the pass stopped early, "" when it did not */
+    char cause[SYNC_CAUSE_MAX];       /* "" or a stable token, e.g. SYNC_CAUSE_REJECTS_ALL */
 } sync_report;
 
 typedef struct sync_thread sync_thread;
@@ -79,9 +98,11 @@ void sync_stop(sync_thread *t);
 /* One pass on the calling thread: opens its own store handle, sends queued
  * statements until the queue is empty or the LRS or network says stop. *out (may
  * be NULL) receives what happened. LK_OK when the queue was emptied (quarantined
- * rows included); LK_ERR_AUTH on 401/403; LK_ERR_PERMISSION for a credentials file
- * readable by others; LK_ERR_NETWORK, LK_ERR_TIMEOUT or LK_ERR_HTTP when it stopped
- * early; LK_ERR_UNSUPPORTED when sync is off. */
+ * rows included); LK_ERR_AUTH on 401/403; LK_ERR_HTTP with state SYNC_ERROR and
+ * cause SYNC_CAUSE_REJECTS_ALL when the LRS refuses every statement (nothing is
+ * quarantined then); LK_ERR_PERMISSION for a credentials file readable by others;
+ * LK_ERR_NETWORK, LK_ERR_TIMEOUT or LK_ERR_HTTP when it stopped early;
+ * LK_ERR_UNSUPPORTED when sync is off. */
 lk_status sync_once(const config *cfg, sync_report *out) LK_MUST_CHECK;
 
 /* Reads and checks the credentials file ("user:password", mode 0600 or 0400).
@@ -90,5 +111,17 @@ lk_status sync_once(const config *cfg, sync_report *out) LK_MUST_CHECK;
  * LK_ERR_INVALID when it holds no ':'. Used by sync_start and by tests. */
 lk_status sync_read_credentials(const char *path, char *user, char *password,
                                 size_t len) LK_MUST_CHECK;
+
+/* Puts every quarantined row of cfg's outbox back in the queue (one UPDATE in one
+ * transaction; the old reasons are cleared), for after the cause was fixed at the
+ * LRS. *out_n (may be NULL) receives how many rows were re-queued. Safe while a
+ * kiosk runs: SQLite serialises the writers. */
+lk_status sync_requeue_quarantined(const config *cfg, int64_t *out_n) LK_MUST_CHECK;
+
+/* The last error a send attempt met, as recorded on the oldest queued row that has
+ * one (the head of the queue, which blocks the rest): copied into buf ("" when none)
+ * and its attempts into *attempts (may be NULL). Works across processes: the kiosk's
+ * thread and `sync --once` record it in the store. */
+lk_status sync_last_error(store *s, char *buf, size_t len, int64_t *attempts) LK_MUST_CHECK;
 
 #endif

@@ -1,6 +1,8 @@
-/* lobkiosk sync --once | --status: one sync pass from the command line, or the
- * outbox figures and every quarantined statement with the LRS's reason.
- * Output is for admins (English); exit 0 when the queue was emptied. */
+/* lobkiosk sync --once | --status | --requeue | --help: one sync pass from the
+ * command line, the outbox figures with every quarantined statement and the last
+ * error, or quarantined statements put back in the queue once the cause is fixed.
+ * Output is for admins (English) and for scripts: one "key value" pair a line, the
+ * key one word; the format is in USAGE below and in docs/xapi-profile.md. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,12 +11,52 @@
 #include "lobkiosk/sync.h"
 #include "lobkiosk/util.h"
 
+static const char USAGE[] =
+    "usage: lobkiosk --config FILE sync --once | --status | --requeue | --help\n"
+    "\n"
+    "  --once     one pass: send queued statements until the queue is empty or the\n"
+    "             LRS or network says stop. Exit 0 when the queue was emptied.\n"
+    "  --status   the outbox as the admin needs it. Exit 0.\n"
+    "  --requeue  put every quarantined statement back in the queue (after the cause\n"
+    "             was fixed at the LRS); the next sync sends them again. Exit 0.\n"
+    "\n"
+    "Output: one \"key value\" a line; the key is one word, the value runs to the end\n"
+    "of the line. Keys are never renamed; new keys may be added, so read by key.\n"
+    "  --once:    sent N, quarantined N, requests N, state TOKEN (off idle sending\n"
+    "             offline auth_failed error), cause TOKEN (- or lrs_rejects_all),\n"
+    "             seconds S. Why it stopped goes to stderr.\n"
+    "  --status:  endpoint URL|(off), queued N, sent N, quarantined N,\n"
+    "             last_sync ISO-8601|never,\n"
+    "             last_error TEXT|-   why the oldest queued statement was not sent\n"
+    "                                 the last time it was tried (\"lrs_rejects_all: ...\"\n"
+    "                                 when the LRS refused every statement),\n"
+    "             head_attempts N     how often that statement was tried,\n"
+    "             then one line per quarantined statement, oldest first:\n"
+    "             quarantined_statement UUID KIND REASON\n"
+    "             (KIND: checkin checkout answer confirmation; REASON: the LRS's answer,\n"
+    "             e.g. \"HTTP 400: ...\").\n"
+    "  --requeue: requeued N\n"
+    "Exit codes: 0 ok, 2 usage, 3 error (a message on stderr).\n";
+
+/* Values run to the end of the line: a line break in one would forge a key. */
+static void print_value(const char *s)
+{
+    if (!s || !*s) {
+        fputs("-", stdout);
+        return;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        putchar(*p < 0x20 || *p == 0x7f ? ' ' : *p);
+}
+
 static void print_quarantined(const char *uuid, const char *kind, const char *message,
                               void *user)
 {
     (void)user;
-    printf("quarantined %s %s %s\n", uuid ? uuid : "", kind ? kind : "",
-           message ? message : "");
+    printf("quarantined_statement %s %s ", uuid && *uuid ? uuid : "-",
+           kind && *kind ? kind : "-");
+    print_value(message);
+    putchar('\n');
 }
 
 static int show_status(const config *cfg)
@@ -28,8 +70,11 @@ static int show_status(const config *cfg)
         return CLI_EXIT_ERROR;
     }
     store_outbox_stats ss;
+    char last_error[SYNC_MESSAGE_MAX];
+    int64_t head_attempts = 0;
     int rc = CLI_EXIT_OK;
-    if (store_outbox_stats_get(s, &ss) != LK_OK) {
+    if (store_outbox_stats_get(s, &ss) != LK_OK ||
+        sync_last_error(s, last_error, sizeof last_error, &head_attempts) != LK_OK) {
         fprintf(stderr, "lobkiosk: cannot read the outbox\n");
         rc = CLI_EXIT_ERROR;
         goto out;
@@ -40,27 +85,53 @@ static int show_status(const config *cfg)
     printf("endpoint %s\n", cfg->sync.endpoint[0] ? cfg->sync.endpoint : "(off)");
     printf("queued %lld\nsent %lld\nquarantined %lld\nlast_sync %s\n", (long long)ss.queued,
            (long long)ss.sent, (long long)ss.quarantined, last);
-    if (store_outbox_each_quarantined(s, print_quarantined, NULL) != LK_OK)
+    fputs("last_error ", stdout);
+    print_value(last_error);
+    printf("\nhead_attempts %lld\n", (long long)head_attempts);
+    if (store_outbox_each_quarantined(s, print_quarantined, NULL) != LK_OK) {
+        fprintf(stderr, "lobkiosk: cannot list the quarantined statements\n");
         rc = CLI_EXIT_ERROR;
+    }
 out:
     store_close(s);
     return rc;
 }
 
+static int requeue(const config *cfg)
+{
+    int64_t n = 0;
+    lk_status st = sync_requeue_quarantined(cfg, &n);
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk: cannot re-queue the quarantined statements (%s)\n",
+                lk_strerror(st));
+        return CLI_EXIT_ERROR;
+    }
+    printf("requeued %lld\n", (long long)n);
+    return CLI_EXIT_OK;
+}
+
 int cmd_sync(const cli_ctx *ctx, int argc, char **argv)
 {
-    if (argc != 1 || (strcmp(argv[0], "--once") != 0 && strcmp(argv[0], "--status") != 0)) {
-        fprintf(stderr, "usage: lobkiosk --config FILE sync --once | --status\n");
+    if (argc == 1 && strcmp(argv[0], "--help") == 0) {
+        fputs(USAGE, stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc != 1 || (strcmp(argv[0], "--once") != 0 && strcmp(argv[0], "--status") != 0 &&
+                      strcmp(argv[0], "--requeue") != 0)) {
+        fputs(USAGE, stderr);
         return CLI_EXIT_USAGE;
     }
     if (strcmp(argv[0], "--status") == 0)
         return show_status(ctx->cfg);
+    if (strcmp(argv[0], "--requeue") == 0)
+        return requeue(ctx->cfg);
     sync_report rep;
     int64_t t0 = lk_mono_ms();
     lk_status st = sync_once(ctx->cfg, &rep);
     int64_t ms = lk_mono_ms() - t0;
-    printf("sent %zu\nquarantined %zu\nrequests %zu\nstate %s\nseconds %.3f\n", rep.sent,
-           rep.quarantined, rep.requests, sync_state_token(rep.state), (double)ms / 1000.0);
+    printf("sent %zu\nquarantined %zu\nrequests %zu\nstate %s\ncause %s\nseconds %.3f\n",
+           rep.sent, rep.quarantined, rep.requests, sync_state_token(rep.state),
+           rep.cause[0] ? rep.cause : "-", (double)ms / 1000.0);
     if (st != LK_OK) {
         fprintf(stderr, "lobkiosk: sync stopped (%s): %s\n", lk_strerror(st), rep.message);
         return CLI_EXIT_ERROR;

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #define SYNC_BODY_MAX (64 * 1024) /* keep at most this much of an LRS answer */
 #define SYNC_BACKOFF_BASE_MS 1000 /* first retry after a failure, doubled each time */
 #define SYNC_CRED_MAX 256         /* user and password buffers */
+#define SYNC_REJECTS_WAIT_MIN_MS 60000 /* first retry after SYNC_CAUSE_REJECTS_ALL */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_rc = CURLE_OK;
@@ -101,6 +103,18 @@ typedef struct client {
     size_t body_len;
     size_t batch_cap;           /* statements per request; halves on 413 */
     store *st;                  /* borrowed store handle of this thread */
+    /* Statements refused one by one since the LRS last accepted something. They
+     * stay queued until the LRS shows it takes other statements (then they are
+     * quarantined) or that it takes none (then they stay queued): quarantining on
+     * a 400 alone would empty the whole queue into quarantine behind an LRS that
+     * refuses everything. */
+    struct held {
+        int64_t id;
+        char uuid[37];
+        char kind[16];
+        char msg[SYNC_MESSAGE_MAX];
+    } held[SYNC_REJECT_RUN];
+    size_t n_held;
 } client;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
@@ -300,8 +314,207 @@ static lk_status ids_of(const store_outbox_item *items, size_t n, int64_t **out)
     return LK_OK;
 }
 
-/* Sends items[0..n) and settles every one of them (sent or quarantined), or
- * returns the reason to stop. Splits on 400/409 (to find the culprit) and 413. */
+/* Counts a failed attempt on queued rows and keeps why on them, one transaction:
+ * `sync --status` runs in another process and shows the head row's last error. */
+static lk_status record_attempt(store *s, const int64_t *ids, size_t n, const char *why)
+{
+    sqlite3 *db = store_db(s);
+    if (!db || (n > 0 && !ids))
+        return LK_ERR_INVALID;
+    if (n == 0)
+        return LK_OK;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "UPDATE outbox SET attempts = attempts + 1, last_error = ?1"
+                           " WHERE id = ?2 AND state = 0",
+                           -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
+        return LK_ERR_DB;
+    }
+    lk_status st = store_begin(s);
+    bool began = st == LK_OK;
+    for (size_t i = 0; st == LK_OK && i < n; i++) {
+        sqlite3_reset(q);
+        sqlite3_bind_text(q, 1, why && *why ? why : "unknown error", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 2, ids[i]);
+        if (sqlite3_step(q) != SQLITE_DONE) {
+            fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
+            st = LK_ERR_DB;
+        }
+    }
+    sqlite3_finalize(q);
+    if (st == LK_OK)
+        st = store_commit(s);
+    else if (began)
+        store_rollback(s);
+    return st;
+}
+
+static void count_attempt(client *c, const int64_t *ids, size_t n, const char *why)
+{
+    if (record_attempt(c->st, ids, n, why) != LK_OK)
+        fprintf(stderr, "sync: could not count the attempt\n");
+}
+
+static bool is_refusal(long http)
+{
+    return http == 400 || http == 409 || http == 413;
+}
+
+/* An answer that is neither 2xx nor a refusal of the statements: why to stop. */
+static lk_status stop_answer(client *c, long http, sync_report *rep)
+{
+    if (http == 401 || http == 403) {
+        snprintf(rep->message, sizeof rep->message,
+                 http == 401 ? "HTTP 401: the LRS refused the credentials"
+                             : "HTTP 403: the credentials may not write statements");
+        return LK_ERR_AUTH;
+    }
+    if (http == 429) {
+        curl_off_t ra = 0;
+        if (curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK || ra <= 0)
+            ra = 0;
+        if (ra > LK_SYNC_BACKOFF_MAX_S)
+            ra = LK_SYNC_BACKOFF_MAX_S;
+        rep->retry_after_ms = (int64_t)ra * 1000;
+        snprintf(rep->message, sizeof rep->message, "HTTP 429: the LRS asked to wait %lds",
+                 (long)ra);
+        return LK_ERR_HTTP;
+    }
+    lrs_message(c, http, rep->message, sizeof rep->message);
+    return LK_ERR_HTTP;
+}
+
+/* The LRS accepts statements, so the held ones it refused are bad: quarantine
+ * them with the LRS's reason so they do not block the queue. */
+static lk_status held_quarantine(client *c, sync_report *rep)
+{
+    lk_status st = LK_OK;
+    for (size_t i = 0; i < c->n_held && st == LK_OK; i++) {
+        fprintf(stderr, "sync: statement %s quarantined: %s\n", c->held[i].uuid, c->held[i].msg);
+        st = store_outbox_quarantine(c->st, c->held[i].id, c->held[i].msg);
+        if (st == LK_OK)
+            rep->quarantined++;
+    }
+    c->n_held = 0;
+    if (st != LK_OK)
+        snprintf(rep->message, sizeof rep->message, "store: cannot quarantine a row");
+    return st;
+}
+
+/* Leaves the held statements queued, with the attempt and why counted. */
+static void held_release(client *c, const char *why)
+{
+    int64_t ids[SYNC_REJECT_RUN];
+    for (size_t i = 0; i < c->n_held; i++)
+        ids[i] = c->held[i].id;
+    count_attempt(c, ids, c->n_held, why);
+    c->n_held = 0;
+}
+
+/* A statement to ask the LRS whether it takes anything at all: the last one it
+ * accepted (re-sending it is a no-op there, same id and content), or on a kiosk
+ * that never sent one, the newest queued statement that is not held. *json is
+ * malloc'd. LK_ERR_NOT_FOUND when there is neither. */
+static lk_status probe_pick(client *c, char **json)
+{
+    _Static_assert(SYNC_REJECT_RUN == 5, "the NOT IN list below has SYNC_REJECT_RUN places");
+    static const char *const sql[] = {
+        "SELECT json FROM outbox WHERE state = 1 ORDER BY id DESC LIMIT 1",
+        "SELECT json FROM outbox WHERE state = 0 AND id NOT IN (?1, ?2, ?3, ?4, ?5)"
+        " ORDER BY id DESC LIMIT 1",
+    };
+    sqlite3 *db = store_db(c->st);
+    *json = NULL;
+    if (!db)
+        return LK_ERR_INVALID;
+    for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++) {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(db, sql[k], -1, &q, NULL) != SQLITE_OK) {
+            fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
+            return LK_ERR_DB;
+        }
+        for (int i = 0; k == 1 && i < SYNC_REJECT_RUN; i++)
+            sqlite3_bind_int64(q, i + 1, (size_t)i < c->n_held ? c->held[i].id : -1);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            const char *j = (const char *)sqlite3_column_text(q, 0);
+            *json = j ? strdup(j) : NULL;
+            sqlite3_finalize(q);
+            return *json ? LK_OK : LK_ERR_NOMEM;
+        }
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) {
+            fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
+            return LK_ERR_DB;
+        }
+    }
+    return LK_ERR_NOT_FOUND;
+}
+
+/* Decides about the held refusals: asks the LRS with a probe statement whether it
+ * takes anything. Yes: they are quarantined. No (or nothing to ask with): the LRS
+ * rejects everything; they stay queued and the pass stops with
+ * SYNC_CAUSE_REJECTS_ALL. Any other answer stops the pass as usual. */
+static lk_status held_resolve(client *c, sync_report *rep)
+{
+    if (c->n_held == 0)
+        return LK_OK;
+    char *json = NULL;
+    lk_status st = probe_pick(c, &json);
+    if (st != LK_OK && st != LK_ERR_NOT_FOUND) {
+        snprintf(rep->message, sizeof rep->message, "store: cannot read the outbox (%s)",
+                 lk_strerror(st));
+        held_release(c, rep->message);
+        return st;
+    }
+    bool probed = st == LK_OK;
+    if (probed) {
+        long http = 0;
+        char err[SYNC_MESSAGE_MAX] = "";
+        store_outbox_item probe;
+        memset(&probe, 0, sizeof probe);
+        probe.json = json;
+        st = client_post(c, &probe, 1, &http, err, sizeof err);
+        free(json);
+        rep->requests++;
+        rep->http_status = (int)http;
+        if (st != LK_OK) {
+            snprintf(rep->message, sizeof rep->message, "%s", err);
+            held_release(c, rep->message);
+            return st;
+        }
+        if (http >= 200 && http < 300)
+            return held_quarantine(c, rep);
+        if (!is_refusal(http)) {
+            st = stop_answer(c, http, rep);
+            held_release(c, rep->message);
+            return st;
+        }
+    }
+    char kinds[64] = "";
+    for (size_t i = 0; i < c->n_held; i++) {
+        if (strstr(kinds, c->held[i].kind))
+            continue;
+        size_t used = strlen(kinds);
+        snprintf(kinds + used, sizeof kinds - used, "%s%s", used ? "," : "", c->held[i].kind);
+    }
+    /* The LRS's own reason comes last, so a long one is what gets cut. */
+    int len = snprintf(rep->message, sizeof rep->message,
+             "%s: the LRS refused %zu statement%s in a row (%s) and %s; none quarantined: %s",
+             SYNC_CAUSE_REJECTS_ALL, c->n_held, c->n_held == 1 ? "" : "s", kinds,
+             probed ? "one it had accepted before" : "there was no other to try",
+             c->held[0].msg);
+    if (len < 0)
+        rep->message[0] = '\0';
+    lk_strlcpy(rep->cause, SYNC_CAUSE_REJECTS_ALL, sizeof rep->cause);
+    held_release(c, rep->message);
+    return LK_ERR_HTTP;
+}
+
+/* Sends items[0..n) and settles every one of them (sent, held as refused, or
+ * quarantined), or returns the reason to stop. Splits on 400/409 (to find the
+ * culprit) and 413. */
 static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
                             sync_report *rep)
 {
@@ -330,8 +543,7 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
     rep->http_status = (int)http;
     if (st != LK_OK) {
         snprintf(rep->message, sizeof rep->message, "%s", err);
-        if (store_outbox_attempted(c->st, ids, n) != LK_OK)
-            fprintf(stderr, "sync: could not count the attempt\n");
+        count_attempt(c, ids, n, rep->message);
         free(ids);
         return st;
     }
@@ -343,57 +555,37 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
             return st;
         }
         rep->sent += n;
-        return LK_OK;
+        /* The LRS takes statements: those it refused before these are bad. */
+        return held_quarantine(c, rep);
     }
-    if (http == 400 || http == 409 || http == 413) {
+    if (is_refusal(http)) {
+        free(ids);
         if (n > 1) {
-            free(ids);
             if (http == 413)
                 c->batch_cap = n / 2;
             size_t half = n / 2;
             st = send_range(c, items, half, rep);
             return st != LK_OK ? st : send_range(c, items + half, n - half, rep);
         }
-        /* One statement the LRS will never take: set it aside with the reason so
-         * it does not block the queue. */
-        char msg[SYNC_MESSAGE_MAX];
-        lrs_message(c, http, msg, sizeof msg);
-        fprintf(stderr, "sync: statement %s quarantined: %s\n", items[0].uuid, msg);
-        st = store_outbox_quarantine(c->st, ids[0], msg);
-        free(ids);
-        if (st != LK_OK)
-            return st;
-        rep->quarantined++;
-        return LK_OK;
+        /* One statement refused: held until the LRS shows whether it takes others. */
+        struct held *h = &c->held[c->n_held++];
+        h->id = items[0].id;
+        lk_strlcpy(h->uuid, items[0].uuid, sizeof h->uuid);
+        lk_strlcpy(h->kind, items[0].kind, sizeof h->kind);
+        lrs_message(c, http, h->msg, sizeof h->msg);
+        return c->n_held == SYNC_REJECT_RUN ? held_resolve(c, rep) : LK_OK;
     }
-    if (store_outbox_attempted(c->st, ids, n) != LK_OK)
-        fprintf(stderr, "sync: could not count the attempt\n");
+    st = stop_answer(c, http, rep);
+    count_attempt(c, ids, n, rep->message);
     free(ids);
-    if (http == 401 || http == 403) {
-        snprintf(rep->message, sizeof rep->message,
-                 http == 401 ? "HTTP 401: the LRS refused the credentials"
-                             : "HTTP 403: the credentials may not write statements");
-        return LK_ERR_AUTH;
-    }
-    if (http == 429) {
-        curl_off_t ra = 0;
-        if (curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK || ra <= 0)
-            ra = 0;
-        if (ra > LK_SYNC_BACKOFF_MAX_S)
-            ra = LK_SYNC_BACKOFF_MAX_S;
-        rep->retry_after_ms = (int64_t)ra * 1000;
-        snprintf(rep->message, sizeof rep->message, "HTTP 429: the LRS asked to wait %lds",
-                 (long)ra);
-        return LK_ERR_HTTP;
-    }
-    lrs_message(c, http, rep->message, sizeof rep->message);
-    return LK_ERR_HTTP;
+    return st;
 }
 
 /* Sends queued rows until the queue is empty or something says stop. */
 static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
                           void (*on_sending)(void *), void *user)
 {
+    c->n_held = 0;
     for (;;) {
         if (c->stop && atomic_load(c->stop))
             return LK_ERR_BUSY;
@@ -412,14 +604,24 @@ static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
         if (on_sending)
             on_sending(user);
         st = send_range(c, items, n, rep);
+        /* Held rows are still queued: decide about them before the next batch,
+         * which would otherwise start with them again. */
+        if (st == LK_OK)
+            st = held_resolve(c, rep);
+        else if (st == LK_ERR_BUSY)
+            c->n_held = 0; /* stopping: not an attempt the LRS answered */
+        else
+            held_release(c, rep->message);
         store_outbox_free(items, n);
         if (st != LK_OK)
             return st;
     }
 }
 
-static sync_state state_for(lk_status st)
+static sync_state state_for(lk_status st, const sync_report *rep)
 {
+    if (rep->cause[0])
+        return SYNC_ERROR; /* the LRS answers, but refuses everything: not "offline" */
     switch (st) {
     case LK_OK: return SYNC_IDLE;
     case LK_ERR_AUTH: return SYNC_AUTH_FAILED;
@@ -463,7 +665,7 @@ lk_status sync_once(const config *cfg, sync_report *out)
     }
     c->st = s;
     st = run_pass(c, cfg, &rep, NULL, NULL);
-    rep.state = state_for(st);
+    rep.state = state_for(st, &rep);
 out:
     client_free(c);
     store_close(s);
@@ -557,7 +759,7 @@ static void *thread_main(void *arg)
         if (st == LK_ERR_BUSY && atomic_load(&t->abort))
             break;
         int64_t wait_ms;
-        sync_state ns = state_for(st);
+        sync_state ns = state_for(st, &rep);
         if (st == LK_OK) {
             failures = 0;
             wait_ms = (int64_t)(t->cfg->sync.interval_s > 0 ? t->cfg->sync.interval_s
@@ -566,6 +768,12 @@ static void *thread_main(void *arg)
             wait_ms = -1; /* until the admin asks again */
         } else if (rep.retry_after_ms > 0) {
             wait_ms = rep.retry_after_ms;
+        } else if (rep.cause[0]) {
+            /* A refusing LRS is fixed by a person, not in seconds; each try costs a
+             * dozen requests. The admin's "sync now" still tries at once. */
+            wait_ms = backoff_ms(++failures);
+            if (wait_ms < SYNC_REJECTS_WAIT_MIN_MS)
+                wait_ms = SYNC_REJECTS_WAIT_MIN_MS;
         } else {
             wait_ms = backoff_ms(++failures);
         }
@@ -575,6 +783,7 @@ static void *thread_main(void *arg)
         t->status.state = ns;
         t->status.http_status = rep.http_status;
         lk_strlcpy(t->status.message, st == LK_OK ? "" : rep.message, sizeof t->status.message);
+        lk_strlcpy(t->status.cause, rep.cause, sizeof t->status.cause);
         int64_t deadline = wait_ms < 0 ? INT64_MAX : lk_mono_ms() + wait_ms;
         t->status.next_try_ms = wait_ms < 0 || st == LK_OK ? 0 : lk_now_ms() + wait_ms;
         bool quiet = st != LK_OK; /* back-off: new rows only refresh the counts */
@@ -699,4 +908,84 @@ void sync_stop(sync_thread *t)
     pthread_cond_destroy(&t->cv);
     pthread_mutex_destroy(&t->mu);
     free(t);
+}
+
+/* Opens cfg's store for a one-off command; err gets the reason. */
+static lk_status open_store(const config *cfg, store **out)
+{
+    char path[CONFIG_PATH_MAX + 64];
+    char err[256] = "";
+    *out = NULL;
+    lk_status st = store_path(cfg, path, sizeof path);
+    if (st == LK_OK)
+        st = store_open(path, out, err, sizeof err);
+    if (st != LK_OK)
+        fprintf(stderr, "sync: store: %s\n", err[0] ? err : lk_strerror(st));
+    return st;
+}
+
+lk_status sync_requeue_quarantined(const config *cfg, int64_t *out_n)
+{
+    if (out_n)
+        *out_n = 0;
+    if (!cfg)
+        return LK_ERR_INVALID;
+    store *s = NULL;
+    lk_status st = open_store(cfg, &s);
+    if (st != LK_OK)
+        return st;
+    sqlite3 *db = store_db(s);
+    /* attempts are kept: they tell how often a row was tried, over its whole life. */
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2",
+                           -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
+        store_close(s);
+        return LK_ERR_DB;
+    }
+    st = store_begin(s);
+    if (st == LK_OK) {
+        if (sqlite3_step(q) == SQLITE_DONE) {
+            int64_t n = (int64_t)sqlite3_changes(db);
+            st = store_commit(s);
+            if (st == LK_OK && out_n)
+                *out_n = n;
+        } else {
+            fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
+            store_rollback(s);
+            st = LK_ERR_DB;
+        }
+    }
+    sqlite3_finalize(q);
+    store_close(s);
+    return st;
+}
+
+lk_status sync_last_error(store *s, char *buf, size_t len, int64_t *attempts)
+{
+    sqlite3 *db = store_db(s);
+    if (!db || !buf || len == 0)
+        return LK_ERR_INVALID;
+    buf[0] = '\0';
+    if (attempts)
+        *attempts = 0;
+    /* The head of the queue: the oldest queued row, if it failed before. The
+     * (state, id) index makes this one step, however long the outbox. */
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT coalesce(last_error, ''), attempts FROM outbox"
+                           " WHERE state = 0 ORDER BY id LIMIT 1",
+                           -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
+        return LK_ERR_DB;
+    }
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        const char *e = (const char *)sqlite3_column_text(q, 0);
+        lk_strlcpy(buf, e ? e : "", len);
+        if (attempts)
+            *attempts = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LK_OK : LK_ERR_DB;
 }
