@@ -96,13 +96,15 @@ fuzz: deps
 	@scripts/fuzz $(FUZZ_SECONDS)
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lobkiosk
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lobkiosk $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/lobkiosk
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/lobkiosk/
+	install -m 0644 docs/lobkiosk.1 $(DESTDIR)$(PREFIX)/share/man/man1/lobkiosk.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lobkiosk
 	rm -rf $(DESTDIR)$(PREFIX)/share/lobkiosk
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/lobkiosk.1
 
 format:
 	clang-format -i $(wildcard src/*/*.c include/lobkiosk/*.h tests/unit/*.c bench/*.c)
