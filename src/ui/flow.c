@@ -212,6 +212,10 @@ static unsigned tap_reflection(flow *f, const char *id, int64_t now_ms)
             return 0;
         return reflection_moved(f, now_ms);
     }
+    /* The keyboard belongs to the text question only. */
+    const xapi_question *q = reflection_set_question(f->refl.set, f->refl.step);
+    if (!q || q->type != XAPI_FILL_IN)
+        return 0;
     if (strcmp(id, "send") == 0) {
         if (reflection_write(&f->refl, f->text, now_ms) != LK_OK)
             return 0;

@@ -1,0 +1,309 @@
+/* Tests of text fitting (src/ui/draw.c) and of every screen's layout
+ * (src/ui/screens.c) on SDL's software renderer: long Dutch names and titles,
+ * hostile text, and each screen at each supported size without overflow, with
+ * touch targets at least 9 mm and 2 mm apart. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lobkiosk/i18n.h"
+#include "lobkiosk/reflection.h"
+#include "ui/draw.h"
+#include "ui/screens.h"
+
+static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
+
+typedef struct fixture {
+    SDL_Surface *surf;
+    SDL_Renderer *r;
+    draw *d;
+} fixture;
+
+static int setup(void **state)
+{
+    static fixture fx;
+    fx.surf = SDL_CreateRGBSurfaceWithFormat(0, 1920, 1280, 32, SDL_PIXELFORMAT_RGBA32);
+    assert_non_null(fx.surf);
+    fx.r = SDL_CreateSoftwareRenderer(fx.surf);
+    assert_non_null(fx.r);
+    char err[256];
+    fx.d = draw_create(fx.r, "assets", err, sizeof err);
+    if (!fx.d)
+        fail_msg("draw_create: %s", err);
+    *state = &fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    draw_destroy(fx->d);
+    SDL_DestroyRenderer(fx->r);
+    SDL_FreeSurface(fx->surf);
+    return 0;
+}
+
+static draw_style st(int size, int lines)
+{
+    draw_style s = {size, true, {255, 255, 255, 255}, DRAW_CENTER, true, lines};
+    return s;
+}
+
+static void test_null_and_empty(void **state)
+{
+    fixture *fx = *state;
+    assert_null(draw_create(NULL, "assets", NULL, 0));
+    draw_destroy(NULL);
+    draw_style s = st(40, 2);
+    draw_begin(fx->d, 800, 480);
+    assert_int_equal(draw_text(NULL, "x", (SDL_Rect){0, 0, 100, 100}, &s), 0);
+    assert_int_equal(draw_text(fx->d, NULL, (SDL_Rect){0, 0, 100, 100}, &s), 0);
+    assert_int_equal(draw_text(fx->d, "", (SDL_Rect){0, 0, 100, 100}, &s), 0);
+    assert_int_equal(draw_text(fx->d, "x", (SDL_Rect){0, 0, 0, 100}, &s), 0);
+    assert_int_equal(draw_text(fx->d, "x", (SDL_Rect){0, 0, 100, 100}, NULL), 0);
+    size_t n;
+    draw_records(fx->d, &n);
+    assert_int_equal(n, 0);
+    assert_int_equal(draw_check_overflow(NULL, NULL), 0);
+    assert_true(strstr(draw_font_path(fx->d), ".ttf") != NULL);
+}
+
+static void test_long_texts_fit(void **state)
+{
+    fixture *fx = *state;
+    const char *texts[] = {
+        "Welkom, Maximiliaan-Alexander Van Der Heijden-Oosterhuis!",
+        "Open dag Techniek, Installatietechniek en Elektrotechniek bij het Regionaal Opleidingencentrum",
+        "Aansprakelijkheidsverzekeringsmaatschappijbijeenkomstorganisatie",
+        "\xff\xfe broken \xc3 utf8 \xe2\x82",
+        "x",
+    };
+    draw_begin(fx->d, 800, 480);
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        draw_style s = st(41, 2);
+        SDL_Rect box = {20, (int)i * 90, 300, 90};
+        int h = draw_text(fx->d, texts[i], box, &s);
+        assert_true(h > 0 && h <= box.h);
+    }
+    size_t n;
+    const draw_record *rec = draw_records(fx->d, &n);
+    assert_int_equal(n, 5);
+    assert_true(rec[0].size < 41); /* shrunk to fit */
+    assert_true(rec[4].size == 41);
+    assert_int_equal(draw_check_overflow(fx->d, stderr), 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(rec[i].ink.w > 0);
+        assert_true(rec[i].ink.x >= rec[i].box.x && rec[i].ink.x + rec[i].ink.w <= rec[i].box.x + rec[i].box.w);
+    }
+    /* one line only: the rest is cut with an ellipsis */
+    draw_style one = st(41, 1);
+    draw_text(fx->d, texts[1], (SDL_Rect){0, 400, 200, 60}, &one);
+    rec = draw_records(fx->d, &n);
+    assert_true(rec[n - 1].ellipsized);
+    assert_int_equal(draw_check_overflow(fx->d, NULL), 0);
+}
+
+/* The check must be able to fail: a box lower than one line, a box off screen. */
+static void test_overflow_is_caught(void **state)
+{
+    fixture *fx = *state;
+    draw_begin(fx->d, 800, 480);
+    draw_style s = st(40, 1);
+    draw_text(fx->d, "Scan je LOB-pas", (SDL_Rect){0, 0, 400, 8}, &s);
+    assert_int_equal(draw_check_overflow(fx->d, NULL), 1);
+    draw_begin(fx->d, 800, 480);
+    draw_text(fx->d, "Scan", (SDL_Rect){700, 0, 400, 100}, &s);
+    assert_int_equal(draw_check_overflow(fx->d, NULL), 1);
+    draw_begin(fx->d, 800, 480);
+    draw_text(fx->d, "Scan", (SDL_Rect){0, 0, 400, 100}, &s);
+    assert_int_equal(draw_check_overflow(fx->d, NULL), 0);
+}
+
+static void test_metrics(void **state)
+{
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        ui_metrics m = screens_metrics(sizes[i][0], sizes[i][1]);
+        assert_true(m.big * 100 >= sizes[i][1] * 8); /* main line >= 8% of the height */
+        assert_true(m.big > m.med && m.med > m.small);
+        assert_true(m.target >= 50);
+        assert_true(m.gap >= 12);
+    }
+    ui_metrics m = screens_metrics(800, 480);
+    assert_int_equal(m.target, 50);
+    assert_false(m.portrait);
+    assert_true(screens_metrics(720, 1280).portrait);
+}
+
+typedef struct screen_case {
+    flow_screen screen;
+    checkin_outcome outcome;
+    size_t step;
+} screen_case;
+
+/* Every screen at every size with long names and titles: no text outside its box,
+ * targets large enough and apart, no text missing. */
+static void test_every_screen_every_size(void **state)
+{
+    fixture *fx = *state;
+    i18n *tr = i18n_create();
+    assert_int_equal(i18n_load_dir(tr, "assets", NULL, 0), LK_OK);
+    reflection_set *set = NULL;
+    assert_int_equal(reflection_set_load("assets", "default", &set, NULL, 0), LK_OK);
+    static config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.demo = true;
+    cfg.n_events = 3;
+    for (size_t i = 0; i < cfg.n_events; i++) {
+        snprintf(cfg.events[i].id, sizeof cfg.events[i].id, "EV%zu", i);
+        snprintf(cfg.events[i].title, sizeof cfg.events[i].title,
+                 "Meeloopdag Installatietechniek en Elektrotechniek bij Bouwbedrijf %zu", i);
+        snprintf(cfg.events[i].host, sizeof cfg.events[i].host,
+                 "Regionaal Opleidingencentrum Noord-Holland Noord, locatie Den Helder");
+    }
+    ui_host_row rows[30];
+    memset(rows, 0, sizeof rows);
+    for (int i = 0; i < 30; i++) {
+        snprintf(rows[i].first_name, sizeof rows[i].first_name, i % 2 ? "Maximiliaan-Alexander" : "");
+        snprintf(rows[i].subject, sizeof rows[i].subject, "S%015d", i);
+        rows[i].confirmed = i % 3 == 0;
+        rows[i].checkin_ms = 1764322320000LL + i * 60000;
+    }
+    ui_view v;
+    memset(&v, 0, sizeof v);
+    v.tr = tr;
+    v.cfg = &cfg;
+    v.ev = &cfg.events[0];
+    v.count_today = 1234;
+    v.has_camera = true;
+    v.camera = FRAMESRC_NOT_FOUND;
+    v.sync.state = SYNC_OFFLINE;
+    v.sync.queued = 123456;
+    v.per_hour[9] = 40;
+    v.per_hour[21] = 3;
+    v.rows = rows;
+    v.n_rows = 30;
+    const screen_case cases[] = {
+        {FLOW_IDLE, CHECKIN_CHECKED_IN, 0},     {FLOW_WELCOME, CHECKIN_CHECKED_IN, 0},
+        {FLOW_WELCOME, CHECKIN_ALREADY, 0},     {FLOW_WELCOME, CHECKIN_CHECKED_OUT, 0},
+        {FLOW_WELCOME, CHECKIN_ALREADY_OUT, 0}, {FLOW_REFUSAL, CHECKIN_REFUSED, 0},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 0}, {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 1},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 4}, {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 6},
+        {FLOW_DONE, CHECKIN_CHECKED_IN, 0},     {FLOW_ERROR, CHECKIN_CHECKED_IN, 0},
+        {FLOW_PIN, CHECKIN_CHECKED_IN, 0},      {FLOW_ADMIN, CHECKIN_ADMIN, 0},
+        {FLOW_HOST, CHECKIN_HOST, 0},
+    };
+    ui_screens scr;
+    memset(&scr, 0, sizeof scr);
+    scr.d = fx->d;
+    for (int lang = 0; lang < 2; lang++) {
+        assert_true(i18n_set_language(tr, lang ? "en" : "nl"));
+        for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+            for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+                for (lk_reason reason = 1; reason < (cases[c].screen == FLOW_REFUSAL ? LK_REASON_COUNT : 2);
+                     reason++) {
+                    flow f;
+                    flow_init(&f, NULL, 0);
+                    f.set = set;
+                    f.has_pin = true;
+                    f.screen = cases[c].screen;
+                    f.scan.outcome = cases[c].outcome;
+                    f.scan.reason = reason;
+                    strcpy(f.scan.first_name, "Maximiliaan-Alexander");
+                    f.scan.duration_ms = 6 * 3600000LL + 15 * 60000;
+                    reflection_session_start(&f.refl, set);
+                    f.refl.step = cases[c].step;
+                    memset(f.text, 'w', 60);
+                    f.saved_answers = 7;
+                    strcpy(f.pin, "1234");
+                    f.pin_wrong = true;
+                    screens_draw(&scr, &f, &v, sizes[si][0], sizes[si][1]);
+                    size_t faults = draw_check_overflow(fx->d, stderr) + screens_check_targets(&scr, stderr);
+                    if (faults)
+                        fail_msg("%s at %dx%d (%s, case %zu): %zu faults", flow_screen_token(f.screen),
+                                 sizes[si][0], sizes[si][1], i18n_language(tr), c, faults);
+                    size_t nrec;
+                    draw_records(fx->d, &nrec);
+                    assert_true(nrec > 0);
+                    assert_true(scr.n_buttons > 0 || f.screen == FLOW_IDLE);
+                }
+            }
+        }
+    }
+    assert_int_equal(i18n_missing(tr), 0);
+    reflection_set_destroy(set);
+    i18n_destroy(tr);
+}
+
+static void test_hit_and_find(void **state)
+{
+    fixture *fx = *state;
+    i18n *tr = i18n_create();
+    assert_int_equal(i18n_load_dir(tr, "assets", NULL, 0), LK_OK);
+    static config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    ui_view v;
+    memset(&v, 0, sizeof v);
+    v.tr = tr;
+    v.cfg = &cfg;
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.screen = FLOW_REFUSAL;
+    ui_screens scr;
+    memset(&scr, 0, sizeof scr);
+    scr.d = fx->d;
+    screens_draw(&scr, &f, &v, 800, 480);
+    const ui_button *ok = screens_find(&scr, "ok");
+    assert_non_null(ok);
+    assert_string_equal(screens_hit(&scr, ok->r.x + 1, ok->r.y + 1), "ok");
+    assert_null(screens_hit(&scr, 0, 0));
+    assert_null(screens_find(&scr, "nope"));
+    assert_null(screens_find(NULL, "ok"));
+    assert_null(screens_hit(NULL, 0, 0));
+    /* the welcome screen goes on from anywhere */
+    f.screen = FLOW_WELCOME;
+    screens_draw(&scr, &f, &v, 800, 480);
+    assert_string_equal(screens_hit(&scr, 5, 5), "next");
+    assert_string_equal(screens_hit(&scr, 795, 475), "next");
+    i18n_destroy(tr);
+}
+
+static void test_screenshot(void **state)
+{
+    fixture *fx = *state;
+    char path[] = "/tmp/lk-ui-draw-XXXXXX.png";
+    int fd = mkstemps(path, 4);
+    assert_true(fd >= 0);
+    close(fd);
+    draw_rect(fx->d, (SDL_Rect){0, 0, 10, 10}, (SDL_Color){255, 0, 0, 255});
+    assert_int_equal(draw_screenshot(fx->d, path), LK_OK);
+    SDL_Surface *s = SDL_LoadBMP(path); /* not a BMP: must fail, the file is PNG */
+    assert_null(s);
+    FILE *f = fopen(path, "rb");
+    unsigned char magic[4] = {0};
+    assert_non_null(f);
+    assert_int_equal(fread(magic, 1, 4, f), 4);
+    fclose(f);
+    assert_memory_equal(magic, "\x89PNG", 4);
+    remove(path);
+    assert_int_equal(draw_screenshot(fx->d, NULL), LK_ERR_INVALID);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_and_empty),
+        cmocka_unit_test(test_long_texts_fit),
+        cmocka_unit_test(test_overflow_is_caught),
+        cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_every_screen_every_size),
+        cmocka_unit_test(test_hit_and_find),
+        cmocka_unit_test(test_screenshot),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,348 @@
+/* Tests of the kiosk's screen flow (src/ui/flow.c) driven directly: every screen,
+ * every transition, timeouts, a scan during a reflection, the internship-day
+ * order, and hostile button ids. No SDL, no database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ui/flow.h"
+
+static reflection_set *load_default(void)
+{
+    reflection_set *set = NULL;
+    assert_int_equal(reflection_set_load("assets", "default", &set, NULL, 0), LK_OK);
+    return set;
+}
+
+static checkin_result result(checkin_outcome o, const char *subject)
+{
+    checkin_result r;
+    memset(&r, 0, sizeof r);
+    r.outcome = o;
+    strcpy(r.who.subject, subject);
+    strcpy(r.who.issuer, "DEMO");
+    r.exp.id = 7;
+    return r;
+}
+
+static void test_null_and_unknown(void **state)
+{
+    flow_init(NULL, NULL, 0);
+    assert_int_equal(flow_scan(NULL, NULL, 0), 0);
+    assert_int_equal(flow_tap(NULL, "next", 0), 0);
+    assert_int_equal(flow_tick(NULL, 0), 0);
+    assert_int_equal(flow_deadline(NULL), INT64_MAX);
+    assert_string_equal(flow_screen_token(FLOW_SCREEN_COUNT), "unknown");
+    assert_string_equal(flow_screen_token(FLOW_REFLECTION), "reflection");
+    flow f;
+    flow_init(&f, NULL, 1000);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    assert_int_equal(flow_deadline(&f), INT64_MAX);
+    assert_int_equal(flow_tap(&f, NULL, 0), 0);
+    assert_int_equal(flow_tap(&f, "", 0), 0);
+    assert_int_equal(flow_tap(&f, "next", 0), 0);
+    assert_int_equal(flow_tap(&f, "choice-0", 0), 0);
+    assert_int_equal(flow_tap(&f, "admin", 0), 0); /* no PIN configured: no way in */
+    assert_int_equal(f.screen, FLOW_IDLE);
+    assert_int_equal(flow_scan(&f, NULL, 0), 0);
+    checkin_result ign = result(CHECKIN_IGNORED, "1");
+    assert_int_equal(flow_scan(&f, &ign, 0), 0);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    assert_true(flow_tap(&f, "lang", 0) & FLOW_FX_LANGUAGE);
+}
+
+static void test_checkin_reflection_done(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    checkin_result r = result(CHECKIN_CHECKED_IN, "1001");
+    unsigned fx = flow_scan(&f, &r, 100);
+    assert_int_equal(f.screen, FLOW_WELCOME);
+    assert_true(fx & FLOW_FX_SOUND_OK);
+    assert_false(fx & FLOW_FX_SOUND_REFUSE);
+    assert_true(f.reflect_next);
+    /* the welcome stays ~2 s, then the reflection */
+    assert_int_equal(flow_tick(&f, 100 + 1999), 0);
+    assert_true(flow_tick(&f, 100 + 2000) & FLOW_FX_REDRAW);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    assert_int_equal(f.refl.step, 0);
+    assert_int_equal(flow_tap(&f, "back", 2200), 0); /* nothing before the first */
+    assert_int_equal(flow_tap(&f, "choice-5", 2200), 0); /* five faces: 0..4 */
+    assert_int_equal(flow_tap(&f, "choice--1", 2200), 0);
+    assert_int_equal(flow_tap(&f, "choice-x", 2200), 0);
+    assert_int_equal(flow_tap(&f, "key-a", 2200), 0); /* no keyboard on a choice */
+    assert_true(flow_tap(&f, "choice-4", 2300) & FLOW_FX_REDRAW);
+    assert_int_equal(f.refl.step, 1);
+    assert_true(flow_tap(&f, "skip", 2400));
+    assert_true(flow_tap(&f, "back", 2500));
+    assert_true(flow_tap(&f, "choice-6", 2600)); /* "weet ik nog niet" */
+    for (int i = 2; i < 6; i++)
+        assert_true(flow_tap(&f, "choice-0", 2700 + i));
+    assert_int_equal(f.refl.step, 6); /* the text question */
+    assert_int_equal(flow_tap(&f, "key-space", 3000), 0); /* no leading space */
+    assert_true(flow_tap(&f, "key-o", 3000));
+    assert_true(flow_tap(&f, "key-k", 3000));
+    assert_true(flow_tap(&f, "key-space", 3000));
+    assert_int_equal(flow_tap(&f, "key-space", 3000), 0); /* no double space */
+    assert_true(flow_tap(&f, "key-erase", 3000));
+    assert_string_equal(f.text, "ok");
+    assert_int_equal(flow_tap(&f, "key-\x01", 3000), 0);
+    assert_int_equal(flow_tap(&f, "key-", 3000), 0);
+    fx = flow_tap(&f, "send", 3100);
+    assert_int_equal(f.screen, FLOW_DONE);
+    assert_true(fx & FLOW_FX_SAVE);
+    assert_true(f.save.active);
+    assert_int_equal(f.saved_answers, 7);
+    assert_string_equal(reflection_response(&f.save.refl, 0), "5");
+    assert_string_equal(reflection_response(&f.save.refl, 1), "weet_niet");
+    assert_string_equal(reflection_response(&f.save.refl, 6), "ok");
+    assert_string_equal(f.save.scan.who.subject, "1001");
+    assert_int_equal(flow_saved(&f, true, 3200), 0);
+    assert_false(f.save.active);
+    assert_int_equal(f.screen, FLOW_DONE);
+    /* done goes back to idle by itself, or at once with Klaar */
+    assert_int_equal(flow_tick(&f, 3100 + 9999), 0);
+    assert_true(flow_tick(&f, 3100 + 10000));
+    assert_int_equal(f.screen, FLOW_IDLE);
+    reflection_set_destroy(set);
+}
+
+static void test_save_failure_is_honest(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    checkin_result r = result(CHECKIN_CHECKED_IN, "1");
+    flow_scan(&f, &r, 0);
+    flow_tap(&f, "next", 10);
+    flow_tap(&f, "choice-2", 20);
+    for (int i = 0; i < 6; i++)
+        flow_tap(&f, "skip", 30);
+    assert_int_equal(f.screen, FLOW_DONE);
+    unsigned fx = flow_saved(&f, false, 40);
+    assert_int_equal(f.screen, FLOW_ERROR);
+    assert_true(fx & FLOW_FX_SOUND_REFUSE);
+    assert_true(flow_tap(&f, "ok", 50));
+    assert_int_equal(f.screen, FLOW_IDLE);
+    reflection_set_destroy(set);
+}
+
+static void test_all_skipped_saves_nothing(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    checkin_result r = result(CHECKIN_CHECKED_IN, "1");
+    flow_scan(&f, &r, 0);
+    flow_tap(&f, "next", 10);
+    unsigned fx = 0;
+    for (size_t i = 0; i < reflection_set_count(set); i++)
+        fx |= flow_tap(&f, "skip", 20);
+    assert_int_equal(f.screen, FLOW_DONE);
+    assert_false(fx & FLOW_FX_SAVE);
+    assert_int_equal(f.saved_answers, 0);
+    assert_true(flow_tap(&f, "close", 30));
+    assert_int_equal(f.screen, FLOW_IDLE);
+    reflection_set_destroy(set);
+}
+
+static void test_scan_during_reflection_keeps_answers(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    checkin_result a = result(CHECKIN_CHECKED_IN, "1001");
+    flow_scan(&f, &a, 0);
+    flow_tap(&f, "next", 10);
+    flow_tap(&f, "choice-3", 20);
+    flow_tap(&f, "choice-0", 30);
+    checkin_result b = result(CHECKIN_CHECKED_IN, "1002");
+    unsigned fx = flow_scan(&f, &b, 40);
+    assert_true(fx & FLOW_FX_SAVE);
+    assert_true(fx & FLOW_FX_SOUND_OK);
+    assert_int_equal(f.screen, FLOW_WELCOME); /* the next student at once */
+    assert_string_equal(f.scan.who.subject, "1002");
+    assert_string_equal(f.save.scan.who.subject, "1001"); /* the first one's answers */
+    assert_int_equal(reflection_answered(&f.save.refl), 2);
+    assert_string_equal(reflection_response(&f.save.refl, 1), "samenwerken");
+    /* a refused scan during a reflection also keeps the answers */
+    flow_saved(&f, true, 50);
+    flow_tap(&f, "next", 60);
+    flow_tap(&f, "choice-1", 70);
+    checkin_result bad = result(CHECKIN_REFUSED, "");
+    bad.reason = LK_REASON_EXPIRED;
+    fx = flow_scan(&f, &bad, 80);
+    assert_true(fx & FLOW_FX_SAVE);
+    assert_true(fx & FLOW_FX_SOUND_REFUSE);
+    assert_int_equal(f.screen, FLOW_REFUSAL);
+    assert_string_equal(f.save.scan.who.subject, "1002");
+    /* a failed save of an earlier student never hides the new screen */
+    assert_int_equal(flow_saved(&f, false, 90), 0);
+    assert_int_equal(f.screen, FLOW_REFUSAL);
+    reflection_set_destroy(set);
+}
+
+static void test_reflection_timeout(void **state)
+{
+    reflection_set *set = load_default();
+    flow_timing t = {0};
+    t.reflection_ms = 1000;
+    flow f;
+    flow_init(&f, &t, 0);
+    f.set = set;
+    checkin_result r = result(CHECKIN_CHECKED_IN, "1");
+    flow_scan(&f, &r, 0);
+    flow_tick(&f, 5000);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    flow_tap(&f, "choice-0", 5500); /* a touch restarts the wait */
+    assert_int_equal(flow_deadline(&f), 6500);
+    assert_int_equal(flow_tick(&f, 6499), 0);
+    unsigned fx = flow_tick(&f, 6500);
+    assert_true(fx & FLOW_FX_SAVE);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    assert_int_equal(reflection_answered(&f.save.refl), 1);
+    reflection_set_destroy(set);
+}
+
+static void test_already_and_no_questions(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    checkin_result r = result(CHECKIN_ALREADY, "1");
+    flow_scan(&f, &r, 0);
+    assert_int_equal(f.screen, FLOW_WELCOME);
+    assert_false(f.reflect_next);
+    flow_tick(&f, 100000);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    /* without a question set a check-in goes straight back to idle */
+    f.set = NULL;
+    r = result(CHECKIN_CHECKED_IN, "2");
+    flow_scan(&f, &r, 0);
+    assert_false(f.reflect_next);
+    assert_true(flow_tap(&f, "next", 10));
+    assert_int_equal(f.screen, FLOW_IDLE);
+    reflection_set_destroy(set);
+}
+
+static void test_internship_day_reflects_at_checkout(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    f.mode = CONFIG_MODE_CHECKIN_CHECKOUT;
+    checkin_result in = result(CHECKIN_CHECKED_IN, "1");
+    flow_scan(&f, &in, 0);
+    assert_false(f.reflect_next);
+    flow_tap(&f, "next", 10);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    checkin_result out = result(CHECKIN_CHECKED_OUT, "1");
+    out.duration_ms = 6 * 3600000 + 15 * 60000;
+    flow_scan(&f, &out, 20);
+    assert_true(f.reflect_next);
+    flow_tap(&f, "next", 30);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    checkin_result again = result(CHECKIN_ALREADY_OUT, "1");
+    flow_scan(&f, &again, 40);
+    assert_false(f.reflect_next);
+    reflection_set_destroy(set);
+}
+
+static void test_refusal_pin_admin_host(void **state)
+{
+    flow f;
+    flow_init(&f, NULL, 0);
+    checkin_result bad = result(CHECKIN_REFUSED, "");
+    bad.reason = LK_REASON_NOT_A_PASS;
+    flow_scan(&f, &bad, 0);
+    assert_int_equal(f.screen, FLOW_REFUSAL);
+    assert_int_equal(flow_tap(&f, "next", 1), 0);
+    flow_tick(&f, 5000);
+    assert_int_equal(f.screen, FLOW_IDLE);
+
+    f.has_pin = true;
+    assert_true(flow_tap(&f, "admin", 10));
+    assert_int_equal(f.screen, FLOW_PIN);
+    assert_int_equal(flow_tap(&f, "pin-ok", 11), 0); /* too short */
+    for (int i = 0; i < PIN_MAX_DIGITS + 3; i++)
+        flow_tap(&f, "pin-7", 12);
+    assert_int_equal(strlen(f.pin), PIN_MAX_DIGITS);
+    assert_int_equal(flow_tap(&f, "pin-x", 12), 0);
+    assert_int_equal(flow_tap(&f, "pin-77", 12), 0);
+    assert_true(flow_tap(&f, "pin-ok", 13) & FLOW_FX_CHECK_PIN);
+    unsigned fx = flow_pin_result(&f, false, 14);
+    assert_true(fx & FLOW_FX_SOUND_REFUSE);
+    assert_true(f.pin_wrong);
+    assert_string_equal(f.pin, "");
+    flow_tap(&f, "pin-1", 15);
+    flow_tap(&f, "pin-erase", 15);
+    assert_string_equal(f.pin, "");
+    for (int i = 0; i < 4; i++)
+        flow_tap(&f, "pin-1", 16);
+    fx = flow_pin_result(&f, true, 17);
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    assert_true(fx & FLOW_FX_ADMIN_LOAD);
+    assert_string_equal(f.pin, ""); /* the PIN does not linger */
+    assert_true(flow_tap(&f, "event-1", 18) & FLOW_FX_EVENT);
+    assert_int_equal(f.event_choice, 1);
+    assert_true(flow_tap(&f, "event-auto", 18) & FLOW_FX_EVENT);
+    assert_int_equal(f.event_choice, -1);
+    assert_int_equal(flow_tap(&f, "event-99999", 18), 0);
+    assert_true(flow_tap(&f, "sync", 19) & FLOW_FX_SYNC_NOW);
+    assert_true(flow_tap(&f, "export", 19) & FLOW_FX_EXPORT);
+    flow_notice(&f, "admin.export_ok");
+    assert_string_equal(f.notice, "admin.export_ok");
+    assert_true(flow_tap(&f, "leave", 20) & FLOW_FX_QUIT);
+    /* an admin walking away: back to idle after the timeout */
+    flow_tick(&f, 20 + 120000);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    assert_string_equal(f.notice, "");
+
+    checkin_result host = result(CHECKIN_HOST, "H01");
+    fx = flow_scan(&f, &host, 30);
+    assert_int_equal(f.screen, FLOW_HOST);
+    assert_true(fx & FLOW_FX_HOST_LOAD);
+    assert_true(flow_tap(&f, "confirm-3", 31) & FLOW_FX_CONFIRM);
+    assert_int_equal(f.confirm_row, 3);
+    assert_true(flow_tap(&f, "confirm-all", 31) & FLOW_FX_CONFIRM);
+    assert_int_equal(f.confirm_row, -1);
+    f.host_pages = 2;
+    flow_tap(&f, "more", 32);
+    assert_int_equal(f.host_page, 1);
+    flow_tap(&f, "more", 32);
+    assert_int_equal(f.host_page, 0);
+    checkin_result admin = result(CHECKIN_ADMIN, "A01");
+    flow_scan(&f, &admin, 33);
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    flow_tap(&f, "close", 34);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    assert_true(flow_scan_failed(&f, 35) & FLOW_FX_SOUND_REFUSE);
+    assert_int_equal(f.screen, FLOW_ERROR);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_and_unknown),
+        cmocka_unit_test(test_checkin_reflection_done),
+        cmocka_unit_test(test_save_failure_is_honest),
+        cmocka_unit_test(test_all_skipped_saves_nothing),
+        cmocka_unit_test(test_scan_during_reflection_keeps_answers),
+        cmocka_unit_test(test_reflection_timeout),
+        cmocka_unit_test(test_already_and_no_questions),
+        cmocka_unit_test(test_internship_day_reflects_at_checkout),
+        cmocka_unit_test(test_refusal_pin_admin_host),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
