@@ -412,47 +412,58 @@ static void held_release(client *c, const char *why)
     c->n_held = 0;
 }
 
-/* A statement to ask the LRS whether it takes anything at all: the last one it
- * accepted (re-sending it is a no-op there, same id and content), or on a kiosk
- * that never sent one, the newest queued statement that is not held. *json is
- * malloc'd. LK_ERR_NOT_FOUND when there is neither. */
-static lk_status probe_pick(client *c, char **json)
+#define SYNC_PROBES_MAX 3 /* probe statements tried by a kiosk that never sent one */
+
+/* Statements to ask the LRS whether it takes anything at all: the last one it
+ * accepted (re-sending it is a no-op there, same id and content); or, on a kiosk
+ * that never sent one, up to SYNC_PROBES_MAX queued statements that are not held:
+ * the newest, then random ones, so a bad one among them cannot block the queue for
+ * ever: each pass draws others. json[0..*n) are malloc'd; *was_sent tells which.
+ * *n is 0 when there is nothing to ask with. */
+static lk_status probe_pick(client *c, char *json[SYNC_PROBES_MAX], size_t *n, bool *was_sent)
 {
     _Static_assert(SYNC_REJECT_RUN == 5, "the NOT IN list below has SYNC_REJECT_RUN places");
     static const char *const sql[] = {
         "SELECT json FROM outbox WHERE state = 1 ORDER BY id DESC LIMIT 1",
-        "SELECT json FROM outbox WHERE state = 0 AND id NOT IN (?1, ?2, ?3, ?4, ?5)"
-        " ORDER BY id DESC LIMIT 1",
+        "WITH c AS (SELECT id, json FROM outbox"
+        "           WHERE state = 0 AND id NOT IN (?1, ?2, ?3, ?4, ?5))"
+        " SELECT json FROM c ORDER BY id = (SELECT max(id) FROM c) DESC, random() LIMIT ?6",
     };
     sqlite3 *db = store_db(c->st);
-    *json = NULL;
+    *n = 0;
     if (!db)
         return LK_ERR_INVALID;
-    for (size_t k = 0; k < sizeof sql / sizeof sql[0]; k++) {
+    for (size_t k = 0; k < sizeof sql / sizeof sql[0] && *n == 0; k++) {
         sqlite3_stmt *q = NULL;
         if (sqlite3_prepare_v2(db, sql[k], -1, &q, NULL) != SQLITE_OK) {
             fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
             return LK_ERR_DB;
         }
-        for (int i = 0; k == 1 && i < SYNC_REJECT_RUN; i++)
-            sqlite3_bind_int64(q, i + 1, (size_t)i < c->n_held ? c->held[i].id : -1);
-        int rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW) {
-            const char *j = (const char *)sqlite3_column_text(q, 0);
-            *json = j ? strdup(j) : NULL;
-            sqlite3_finalize(q);
-            return *json ? LK_OK : LK_ERR_NOMEM;
+        if (k == 1) {
+            for (int i = 0; i < SYNC_REJECT_RUN; i++)
+                sqlite3_bind_int64(q, i + 1, (size_t)i < c->n_held ? c->held[i].id : -1);
+            sqlite3_bind_int(q, 6, SYNC_PROBES_MAX);
         }
+        int rc = SQLITE_DONE;
+        while (*n < SYNC_PROBES_MAX && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+            const char *j = (const char *)sqlite3_column_text(q, 0);
+            if (!j || !(json[*n] = strdup(j)))
+                continue;
+            (*n)++;
+        }
+        *was_sent = k == 0;
         sqlite3_finalize(q);
-        if (rc != SQLITE_DONE) {
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
             fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
+            while (*n > 0)
+                free(json[--(*n)]);
             return LK_ERR_DB;
         }
     }
-    return LK_ERR_NOT_FOUND;
+    return LK_OK;
 }
 
-/* Decides about the held refusals: asks the LRS with a probe statement whether it
+/* Decides about the held refusals: asks the LRS with probe statements whether it
  * takes anything. Yes: they are quarantined. No (or nothing to ask with): the LRS
  * rejects everything; they stay queued and the pass stops with
  * SYNC_CAUSE_REJECTS_ALL. Any other answer stops the pass as usual. */
@@ -460,38 +471,41 @@ static lk_status held_resolve(client *c, sync_report *rep)
 {
     if (c->n_held == 0)
         return LK_OK;
-    char *json = NULL;
-    lk_status st = probe_pick(c, &json);
-    if (st != LK_OK && st != LK_ERR_NOT_FOUND) {
+    char *json[SYNC_PROBES_MAX];
+    size_t n = 0;
+    bool was_sent = false;
+    lk_status st = probe_pick(c, json, &n, &was_sent);
+    if (st != LK_OK) {
         snprintf(rep->message, sizeof rep->message, "store: cannot read the outbox (%s)",
                  lk_strerror(st));
         held_release(c, rep->message);
         return st;
     }
-    bool probed = st == LK_OK;
-    if (probed) {
-        long http = 0;
+    long http = 0;
+    for (size_t i = 0; i < n && st == LK_OK; i++) {
         char err[SYNC_MESSAGE_MAX] = "";
         store_outbox_item probe;
         memset(&probe, 0, sizeof probe);
-        probe.json = json;
+        probe.json = json[i];
         st = client_post(c, &probe, 1, &http, err, sizeof err);
-        free(json);
         rep->requests++;
         rep->http_status = (int)http;
-        if (st != LK_OK) {
+        if (st != LK_OK)
             snprintf(rep->message, sizeof rep->message, "%s", err);
-            held_release(c, rep->message);
-            return st;
-        }
-        if (http >= 200 && http < 300)
-            return held_quarantine(c, rep);
-        if (!is_refusal(http)) {
+        else if (http >= 200 && http < 300)
+            break;
+        else if (!is_refusal(http))
             st = stop_answer(c, http, rep);
-            held_release(c, rep->message);
-            return st;
-        }
     }
+    for (size_t i = 0; i < n; i++)
+        free(json[i]);
+    if (st != LK_OK) {
+        held_release(c, rep->message);
+        return st;
+    }
+    if (n > 0 && http >= 200 && http < 300)
+        return held_quarantine(c, rep);
+    bool probed = n > 0;
     char kinds[64] = "";
     for (size_t i = 0; i < c->n_held; i++) {
         if (strstr(kinds, c->held[i].kind))
@@ -503,7 +517,9 @@ static lk_status held_resolve(client *c, sync_report *rep)
     int len = snprintf(rep->message, sizeof rep->message,
              "%s: the LRS refused %zu statement%s in a row (%s) and %s; none quarantined: %s",
              SYNC_CAUSE_REJECTS_ALL, c->n_held, c->n_held == 1 ? "" : "s", kinds,
-             probed ? "one it had accepted before" : "there was no other to try",
+             !probed ? "there was no other to try"
+             : was_sent ? "one it had accepted before"
+                        : "other queued ones",
              c->held[0].msg);
     if (len < 0)
         rep->message[0] = '\0';

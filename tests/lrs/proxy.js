@@ -4,14 +4,20 @@
 // Usage: node proxy.js LISTEN_PORT LRS_PORT   (prints "proxy ready PORT")
 // Control (never forwarded):
 //   POST /__fault {"mode":..., "count":N, "status":S, "delay_ms":D, "retry_after":R,
-//                  "max_batch":M}
+//                  "max_batch":M, "message":M, "match":RE}
 //     mode "pass"               forward everything (the default)
 //     mode "status"             answer S (with Retry-After R when given) without forwarding
 //     mode "drop_after_forward" forward, let the LRS store it, then cut the connection
 //     mode "delay"              forward, hold the answer back for D ms
 //     mode "refuse"             cut the connection before forwarding
+//     mode "reject_all"         answer 400 to every statement POST, as a misconfigured LRS
+//                               would ("message" M sets its reason), without forwarding
+//     mode "reject_match"       answer 400 to a POST whose body matches the regular
+//                               expression "match" (a whole batch, as an LRS refuses
+//                               a batch with one bad statement); forward the others
 //     max_batch M               answer 413 to any POST with more than M statements
-//     count N                   the fault applies to the next N requests, then "pass"
+//     count N                   the fault applies to the next N requests, then "pass";
+//                               without count (or 0) it stays until the next POST /__fault
 //   GET /__stats -> {"requests":..., "posts":..., "statements_posted":..., "by_status":{...},
 //                    "largest_batch":...}
 'use strict';
@@ -86,6 +92,16 @@ const server = http.createServer((req, res) => {
     if (f.mode === 'refuse') {
       count('refused');
       req.socket.destroy();
+      return;
+    }
+    if (f.mode === 'reject_all' || (f.mode === 'reject_match' && new RegExp(f.match).test(body.toString()))) {
+      count(400);
+      res.statusCode = 400;
+      res.setHeader('Content-Type', 'application/json');
+      const message = f.mode === 'reject_all'
+        ? (f.message || 'injected 400: this server refuses every statement')
+        : `injected 400: a statement matches ${f.match}`;
+      res.end(JSON.stringify({ message }));
       return;
     }
     if (f.mode === 'status') {

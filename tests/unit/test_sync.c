@@ -1,14 +1,23 @@
 /* Unit tests of the sync that need no LRS: the credentials file rules, sync off,
  * an unreachable endpoint (nothing lost, attempts counted), the thread's start,
- * status and prompt stop. The HTTP answers are tested against a real LRS in
- * tests/e2e/sync_faults.sh. */
+ * status and prompt stop; and, against a tiny in-process HTTP server on loopback,
+ * the guard against an LRS that refuses everything, quarantine of refused runs
+ * among accepted statements, the last error and re-queueing. The HTTP answers are
+ * also tested against a real LRS in tests/e2e/sync_faults.sh. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,7 +75,7 @@ static int teardown(void **state)
     return 0;
 }
 
-static void queue(fx *f, int n)
+static void queue_json(fx *f, int n, const char *json)
 {
     static int seq;
     char path[CONFIG_PATH_MAX + 64];
@@ -81,10 +90,15 @@ static void queue(fx *f, int n)
         snprintf(e.subject, sizeof e.subject, "S%d", seq++ % 100000);
         e.checkin_ms = lk_now_ms();
         lk_uuid4(e.checkin_uuid, sizeof e.checkin_uuid);
-        store_statement st = {e.checkin_uuid, "checkin", "{}"};
+        store_statement st = {e.checkin_uuid, "checkin", json};
         assert_int_equal(store_record_checkin(s, &e, &st), LK_OK);
     }
     store_close(s);
+}
+
+static void queue(fx *f, int n)
+{
+    queue_json(f, n, "{}");
 }
 
 static store_outbox_stats stats(fx *f)
@@ -238,6 +252,272 @@ static void test_thread_offline_and_stop(void **state)
     assert_true(lk_mono_ms() - t0 < 3000);
 }
 
+
+/* --- a tiny LRS on loopback: one request a connection, answers by mode ---------- */
+
+typedef enum lrs_mode {
+    LRS_ACCEPT = 0,     /* 200 to everything */
+    LRS_REJECT_ALL = 1, /* 400 to everything */
+    LRS_REJECT_BAD = 2, /* 400 to a batch holding a statement with "bad", else 200 */
+} lrs_mode;
+
+typedef struct lrs {
+    int fd;
+    int port;
+    pthread_t th;
+    atomic_bool stop;
+    atomic_int mode;
+    atomic_int requests;
+    atomic_int accepted;   /* statements in 2xx answered batches */
+} lrs;
+
+/* Statements in a body of flat objects: one '{' each (the tests' rows are flat). */
+static int count_objects(const char *body)
+{
+    int n = 0;
+    for (const char *p = body; *p; p++)
+        n += *p == '{';
+    return n;
+}
+
+static void lrs_serve(lrs *l, int c)
+{
+    char buf[1 << 16];
+    size_t used = 0;
+    long clen = -1;
+    char *body = NULL;
+    while (used < sizeof buf - 1) {
+        ssize_t got = recv(c, buf + used, sizeof buf - 1 - used, 0);
+        if (got <= 0)
+            return;
+        used += (size_t)got;
+        buf[used] = '\0';
+        char *end = strstr(buf, "\r\n\r\n");
+        if (end && clen < 0) {
+            char *cl = strcasestr(buf, "content-length:");
+            clen = cl ? strtol(cl + 15, NULL, 10) : 0;
+            body = end + 4;
+        }
+        if (body && (long)(used - (size_t)(body - buf)) >= clen)
+            break;
+    }
+    if (!body)
+        return;
+    atomic_fetch_add(&l->requests, 1);
+    int mode = atomic_load(&l->mode);
+    bool refuse = mode == LRS_REJECT_ALL || (mode == LRS_REJECT_BAD && strstr(body, "\"bad\""));
+    const char *ans = refuse ? "{\"message\":\"no statements here\"}" : "[]";
+    if (!refuse)
+        atomic_fetch_add(&l->accepted, count_objects(body));
+    char head[256];
+    int hl = snprintf(head, sizeof head,
+                      "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                      "Connection: close\r\n\r\n",
+                      refuse ? "400 Bad Request" : "200 OK", strlen(ans));
+    if (send(c, head, (size_t)hl, MSG_NOSIGNAL) < 0 || send(c, ans, strlen(ans), MSG_NOSIGNAL) < 0)
+        return;
+}
+
+static void *lrs_main(void *arg)
+{
+    lrs *l = arg;
+    while (!atomic_load(&l->stop)) {
+        struct pollfd p = {l->fd, POLLIN, 0};
+        if (poll(&p, 1, 50) <= 0)
+            continue;
+        int c = accept(l->fd, NULL, NULL);
+        if (c < 0)
+            continue;
+        lrs_serve(l, c);
+        close(c);
+    }
+    return NULL;
+}
+
+static lrs *lrs_start(fx *f, lrs_mode mode)
+{
+    lrs *l = calloc(1, sizeof *l);
+    assert_non_null(l);
+    l->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(l->fd >= 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(l->fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(l->fd, 16), 0);
+    socklen_t al = sizeof a;
+    assert_int_equal(getsockname(l->fd, (struct sockaddr *)&a, &al), 0);
+    l->port = ntohs(a.sin_port);
+    atomic_init(&l->stop, false);
+    atomic_init(&l->mode, (int)mode);
+    atomic_init(&l->requests, 0);
+    atomic_init(&l->accepted, 0);
+    assert_int_equal(pthread_create(&l->th, NULL, lrs_main, l), 0);
+    snprintf(f->cfg.sync.endpoint, sizeof f->cfg.sync.endpoint, "http://127.0.0.1:%d/xAPI",
+             l->port);
+    f->cfg.sync.batch_size = 10;
+    return l;
+}
+
+static void lrs_stop(lrs *l)
+{
+    atomic_store(&l->stop, true);
+    pthread_join(l->th, NULL);
+    close(l->fd);
+    free(l);
+}
+
+static void last_error(fx *f, char *buf, size_t len, int64_t *attempts)
+{
+    char path[CONFIG_PATH_MAX + 64];
+    store *s = NULL;
+    assert_int_equal(store_path(&f->cfg, path, sizeof path), LK_OK);
+    assert_int_equal(store_open(path, &s, NULL, 0), LK_OK);
+    assert_int_equal(sync_last_error(s, buf, len, attempts), LK_OK);
+    store_close(s);
+}
+
+/* 400 to everything, with statements sent before: nothing is quarantined, the
+ * queue stays whole, the state says why, and few requests are spent on it. */
+static void test_rejects_all_keeps_queue(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_ACCEPT);
+    queue(f, 3);
+    sync_report rep;
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.sent, 3);
+    assert_string_equal(rep.cause, "");
+    queue(f, 40);
+    atomic_store(&l->mode, LRS_REJECT_ALL);
+    for (int i = 1; i <= 2; i++) {
+        assert_int_equal(sync_once(&f->cfg, &rep), LK_ERR_HTTP);
+        assert_int_equal(rep.state, SYNC_ERROR);
+        assert_string_equal(rep.cause, SYNC_CAUSE_REJECTS_ALL);
+        assert_int_equal(rep.quarantined, 0);
+        assert_int_equal(rep.sent, 0);
+        assert_true(rep.requests <= 15);
+        assert_non_null(strstr(rep.message, "lrs_rejects_all: "));
+        assert_non_null(strstr(rep.message, "one it had accepted before"));
+        assert_non_null(strstr(rep.message, "HTTP 400: no statements here"));
+        store_outbox_stats ss = stats(f);
+        assert_int_equal(ss.queued, 40);
+        assert_int_equal(ss.quarantined, 0);
+        char le[SYNC_MESSAGE_MAX];
+        int64_t att = 0;
+        last_error(f, le, sizeof le, &att);
+        assert_string_equal(le, rep.message);
+        assert_int_equal(att, i);
+    }
+    atomic_store(&l->mode, LRS_ACCEPT);
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.sent, 40);
+    assert_int_equal(stats(f).sent, 43);
+    char le[SYNC_MESSAGE_MAX] = "x";
+    last_error(f, le, sizeof le, NULL);
+    assert_string_equal(le, ""); /* empty queue, no error */
+    lrs_stop(l);
+}
+
+/* A kiosk that never sent anything probes with another queued row; with a single
+ * queued row there is nothing to compare with, and it stays queued too. */
+static void test_rejects_all_fresh_kiosk(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_REJECT_ALL);
+    queue(f, 1);
+    sync_report rep;
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_ERR_HTTP);
+    assert_string_equal(rep.cause, SYNC_CAUSE_REJECTS_ALL);
+    assert_non_null(strstr(rep.message, "no other to try"));
+    queue(f, 7);
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_ERR_HTTP);
+    assert_string_equal(rep.cause, SYNC_CAUSE_REJECTS_ALL);
+    assert_non_null(strstr(rep.message, "other queued ones"));
+    assert_int_equal(stats(f).queued, 8);
+    assert_int_equal(stats(f).quarantined, 0);
+    lrs_stop(l);
+}
+
+/* Refused statements among accepted ones are quarantined, one by one, even a run
+ * longer than SYNC_REJECT_RUN, at the head of the queue or at its tail. */
+static void test_refused_among_accepted(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_REJECT_BAD);
+    queue_json(f, 8, "{\"bad\":1}"); /* a run at the head, nothing ever sent */
+    queue(f, 5);
+    queue_json(f, 1, "{\"bad\":2}");
+    queue(f, 6);
+    sync_report rep;
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.quarantined, 9);
+    assert_int_equal(rep.sent, 11);
+    assert_string_equal(rep.cause, "");
+    assert_int_equal(rep.state, SYNC_IDLE);
+    queue(f, 3);
+    queue_json(f, 1, "{\"bad\":3}"); /* the last row: nothing accepted after it */
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.quarantined, 1);
+    assert_int_equal(rep.sent, 3);
+    store_outbox_stats ss = stats(f);
+    assert_int_equal(ss.queued, 0);
+    assert_int_equal(ss.quarantined, 10);
+    assert_int_equal(ss.sent, 14);
+    /* Re-queued after "the cause was fixed": all go. */
+    int64_t n = -1;
+    assert_int_equal(sync_requeue_quarantined(&f->cfg, &n), LK_OK);
+    assert_int_equal(n, 10);
+    ss = stats(f);
+    assert_int_equal(ss.queued, 10);
+    assert_int_equal(ss.quarantined, 0);
+    assert_int_equal(sync_requeue_quarantined(&f->cfg, &n), LK_OK);
+    assert_int_equal(n, 0);
+    atomic_store(&l->mode, LRS_ACCEPT);
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.sent, 10);
+    assert_int_equal(stats(f).sent, 24);
+    assert_int_equal(sync_requeue_quarantined(NULL, NULL), LK_ERR_INVALID);
+    lrs_stop(l);
+}
+
+/* The thread reports lrs_rejects_all as an error and waits a while before the
+ * next try; the admin's "sync now" tries at once and recovers. */
+static void test_thread_rejects_all(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_REJECT_ALL);
+    queue(f, 6);
+    char err[256] = "";
+    sync_thread *t = sync_start(&f->cfg, err, sizeof err);
+    assert_non_null(t);
+    sync_status s;
+    int64_t until = lk_mono_ms() + 5000;
+    do {
+        usleep(20000);
+        sync_status_get(t, &s);
+    } while (s.state != SYNC_ERROR && lk_mono_ms() < until);
+    assert_int_equal(s.state, SYNC_ERROR);
+    assert_string_equal(s.cause, SYNC_CAUSE_REJECTS_ALL);
+    assert_int_equal(s.http_status, 400);
+    assert_int_equal(s.queued, 6);
+    assert_int_equal(s.quarantined, 0);
+    assert_true(s.next_try_ms >= lk_now_ms() + 50000);
+    atomic_store(&l->mode, LRS_ACCEPT);
+    sync_request_now(t);
+    until = lk_mono_ms() + 5000;
+    do {
+        usleep(20000);
+        sync_status_get(t, &s);
+    } while ((s.state != SYNC_IDLE || s.queued != 0) && lk_mono_ms() < until);
+    assert_int_equal(s.state, SYNC_IDLE);
+    assert_string_equal(s.cause, "");
+    assert_int_equal(s.sent, 6);
+    sync_stop(t);
+    lrs_stop(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +527,10 @@ int main(void)
         cmocka_unit_test(test_tokens),
         cmocka_unit_test_setup_teardown(test_unreachable_keeps_everything, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_offline_and_stop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rejects_all_keeps_queue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rejects_all_fresh_kiosk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_among_accepted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_rejects_all, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
