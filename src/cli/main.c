@@ -17,23 +17,34 @@ typedef struct command {
 
 static const command commands[] = {
     {"keygen", cmd_keygen, 0, "keygen --issuer CODE --key-id ID --out DIR"},
-    {"pass", cmd_pass, 0, "pass --key FILE --role S|H|A --subject ID --expires YYYY-MM-DD [--png FILE]"},
-    {"init", cmd_init, 0, "init --demo DIR"},
+    {"pass", cmd_pass, 0,
+     "pass --key FILE --role S|H|A --subject ID --expires YYYY-MM-DD [--png FILE]"},
+    {"init", cmd_init, 0, "init --demo DIR [--size WxH] [--windowed]"},
     {"pin", cmd_pin, 0, "pin            (reads a PIN, prints the admin_pin_hash line)"},
-    {"decode", cmd_decode, 0, "decode [--raw] IMAGE..."},
-    {"roster", cmd_roster, 1, "roster import FILE.csv"},
+    {"decode", cmd_decode, 0, "decode [--raw] [--verbose] IMAGE..."},
+    {"roster", cmd_roster, 1, "roster import FILE.csv [--issuer CODE]"},
     {"checkin", cmd_checkin, 1, "checkin PAYLOAD"},
     {"report", cmd_report, 1, "report [--csv] [--event ID]"},
-    {"sync", cmd_sync, 1, "sync --once | --status"},
+    {"sync", cmd_sync, 1, "sync --once | --status | --requeue"},
     {"export", cmd_export, 1, "export --format csv|jsonl|xapi [--since YYYY-MM-DD] --out FILE"},
 };
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: lobkiosk --config FILE            run the kiosk\n");
+    fprintf(f, "usage: lobkiosk --config FILE [--size WxH] [--script FILE]   run the kiosk\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "       lobkiosk %s%s\n", commands[i].needs_config ? "--config FILE " : "",
                 commands[i].usage);
+    fprintf(f, "See lobkiosk(1) for every option, exit code and kiosk.ini key.\n");
+}
+
+/* True when argv holds --help or -h: every subcommand answers it the same way. */
+static int wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -49,14 +60,13 @@ int main(int argc, char **argv)
             usage(stdout);
             return CLI_EXIT_OK;
         } else {
-            fprintf(stderr, "lobkiosk: unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return CLI_EXIT_USAGE;
+            break; /* the kiosk's own options (--size, --script): cmd_kiosk checks them */
         }
     }
+    int kiosk_args = i < argc && argv[i][0] == '-';
 
     const command *cmd = NULL;
-    if (i < argc) {
+    if (i < argc && !kiosk_args) {
         for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
             if (strcmp(argv[i], commands[c].name) == 0)
                 cmd = &commands[c];
@@ -65,6 +75,10 @@ int main(int argc, char **argv)
             usage(stderr);
             return CLI_EXIT_USAGE;
         }
+    }
+    if (cmd && wants_help(argc - i - 1, argv + i + 1)) {
+        printf("usage: lobkiosk %s%s\n", cmd->needs_config ? "--config FILE " : "", cmd->usage);
+        return CLI_EXIT_OK;
     }
     /* No subcommand: the kiosk itself, which needs a config. */
     int needs_config = cmd ? cmd->needs_config : 1;
@@ -91,7 +105,7 @@ int main(int argc, char **argv)
     if (cmd)
         rc = cmd->run(&ctx, argc - i - 1, argv + i + 1);
     else
-        rc = cmd_kiosk(&ctx, 0, NULL);
+        rc = cmd_kiosk(&ctx, argc - i, argv + i);
 
 out:
     free(ctx.cfg);

@@ -115,8 +115,9 @@ static const section sections[] = {
     {"Experiences per student",
      "  %-8s %-16s %-10s %11s %10s %8s\n",
      "SELECT e.issuer, e.subject, coalesce(r.grp, ''), count(*), sum(e.checkout_ms > 0),"
-     " CAST(round(coalesce(sum(CASE WHEN e.checkout_ms > 0 THEN"
-     " (e.checkout_ms - e.checkin_ms) END), 0) / 60000.0) AS INTEGER)"
+     /* whole minutes, rounded down as the check-out screen says them */
+     " coalesce(sum(CASE WHEN e.checkout_ms > 0 THEN"
+     " (e.checkout_ms - e.checkin_ms) END), 0) / 60000"
      " FROM experiences e LEFT JOIN roster r ON r.issuer = e.issuer AND r.subject = e.subject"
      " WHERE " EVENT_FILTER " GROUP BY e.issuer, e.subject ORDER BY e.issuer, e.subject",
      "student",

@@ -153,7 +153,6 @@ static void test_errors_name_line_and_key(void **state)
         {"[issuer.00AA]\nhome_page = https://x\nkey.K1 = notbase64!\n", ":3: [issuer.00AA] key.K1"},
         {"[issuer.00aa]\nhome_page = https://x\n", "issuer code"},
         {"[issuer.00AA]\nhome_page = https://x\n", "[issuer.00AA]: an issuer needs"},
-        {"[issuer.00AA]\nkey.K1 = " PK "\n", "home_page"},
         {"[issuer.00AA]\nhome_page = https://x\nkey.K1 = " PK "\nrevoked = 12,ab\n",
          ":4: [issuer.00AA] revoked: 'ab'"},
         {"[event.E1]\ntitle = x\nstart = 2026-11-28T09:00\nend = tomorrow\n", ":4: [event.E1] end"},
@@ -166,6 +165,8 @@ static void test_errors_name_line_and_key(void **state)
         {"[kiosk]\nevent = NOPE\n", ":2: [kiosk] event: no [event.NOPE] section"},
         {"[sync]\nbatch_size = 101\n", ":2: [sync] batch_size"},
         {"[sync]\nendpoint = ftp://x\n", "[sync] endpoint"},
+        {"[sync]\nendpoint = http://lrs.example.nl/xAPI\n", "plain http only"},
+        {"[sync]\nendpoint = http://127.0.0.1.evil.example/xAPI\n", "plain http only"},
         {"[ui]\nvolume = loud\n", "[ui] volume"},
         {"[ui]\nadmin_pin_hash = 1234\n", "lobkiosk pin"},
         {"[camera]\nsource = webcam\n", "[camera] source"},
@@ -183,6 +184,25 @@ static void test_errors_name_line_and_key(void **state)
                      cases[i].expect);
         assert_non_null(strstr(err, "kiosk.ini"));
     }
+    free(cfg);
+}
+
+/* What keygen prints is enough for an issuer: the home page is optional. */
+static void test_issuer_from_keygen_lines_and_loopback_http(void **state)
+{
+    config *cfg = malloc(sizeof *cfg);
+    char err[CONFIG_ERR_MAX] = "";
+    assert_int_equal(load("[issuer.00AA]\nkey.K1 = " PK "\n[sync]\n"
+                          "endpoint = http://127.0.0.1:8080/xAPI\n",
+                          cfg, err, sizeof err),
+                     LK_OK);
+    assert_non_null(config_find_issuer(cfg, "00AA"));
+    assert_string_equal(cfg->issuers[0].home_page, "");
+    assert_int_equal(load("[sync]\nendpoint = http://localhost/xAPI\n", cfg, err, sizeof err),
+                     LK_OK);
+    assert_int_equal(load("[sync]\nendpoint = https://lrs.example.nl/xAPI\n", cfg, err,
+                          sizeof err),
+                     LK_OK);
     free(cfg);
 }
 
@@ -273,6 +293,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_issuer_needs_demo_kiosk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_name_line_and_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_issuer_from_keygen_lines_and_loopback_http, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_missing_file_and_null, setup, teardown),
         cmocka_unit_test(test_iso8601),
         cmocka_unit_test_setup_teardown(test_util_helpers, setup, teardown),
