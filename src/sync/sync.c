@@ -614,6 +614,8 @@ static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
             return st;
         }
         if (n == 0) {
+            /* store_outbox_next hands over its array even when it is empty. */
+            store_outbox_free(items, n);
             rep->state = SYNC_IDLE;
             return LK_OK;
         }
