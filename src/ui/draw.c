@@ -12,8 +12,9 @@
 
 #include "lobkiosk/util.h"
 
-#define FONT_SLOTS 24      /* open (size, weight) pairs */
+#define FONT_SLOTS 12      /* open (size, weight) pairs */
 #define TEXT_SLOTS 160     /* cached text textures */
+#define TEXT_BUDGET (16u << 20) /* bytes of cached text textures at most */
 #define MAX_RECORDS 256    /* text draws per frame */
 #define MAX_LINES 12       /* lines of one text */
 #define LINE_MAX 512       /* bytes of one line */
@@ -44,6 +45,7 @@ struct draw {
     font_slot fonts[FONT_SLOTS];   /* open sizes */
     text_slot texts[TEXT_SLOTS];   /* rendered texts */
     unsigned clock;                /* use counter */
+    size_t text_bytes;             /* pixels held by the text cache */
     draw_record rec[MAX_RECORDS];  /* this frame's text draws */
     size_t n_rec;                  /* used records */
     size_t lost_rec;               /* draws beyond MAX_RECORDS (an error for the check) */
@@ -138,6 +140,7 @@ void draw_flush_cache(draw *d)
         free(d->texts[i].text);
         memset(&d->texts[i], 0, sizeof d->texts[i]);
     }
+    d->text_bytes = 0;
 }
 
 void draw_destroy(draw *d)
@@ -348,9 +351,27 @@ static text_slot *line_texture(draw *d, const char *s, int size, bool bold, SDL_
         free(copy);
         return NULL;
     }
-    if (victim->tex)
+    if (victim->tex) {
         SDL_DestroyTexture(victim->tex);
+        d->text_bytes -= (size_t)victim->w * (size_t)victim->h * 4;
+    }
     free(victim->text);
+    victim->text = NULL;
+    victim->tex = NULL;
+    /* Keep the cache within its byte budget: drop the least recently used. */
+    d->text_bytes += (size_t)w * (size_t)h * 4;
+    while (d->text_bytes > TEXT_BUDGET) {
+        text_slot *old = NULL;
+        for (size_t i = 0; i < TEXT_SLOTS; i++)
+            if (d->texts[i].tex && (!old || d->texts[i].used < old->used))
+                old = &d->texts[i];
+        if (!old)
+            break;
+        d->text_bytes -= (size_t)old->w * (size_t)old->h * 4;
+        SDL_DestroyTexture(old->tex);
+        free(old->text);
+        memset(old, 0, sizeof *old);
+    }
     victim->tex = tex;
     victim->text = copy;
     victim->size = size;
