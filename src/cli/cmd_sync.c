@@ -1,8 +1,9 @@
-/* lobkiosk sync --once | --status | --requeue | --help: one sync pass from the
+/* lobkiosk sync --once | --status | --requeue: one sync pass from the
  * command line, the outbox figures with every quarantined statement and the last
  * error, or quarantined statements put back in the queue once the cause is fixed.
  * Output is for admins (English) and for scripts: one "key value" pair a line, the
- * key one word; the format is in USAGE below and in docs/xapi-profile.md. */
+ * key one word; the format is in USAGE below (printed on a usage error; main.c
+ * answers --help with the one-line usage) and in docs/xapi-profile.md. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +13,7 @@
 #include "lobkiosk/util.h"
 
 static const char USAGE[] =
-    "usage: lobkiosk --config FILE sync --once | --status | --requeue | --help\n"
+    "usage: lobkiosk --config FILE sync --once | --status | --requeue\n"
     "\n"
     "  --once     one pass: send queued statements until the queue is empty or the\n"
     "             LRS or network says stop. Exit 0 when the queue was emptied.\n"
@@ -112,10 +113,6 @@ static int requeue(const config *cfg)
 
 int cmd_sync(const cli_ctx *ctx, int argc, char **argv)
 {
-    if (argc == 1 && strcmp(argv[0], "--help") == 0) {
-        fputs(USAGE, stdout);
-        return CLI_EXIT_OK;
-    }
     if (argc != 1 || (strcmp(argv[0], "--once") != 0 && strcmp(argv[0], "--status") != 0 &&
                       strcmp(argv[0], "--requeue") != 0)) {
         fputs(USAGE, stderr);

@@ -211,7 +211,9 @@ C=$(lrs_count "$LRS" "$LK_TMP/ids45")
 [ "$C" = "total 80 distinct 80 missing 0" ] || die "after requeue: $C"
 echo "ok: sync --requeue: 10 back, 8 sent, the 2 the LRS refuses quarantined again; LRS: $C"
 
-# --- sync --help documents the output; a wrong option is a usage error. ---
-run5 --help | grep -q 'quarantined_statement UUID KIND REASON' || die "sync --help lacks the format"
-if run5 --bogus 2>/dev/null; then die "sync --bogus accepted"; fi
-echo "ok: sync --help"
+# --- sync --help names --requeue; a wrong option is a usage error that documents the
+# output format. ---
+run5 --help | grep -q -- '--requeue' || die "sync --help lacks --requeue"
+if run5 --bogus 2>"$K5/usage"; then die "sync --bogus accepted"; fi
+grep -q 'quarantined_statement UUID KIND REASON' "$K5/usage" || die "the usage lacks the format"
+echo "ok: sync --help, usage with the output format"
