@@ -113,6 +113,11 @@ static int requeue(const config *cfg)
 
 int cmd_sync(const cli_ctx *ctx, int argc, char **argv)
 {
+    /* main.c answers --help itself today; should it hand it on, the format is here. */
+    if (argc == 1 && strcmp(argv[0], "--help") == 0) {
+        fputs(USAGE, stdout);
+        return CLI_EXIT_OK;
+    }
     if (argc != 1 || (strcmp(argv[0], "--once") != 0 && strcmp(argv[0], "--status") != 0 &&
                       strcmp(argv[0], "--requeue") != 0)) {
         fputs(USAGE, stderr);
