@@ -12,21 +12,22 @@ typedef struct command {
     const char *name;   /* as typed */
     int (*run)(const cli_ctx *ctx, int argc, char **argv);
     int needs_config;   /* load kiosk.ini before running */
+    int own_help;       /* answers --help itself (with more than the usage line) */
     const char *usage;  /* one line for --help */
 } command;
 
 static const command commands[] = {
-    {"keygen", cmd_keygen, 0, "keygen --issuer CODE --key-id ID --out DIR"},
-    {"pass", cmd_pass, 0,
+    {"keygen", cmd_keygen, 0, 0, "keygen --issuer CODE --key-id ID --out DIR"},
+    {"pass", cmd_pass, 0, 0,
      "pass --key FILE --role S|H|A --subject ID --expires YYYY-MM-DD [--png FILE]"},
-    {"init", cmd_init, 0, "init --demo DIR [--size WxH] [--windowed]"},
-    {"pin", cmd_pin, 0, "pin            (reads a PIN, prints the admin_pin_hash line)"},
-    {"decode", cmd_decode, 0, "decode [--raw] [--verbose] IMAGE..."},
-    {"roster", cmd_roster, 1, "roster import FILE.csv [--issuer CODE]"},
-    {"checkin", cmd_checkin, 1, "checkin PAYLOAD"},
-    {"report", cmd_report, 1, "report [--csv] [--event ID]"},
-    {"sync", cmd_sync, 1, "sync --once | --status | --requeue"},
-    {"export", cmd_export, 1, "export --format csv|jsonl|xapi [--since YYYY-MM-DD] --out FILE"},
+    {"init", cmd_init, 0, 0, "init --demo DIR [--size WxH] [--windowed]"},
+    {"pin", cmd_pin, 0, 0, "pin            (reads a PIN, prints the admin_pin_hash line)"},
+    {"decode", cmd_decode, 0, 0, "decode [--raw] [--verbose] IMAGE..."},
+    {"roster", cmd_roster, 1, 0, "roster import FILE.csv [--issuer CODE]"},
+    {"checkin", cmd_checkin, 1, 0, "checkin PAYLOAD"},
+    {"report", cmd_report, 1, 0, "report [--csv] [--event ID]"},
+    {"sync", cmd_sync, 1, 1, "sync --once | --status | --requeue"},
+    {"export", cmd_export, 1, 0, "export --format csv|jsonl|xapi [--since YYYY-MM-DD] --out FILE"},
 };
 
 static void usage(FILE *f)
@@ -76,14 +77,14 @@ int main(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (cmd && wants_help(argc - i - 1, argv + i + 1)) {
+    if (cmd && !cmd->own_help && wants_help(argc - i - 1, argv + i + 1)) {
         printf("usage: lobkiosk %s%s\n", cmd->needs_config ? "--config FILE " : "", cmd->usage);
         return CLI_EXIT_OK;
     }
     /* No subcommand: the kiosk itself, which needs a config. */
     int needs_config = cmd ? cmd->needs_config : 1;
 
-    if (needs_config) {
+    if (needs_config && !(cmd && cmd->own_help && wants_help(argc - i - 1, argv + i + 1))) {
         if (!ctx.config_path) {
             fprintf(stderr, "lobkiosk: --config FILE is required%s%s\n", cmd ? " for " : "",
                     cmd ? cmd->name : "");
