@@ -76,7 +76,7 @@ int main(void)
         for (int i = 0; i < FRAMES; i++)
             make_frame(frames[i], seqs[s].kind, seqs[s].slow, seqs[s].pass, i, bg, payload, &r);
         /* plain ZBar */
-        int zok = 0, ook = 0, owrong = 0;
+        int zok = 0, ook = 0, owrong = 0, gate = 0, passes = 0, changed = 0;
         double t0 = now_ms();
         for (int i = 0; i < FRAMES; i++) {
             zbar_image_t *img = zbar_image_create();
@@ -94,6 +94,9 @@ int main(void)
             lk_frame f = {.width = W, .height = H, .grey = frames[i]};
             if (decoder_scan(dec, &f, res) != LK_OK)
                 return 1;
+            gate += res->finders;
+            passes += res->passes_run;
+            changed += !res->skipped;
             if (res->n) {
                 ook++;
                 if (strcmp(res->sym[0].text, payload) != 0)
@@ -102,8 +105,8 @@ int main(void)
         }
         double to = (now_ms() - t0) / FRAMES;
         decoder_destroy(dec);
-        printf("%-28s %12.2f %12.2f %6.2fx %8d %8d%s\n", seqs[s].name, tz, to, to / tz, zok,
-               ook, owrong ? "  WRONG TEXT" : "");
+        printf("%-28s %12.2f %12.2f %6.2fx %8d %8d   gate %d scanned %d passes %d%s\n", seqs[s].name, tz, to, to / tz, zok,
+               ook, gate, changed, passes, owrong ? "  WRONG TEXT" : "");
     }
     printf("(ratio = lobkiosk / zbar per frame; goal: idle <= 0.33, with a pass <= 1.00;\n"
            " ok = frames where a code was read; ours skips frames of an already-read scene)\n");

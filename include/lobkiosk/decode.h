@@ -39,6 +39,8 @@ typedef struct decode_result {
     const char *pass;          /* name of the pass that found them, or of the last pass
                                   tried ("half", "full", "inverted", ...); static */
     int passes_run;            /* passes tried on this frame */
+    bool finders;              /* video mode: the frame shows finder patterns of a
+                                  code (then every frame gets the costly passes) */
 } decode_result;
 
 /* How much work a scan may do. */

@@ -15,6 +15,9 @@
 #define BLOCK_DIFF 12        /* grey levels a block mean must move, after drift */
 #define CHANGED_FRACTION 300 /* scene changed when > blocks/300 blocks moved */
 #define CHANGED_MIN 6        /* ... and at least this many */
+/* Without finder evidence ZBar runs on a new scene and then on every IDLE_EVERY-th
+ * frame: a code the gate misses is still read, just a little later. */
+#define IDLE_EVERY 8
 
 typedef enum pass_kind {
     PASS_HALF,      /* 2x2 box downscale: a quarter of the pixels, less noise */
@@ -54,10 +57,13 @@ struct decoder {
     /* video mode: the scene last scanned */
     uint16_t *thumb, *scene;
     size_t thumb_cap;
+    uint16_t *thr;           /* finder gate: local threshold per block */
+    size_t thr_cap;
     int scene_w, scene_h;    /* frame size of scene, 0 = none */
     unsigned scene_done;     /* bit per pass kind run on this scene */
     bool scene_found;        /* a code was found in this scene */
     size_t rot;              /* next index into video_rotation */
+    int idle;                /* frames since ZBar last ran without finder evidence */
 };
 
 /* A pass's image and how its coordinates map back: frame = p * num / den + off. */
@@ -108,6 +114,7 @@ void decoder_destroy(decoder *dec)
     free(dec->integral);
     free(dec->thumb);
     free(dec->scene);
+    free(dec->thr);
     free(dec);
 }
 
@@ -526,6 +533,177 @@ static bool scene_changed(decoder *dec, const lk_frame *f)
     return false;
 }
 
+/* ---- finder-pattern gate ----------------------------------------------- */
+
+/* A QR code's three finder patterns read 1:1:3:1:1 (dark, light, dark, light,
+ * dark) along any line through their centre, whatever the rotation. Looking for
+ * that on every other row costs a fraction of one ZBar pass, so a changing scene
+ * without it gets ZBar only now and then, and one with it gets every pass. Both
+ * polarities count (light codes on dark screens). */
+#define GATE_ROW_STEP 2     /* rows scanned: a 2-pixel-module finder spans 14 rows */
+#define GATE_MARGIN 6       /* grey levels around the local mean that keep the class */
+#define GATE_MAX_FINDERS 16 /* distinct finders kept per frame */
+#define GATE_MIN_TOTAL 10   /* pixels across a finder: ZBar needs 1.5 per module */
+
+typedef struct finder {
+    int x, y, total; /* centre and width across (7 modules) */
+    int rows;        /* scanned rows that confirmed it */
+} finder;
+
+/* 1:1:3:1:1 within half a module per run, as ZXing checks it. */
+static bool finder_ratio(const int r[5])
+{
+    int total = r[0] + r[1] + r[2] + r[3] + r[4];
+    if (total < GATE_MIN_TOTAL)
+        return false;
+    for (int i = 0; i < 5; i++) {
+        int want = i == 2 ? 3 * total : total; /* run * 7 vs module * 7 */
+        int tol = i == 2 ? 3 * total : total;  /* twice the run's tolerance, times 7 */
+        if (2 * abs(7 * r[i] - want) >= tol)
+            return false;
+    }
+    return true;
+}
+
+/* Local threshold map: the mean of the 5x5 block means around each block (4x
+ * grey, like the thumb). Wide enough to straddle a finder of 8-pixel modules. */
+static bool gate_thresholds(decoder *dec, int bw, int bh)
+{
+    size_t nb = (size_t)bw * (size_t)bh;
+    if (!grow((void **)&dec->thr, &dec->thr_cap, nb * sizeof *dec->thr))
+        return false;
+    for (int by = 0; by < bh; by++)
+        for (int bx = 0; bx < bw; bx++) {
+            unsigned sum = 0, cnt = 0;
+            for (int j = by - 2; j <= by + 2; j++)
+                for (int i = bx - 2; i <= bx + 2; i++)
+                    if (j >= 0 && i >= 0 && j < bh && i < bw) {
+                        sum += dec->thumb[(size_t)j * (size_t)bw + (size_t)i];
+                        cnt++;
+                    }
+            dec->thr[(size_t)by * (size_t)bw + (size_t)bx] = (uint16_t)(sum / cnt / 4);
+        }
+    return true;
+}
+
+/* Class of pixel v against threshold t with hysteresis: 1 dark, 0 light; values
+ * near the threshold keep the previous class, so sensor noise does not split runs. */
+static inline int klass(int v, int t, int prev)
+{
+    if (v < t - GATE_MARGIN)
+        return 1;
+    if (v > t + GATE_MARGIN)
+        return 0;
+    return prev;
+}
+
+/* Checks 1:1:3:1:1 along the line through (x, y) with step (dx, dy), both ways
+ * from the centre; *off is how far the run's middle lies from (x, y) in steps. */
+static bool finder_cross(const decoder *dec, const lk_frame *f, int x, int y, int dx, int dy,
+                         int centre, int htotal, int *off)
+{
+    int bw = f->width / BLOCK, bh = f->height / BLOCK;
+    int back[3] = {0}, fwd[3] = {0};
+    int limit = htotal * 2;
+    for (int dir = -1; dir <= 1; dir += 2) {
+        int *r = dir < 0 ? back : fwd;
+        int k = 0, prev = centre;
+        int xx = x, yy = y;
+        for (int n = 0; xx >= 0 && yy >= 0 && xx < bw * BLOCK && yy < bh * BLOCK && n < limit;
+             n++, xx += dir * dx, yy += dir * dy) {
+            int b = (yy / BLOCK) * bw + xx / BLOCK;
+            int c = klass(f->grey[(size_t)yy * (size_t)f->width + (size_t)xx], dec->thr[b], prev);
+            if (c != prev) {
+                if (++k == 3)
+                    break;
+                prev = c;
+            }
+            r[k]++;
+        }
+        if (k < 2 || r[0] == 0 || r[2] == 0)
+            return false;
+    }
+    int v[5] = {back[2], back[1], back[0] + fwd[0] - 1, fwd[1], fwd[2]};
+    int total = v[0] + v[1] + v[2] + v[3] + v[4];
+    /* a line at another angle through a rotated finder is up to 1.41x longer */
+    if (!finder_ratio(v) || total * 2 < htotal || total > htotal * 2)
+        return false;
+    *off = (fwd[0] - back[0]) / 2;
+    return true;
+}
+
+/* True when the frame shows finder patterns of a plausible code: each confirmed
+ * across, down and diagonally on two scanned rows, and two of them of similar
+ * size at a distance one code's finders can have. */
+static bool finder_gate(decoder *dec, const lk_frame *f)
+{
+    int bw = f->width / BLOCK, bh = f->height / BLOCK;
+    if (bw < 1 || bh < 1 || !gate_thresholds(dec, bw, bh))
+        return true; /* cannot tell: let ZBar look */
+    finder fs[GATE_MAX_FINDERS];
+    int nf = 0;
+    int w = bw * BLOCK;
+    for (int y = GATE_ROW_STEP / 2; y < bh * BLOCK; y += GATE_ROW_STEP) {
+        const uint8_t *row = f->grey + (size_t)y * (size_t)f->width;
+        const uint16_t *trow = dec->thr + (size_t)(y / BLOCK) * (size_t)bw;
+        int r[5] = {0}, prev = klass(row[0], trow[0], 0), len = 0;
+        for (int x = 0; x < w; x++) {
+            int c = klass(row[x], trow[x / BLOCK], prev);
+            if (c == prev) {
+                len++;
+                continue;
+            }
+            /* a run ended at x: shift it in and test the last five */
+            r[0] = r[1];
+            r[1] = r[2];
+            r[2] = r[3];
+            r[3] = r[4];
+            r[4] = len;
+            len = 1;
+            prev = c;
+            /* most runs fail here already: the centre is the longest of the five */
+            if (r[2] < 3 || r[2] <= r[1] || r[2] <= r[3] || r[0] == 0 || !finder_ratio(r))
+                continue;
+            int centre = 1 - c; /* the class of the run that ended, like the centre's */
+            int cx = x - r[4] - r[3] - (r[2] + 1) / 2;
+            int total = r[0] + r[1] + r[2] + r[3] + r[4];
+            int oy, od;
+            if (!finder_cross(dec, f, cx, y, 0, 1, centre, total, &oy))
+                continue;
+            int cy = y + oy;
+            if (!finder_cross(dec, f, cx, cy, 1, 1, centre, total, &od))
+                continue;
+            int hit = -1;
+            for (int i = 0; i < nf && hit < 0; i++)
+                if (abs(fs[i].x - cx) * 7 < fs[i].total * 2 && abs(fs[i].y - cy) * 7 < fs[i].total * 2)
+                    hit = i;
+            if (hit < 0) {
+                if (nf == GATE_MAX_FINDERS)
+                    continue;
+                fs[nf++] = (finder){cx, cy, total, 1};
+                continue;
+            }
+            if (++fs[hit].rows != 2)
+                continue;
+            /* a finder seen on two rows: look for a second one to pair it with */
+            for (int i = 0; i < nf; i++) {
+                if (i == hit || fs[i].rows < 2)
+                    continue;
+                int a = fs[i].total, b = fs[hit].total;
+                if (a * 2 < b || b * 2 < a)
+                    continue;
+                long dx = fs[i].x - fs[hit].x, dy = fs[i].y - fs[hit].y;
+                long d2 = dx * dx + dy * dy, m = (a + b) / 2; /* 7 modules */
+                /* the finders of one code are 14 (version 1) to 170 (version 40)
+                 * modules apart; a little slack for perspective */
+                if (d2 * 49 >= 100 * m * m && d2 * 49 <= 180L * 180 * m * m)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* ---- scanning ---------------------------------------------------------- */
 
 lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
@@ -536,6 +714,7 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
     out->n = 0;
     out->pass = "none";
     out->passes_run = 0;
+    out->finders = false;
     if (!frame->grey || frame->width <= 0 || frame->height <= 0 || frame->width > 16384 ||
         frame->height > 16384)
         return LK_ERR_INVALID;
@@ -566,15 +745,39 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
             return LK_OK;
         }
     }
-    bool found = try_pass(dec, PASS_HALF, frame, out);
-    for (size_t tries = 0; !found && tries < N_ROTATION; tries++) {
-        pass_kind k = video_rotation[dec->rot];
-        dec->rot = (dec->rot + 1) % N_ROTATION;
-        /* a pass that cannot apply (frame too small) hands its turn on */
-        int before = out->passes_run;
-        found = try_pass(dec, k, frame, out);
-        if (out->passes_run > before)
-            break;
+    out->finders = finder_gate(dec, frame);
+    bool found = false;
+    if (out->finders) {
+        /* something code-like: "half" plus one costly pass, every frame */
+        dec->idle = 0;
+        found = try_pass(dec, PASS_HALF, frame, out);
+        for (size_t tries = 0; !found && tries < N_ROTATION; tries++) {
+            pass_kind k = video_rotation[dec->rot];
+            dec->rot = (dec->rot + 1) % N_ROTATION;
+            /* a pass that cannot apply (frame too small) hands its turn on */
+            int before = out->passes_run;
+            found = try_pass(dec, k, frame, out);
+            if (out->passes_run > before)
+                break;
+        }
+    } else if (changed || ++dec->idle >= IDLE_EVERY) {
+        /* nothing code-like: one pass now and then, a safety net for a code the
+         * gate does not see (the cheap one first, once per new scene) */
+        dec->idle = 0;
+        if (!(dec->scene_done & (1u << PASS_HALF))) {
+            found = try_pass(dec, PASS_HALF, frame, out);
+        } else {
+            for (size_t tries = 0; !found && tries < N_ROTATION; tries++) {
+                pass_kind k = video_rotation[dec->rot];
+                dec->rot = (dec->rot + 1) % N_ROTATION;
+                int before = out->passes_run;
+                found = try_pass(dec, k, frame, out);
+                if (out->passes_run > before)
+                    break;
+            }
+        }
+    } else {
+        out->pass = "gate";
     }
     if (found)
         dec->scene_found = true;
