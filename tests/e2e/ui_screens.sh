@@ -1,5 +1,6 @@
 #!/bin/sh
-# Every kiosk screen at every listed size, headless (SDL offscreen): a scripted
+# Every kiosk screen at every listed size, headless (SDL dummy video, software
+# rendering; LK_UI_VIDEO=offscreen also works): a scripted
 # flow per size drives idle -> welcome -> reflection -> done, already, refusal,
 # host (confirm one), PIN -> admin, then an internship day (check-in, check-out
 # with the reflection after it) and English. Each screen is saved as a PNG and
@@ -158,7 +159,7 @@ shot $SHOTS/en-refusal.png
 check-overflow
 quit
 SCRIPT
-SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 LOBKIOSK_SCRIPT="$S" \
+SDL_VIDEODRIVER=${LK_UI_VIDEO:-dummy} SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 LOBKIOSK_SCRIPT="$S" \
     LOBKIOSK_NO_THREADS=1 "$LOBKIOSK" --config "$T/demo/kiosk.ini"
 
 n=$(ls "$SHOTS"/*/*.png "$SHOTS"/*.png | wc -l)
