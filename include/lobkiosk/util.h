@@ -52,6 +52,12 @@ lk_status lk_read_file(const char *path, char **out, size_t *out_len) LK_MUST_CH
 lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned mode,
                         bool exclusive) LK_MUST_CHECK;
 
+/* Opens a secret file (a key, credentials) for reading and checks, on the open
+ * descriptor, that it is a regular file, not a symlink, and that neither group nor
+ * others have any access: LK_ERR_PERMISSION otherwise (also for a symlink),
+ * LK_ERR_NOT_FOUND when missing. *out_fd is the caller's to close. */
+lk_status lk_open_private(const char *path, int *out_fd) LK_MUST_CHECK;
+
 /* Joins dir and name with one '/' into buf. Returns false on truncation. */
 bool lk_path_join(char *buf, size_t len, const char *dir, const char *name);
 

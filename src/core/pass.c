@@ -379,21 +379,10 @@ lk_status pass_key_load(const char *path, pass_key *out)
         return LK_ERR_CRYPTO;
     memset(out, 0, sizeof *out);
 
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? LK_ERR_NOT_FOUND
-               : errno == EACCES ? LK_ERR_PERMISSION
-                                 : LK_ERR_IO;
-    /* checked on the open file, so the answer is about the bytes we read */
-    struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return LK_ERR_IO;
-    }
-    if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-        close(fd);
-        return LK_ERR_PERMISSION;
-    }
+    int fd;
+    lk_status ost = lk_open_private(path, &fd);
+    if (ost != LK_OK)
+        return ost;
     FILE *f = fdopen(fd, "r");
     if (!f) {
         close(fd);

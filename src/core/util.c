@@ -276,6 +276,29 @@ lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned
     return st;
 }
 
+lk_status lk_open_private(const char *path, int *out_fd)
+{
+    if (!path || !*path || !out_fd)
+        return LK_ERR_INVALID;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return errno == ENOENT ? LK_ERR_NOT_FOUND
+               : (errno == EACCES || errno == ELOOP) ? LK_ERR_PERMISSION
+                                                     : LK_ERR_IO;
+    /* checked on the open descriptor: the file checked is the file read */
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return LK_ERR_IO;
+    }
+    if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
+        close(fd);
+        return LK_ERR_PERMISSION;
+    }
+    *out_fd = fd;
+    return LK_OK;
+}
+
 bool lk_path_join(char *buf, size_t len, const char *dir, const char *name)
 {
     size_t dl = strlen(dir);

@@ -58,19 +58,10 @@ lk_status sync_read_credentials(const char *path, char *user, char *password, si
 {
     if (!path || !*path || !user || !password || len == 0)
         return LK_ERR_INVALID;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return errno == ELOOP ? LK_ERR_PERMISSION : LK_ERR_IO;
-    struct stat sb;
-    /* fstat on the open descriptor: the file checked is the file read. */
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
-        return LK_ERR_IO;
-    }
-    if (sb.st_mode & (S_IRWXG | S_IRWXO)) {
-        close(fd);
-        return LK_ERR_PERMISSION;
-    }
+    int fd;
+    lk_status ost = lk_open_private(path, &fd);
+    if (ost != LK_OK)
+        return ost == LK_ERR_NOT_FOUND ? LK_ERR_IO : ost;
     char buf[2 * SYNC_CRED_MAX + 2];
     ssize_t got = read(fd, buf, sizeof buf - 1);
     close(fd);

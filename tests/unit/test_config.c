@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lobkiosk/config.h"
@@ -285,6 +286,22 @@ static void test_util_helpers(void **state)
     assert_string_equal(text, "yz");
     free(text);
     assert_int_equal(lk_read_file("/nonexistent", &text, &n), LK_ERR_NOT_FOUND);
+
+    /* secret files: private regular files only, never through a symlink */
+    int fd = -1;
+    assert_int_equal(lk_open_private(path, &fd), LK_OK);
+    close(fd);
+    char link_path[320];
+    snprintf(link_path, sizeof link_path, "%s/link", dir);
+    assert_int_equal(symlink(path, link_path), 0);
+    assert_int_equal(lk_open_private(link_path, &fd), LK_ERR_PERMISSION);
+    assert_int_equal(chmod(path, 0640), 0);
+    assert_int_equal(lk_open_private(path, &fd), LK_ERR_PERMISSION);
+    assert_int_equal(chmod(path, 0400), 0);
+    assert_int_equal(lk_open_private(path, &fd), LK_OK);
+    close(fd);
+    assert_int_equal(lk_open_private("/nonexistent", &fd), LK_ERR_NOT_FOUND);
+    assert_int_equal(lk_open_private(NULL, &fd), LK_ERR_INVALID);
 }
 
 int main(void)
