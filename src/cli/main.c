@@ -36,7 +36,8 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "       lobkiosk %s%s\n", commands[i].needs_config ? "--config FILE " : "",
                 commands[i].usage);
-    fprintf(f, "See lobkiosk(1) for every option, exit code and kiosk.ini key.\n");
+    fprintf(f, "See lobkiosk(1) for every option, exit code and kiosk.ini key, and\n"
+               "docs/kiosk.md for the kiosk's test hooks (LOBKIOSK_SCRIPT, LOBKIOSK_SIZE, ...).\n");
 }
 
 /* True when argv holds --help or -h: every subcommand answers it the same way. */
