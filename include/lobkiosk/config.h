@@ -112,6 +112,9 @@ typedef struct config {
     char activity_base[CONFIG_TEXT_MAX]; /* base IRI of event and question activities */
     char event_id[64];              /* the active event, "" = choose by time */
     bool demo;                      /* demo kiosk: trusts demo issuers, screen says DEMO */
+    int retention_days;             /* [kiosk] retention_days: sent statements and stale
+                                       roster rows older than this many days are purged
+                                       (store_purge); 0 = keep everything */
     config_issuer issuers[CONFIG_MAX_ISSUERS]; /* trusted issuers */
     size_t n_issuers;               /* used entries of issuers */
     config_event events[CONFIG_MAX_EVENTS]; /* events */

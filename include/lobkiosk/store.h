@@ -48,7 +48,7 @@ lk_status store_find_experience(store *st, const char *event_id, const char *iss
 /* A statement to queue with a record: its id and JSON (borrowed). */
 typedef struct store_statement {
     const char *uuid;  /* statement id, fixed when the row is written */
-    const char *kind;  /* "checkin", "checkout", "answer", "confirmation" */
+    const char *kind;  /* "checkin", "checkout", "answer", "confirmation", "voiding" */
     const char *json;  /* the whole statement */
 } store_statement;
 
@@ -126,7 +126,7 @@ typedef enum store_outbox_state {
 typedef struct store_outbox_item {
     int64_t id;        /* row id, ascending in write order */
     char uuid[37];     /* statement id */
-    char kind[16];     /* checkin, checkout, answer, confirmation */
+    char kind[16];     /* checkin, checkout, answer, confirmation, voiding */
     char *json;        /* the statement (owned by the item, see store_outbox_free) */
     int attempts;      /* send attempts so far */
 } store_outbox_item;
@@ -164,6 +164,64 @@ lk_status store_outbox_each_quarantined(store *st,
                                         void (*fn)(const char *uuid, const char *kind,
                                                    const char *message, void *user),
                                         void *user) LK_MUST_CHECK;
+
+/* --- privacy: forget one person, purge what is no longer needed -------------------
+ * What the kiosk keeps, for how long, and what these do: docs/privacy.md. */
+
+/* One day in milliseconds, for store_purge(st, days * STORE_DAY_MS, ...). */
+#define STORE_DAY_MS 86400000LL
+
+/* Builds the voiding statement of a statement that has left the kiosk: returns a
+ * malloc'd JSON statement with id void_uuid whose object is a StatementRef to
+ * target_uuid (xapi_voiding() does exactly this), or NULL to abandon the forget.
+ * The store takes ownership of the returned string. */
+typedef char *(*store_void_fn)(const char *void_uuid, const char *target_uuid, int64_t now_ms,
+                               void *user);
+
+/* What store_forget removed. */
+typedef struct store_forget_stats {
+    int64_t roster;        /* roster rows (0 or 1) */
+    int64_t experiences;   /* experiences */
+    int64_t answers;       /* reflection answers */
+    int64_t confirmations; /* host confirmations of the person's experiences, and ones the
+                              person gave as a host */
+    int64_t unsent;        /* outbox rows never offered to the LRS, deleted */
+    int64_t voided;        /* outbox rows that were sent, or offered and maybe stored
+                              (attempts > 0, quarantined): a voiding statement was queued
+                              for each, then the row deleted */
+    bool scrubbed;         /* the WAL was emptied and the file rewritten (VACUUM), so no
+                              deleted bytes remain on disk; false when another connection
+                              kept the WAL busy (run store_purge or forget again later) */
+} store_forget_stats;
+
+/* Removes everything this kiosk holds about (issuer, subject), in one transaction:
+ * roster row, experiences, answers, confirmations and the person's outbox rows.
+ * Statements that left the kiosk get a voiding statement from make_void (queued as
+ * kind "voiding", about no one) before their row goes. Then the file is scrubbed.
+ * *out (required) gets the counts. LK_ERR_NOT_FOUND, with nothing changed, when the
+ * kiosk knows nothing about the person; LK_ERR_INVALID when make_void returns NULL
+ * (nothing changed either). */
+lk_status store_forget(store *st, const char *issuer, const char *subject, store_void_fn make_void,
+                       void *user, store_forget_stats *out) LK_MUST_CHECK;
+
+/* What store_purge removed. */
+typedef struct store_purge_stats {
+    int64_t statements; /* sent outbox rows (their statements are in the LRS) */
+    int64_t roster;     /* roster rows not updated (imported) within the period */
+    bool vacuumed;      /* the file was rewritten (a first name was deleted, or a quarter
+                           of the file was free) */
+    bool checkpointed;  /* the WAL was emptied; false when another connection kept it */
+} store_purge_stats;
+
+/* Retention: deletes, in one transaction, outbox rows sent more than older_than_ms
+ * ago (by lk_now_ms()) and roster rows not updated for that long; never queued or
+ * quarantined rows, never experiences, answers or confirmations (pseudonymous, they
+ * feed the reports). Then empties the WAL and, when a first name was deleted or much
+ * space is free, VACUUMs. older_than_ms must be > 0 (retention 0 means: do not call).
+ * The sent count and last send time of store_outbox_stats_get survive the purge.
+ * Takes a while on a large file: call it from a quiet moment, not per scan.
+ * *out (required) gets the counts. */
+lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out) LK_MUST_CHECK;
 
 /* The underlying connection, for read-only queries of report and export modules. */
 struct sqlite3 *store_db(store *st);

@@ -63,4 +63,11 @@ char *xapi_confirmation(const config *cfg, const config_event *ev, const pass *h
                         const pass *student, const char *uuid, int64_t ts_ms,
                         const char *checkin_uuid);
 
+/* A voiding statement (xAPI 1.0.3, part 2, 2.3.2), so the LRS and the dossier drop a
+ * statement this kiosk sent earlier (lobkiosk forget): verb voided, object a
+ * StatementRef to target_uuid. The actor is the kiosk's own account, homePage
+ * <activity_base>kiosks and name cfg->kiosk_id: never a person, so the voiding
+ * statement itself says nothing about the student. uuid is its own fresh id. */
+char *xapi_voiding(const config *cfg, const char *uuid, int64_t ts_ms, const char *target_uuid);
+
 #endif

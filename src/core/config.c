@@ -150,6 +150,11 @@ static int kiosk_key(parse_ctx *pc, const char *section, const char *name, const
     if (!strcmp(name, "demo"))
         return parse_bool(value, &c->demo) ? 1
                                            : fail(pc, section, name, "'%s' is not true or false", value);
+    /* Ten years at most: a larger number is almost certainly a typo for "keep",
+     * and 0 says that plainly. */
+    if (!strcmp(name, "retention_days"))
+        return parse_int(value, 0, 3650, &c->retention_days)
+                   ? 1 : fail(pc, section, name, "'%s' is not 0 (keep) or 1..3650 days", value);
     return fail(pc, section, name, "unknown key", NULL);
 }
 

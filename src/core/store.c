@@ -82,6 +82,30 @@ static const char *const migrations[] = {
     "CREATE INDEX experiences_by_event ON experiences(event_id, checkin_ms);"
     "CREATE INDEX outbox_by_state ON outbox(state, id);"
     "CREATE INDEX answers_by_experience ON answers(experience_id);",
+    /* 3: privacy. Each outbox row names the person it is about, so forget finds
+     * every statement of a student with one indexed lookup. Existing rows are filled
+     * from the records they were written with (experiences, answers, confirmations),
+     * not from the JSON: the actor of a confirmation is the host, and an actor's
+     * homePage depends on kiosk.ini as it was then. Voiding statements stay NULL:
+     * they are about no one. outbox_purged keeps the sent count and the last send
+     * time when purge deletes sent rows (sync status and the screen show them). */
+    "ALTER TABLE outbox ADD COLUMN issuer TEXT;"
+    "ALTER TABLE outbox ADD COLUMN subject TEXT;"
+    "UPDATE outbox SET issuer = l.issuer, subject = l.subject FROM ("
+    "  SELECT checkin_uuid AS uuid, issuer, subject FROM experiences"
+    "  UNION ALL SELECT checkout_uuid, issuer, subject FROM experiences"
+    "    WHERE checkout_uuid <> ''"
+    "  UNION ALL SELECT a.uuid, e.issuer, e.subject FROM answers a"
+    "    JOIN experiences e ON e.id = a.experience_id"
+    "  UNION ALL SELECT c.uuid, e.issuer, e.subject FROM confirmations c"
+    "    JOIN experiences e ON e.id = c.experience_id"
+    ") AS l WHERE l.uuid = outbox.uuid;"
+    "CREATE INDEX outbox_by_person ON outbox(issuer, subject);"
+    "CREATE TABLE outbox_purged ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  sent INTEGER NOT NULL DEFAULT 0,"
+    "  last_sent_ms INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO outbox_purged (id) VALUES (1);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -91,6 +115,7 @@ enum {
     Q_INSERT_EXP,
     Q_CHECKOUT,
     Q_OUTBOX_INSERT,
+    Q_OUTBOX_INSERT_EXP,
     Q_REFUSAL,
     Q_ROSTER_INSERT,
     Q_ROSTER_UPDATE,
@@ -109,7 +134,11 @@ static const char *const cached_sql[Q_COUNT] = {
                      " VALUES (?, ?, ?, ?, ?)",
     [Q_CHECKOUT] = "UPDATE experiences SET checkout_ms = ?, checkout_uuid = ?"
                    " WHERE id = ? AND checkout_ms = 0",
-    [Q_OUTBOX_INSERT] = "INSERT INTO outbox (uuid, kind, json, created_ms) VALUES (?, ?, ?, ?)",
+    [Q_OUTBOX_INSERT] = "INSERT INTO outbox (uuid, kind, json, created_ms, issuer, subject)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+    /* The person a statement is about is the student of its experience. */
+    [Q_OUTBOX_INSERT_EXP] = "INSERT INTO outbox (uuid, kind, json, created_ms, issuer, subject)"
+                            " SELECT ?, ?, ?, ?, issuer, subject FROM experiences WHERE id = ?",
     [Q_REFUSAL] = "INSERT INTO refusals (day, reason, count) VALUES (?, ?, 1)"
                   " ON CONFLICT (day, reason) DO UPDATE SET count = count + 1",
     [Q_ROSTER_INSERT] = "INSERT OR IGNORE INTO roster (issuer, subject, first_name, grp, updated_ms)"
@@ -277,6 +306,13 @@ lk_status store_open(const char *path, store **out, char *err, size_t err_len)
         ls = exec(st, "PRAGMA synchronous = FULL", "synchronous");
     if (ls == LK_OK)
         ls = exec(st, "PRAGMA foreign_keys = ON", "foreign_keys");
+    /* secure_delete: deleted rows (a forgotten student, a purged first name) are
+     * overwritten with zeros instead of lingering in free space until the page is
+     * reused. It costs only on deletes and shrinking updates, which are rare here
+     * (forget, purge, a roster re-import); a check-in only inserts. Per connection,
+     * so every handle sets it. */
+    if (ls == LK_OK)
+        ls = exec(st, "PRAGMA secure_delete = ON", "secure_delete");
     if (ls == LK_OK)
         ls = migrate(st);
     if (ls != LK_OK) {
@@ -415,8 +451,10 @@ lk_status store_find_experience(store *st, const char *event_id, const char *iss
     return ls;
 }
 
-/* Queues one statement; the caller holds the transaction. */
-static lk_status outbox_insert(store *st, const store_statement *stmt, int64_t created_ms)
+/* Queues one statement about (issuer, subject), both NULL for a statement about no
+ * one; the caller holds the transaction. */
+static lk_status outbox_insert(store *st, const store_statement *stmt, int64_t created_ms,
+                               const char *issuer, const char *subject)
 {
     if (!stmt || !stmt->uuid || !stmt->uuid[0] || !stmt->kind || !stmt->json)
         return LK_ERR_INVALID;
@@ -428,7 +466,33 @@ static lk_status outbox_insert(store *st, const store_statement *stmt, int64_t c
     sqlite3_bind_text(s, 2, stmt->kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 3, stmt->json, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, created_ms);
+    if (issuer && subject) {
+        sqlite3_bind_text(s, 5, issuer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 6, subject, -1, SQLITE_STATIC);
+    }
     return step_done(st, s, "outbox insert");
+}
+
+/* Queues one statement about the student of experience_id; the caller holds the
+ * transaction. LK_ERR_NOT_FOUND when there is no such experience. */
+static lk_status outbox_insert_for(store *st, const store_statement *stmt, int64_t created_ms,
+                                   int64_t experience_id)
+{
+    if (!stmt || !stmt->uuid || !stmt->uuid[0] || !stmt->kind || !stmt->json)
+        return LK_ERR_INVALID;
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_OUTBOX_INSERT_EXP, &ls);
+    if (!s)
+        return ls;
+    sqlite3_bind_text(s, 1, stmt->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, stmt->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, stmt->json, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, created_ms);
+    sqlite3_bind_int64(s, 5, experience_id);
+    ls = step_done(st, s, "outbox insert");
+    if (ls == LK_OK && sqlite3_changes(st->db) != 1)
+        ls = LK_ERR_NOT_FOUND;
+    return ls;
 }
 
 /* Ends a write transaction: COMMIT when ls is LK_OK, otherwise ROLLBACK. */
@@ -460,7 +524,7 @@ lk_status store_record_checkin(store *st, store_experience *exp, const store_sta
     }
     if (ls == LK_OK) {
         exp->id = sqlite3_last_insert_rowid(st->db);
-        ls = outbox_insert(st, stmt, exp->checkin_ms);
+        ls = outbox_insert(st, stmt, exp->checkin_ms, exp->issuer, exp->subject);
     }
     return finish(st, ls);
 }
@@ -493,7 +557,7 @@ lk_status store_record_checkout(store *st, int64_t experience_id, int64_t checko
         ls = found ? LK_ERR_EXISTS : LK_ERR_NOT_FOUND;
     }
     if (ls == LK_OK)
-        ls = outbox_insert(st, stmt, checkout_ms);
+        ls = outbox_insert_for(st, stmt, checkout_ms, experience_id);
     return finish(st, ls);
 }
 
@@ -524,7 +588,7 @@ lk_status store_record_answers(store *st, int64_t experience_id, const store_ans
         sqlite3_bind_text(s, 6, a->stmt.uuid, -1, SQLITE_STATIC);
         ls = step_done(st, s, "insert answer");
         if (ls == LK_OK)
-            ls = outbox_insert(st, &a->stmt, a->answered_ms);
+            ls = outbox_insert_for(st, &a->stmt, a->answered_ms, experience_id);
     }
     return finish(st, ls);
 }
@@ -548,7 +612,7 @@ lk_status store_record_confirmation(store *st, int64_t experience_id, const char
         ls = step_done(st, s, "insert confirmation");
     }
     if (ls == LK_OK)
-        ls = outbox_insert(st, stmt, confirmed_ms);
+        ls = outbox_insert_for(st, stmt, confirmed_ms, experience_id);
     return finish(st, ls);
 }
 
@@ -818,8 +882,12 @@ lk_status store_outbox_stats_get(store *st, store_outbox_stats *out)
     memset(out, 0, sizeof *out);
     sqlite3_stmt *s = NULL;
     int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT coalesce(sum(state = 0), 0), coalesce(sum(state = 1), 0),"
-                                " coalesce(sum(state = 2), 0), coalesce(max(sent_ms), 0)"
+                                "SELECT coalesce(sum(state = 0), 0),"
+                                " coalesce(sum(state = 1), 0)"
+                                "   + coalesce((SELECT sent FROM outbox_purged), 0),"
+                                " coalesce(sum(state = 2), 0),"
+                                " max(coalesce(max(sent_ms), 0),"
+                                "     coalesce((SELECT last_sent_ms FROM outbox_purged), 0))"
                                 " FROM outbox",
                                 -1, &s, NULL);
     if (rc != SQLITE_OK)
@@ -856,6 +924,316 @@ lk_status store_outbox_each_quarantined(store *st,
     lk_status ls = db_status(st, rc, "quarantined");
     sqlite3_finalize(s);
     return ls;
+}
+
+/* --- privacy: forget and purge --------------------------------------------------- */
+
+/* Runs one parameterised statement that changes rows; *changed (may be NULL) gets
+ * how many. Parameters: text ?1, ?2 (may be NULL) and integer ?3 when used. */
+static lk_status run_changes(store *st, const char *sql, const char *t1, const char *t2,
+                             int64_t i3, int64_t *changed, const char *what)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, what);
+    int n = sqlite3_bind_parameter_count(s);
+    if (n >= 1 && t1)
+        sqlite3_bind_text(s, 1, t1, -1, SQLITE_STATIC);
+    if (n >= 2 && t2)
+        sqlite3_bind_text(s, 2, t2, -1, SQLITE_STATIC);
+    if (n >= 3)
+        sqlite3_bind_int64(s, 3, i3);
+    lk_status ls = step_done(st, s, what);
+    if (ls == LK_OK && changed)
+        *changed = sqlite3_changes(st->db);
+    sqlite3_finalize(s);
+    return ls;
+}
+
+/* Empties the WAL into the database file and truncates it: old page images (with
+ * the bytes a delete just zeroed) live on in the WAL until then. *done is false when
+ * another connection's read kept the WAL (its frames stay until the next try). */
+static void wal_truncate(store *st, bool *done)
+{
+    int log = -1, ckpt = -1;
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &ckpt);
+    *done = rc == SQLITE_OK;
+    if (!*done)
+        fprintf(stderr, "store: checkpoint: %s (%d); the WAL is emptied next time\n",
+                sqlite3_errmsg(st->db), rc);
+}
+
+/* Rewrites the file without its free pages and gaps, then empties the WAL that
+ * VACUUM filled. Returns whether both happened; failures are logged, not fatal: the
+ * deletes were committed and secure_delete already zeroed the deleted rows. */
+static bool scrub_file(store *st)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(st->db, "VACUUM", NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "store: vacuum: %s (%d)\n", msg ? msg : sqlite3_errstr(rc), rc);
+    sqlite3_free(msg);
+    bool done = false;
+    wal_truncate(st, &done);
+    return rc == SQLITE_OK && done;
+}
+
+/* One outbox row of the person being forgotten. */
+typedef struct forget_row {
+    int64_t id;
+    char uuid[37];
+    bool left;        /* sent, or offered to the LRS and maybe stored there */
+    bool sent;        /* state = 1 */
+    int64_t sent_ms;  /* when */
+} forget_row;
+
+/* Every outbox row about (?1 issuer, ?2 subject): by the columns written with the
+ * row, and, independently, by the statement ids of the person's records, so a row
+ * whose columns are empty (written by older code, filled by nothing) is found too.
+ * Confirmations the person gave as a host are theirs as well. */
+static const char FORGET_ROWS_SQL[] =
+    "SELECT id, uuid, state = 1 OR attempts > 0, state = 1, sent_ms FROM outbox"
+    " WHERE (issuer = ?1 AND subject = ?2) OR uuid IN ("
+    "  SELECT checkin_uuid FROM experiences WHERE issuer = ?1 AND subject = ?2"
+    "  UNION SELECT checkout_uuid FROM experiences"
+    "    WHERE issuer = ?1 AND subject = ?2 AND checkout_uuid <> ''"
+    "  UNION SELECT a.uuid FROM answers a JOIN experiences e ON e.id = a.experience_id"
+    "    WHERE e.issuer = ?1 AND e.subject = ?2"
+    "  UNION SELECT c.uuid FROM confirmations c JOIN experiences e ON e.id = c.experience_id"
+    "    WHERE e.issuer = ?1 AND e.subject = ?2"
+    "  UNION SELECT uuid FROM confirmations WHERE host_issuer = ?1 AND host_subject = ?2)"
+    " ORDER BY id";
+
+/* Reads the person's outbox rows into a heap array (*out, free()). */
+static lk_status forget_rows(store *st, const char *issuer, const char *subject, forget_row **out,
+                             size_t *out_n)
+{
+    *out = NULL;
+    *out_n = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, FORGET_ROWS_SQL, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare forget rows");
+    sqlite3_bind_text(s, 1, issuer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, subject, -1, SQLITE_STATIC);
+    forget_row *rows = NULL;
+    size_t n = 0, cap = 0;
+    lk_status ls = LK_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            forget_row *grown = realloc(rows, ncap * sizeof *rows);
+            if (!grown) {
+                ls = LK_ERR_NOMEM;
+                break;
+            }
+            rows = grown;
+            cap = ncap;
+        }
+        forget_row *r = &rows[n++];
+        r->id = sqlite3_column_int64(s, 0);
+        copy_col(s, 1, r->uuid, sizeof r->uuid);
+        r->left = sqlite3_column_int(s, 2) != 0;
+        r->sent = sqlite3_column_int(s, 3) != 0;
+        r->sent_ms = sqlite3_column_int64(s, 4);
+    }
+    if (ls == LK_OK && rc != SQLITE_DONE)
+        ls = db_status(st, rc, "forget rows");
+    sqlite3_finalize(s);
+    if (ls != LK_OK) {
+        free(rows);
+        return ls;
+    }
+    *out = rows;
+    *out_n = n;
+    return LK_OK;
+}
+
+/* Adds deleted sent rows to outbox_purged, so the sent count and last send time
+ * that sync status shows do not go back. The caller holds the transaction. */
+static lk_status count_purged(store *st, int64_t n, int64_t last_ms)
+{
+    if (n <= 0)
+        return LK_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE outbox_purged SET sent = sent + ?,"
+                                " last_sent_ms = max(last_sent_ms, ?) WHERE id = 1",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare purged");
+    sqlite3_bind_int64(s, 1, n);
+    sqlite3_bind_int64(s, 2, last_ms);
+    lk_status ls = step_done(st, s, "purged");
+    sqlite3_finalize(s);
+    return ls;
+}
+
+/* The forget itself, inside the caller's transaction. */
+static lk_status forget_in_tx(store *st, const char *issuer, const char *subject,
+                              store_void_fn make_void, void *user, store_forget_stats *out)
+{
+    forget_row *rows = NULL;
+    size_t n = 0;
+    lk_status ls = forget_rows(st, issuer, subject, &rows, &n);
+    int64_t now = lk_now_ms();
+    int64_t sent_n = 0, sent_last = 0;
+    sqlite3_stmt *del = NULL;
+    if (ls == LK_OK && n > 0) {
+        int rc = sqlite3_prepare_v2(st->db, "DELETE FROM outbox WHERE id = ?", -1, &del, NULL);
+        if (rc != SQLITE_OK)
+            ls = db_status(st, rc, "prepare forget outbox");
+    }
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        const forget_row *r = &rows[i];
+        if (r->left) {
+            /* It is (or may be) in the LRS: ask the LRS to drop it. A voiding
+             * statement for one the LRS never stored is harmless (xAPI 1.0.3: an
+             * LRS should not reject it for a missing target). */
+            char void_uuid[37];
+            lk_uuid4(void_uuid, sizeof void_uuid);
+            char *json = make_void(void_uuid, r->uuid, now, user);
+            if (!json) {
+                fprintf(stderr, "store: forget: no voiding statement could be built\n");
+                ls = LK_ERR_INVALID;
+                break;
+            }
+            store_statement vs = {.uuid = void_uuid, .kind = "voiding", .json = json};
+            ls = outbox_insert(st, &vs, now, NULL, NULL);
+            free(json);
+            out->voided++;
+        } else {
+            out->unsent++;
+        }
+        if (r->sent) {
+            sent_n++;
+            if (r->sent_ms > sent_last)
+                sent_last = r->sent_ms;
+        }
+        if (ls == LK_OK) {
+            sqlite3_reset(del);
+            sqlite3_bind_int64(del, 1, r->id);
+            ls = step_done(st, del, "forget outbox");
+        }
+    }
+    sqlite3_finalize(del);
+    free(rows);
+    if (ls == LK_OK)
+        ls = count_purged(st, sent_n, sent_last);
+    /* Children before parents: answers and confirmations refer to experiences. */
+    if (ls == LK_OK)
+        ls = run_changes(st,
+                         "DELETE FROM answers WHERE experience_id IN"
+                         " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)",
+                         issuer, subject, 0, &out->answers, "forget answers");
+    if (ls == LK_OK)
+        ls = run_changes(st,
+                         "DELETE FROM confirmations WHERE experience_id IN"
+                         " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)"
+                         " OR (host_issuer = ?1 AND host_subject = ?2)",
+                         issuer, subject, 0, &out->confirmations, "forget confirmations");
+    if (ls == LK_OK)
+        ls = run_changes(st, "DELETE FROM experiences WHERE issuer = ?1 AND subject = ?2", issuer,
+                         subject, 0, &out->experiences, "forget experiences");
+    if (ls == LK_OK)
+        ls = run_changes(st, "DELETE FROM roster WHERE issuer = ?1 AND subject = ?2", issuer,
+                         subject, 0, &out->roster, "forget roster");
+    return ls;
+}
+
+lk_status store_forget(store *st, const char *issuer, const char *subject, store_void_fn make_void,
+                       void *user, store_forget_stats *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!st || !issuer || !*issuer || !subject || !*subject || !make_void || !out)
+        return LK_ERR_INVALID;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    ls = forget_in_tx(st, issuer, subject, make_void, user, out);
+    if (ls == LK_OK && out->roster + out->experiences + out->answers + out->confirmations +
+                               out->unsent + out->voided ==
+                           0)
+        ls = LK_ERR_NOT_FOUND;
+    if (ls != LK_OK) {
+        store_rollback(st);
+        store_forget_stats none = {0};
+        *out = none;
+        return ls;
+    }
+    ls = store_commit(st);
+    if (ls != LK_OK) {
+        store_rollback(st);
+        memset(out, 0, sizeof *out);
+        return ls;
+    }
+    /* An erasure request is rare and must leave nothing behind: always rewrite. */
+    out->scrubbed = scrub_file(st);
+    return LK_OK;
+}
+
+/* Pages of the file and free pages in it. */
+static void page_counts(store *st, int64_t *pages, int64_t *free_pages)
+{
+    static const char *const sql[2] = {"PRAGMA page_count", "PRAGMA freelist_count"};
+    int64_t *dst[2] = {pages, free_pages};
+    for (int i = 0; i < 2; i++) {
+        *dst[i] = 0;
+        sqlite3_stmt *s = NULL;
+        if (sqlite3_prepare_v2(st->db, sql[i], -1, &s, NULL) == SQLITE_OK &&
+            sqlite3_step(s) == SQLITE_ROW)
+            *dst[i] = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+    }
+}
+
+lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!st || !out || older_than_ms <= 0)
+        return LK_ERR_INVALID;
+    int64_t cutoff = lk_now_ms() - older_than_ms;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    /* The sent count and the last send time outlive the rows (sync status). */
+    ls = run_changes(st,
+                     "UPDATE outbox_purged SET"
+                     " sent = sent + (SELECT count(*) FROM outbox WHERE state = 1 AND sent_ms < ?3),"
+                     " last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM outbox"
+                     "   WHERE state = 1 AND sent_ms < ?3), 0)) WHERE id = 1",
+                     NULL, NULL, cutoff, NULL, "purge count");
+    /* Only sent rows: queued ones still have to reach the LRS, quarantined ones wait
+     * for staff (sync --requeue). */
+    if (ls == LK_OK)
+        ls = run_changes(st, "DELETE FROM outbox WHERE state = 1 AND sent_ms < ?3", NULL, NULL,
+                         cutoff, &out->statements, "purge outbox");
+    /* A roster row is refreshed by every import; one not imported for the whole
+     * period belongs to a student the school no longer lists. */
+    if (ls == LK_OK)
+        ls = run_changes(st, "DELETE FROM roster WHERE updated_ms < ?3", NULL, NULL, cutoff,
+                         &out->roster, "purge roster");
+    if (ls == LK_OK)
+        ls = store_commit(st);
+    if (ls != LK_OK) {
+        store_rollback(st);
+        memset(out, 0, sizeof *out);
+        return ls;
+    }
+    wal_truncate(st, &out->checkpointed);
+    /* VACUUM rewrites the whole file: only when a first name went (secure_delete
+     * zeroes the row, but a copy moved by an earlier page split may survive in a
+     * page's unused area), or when a quarter of the file is free pages. */
+    int64_t pages = 0, free_pages = 0;
+    page_counts(st, &pages, &free_pages);
+    if (out->roster > 0 || (pages > 0 && free_pages * 4 >= pages)) {
+        out->vacuumed = scrub_file(st);
+        out->checkpointed = out->vacuumed;
+    }
+    return LK_OK;
 }
 
 struct sqlite3 *store_db(store *st)

@@ -39,6 +39,10 @@ static const verb VERB_ANSWERED = {"http://adlnet.gov/expapi/verbs/answered", "b
  * check-in statement) is true. Chosen over ADL verbs, which have no such verb. */
 static const verb VERB_CONFIRM = {"http://activitystrea.ms/confirm", "bevestigde", "confirmed"};
 
+/* ADL's voided verb: the one verb an LRS must understand as "forget that one". */
+static const verb VERB_VOIDED = {"http://adlnet.gov/expapi/verbs/voided", "maakte ongedaan",
+                                 "voided"};
+
 /* Event kinds (config_event.kind) and their activity types. */
 static const struct {
     const char *kind, *type_slug;
@@ -513,4 +517,40 @@ char *xapi_confirmation(const config *cfg, const config_event *ev, const pass *h
     }
     return finish(uuid, ts_ms, &VERB_CONFIRM, agent_json(cfg, host), statement_ref(checkin_uuid),
                   ctx, NULL);
+}
+
+/* The kiosk as an Agent: an account below activity_base, named by kiosk_id. */
+static json_t *kiosk_agent_json(const config *cfg)
+{
+    const char *base = cfg->activity_base[0] ? cfg->activity_base : LK_ACTIVITY_BASE;
+    size_t bl = strlen(base);
+    char home[CONFIG_TEXT_MAX + 16];
+    int n = snprintf(home, sizeof home, "%s%skiosks", base, (bl && base[bl - 1] == '/') ? "" : "/");
+    if (n < 0 || (size_t)n >= sizeof home || !cfg->kiosk_id[0])
+        return NULL;
+    json_t *acc = json_object();
+    json_t *o = json_object();
+    bool ok = put(acc, "homePage", json_string(home)) &&
+              put(acc, "name", json_string(cfg->kiosk_id)) &&
+              put(o, "objectType", json_string("Agent"));
+    if (ok) {
+        ok = put(o, "account", acc);
+        acc = NULL;
+    }
+    json_decref(acc);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+char *xapi_voiding(const config *cfg, const char *uuid, int64_t ts_ms, const char *target_uuid)
+{
+    if (!cfg || !valid_uuid(uuid) || !valid_uuid(target_uuid) || ts_ms <= 0 ||
+        strcmp(uuid, target_uuid) == 0)
+        return NULL;
+    /* No event parent and no platform: the object is a StatementRef, not an Activity. */
+    return finish(uuid, ts_ms, &VERB_VOIDED, kiosk_agent_json(cfg), statement_ref(target_uuid),
+                  context_json(cfg, NULL, NULL, false), NULL);
 }
