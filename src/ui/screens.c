@@ -145,9 +145,16 @@ static void sync_line(const ui_view *v, char *buf, size_t len)
     case SYNC_OFFLINE:
     case SYNC_AUTH_FAILED:
     case SYNC_ERROR: {
+        /* staff must see why nothing leaves: a wrong password or an LRS that refuses
+         * everything is fixed differently from a dead network */
+        const char *why = v->sync.state == SYNC_AUTH_FAILED ? "sync.auth_failed"
+                          : v->sync.state == SYNC_ERROR && !strcmp(v->sync.cause, SYNC_CAUSE_REJECTS_ALL)
+                              ? "sync.rejected"
+                          : v->sync.state == SYNC_ERROR ? "sync.error"
+                                                        : "sync.offline";
         char q[64];
         i18n_format(v->tr, "sync.queued", vars, q, sizeof q);
-        snprintf(buf, len, "%s \xC2\xB7 %s", tr(v, "sync.offline"), q);
+        snprintf(buf, len, "%s \xC2\xB7 %s", tr(v, why), q);
         return;
     }
     default:

@@ -240,6 +240,53 @@ static void test_every_screen_every_size(void **state)
     i18n_destroy(tr);
 }
 
+/* The idle status line says why nothing is sent: staff fix a wrong password, an LRS
+ * that refuses everything and a dead network in different ways. */
+static void test_sync_line_names_the_cause(void **state)
+{
+    fixture *fx = *state;
+    i18n *tr = i18n_create();
+    assert_int_equal(i18n_load_dir(tr, "assets", NULL, 0), LK_OK);
+    static config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    static const struct {
+        sync_state st;
+        const char *cause;
+        const char *want; /* start of the Dutch status line */
+    } cases[] = {
+        {SYNC_OFFLINE, "", "Offline"},
+        {SYNC_AUTH_FAILED, "", "Inloggen bij dossier mislukt"},
+        {SYNC_ERROR, SYNC_CAUSE_REJECTS_ALL, "Dossier weigert de gegevens"},
+        {SYNC_ERROR, "", "Verzendfout"},
+        {SYNC_OFF, "", "Niet gekoppeld"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ui_view v;
+        memset(&v, 0, sizeof v);
+        v.tr = tr;
+        v.cfg = &cfg;
+        v.sync.state = cases[c].st;
+        v.sync.queued = 12;
+        snprintf(v.sync.cause, sizeof v.sync.cause, "%s", cases[c].cause);
+        flow f;
+        flow_init(&f, NULL, 0);
+        ui_screens scr;
+        memset(&scr, 0, sizeof scr);
+        scr.d = fx->d;
+        screens_draw(&scr, &f, &v, 1280, 800);
+        size_t n;
+        const draw_record *rec = draw_records(fx->d, &n);
+        bool found = false;
+        for (size_t i = 0; i < n; i++)
+            if (!strncmp(rec[i].text, cases[c].want, strlen(cases[c].want)))
+                found = true;
+        if (!found)
+            fail_msg("case %zu: no status line starting with '%s'", c, cases[c].want);
+    }
+    assert_int_equal(i18n_missing(tr), 0);
+    i18n_destroy(tr);
+}
+
 static void test_hit_and_find(void **state)
 {
     fixture *fx = *state;
@@ -302,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_overflow_is_caught),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_every_screen_every_size),
+        cmocka_unit_test(test_sync_line_names_the_cause),
         cmocka_unit_test(test_hit_and_find),
         cmocka_unit_test(test_screenshot),
     };
