@@ -30,5 +30,7 @@ int cmd_sync(const cli_ctx *ctx, int argc, char **argv);
 int cmd_export(const cli_ctx *ctx, int argc, char **argv);
 int cmd_kiosk(const cli_ctx *ctx, int argc, char **argv);
 int cmd_pin(const cli_ctx *ctx, int argc, char **argv);
+int cmd_forget(const cli_ctx *ctx, int argc, char **argv);
+int cmd_purge(const cli_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -28,6 +28,8 @@ static const command commands[] = {
     {"report", cmd_report, 1, 0, "report [--csv] [--event ID]"},
     {"sync", cmd_sync, 1, 1, "sync --once | --status | --requeue"},
     {"export", cmd_export, 1, 0, "export --format csv|jsonl|xapi [--since YYYY-MM-DD] --out FILE"},
+    {"forget", cmd_forget, 1, 0, "forget --issuer CODE --subject ID"},
+    {"purge", cmd_purge, 1, 0, "purge [--older-than DAYS]"},
 };
 
 static void usage(FILE *f)
