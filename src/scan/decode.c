@@ -542,6 +542,8 @@ static bool scene_changed(decoder *dec, const lk_frame *f)
  * polarities count (light codes on dark screens). */
 #define GATE_ROW_STEP 2     /* rows scanned: a 2-pixel-module finder spans 14 rows */
 #define GATE_MARGIN 6       /* grey levels around the local mean that keep the class */
+#define GATE_SMALL_TOTAL 21 /* finders narrower (modules under 3 px) are too small
+                               for "half" */
 #define GATE_MAX_FINDERS 16 /* distinct finders kept per frame */
 #define GATE_MIN_TOTAL 10   /* pixels across a finder: ZBar needs 1.5 per module */
 
@@ -635,8 +637,9 @@ static bool finder_cross(const decoder *dec, const lk_frame *f, int x, int y, in
 /* True when the frame shows finder patterns of a plausible code: each confirmed
  * across, down and diagonally on two scanned rows, and two of them of similar
  * size at a distance one code's finders can have. */
-static bool finder_gate(decoder *dec, const lk_frame *f)
+static bool finder_gate(decoder *dec, const lk_frame *f, int *total7)
 {
+    *total7 = 0;
     int bw = f->width / BLOCK, bh = f->height / BLOCK;
     if (bw < 1 || bh < 1 || !gate_thresholds(dec, bw, bh))
         return true; /* cannot tell: let ZBar look */
@@ -647,12 +650,20 @@ static bool finder_gate(decoder *dec, const lk_frame *f)
         const uint8_t *row = f->grey + (size_t)y * (size_t)f->width;
         const uint16_t *trow = dec->thr + (size_t)(y / BLOCK) * (size_t)bw;
         int r[5] = {0}, prev = klass(row[0], trow[0], 0), len = 0;
+        int lo = 0, hi = 0;
         for (int x = 0; x < w; x++) {
-            int c = klass(row[x], trow[x / BLOCK], prev);
-            if (c == prev) {
+            if ((x & (BLOCK - 1)) == 0) {
+                lo = trow[x / BLOCK] - GATE_MARGIN;
+                hi = trow[x / BLOCK] + GATE_MARGIN;
+            }
+            /* klass() without its branches: this loop is most of the gate's time */
+            int v = row[x];
+            int flip = prev ? v > hi : v < lo;
+            if (!flip) {
                 len++;
                 continue;
             }
+            int c = prev ^ 1;
             /* a run ended at x: shift it in and test the last five */
             r[0] = r[1];
             r[1] = r[2];
@@ -678,9 +689,14 @@ static bool finder_gate(decoder *dec, const lk_frame *f)
                 if (abs(fs[i].x - cx) * 7 < fs[i].total * 2 && abs(fs[i].y - cy) * 7 < fs[i].total * 2)
                     hit = i;
             if (hit < 0) {
-                if (nf == GATE_MAX_FINDERS)
-                    continue;
-                fs[nf++] = (finder){cx, cy, total, 1};
+                /* when full, a one-row candidate already passed by gives way, so
+                 * noise seen first cannot crowd out a real finder below it */
+                int slot = nf < GATE_MAX_FINDERS ? nf++ : -1;
+                for (int i = 0; i < nf && slot < 0; i++)
+                    if (fs[i].rows < 2 && fs[i].y + fs[i].total < y)
+                        slot = i;
+                if (slot >= 0)
+                    fs[slot] = (finder){cx, cy, total, 1};
                 continue;
             }
             if (++fs[hit].rows != 2)
@@ -696,8 +712,10 @@ static bool finder_gate(decoder *dec, const lk_frame *f)
                 long d2 = dx * dx + dy * dy, m = (a + b) / 2; /* 7 modules */
                 /* the finders of one code are 14 (version 1) to 170 (version 40)
                  * modules apart; a little slack for perspective */
-                if (d2 * 49 >= 100 * m * m && d2 * 49 <= 180L * 180 * m * m)
+                if (d2 * 49 >= 100 * m * m && d2 * 49 <= 180L * 180 * m * m) {
+                    *total7 = (int)m;
                     return true;
+                }
             }
         }
     }
@@ -745,15 +763,21 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
             return LK_OK;
         }
     }
-    out->finders = finder_gate(dec, frame);
+    int total7;
+    out->finders = finder_gate(dec, frame, &total7);
     bool found = false;
     if (out->finders) {
-        /* something code-like: "half" plus one costly pass, every frame */
+        /* something code-like: "half" plus one costly pass, every frame; a small
+         * code (modules under 3 px) "full" first, which plain ZBar would run,
+         * since "half" cannot read it */
         dec->idle = 0;
-        found = try_pass(dec, PASS_HALF, frame, out);
+        bool small = total7 < GATE_SMALL_TOTAL;
+        found = try_pass(dec, small ? PASS_FULL : PASS_HALF, frame, out);
         for (size_t tries = 0; !found && tries < N_ROTATION; tries++) {
             pass_kind k = video_rotation[dec->rot];
             dec->rot = (dec->rot + 1) % N_ROTATION;
+            if (small && k == PASS_FULL)
+                continue;
             /* a pass that cannot apply (frame too small) hands its turn on */
             int before = out->passes_run;
             found = try_pass(dec, k, frame, out);
