@@ -1,0 +1,596 @@
+/* Tests of forgetting a person and of retention: store_forget (everything of one
+ * student gone, others untouched, voiding statements only for statements that left
+ * the kiosk, their JSON shape), store_purge (only old sent rows and stale roster
+ * rows go), migration 3 on a database made by the previous version, and the
+ * [kiosk] retention_days key. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lobkiosk/config.h"
+#include "lobkiosk/store.h"
+#include "lobkiosk/util.h"
+#include "lobkiosk/xapi.h"
+
+#define DAY_MS STORE_DAY_MS
+/* "Now" for every test: 2030-06-03T10:00:00Z. */
+#define NOW_ISO "2030-06-03T10:00:00Z"
+#define NOW 1906711200000LL
+
+typedef struct fixture {
+    char dir[64];
+    char path[128];
+    store *st;
+    config *cfg;
+} fixture;
+
+static int setup(void **state)
+{
+    setenv("LOBKIOSK_FAKE_NOW", NOW_ISO, 1);
+    fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/lk-privacy-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/%s", f->dir, LK_DB_FILE);
+    assert_int_equal(store_open(f->path, &f->st, NULL, 0), LK_OK);
+    f->cfg = calloc(1, sizeof *f->cfg);
+    assert_non_null(f->cfg);
+    config_defaults(f->cfg);
+    lk_strlcpy(f->cfg->kiosk_id, "K-TEST", sizeof f->cfg->kiosk_id);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->st);
+    free(f->cfg);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc;
+}
+
+static int64_t count(store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+    sqlite3_free(msg);
+}
+
+/* A student's whole visit: check-in, check-out, two answers, a host confirmation.
+ * Statement ids are real UUIDs; *out gets the experience. */
+static void visit(store *st, const char *event, const char *subject, store_experience *out)
+{
+    memset(out, 0, sizeof *out);
+    lk_strlcpy(out->event_id, event, sizeof out->event_id);
+    lk_strlcpy(out->issuer, "00AA", sizeof out->issuer);
+    lk_strlcpy(out->subject, subject, sizeof out->subject);
+    out->checkin_ms = NOW - 3 * DAY_MS;
+    lk_uuid4(out->checkin_uuid, sizeof out->checkin_uuid);
+    store_statement in = {.uuid = out->checkin_uuid, .kind = "checkin", .json = "{}"};
+    assert_int_equal(store_record_checkin(st, out, &in), LK_OK);
+    char u[4][37];
+    for (int i = 0; i < 4; i++)
+        lk_uuid4(u[i], sizeof u[i]);
+    store_statement co = {.uuid = u[0], .kind = "checkout", .json = "{}"};
+    assert_int_equal(store_record_checkout(st, out->id, out->checkin_ms + 3600000, &co), LK_OK);
+    lk_strlcpy(out->checkout_uuid, u[0], sizeof out->checkout_uuid);
+    store_answer a[2] = {
+        {.question_id = "rating", .response = "4", .answered_ms = out->checkin_ms + 1,
+         .stmt = {.uuid = u[1], .kind = "answer", .json = "{}"}},
+        {.question_id = "q", .competency = "motives", .response = "x",
+         .answered_ms = out->checkin_ms + 2, .stmt = {.uuid = u[2], .kind = "answer", .json = "{}"}},
+    };
+    assert_int_equal(store_record_answers(st, out->id, a, 2), LK_OK);
+    store_statement cf = {.uuid = u[3], .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(st, out->id, "00AA", "H01", out->checkin_ms + 5, &cf),
+                     LK_OK);
+}
+
+static void roster_add(store *st, const char *subject, const char *name)
+{
+    store_person p = {.issuer = "00AA"};
+    lk_strlcpy(p.subject, subject, sizeof p.subject);
+    lk_strlcpy(p.first_name, name, sizeof p.first_name);
+    assert_int_equal(store_roster_upsert(st, &p, NULL), LK_OK);
+}
+
+/* What the CLI passes: the real voiding builder. */
+static char *make_void(const char *void_uuid, const char *target_uuid, int64_t now_ms, void *user)
+{
+    return xapi_voiding((const config *)user, void_uuid, now_ms, target_uuid);
+}
+
+static char *make_nothing(const char *void_uuid, const char *target_uuid, int64_t now_ms,
+                          void *user)
+{
+    return NULL;
+}
+
+/* Checks one voiding statement's shape; returns its target id (static buffer). */
+static const char *check_voiding(const char *text)
+{
+    static char target[37];
+    json_error_t jerr;
+    json_t *st = json_loads(text, 0, &jerr);
+    assert_non_null(st);
+    assert_string_equal(json_string_value(json_object_get(st, "id")) ? "ok" : "", "ok");
+    assert_int_equal(strlen(json_string_value(json_object_get(st, "id"))), 36);
+    json_t *verb = json_object_get(st, "verb");
+    assert_string_equal(json_string_value(json_object_get(verb, "id")),
+                        "http://adlnet.gov/expapi/verbs/voided");
+    json_t *obj = json_object_get(st, "object");
+    assert_string_equal(json_string_value(json_object_get(obj, "objectType")), "StatementRef");
+    assert_int_equal(json_object_size(obj), 2);
+    lk_strlcpy(target, json_string_value(json_object_get(obj, "id")), sizeof target);
+    json_t *actor = json_object_get(st, "actor");
+    assert_string_equal(json_string_value(json_object_get(actor, "objectType")), "Agent");
+    assert_null(json_object_get(actor, "name"));
+    assert_null(json_object_get(actor, "mbox"));
+    json_t *acc = json_object_get(actor, "account");
+    assert_string_equal(json_string_value(json_object_get(acc, "homePage")),
+                        "https://w3id.org/xapi/lob/kiosk/kiosks");
+    assert_string_equal(json_string_value(json_object_get(acc, "name")), "K-TEST");
+    const char *ts = json_string_value(json_object_get(st, "timestamp"));
+    assert_non_null(ts);
+    int64_t ts_ms = 0;
+    assert_int_equal(lk_parse_iso8601(ts, &ts_ms), LK_OK);
+    assert_int_equal(ts_ms, NOW);
+    /* No platform: the object is no Activity (xAPI 1.0.3, 4.1.6). */
+    assert_null(json_object_get(json_object_get(st, "context"), "platform"));
+    json_decref(st);
+    return target;
+}
+
+static void test_voiding_builder(void **state)
+{
+    fixture *f = *state;
+    char a[37], b[37];
+    lk_uuid4(a, sizeof a);
+    lk_uuid4(b, sizeof b);
+    char *j = xapi_voiding(f->cfg, a, NOW, b);
+    assert_non_null(j);
+    assert_string_equal(check_voiding(j), b);
+    free(j);
+    /* Never about a person: no subject, no issuer home page in it. */
+    assert_null(xapi_voiding(f->cfg, a, NOW, "a1"));
+    assert_null(xapi_voiding(f->cfg, "x", NOW, b));
+    assert_null(xapi_voiding(f->cfg, a, NOW, a)); /* a statement cannot void itself */
+    assert_null(xapi_voiding(NULL, a, NOW, b));
+    assert_null(xapi_voiding(f->cfg, a, 0, b));
+    f->cfg->kiosk_id[0] = '\0';
+    assert_null(xapi_voiding(f->cfg, a, NOW, b));
+    /* activity_base without a trailing slash still gives one homePage. */
+    lk_strlcpy(f->cfg->kiosk_id, "K-TEST", sizeof f->cfg->kiosk_id);
+    lk_strlcpy(f->cfg->activity_base, "https://w3id.org/xapi/lob/kiosk",
+               sizeof f->cfg->activity_base);
+    j = xapi_voiding(f->cfg, a, NOW, b);
+    assert_non_null(strstr(j, "\"https://w3id.org/xapi/lob/kiosk/kiosks\""));
+    free(j);
+}
+
+static void test_forget(void **state)
+{
+    fixture *f = *state;
+    store *st = f->st;
+    store_experience gone1, gone2, kept;
+    visit(st, "EV1", "1002", &gone1);
+    visit(st, "EV2", "1002", &gone2);
+    visit(st, "EV1", "1001", &kept);
+    /* Another issuer's student with the same subject id is someone else. */
+    store_experience other;
+    memset(&other, 0, sizeof other);
+    lk_strlcpy(other.event_id, "EV1", sizeof other.event_id);
+    lk_strlcpy(other.issuer, "11BB", sizeof other.issuer);
+    lk_strlcpy(other.subject, "1002", sizeof other.subject);
+    other.checkin_ms = NOW;
+    lk_uuid4(other.checkin_uuid, sizeof other.checkin_uuid);
+    store_statement os = {.uuid = other.checkin_uuid, .kind = "checkin", .json = "{}"};
+    assert_int_equal(store_record_checkin(st, &other, &os), LK_OK);
+    /* 1002 gave a confirmation as a host too (a student assistant): theirs as well. */
+    char hu[37];
+    lk_uuid4(hu, sizeof hu);
+    store_experience third;
+    memset(&third, 0, sizeof third);
+    lk_strlcpy(third.event_id, "EV3", sizeof third.event_id);
+    lk_strlcpy(third.issuer, "00AA", sizeof third.issuer);
+    lk_strlcpy(third.subject, "1003", sizeof third.subject);
+    third.checkin_ms = NOW;
+    lk_uuid4(third.checkin_uuid, sizeof third.checkin_uuid);
+    store_statement ts = {.uuid = third.checkin_uuid, .kind = "checkin", .json = "{}"};
+    assert_int_equal(store_record_checkin(st, &third, &ts), LK_OK);
+    store_statement hs = {.uuid = hu, .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(st, third.id, "00AA", "1002", NOW, &hs), LK_OK);
+    roster_add(st, "1002", "Daan");
+    roster_add(st, "1001", "Anouk");
+
+    /* Of 1002's 11 statements (2 visits x 5, plus the host confirmation): the first
+     * visit's check-in and check-out sent, one answer tried and failed, one
+     * quarantined, the rest never offered. Of 1001, everything sent. */
+    sqlite3 *db = store_db(st);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "UPDATE outbox SET state = 1, sent_ms = %lld WHERE uuid IN ('%s', '%s')"
+             " OR subject = '1001'",
+             (long long)(NOW - DAY_MS), gone1.checkin_uuid, gone1.checkout_uuid);
+    exec_ok(db, sql);
+    exec_ok(db, "UPDATE outbox SET attempts = 2 WHERE id = (SELECT min(id) FROM outbox"
+                " WHERE kind = 'answer' AND subject = '1002')");
+    exec_ok(db, "UPDATE outbox SET state = 2, attempts = 1, last_error = 'HTTP 400'"
+                " WHERE id = (SELECT max(id) FROM outbox WHERE kind = 'answer' AND subject = '1002')");
+    int64_t total = count(st, "SELECT count(*) FROM outbox");
+    int64_t sent_before = count(st, "SELECT count(*) FROM outbox WHERE state = 1");
+    store_outbox_stats before;
+    assert_int_equal(store_outbox_stats_get(st, &before), LK_OK);
+    /* The roster row of 1001 must not change. */
+    int64_t kept_roster_ms = count(st, "SELECT updated_ms FROM roster WHERE subject = '1001'");
+
+    store_forget_stats fs;
+    assert_int_equal(store_forget(st, "00AA", "1002", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.roster, 1);
+    assert_int_equal(fs.experiences, 2);
+    assert_int_equal(fs.answers, 4);
+    assert_int_equal(fs.confirmations, 3); /* two of its visits, one it gave */
+    assert_int_equal(fs.voided, 4);        /* 2 sent, 1 tried, 1 quarantined */
+    assert_int_equal(fs.unsent, 7);
+    assert_true(fs.scrubbed);
+
+    /* Nothing of 00AA/1002 left, anywhere. */
+    assert_int_equal(count(st, "SELECT count(*) FROM roster WHERE subject = '1002'"), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM experiences WHERE issuer = '00AA'"
+                               " AND subject = '1002'"), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM confirmations WHERE host_subject = '1002'"),
+                     0);
+    assert_int_equal(count(st, "SELECT count(*) FROM answers WHERE experience_id NOT IN"
+                               " (SELECT id FROM experiences)"), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = '1002'"
+                               " AND issuer = '00AA'"), 0);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE uuid IN ('%s','%s','%s')",
+             gone1.checkin_uuid, gone2.checkin_uuid, hu);
+    assert_int_equal(count(st, sql), 0);
+    /* Others untouched: 1001's visit, 11BB/1002, 1003's experience (now unconfirmed). */
+    assert_int_equal(count(st, "SELECT count(*) FROM experiences"), 3);
+    assert_int_equal(count(st, "SELECT count(*) FROM answers"), 2);
+    assert_int_equal(count(st, "SELECT count(*) FROM confirmations"), 1);
+    assert_int_equal(count(st, "SELECT updated_ms FROM roster WHERE subject = '1001'"),
+                     kept_roster_ms);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = '1001' AND state = 1"),
+                     5);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE issuer = '11BB'"), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = '1003'"), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox"), total - 11 + 4);
+
+    /* Four voiding statements, queued, about no one, each pointing at a statement
+     * that had left: the sent two, the tried one, the quarantined one. */
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND state = 0"
+                               " AND issuer IS NULL AND subject IS NULL AND created_ms > 0"),
+                     4);
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT json FROM outbox WHERE kind = 'voiding'", -1,
+                                        &q, NULL),
+                     SQLITE_OK);
+    int seen_in = 0, seen_out = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *j = (const char *)sqlite3_column_text(q, 0);
+        assert_null(strstr(j, "1002"));
+        const char *target = check_voiding(j);
+        seen_in += strcmp(target, gone1.checkin_uuid) == 0;
+        seen_out += strcmp(target, gone1.checkout_uuid) == 0;
+        assert_string_not_equal(target, gone2.checkin_uuid); /* never offered */
+    }
+    sqlite3_finalize(q);
+    assert_int_equal(seen_in, 1);
+    assert_int_equal(seen_out, 1);
+    /* The sent count and last send time of sync status did not go back. */
+    store_outbox_stats after;
+    assert_int_equal(store_outbox_stats_get(st, &after), LK_OK);
+    assert_int_equal(after.sent, before.sent);
+    assert_int_equal(after.last_sent_ms, before.last_sent_ms);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE state = 1"), sent_before - 2);
+    assert_int_equal(after.queued, before.queued - 8 + 4); /* 7 never offered, 1 tried */
+
+    /* Twice: nothing known, nothing changed. */
+    int64_t rows = count(st, "SELECT count(*) FROM outbox");
+    assert_int_equal(store_forget(st, "00AA", "1002", make_void, f->cfg, &fs), LK_ERR_NOT_FOUND);
+    assert_int_equal(fs.voided + fs.unsent + fs.roster, 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox"), rows);
+    assert_int_equal(store_forget(st, "00AA", "NOBODY", make_void, f->cfg, &fs), LK_ERR_NOT_FOUND);
+    /* A roster row alone is enough to be known. */
+    roster_add(st, "2001", "Sem");
+    assert_int_equal(store_forget(st, "00AA", "2001", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.roster, 1);
+    assert_int_equal(fs.experiences + fs.voided + fs.unsent, 0);
+
+    /* A builder that fails leaves everything as it was. */
+    assert_int_equal(store_forget(st, "00AA", "1001", make_nothing, NULL, &fs), LK_ERR_INVALID);
+    assert_int_equal(count(st, "SELECT count(*) FROM experiences WHERE subject = '1001'"), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM roster WHERE subject = '1001'"), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox"), rows);
+    /* Arguments. */
+    assert_int_equal(store_forget(NULL, "00AA", "1", make_void, f->cfg, &fs), LK_ERR_INVALID);
+    assert_int_equal(store_forget(st, "", "1", make_void, f->cfg, &fs), LK_ERR_INVALID);
+    assert_int_equal(store_forget(st, "00AA", NULL, make_void, f->cfg, &fs), LK_ERR_INVALID);
+    assert_int_equal(store_forget(st, "00AA", "1", NULL, f->cfg, &fs), LK_ERR_INVALID);
+    assert_int_equal(store_forget(st, "00AA", "1", make_void, f->cfg, NULL), LK_ERR_INVALID);
+}
+
+/* The first name is not left in the file or its WAL after a forget. */
+static void test_forget_leaves_no_bytes(void **state)
+{
+    fixture *f = *state;
+    store_experience e;
+    for (int i = 0; i < 200; i++) {
+        char subj[8], name[32];
+        snprintf(subj, sizeof subj, "S%d", i);
+        snprintf(name, sizeof name, "Naam%03dx", i);
+        roster_add(f->st, subj, name);
+    }
+    roster_add(f->st, "1002", "Zwaantjeverdwijnt");
+    visit(f->st, "EV1", "1002", &e);
+    store_forget_stats fs;
+    assert_int_equal(store_forget(f->st, "00AA", "1002", make_void, f->cfg, &fs), LK_OK);
+    assert_true(fs.scrubbed);
+    const char *files[2] = {"", "-wal"};
+    for (int k = 0; k < 2; k++) {
+        char p[160];
+        snprintf(p, sizeof p, "%s%s", f->path, files[k]);
+        char *data = NULL;
+        size_t len = 0;
+        if (lk_read_file(p, &data, &len) != LK_OK)
+            continue; /* no WAL file is fine */
+        assert_null(memmem(data, len, "Zwaantjeverdwijnt", 17));
+        if (k == 0)
+            assert_non_null(memmem(data, len, "Naam123x", 8)); /* the others are there */
+        free(data);
+    }
+}
+
+static void test_purge(void **state)
+{
+    fixture *f = *state;
+    store *st = f->st;
+    store_experience e;
+    for (int i = 0; i < 6; i++) {
+        char subj[8];
+        snprintf(subj, sizeof subj, "P%d", i);
+        visit(st, "EV1", subj, &e);
+    }
+    sqlite3 *db = store_db(st);
+    /* P0, P1: sent 40 days ago; P2: sent 10 days ago; P3: quarantined long ago;
+     * P4: queued and tried long ago; P5: queued. */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE outbox SET state = 1, sent_ms = %lld WHERE subject IN ('P0', 'P1')",
+             (long long)(NOW - 40 * DAY_MS));
+    exec_ok(db, sql);
+    snprintf(sql, sizeof sql, "UPDATE outbox SET state = 1, sent_ms = %lld WHERE subject = 'P2'",
+             (long long)(NOW - 10 * DAY_MS));
+    exec_ok(db, sql);
+    exec_ok(db, "UPDATE outbox SET state = 2, attempts = 3, created_ms = 1 WHERE subject = 'P3'");
+    exec_ok(db, "UPDATE outbox SET attempts = 9, created_ms = 1 WHERE subject = 'P4'");
+    /* Roster: R-OLD imported 40 days ago, R-NEW today. */
+    roster_add(st, "RNEW", "Fleur");
+    roster_add(st, "ROLD", "Oudenaam");
+    snprintf(sql, sizeof sql, "UPDATE roster SET updated_ms = %lld WHERE subject = 'ROLD'",
+             (long long)(NOW - 40 * DAY_MS));
+    exec_ok(db, sql);
+    store_outbox_stats before;
+    assert_int_equal(store_outbox_stats_get(st, &before), LK_OK);
+    int64_t exps = count(st, "SELECT count(*) FROM experiences");
+    int64_t answers = count(st, "SELECT count(*) FROM answers");
+
+    store_purge_stats ps;
+    assert_int_equal(store_purge(st, 30 * DAY_MS, &ps), LK_OK);
+    assert_int_equal(ps.statements, 10);
+    assert_int_equal(ps.roster, 1);
+    assert_true(ps.vacuumed); /* a first name went */
+    assert_true(ps.checkpointed);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject IN ('P0', 'P1')"), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = 'P2'"), 5);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = 'P3' AND state = 2"), 5);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = 'P4' AND state = 0"), 5);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = 'P5'"), 5);
+    assert_int_equal(count(st, "SELECT count(*) FROM roster WHERE subject = 'ROLD'"), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM roster WHERE subject = 'RNEW'"), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM experiences"), exps);
+    assert_int_equal(count(st, "SELECT count(*) FROM answers"), answers);
+    assert_int_equal(count(st, "SELECT count(*) FROM confirmations"), 6);
+    /* sync status keeps its figures. */
+    store_outbox_stats after;
+    assert_int_equal(store_outbox_stats_get(st, &after), LK_OK);
+    assert_int_equal(after.sent, before.sent);
+    assert_int_equal(after.last_sent_ms, before.last_sent_ms);
+    assert_int_equal(after.queued, before.queued);
+    assert_int_equal(after.quarantined, before.quarantined);
+
+    /* Again: nothing more to do, and no rewrite for nothing. */
+    assert_int_equal(store_purge(st, 30 * DAY_MS, &ps), LK_OK);
+    assert_int_equal(ps.statements + ps.roster, 0);
+    assert_false(ps.vacuumed);
+    /* A shorter period takes P2 too. */
+    assert_int_equal(store_purge(st, 5 * DAY_MS, &ps), LK_OK);
+    assert_int_equal(ps.statements, 5);
+    assert_int_equal(ps.roster, 0);
+    assert_int_equal(store_outbox_stats_get(st, &after), LK_OK);
+    assert_int_equal(after.sent, before.sent);
+    /* Arguments: 0 means "keep", never "everything". */
+    assert_int_equal(store_purge(st, 0, &ps), LK_ERR_INVALID);
+    assert_int_equal(store_purge(st, -DAY_MS, &ps), LK_ERR_INVALID);
+    assert_int_equal(store_purge(NULL, DAY_MS, &ps), LK_ERR_INVALID);
+    assert_int_equal(store_purge(st, DAY_MS, NULL), LK_ERR_INVALID);
+}
+
+/* The schema as migrations 1 and 2 left it (a copy: the shipped entries). */
+static const char *const V2_SCHEMA =
+    "CREATE TABLE events (id TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '',"
+    "  kind TEXT NOT NULL DEFAULT 'other', host TEXT NOT NULL DEFAULT '',"
+    "  location TEXT NOT NULL DEFAULT '', start_ms INTEGER NOT NULL DEFAULT 0,"
+    "  end_ms INTEGER NOT NULL DEFAULT 0, mode TEXT NOT NULL DEFAULT 'checkin');"
+    "CREATE TABLE roster (issuer TEXT NOT NULL, subject TEXT NOT NULL,"
+    "  first_name TEXT NOT NULL, grp TEXT NOT NULL DEFAULT '',"
+    "  updated_ms INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (issuer, subject));"
+    "CREATE TABLE experiences (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL,"
+    "  issuer TEXT NOT NULL, subject TEXT NOT NULL, checkin_ms INTEGER NOT NULL,"
+    "  checkin_uuid TEXT NOT NULL UNIQUE, checkout_ms INTEGER NOT NULL DEFAULT 0,"
+    "  checkout_uuid TEXT NOT NULL DEFAULT '', UNIQUE (event_id, issuer, subject));"
+    "CREATE TABLE answers (id INTEGER PRIMARY KEY,"
+    "  experience_id INTEGER NOT NULL REFERENCES experiences(id), question_id TEXT NOT NULL,"
+    "  competency TEXT, response TEXT NOT NULL, answered_ms INTEGER NOT NULL,"
+    "  uuid TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE confirmations (id INTEGER PRIMARY KEY,"
+    "  experience_id INTEGER NOT NULL UNIQUE REFERENCES experiences(id),"
+    "  host_issuer TEXT NOT NULL, host_subject TEXT NOT NULL, confirmed_ms INTEGER NOT NULL,"
+    "  uuid TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE refusals (day INTEGER NOT NULL, reason TEXT NOT NULL,"
+    "  count INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, reason));"
+    "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, uuid TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL, json TEXT NOT NULL, state INTEGER NOT NULL DEFAULT 0,"
+    "  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    "  created_ms INTEGER NOT NULL DEFAULT 0, sent_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX experiences_by_event ON experiences(event_id, checkin_ms);"
+    "CREATE INDEX outbox_by_state ON outbox(state, id);"
+    "CREATE INDEX answers_by_experience ON answers(experience_id);"
+    "PRAGMA user_version = 2;";
+
+static void test_migration_from_version_2(void **state)
+{
+    fixture *f = *state;
+    char path[160];
+    snprintf(path, sizeof path, "%s/old.db", f->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    exec_ok(db, V2_SCHEMA);
+    exec_ok(db,
+            "INSERT INTO roster VALUES ('00AA', '1002', 'Daan', '3H2', 1);"
+            "INSERT INTO roster VALUES ('00AA', '1001', 'Anouk', '3H2', 1);"
+            "INSERT INTO experiences VALUES (1, 'EV1', '00AA', '1002', 10,"
+            "  '10000000-0000-4000-8000-000000000001', 20, '10000000-0000-4000-8000-000000000002');"
+            "INSERT INTO experiences VALUES (2, 'EV1', '00AA', '1001', 10,"
+            "  '20000000-0000-4000-8000-000000000001', 0, '');"
+            "INSERT INTO answers VALUES (1, 1, 'rating', NULL, '4', 11,"
+            "  '10000000-0000-4000-8000-000000000003');"
+            "INSERT INTO confirmations VALUES (1, 1, '00AA', 'H01', 12,"
+            "  '10000000-0000-4000-8000-000000000004');"
+            "INSERT INTO outbox (uuid, kind, json, state, sent_ms) VALUES"
+            "  ('10000000-0000-4000-8000-000000000001', 'checkin', '{}', 1, 100),"
+            "  ('10000000-0000-4000-8000-000000000002', 'checkout', '{}', 0, 0),"
+            "  ('10000000-0000-4000-8000-000000000003', 'answer', '{}', 1, 100),"
+            "  ('10000000-0000-4000-8000-000000000004', 'confirmation', '{}', 0, 0),"
+            "  ('20000000-0000-4000-8000-000000000001', 'checkin', '{}', 1, 100);");
+    sqlite3_close(db);
+
+    store *st = NULL;
+    assert_int_equal(store_open(path, &st, NULL, 0), LK_OK);
+    assert_int_equal(count(st, "PRAGMA user_version"), 3);
+    /* Every old row now names its person, from the record it belongs to. */
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE issuer = '00AA'"
+                               " AND subject = '1002'"), 4);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = '1001'"), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject IS NULL"), 0);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox_purged"), 1);
+    store_outbox_stats os;
+    assert_int_equal(store_outbox_stats_get(st, &os), LK_OK);
+    assert_int_equal(os.sent, 3);
+    assert_int_equal(os.last_sent_ms, 100);
+    /* New rows get it from their experience. */
+    char u[37];
+    lk_uuid4(u, sizeof u);
+    store_statement cf = {.uuid = u, .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(st, 2, "00AA", "H01", 30, &cf), LK_OK);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = '1001'"), 2);
+    /* And forget works on the migrated data. */
+    store_forget_stats fs;
+    assert_int_equal(store_forget(st, "00AA", "1002", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.voided, 2);
+    assert_int_equal(fs.unsent, 2);
+    assert_int_equal(fs.experiences, 1);
+    assert_int_equal(fs.answers, 1);
+    assert_int_equal(fs.confirmations, 1);
+    assert_int_equal(fs.roster, 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"), 2);
+    store_close(st);
+    /* Reopening runs nothing again. */
+    assert_int_equal(store_open(path, &st, NULL, 0), LK_OK);
+    assert_int_equal(count(st, "PRAGMA user_version"), 3);
+    assert_int_equal(count(st, "PRAGMA secure_delete"), 1);
+    store_close(st);
+}
+
+/* Writes text to DIR/kiosk.ini and loads it. */
+static lk_status load(const fixture *f, const char *text, config *cfg, char *err, size_t len)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/kiosk.ini", f->dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    return config_load(cfg, path, err, len);
+}
+
+static void test_retention_days_key(void **state)
+{
+    fixture *f = *state;
+    config *cfg = malloc(sizeof *cfg);
+    assert_non_null(cfg);
+    char err[CONFIG_ERR_MAX] = "";
+    assert_int_equal(load(f, "[kiosk]\nid = K\n", cfg, err, sizeof err), LK_OK);
+    assert_int_equal(cfg->retention_days, 0); /* default: keep */
+    assert_int_equal(load(f, "[kiosk]\nid = K\nretention_days = 180\n", cfg, err, sizeof err),
+                     LK_OK);
+    assert_int_equal(cfg->retention_days, 180);
+    assert_int_equal(load(f, "[kiosk]\nretention_days = 0\n", cfg, err, sizeof err), LK_OK);
+    assert_int_equal(load(f, "[kiosk]\nretention_days = 3650\n", cfg, err, sizeof err), LK_OK);
+    assert_int_equal(cfg->retention_days, 3650);
+    static const char *const bad[] = {"3651", "-1", "30d", "", "1e3", "180 "};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "[kiosk]\nid = K\n\nretention_days = %s\n", bad[i]);
+        err[0] = '\0';
+        lk_status ls = load(f, text, cfg, err, sizeof err);
+        if (!strcmp(bad[i], "180 ") && ls == LK_OK) /* inih trims trailing blanks */
+            continue;
+        if (ls != LK_ERR_CONFIG || !strstr(err, "kiosk.ini:4: [kiosk] retention_days:"))
+            fail_msg("'%s': status %d, message '%s'", bad[i], ls, err);
+    }
+    /* Only in [kiosk]. */
+    assert_int_equal(load(f, "[sync]\nretention_days = 30\n", cfg, err, sizeof err),
+                     LK_ERR_CONFIG);
+    assert_non_null(strstr(err, ":2: [sync] retention_days: unknown key"));
+    free(cfg);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_voiding_builder),   T(test_forget),
+        T(test_forget_leaves_no_bytes), T(test_purge),
+        T(test_migration_from_version_2), T(test_retention_days_key),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
