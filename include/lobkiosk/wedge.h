@@ -46,7 +46,12 @@ void wedge_text(wedge *w, const char *s, int64_t t_ms);
 /* Ends a burst whose silence has lasted end_timeout_ms at now_ms, and hands out the
  * oldest finished payload: copies it (NUL-terminated) into out and returns true.
  * Returns false when none is ready, or when it does not fit in out (then it is
- * dropped). Bursts that look typed by a person are never returned. */
+ * dropped). Bursts that look typed by a person are never returned.
+ * A scanner burst comes out upper-cased (ASCII a-z only): a wedge scanner types
+ * under the host's Caps Lock state, so with Caps Lock on it delivers "lob1.00aa..."
+ * for "LOB1.00AA...". The pass alphabet (QR alphanumeric: A-Z, 0-9 and a few
+ * signs) has no lower case, so nothing is lost; a person typing is not a scanner
+ * burst and never comes out here. */
 bool wedge_poll(wedge *w, int64_t now_ms, char *out, size_t out_len);
 
 /* True while a burst is being assembled (the UI may hold back key handling). */

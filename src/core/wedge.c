@@ -53,6 +53,11 @@ static void finish(wedge *w)
             w->q_len--;
         }
         size_t slot = (w->q_head + w->q_len) % WEDGE_QUEUE;
+        /* Caps Lock on turns the scanner's letters lower case; the pass alphabet
+         * has none (see wedge.h). Byte-wise ASCII only: UTF-8 stays intact. */
+        for (size_t i = 0; i < w->len; i++)
+            if (w->buf[i] >= 'a' && w->buf[i] <= 'z')
+                w->buf[i] = (char)(w->buf[i] - 'a' + 'A');
         memcpy(w->queue[slot], w->buf, w->len);
         w->queue[slot][w->len] = '\0';
         w->q_len++;

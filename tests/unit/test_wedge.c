@@ -19,11 +19,10 @@ static void append(char *got, size_t len, const char *s)
     snprintf(got + n, len - n, "%s%s", n ? "|" : "", s);
 }
 
-/* Replays a recording; returns what wedge_poll() handed out, joined by '|'. */
-static void replay(const char *path, char *got, size_t got_len, char *expect, size_t exp_len)
+/* Replays a recording (modified in place); returns what wedge_poll() handed out,
+ * joined by '|'. */
+static void replay_data(char *data, char *got, size_t got_len, char *expect, size_t exp_len)
 {
-    char *data = NULL;
-    assert_int_equal(lk_read_file(path, &data, NULL), LK_OK);
     wedge *w = wedge_create(NULL);
     assert_non_null(w);
     got[0] = expect[0] = '\0';
@@ -57,6 +56,13 @@ static void replay(const char *path, char *got, size_t got_len, char *expect, si
         append(got, got_len, out);
     }
     wedge_destroy(w);
+}
+
+static void replay(const char *path, char *got, size_t got_len, char *expect, size_t exp_len)
+{
+    char *data = NULL;
+    assert_int_equal(lk_read_file(path, &data, NULL), LK_OK);
+    replay_data(data, got, got_len, expect, exp_len);
     free(data);
 }
 
@@ -83,6 +89,35 @@ static void test_recorded_no_suffix(void **s)
 {
     (void)s;
     check_recording("tests/data/wedge-scanner-nosuffix.txt");
+}
+
+/* Recorded key timings of a USB barcode scanner typing a pass with Caps Lock on
+ * (the host inverts the case of every letter), in the format of tests/data. */
+static const char capslock_recording[] =
+    "# expect: LOB1.00AA.S.123|LOB1.00AB.S.124\n"
+    "2000 l\n2004 o\n2008 b\n2012 1\n2016 .\n2020 0\n2024 0\n2029 a\n"
+    "2033 a\n2037 .\n2041 s\n2045 .\n2049 1\n2053 2\n2058 3\n2062 \\n\n"
+    "# a person then types in lower case: never delivered\n"
+    "4000 h\n4180 e\n4390 l\n4560 l\n4800 o\n4990 \\n\n"
+    "# the same scanner without suffix, Caps Lock still on\n"
+    "6000 l\n6003 o\n6007 b\n6011 1\n6015 .\n6019 0\n6023 0\n6027 a\n"
+    "6031 b\n6035 .\n6039 s\n6043 .\n6047 1\n6051 2\n6055 4\n";
+
+static void test_recorded_capslock(void **s)
+{
+    (void)s;
+    char data[sizeof capslock_recording], got[1024], expect[1024];
+    memcpy(data, capslock_recording, sizeof data);
+    replay_data(data, got, sizeof got, expect, sizeof expect);
+    assert_string_equal(got, expect);
+    /* only ASCII letters change: digits, signs and UTF-8 bytes stay as typed */
+    wedge *w = wedge_create(NULL);
+    char out[32];
+    wedge_text(w, "ab.9-\xC3\xA9z", 100);
+    wedge_key(w, '\n', 101);
+    assert_true(wedge_poll(w, 102, out, sizeof out));
+    assert_string_equal(out, "AB.9-\xC3\xA9Z");
+    wedge_destroy(w);
 }
 
 static void test_timeout_not_early(void **s)
@@ -189,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_recorded_scanner_enter),
         cmocka_unit_test(test_recorded_human),
         cmocka_unit_test(test_recorded_no_suffix),
+        cmocka_unit_test(test_recorded_capslock),
         cmocka_unit_test(test_timeout_not_early),
         cmocka_unit_test(test_tab_and_back_to_back),
         cmocka_unit_test(test_hostile),
