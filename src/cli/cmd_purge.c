@@ -2,7 +2,7 @@
  * limitation). Deletes statements the LRS accepted more than DAYS ago and roster
  * rows (first names) not re-imported for DAYS; keeps queued and quarantined
  * statements and every experience and answer. DAYS defaults to [kiosk]
- * retention_days. The kiosk runs the same store_purge once a day by itself. */
+ * retention_days. store_purge is the same clean-up for the kiosk to call daily. */
 #include <stdio.h>
 #include <string.h>
 
