@@ -1,6 +1,7 @@
 /* Milliseconds per 640x480 frame: the kiosk's decoder (video mode) against plain
  * ZBar (zbar_scan_image on the full grey frame, default config, QR only) on the
  * same synthetic frames: idle scenes repeated or slowly changing, and a pass. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,15 +71,16 @@ int main(void)
         {"pass, hand-held", SCENE_PHOTO, 0, 1},      {"pass on noise, hand-held", SCENE_NOISE, 0, 1},
         {"small pass, hand-held", SCENE_PHOTO, 0, 2},
     };
-    printf("%-28s %12s %12s %7s %8s %8s\n", "frames (640x480)", "zbar ms", "lobkiosk ms",
-           "ratio", "zbar ok", "ours ok");
+    printf("%-26s %8s %8s %6s %6s %-7s %6s %6s %5s %7s\n", "frames (640x480)", "zbar ms",
+           "ours ms", "ratio", "goal", "verdict", "zbar", "ours", "gate", "passes");
+    int misses = 0;
     for (size_t s = 0; s < sizeof seqs / sizeof seqs[0]; s++) {
         scene_rng r = {77 + s};
         scene_background(bg, W, H, seqs[s].kind, &r);
         for (int i = 0; i < FRAMES; i++)
             make_frame(frames[i], seqs[s].kind, seqs[s].slow, seqs[s].pass, i, bg, payload, &r);
         /* plain ZBar */
-        int zok = 0, ook = 0, owrong = 0, gate = 0, passes = 0, changed = 0;
+        int zok = 0, ook = 0, owrong = 0, gate = 0, passes = 0;
         double t0 = now_ms();
         for (int i = 0; i < FRAMES; i++) {
             zbar_image_t *img = zbar_image_create();
@@ -98,7 +100,6 @@ int main(void)
                 return 1;
             gate += res->finders;
             passes += res->passes_run;
-            changed += !res->skipped;
             if (res->n) {
                 ook++;
                 if (strcmp(res->sym[0].text, payload) != 0)
@@ -107,11 +108,20 @@ int main(void)
         }
         double to = (now_ms() - t0) / FRAMES;
         decoder_destroy(dec);
-        printf("%-28s %12.2f %12.2f %6.2fx %8d %8d   gate %d scanned %d passes %d%s\n", seqs[s].name, tz, to, to / tz, zok,
-               ook, gate, changed, passes, owrong ? "  WRONG TEXT" : "");
+        /* idle: a third of plain ZBar; with a pass: no slower and at least as
+         * many frames read, never a wrong text */
+        double goal = seqs[s].pass ? 1.00 : 0.33;
+        bool met = to / tz <= goal && ook >= zok && owrong == 0;
+        misses += !met;
+        printf("%-26s %8.2f %8.2f %5.2fx %5.2fx %-7s %6d %6d %5d %7d%s\n", seqs[s].name, tz, to,
+               to / tz, goal, met ? "ok" : "MISSED", zok, ook, gate, passes,
+               owrong ? "  WRONG TEXT" : "");
     }
-    printf("(ratio = lobkiosk / zbar per frame; goal: idle <= 0.33, with a pass <= 1.00;\n"
-           " ok = frames where a code was read; ours skips frames of an already-read scene)\n");
+    printf("(ratio = ours / plain ZBar ms per frame, %d frames each, measured one after the\n"
+           " other in this run; zbar/ours = frames where a code was read (ours skips frames of an\n"
+           " already-read scene); gate = frames with finder patterns; passes = ZBar passes run)\n"
+           "%d of %zu rows miss their goal\n",
+           FRAMES, misses, sizeof seqs / sizeof seqs[0]);
     zbar_image_scanner_destroy(zs);
     for (int i = 0; i < FRAMES; i++)
         free(frames[i]);
