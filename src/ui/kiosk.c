@@ -78,6 +78,7 @@ typedef struct kiosk {
     bool dirty;                   /* draw at the next chance */
     bool running;
     int64_t next_status;          /* mono time of the next status refresh */
+    int purged_day;               /* local YYYYMMDD of the last retention purge, 0 = none */
     /* script mode */
     FILE *script;
     int script_line;
@@ -134,8 +135,31 @@ static void follow_event(kiosk *k)
     k->dirty = true;
 }
 
+/* Retention ([kiosk] retention_days): right after the first idle frame of a run,
+ * then once a local day when the kiosk has stood idle for a minute (nobody waits
+ * while VACUUM rewrites the file); on the UI thread's own store connection. */
+static void retention_purge(kiosk *k)
+{
+    if (k->cfg->retention_days <= 0 || k->f.screen != FLOW_IDLE)
+        return;
+    bool first = k->purged_day == 0 && k->first_frame_done;
+    if (!first && mono() - k->f.since_ms < 60000)
+        return;
+    int today = lk_local_yyyymmdd(lk_now_ms());
+    if (today == k->purged_day)
+        return;
+    k->purged_day = today;
+    store_purge_stats ps;
+    if (store_purge(k->st, (int64_t)k->cfg->retention_days * STORE_DAY_MS, &ps) != LK_OK)
+        fprintf(stderr, "lobkiosk: retention purge failed; it is tried again tomorrow\n");
+    else if (ps.statements || ps.roster)
+        fprintf(stderr, "lobkiosk: retention: removed %lld sent statements, %lld roster rows\n",
+                (long long)ps.statements, (long long)ps.roster);
+}
+
 static void refresh_status(kiosk *k)
 {
+    retention_purge(k);
     follow_event(k);
     int count = 0;
     if (k->v.ev && store_count_checkins(k->st, k->v.ev->id, lk_now_ms(), &count) != LK_OK)
