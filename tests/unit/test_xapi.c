@@ -375,6 +375,27 @@ static void test_confirmation(void **state)
     json_decref(j);
 }
 
+/* The voiding statement of forget: the kiosk's own account voids a statement that
+ * left the kiosk; no person in it. */
+static void test_voiding(void **state)
+{
+    fixture *f = *state;
+    json_t *j = parse(xapi_voiding(&f->cfg, UUID2, TS, CHECKIN_UUID));
+    assert_string_equal(str_at(j, "id"), UUID2);
+    assert_string_equal(str_at(j, "verb.id"), "http://adlnet.gov/expapi/verbs/voided");
+    assert_string_equal(str_at(j, "object.objectType"), "StatementRef");
+    assert_string_equal(str_at(j, "object.id"), CHECKIN_UUID);
+    const char *home = str_at(j, "actor.account.homePage");
+    assert_non_null(strstr(home, "kiosks"));
+    assert_string_equal(str_at(j, "actor.account.name"), f->cfg.kiosk_id);
+    char *text = json_dumps(j, 0);
+    assert_null(strstr(text, "S12345")); /* the student is not named, only referenced */
+    free(text);
+    json_decref(j);
+    assert_null(xapi_voiding(&f->cfg, UUID2, TS, NULL));
+    assert_null(xapi_voiding(NULL, UUID2, TS, CHECKIN_UUID));
+}
+
 static void test_issuer_without_home_page(void **state)
 {
     fixture *f = *state;
@@ -446,6 +467,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_answer_choice_competency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_answer_fill_in_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirmation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_voiding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_issuer_without_home_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_activity_base_without_slash_and_default, setup,
                                         teardown),
