@@ -194,6 +194,15 @@ typedef struct store_forget_stats {
                               kept the WAL busy (run store_purge or forget again later) */
 } store_forget_stats;
 
+/* Marks items sent at sent_ms, in one transaction, like store_outbox_mark_sent; an
+ * item whose row is gone (a forget ran while the batch was on the wire, in another
+ * process) was stored by the LRS all the same, so a voiding statement of it is
+ * queued in the same transaction (make_void as for store_forget). *out_voided (may
+ * be NULL) gets how many. Items are borrowed. */
+lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
+                                   int64_t sent_ms, store_void_fn make_void, void *user,
+                                   size_t *out_voided) LK_MUST_CHECK;
+
 /* Removes everything this kiosk holds about (issuer, subject), in one transaction:
  * roster row, experiences, answers, confirmations and the person's outbox rows.
  * Statements that left the kiosk get a voiding statement from make_void (queued as

@@ -849,6 +849,52 @@ lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n, int64_
                              ids, n, true, sent_ms, "outbox mark sent");
 }
 
+lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
+                                   int64_t sent_ms, store_void_fn make_void, void *user,
+                                   size_t *out_voided)
+{
+    if (out_voided)
+        *out_voided = 0;
+    if (!st || (n > 0 && (!items || !make_void)))
+        return LK_ERR_INVALID;
+    if (n == 0)
+        return LK_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE outbox SET state = 1, sent_ms = ?, last_error = NULL"
+                                " WHERE id = ?",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "outbox settle");
+    lk_status ls = store_begin(st);
+    size_t voided = 0;
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, sent_ms);
+        sqlite3_bind_int64(s, 2, items[i].id);
+        ls = step_done(st, s, "outbox settle");
+        if (ls != LK_OK || sqlite3_changes(st->db) > 0)
+            continue;
+        /* forgotten while on the wire: the LRS has it, so it must be voided there */
+        char void_uuid[37];
+        lk_uuid4(void_uuid, sizeof void_uuid);
+        char *json = make_void(void_uuid, items[i].uuid, sent_ms, user);
+        if (!json) {
+            ls = LK_ERR_INVALID;
+            break;
+        }
+        store_statement vs = {.uuid = void_uuid, .kind = "voiding", .json = json};
+        ls = outbox_insert(st, &vs, sent_ms, NULL, NULL);
+        free(json);
+        voided++;
+    }
+    sqlite3_finalize(s);
+    ls = finish(st, ls);
+    if (ls == LK_OK && out_voided)
+        *out_voided = voided;
+    return ls;
+}
+
 lk_status store_outbox_attempted(store *st, const int64_t *ids, size_t n)
 {
     return outbox_update_ids(st, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", ids,

@@ -2,6 +2,7 @@
  * with libcurl, in outbox order, in batches. Only a 2xx marks rows sent, so a
  * crash at any point leads to a resend, which the LRS answers as a no-op. */
 #include "lobkiosk/sync.h"
+#include "lobkiosk/xapi.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -94,6 +95,7 @@ typedef struct client {
     size_t body_len;
     size_t batch_cap;           /* statements per request; halves on 413 */
     store *st;                  /* borrowed store handle of this thread */
+    const config *cfg;          /* borrowed: builds voiding statements */
     /* Statements refused one by one since the LRS last accepted something. They
      * stay queued until the LRS shows it takes other statements (then they are
      * quarantined) or that it takes none (then they stay queued): quarantining on
@@ -519,6 +521,14 @@ static lk_status held_resolve(client *c, sync_report *rep)
     return LK_ERR_HTTP;
 }
 
+/* store_void_fn: the voiding statement of a statement forgotten while it was on
+ * the wire, by the kiosk's own account. */
+static char *void_statement(const char *void_uuid, const char *target_uuid, int64_t now_ms,
+                            void *user)
+{
+    return xapi_voiding((const config *)user, void_uuid, now_ms, target_uuid);
+}
+
 /* Sends items[0..n) and settles every one of them (sent, held as refused, or
  * quarantined), or returns the reason to stop. Splits on 400/409 (to find the
  * culprit) and 413. */
@@ -555,7 +565,12 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
         return st;
     }
     if (http >= 200 && http < 300) {
-        st = store_outbox_mark_sent(c->st, ids, n, lk_now_ms());
+        size_t voided = 0;
+        st = store_outbox_settle_sent(c->st, items, n, lk_now_ms(), void_statement,
+                                      (void *)c->cfg, &voided);
+        if (st == LK_OK && voided > 0)
+            fprintf(stderr, "sync: %zu sent statements were forgotten meanwhile; voiding queued\n",
+                    voided);
         free(ids);
         if (st != LK_OK) {
             snprintf(rep->message, sizeof rep->message, "store: cannot mark rows sent");
@@ -673,6 +688,7 @@ lk_status sync_once(const config *cfg, sync_report *out)
         goto out;
     }
     c->st = s;
+    c->cfg = cfg;
     st = run_pass(c, cfg, &rep, NULL, NULL);
     rep.state = state_for(st, &rep);
 out:
@@ -759,6 +775,7 @@ static void *thread_main(void *arg)
         }
         if (s) {
             t->c->st = s;
+            t->c->cfg = t->cfg;
             refresh_counts(t, s);
             st = run_pass(t->c, t->cfg, &rep, on_sending, t);
             refresh_counts(t, s);

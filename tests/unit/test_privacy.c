@@ -584,6 +584,64 @@ static void test_retention_days_key(void **state)
     free(cfg);
 }
 
+/* A batch on the wire while forget ran in another process: the LRS stored what the
+ * kiosk no longer has, so settling the batch queues a voiding statement of it. */
+static void test_settle_sent_voids_rows_forgotten_meanwhile(void **state)
+{
+    fixture *f = *state;
+    store_experience a, b;
+    visit(f->st, "EV1", "1001", &a);
+    visit(f->st, "EV1", "1002", &b);
+    store_outbox_item *items = NULL;
+    size_t n = 0;
+    assert_int_equal(store_outbox_next(f->st, 100, &items, &n), LK_OK);
+    assert_int_equal(n, 10);
+    /* forget of 1001 happens now, while the batch is being sent */
+    store_forget_stats fs;
+    assert_int_equal(store_forget(f->st, "00AA", "1001", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.unsent, 5);
+    assert_int_equal(fs.voided, 0);
+    size_t voided = 99;
+    assert_int_equal(store_outbox_settle_sent(f->st, items, n, NOW, make_void, f->cfg, &voided),
+                     LK_OK);
+    assert_int_equal(voided, 5);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE state = 1"), 5);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"
+                                  " AND state = 0"),
+                     5);
+    /* each voiding statement points at one of 1001's statements */
+    (void)a;
+    (void)b;
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+                                        "SELECT json FROM outbox WHERE kind = 'voiding'", -1, &q,
+                                        NULL),
+                     SQLITE_OK);
+    size_t matched = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *target = check_voiding((const char *)sqlite3_column_text(q, 0));
+        bool in_batch = false;
+        for (size_t i = 0; i < n; i++)
+            in_batch = in_batch || !strcmp(items[i].uuid, target);
+        char sql[160];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE uuid = '%s'", target);
+        /* a statement of the batch whose row is gone: 1001's, not 1002's */
+        if (in_batch && count(f->st, sql) == 0)
+            matched++;
+    }
+    sqlite3_finalize(q);
+    assert_int_equal(matched, 5);
+    /* NULL and empty */
+    assert_int_equal(store_outbox_settle_sent(f->st, items, 0, NOW, make_void, f->cfg, &voided),
+                     LK_OK);
+    assert_int_equal(voided, 0);
+    assert_int_equal(store_outbox_settle_sent(NULL, items, n, NOW, make_void, f->cfg, NULL),
+                     LK_ERR_INVALID);
+    assert_int_equal(store_outbox_settle_sent(f->st, items, n, NOW, NULL, f->cfg, NULL),
+                     LK_ERR_INVALID);
+    store_outbox_free(items, n);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -591,6 +649,7 @@ int main(void)
         T(test_voiding_builder),   T(test_forget),
         T(test_forget_leaves_no_bytes), T(test_purge),
         T(test_migration_from_version_2), T(test_retention_days_key),
+        T(test_settle_sent_voids_rows_forgotten_meanwhile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
