@@ -62,4 +62,15 @@ $K report --csv > "$tmp/report.csv"
 grep -q 'OPEN' "$tmp/report.csv"
 test "$(sqlite3 "$tmp/school/data/lobkiosk.db" "SELECT count(*) FROM experiences")" = 2
 test "$(sqlite3 "$tmp/school/data/lobkiosk.db" "SELECT count(*) FROM outbox")" = 2
+# 3. a broken kiosk.ini stops the kiosk and every command with the file, line and key
+printf '[kiosk]\nid = X\n[event.OPEN]\ntitle = Open dag\nmode = open\n' > "$tmp/broken.ini"
+for args in "" "checkin LOB1.X" "report"; do
+    # shellcheck disable=SC2086
+    if SDL_VIDEODRIVER=dummy "$LOBKIOSK" --config "$tmp/broken.ini" $args >/dev/null 2>"$tmp/err"; then
+        echo "a broken kiosk.ini was accepted ($args)"; exit 1
+    fi
+    grep -q "broken.ini:5: \[event.OPEN\] mode" "$tmp/err" || { cat "$tmp/err"; exit 1; }
+done
+if "$LOBKIOSK" --config "$tmp/nope.ini" report 2>"$tmp/err"; then echo "missing config accepted"; exit 1; fi
+grep -q "nope.ini: cannot read the file (not found)" "$tmp/err"
 echo "cli story ok"
