@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "lobkiosk/util.h"
 #include "lobkiosk/i18n.h"
 #include "lobkiosk/reflection.h"
 #include "ui/draw.h"
@@ -214,13 +215,13 @@ static void test_every_screen_every_size(void **state)
                     f.screen = cases[c].screen;
                     f.scan.outcome = cases[c].outcome;
                     f.scan.reason = reason;
-                    strcpy(f.scan.first_name, "Maximiliaan-Alexander");
+                    lk_strlcpy(f.scan.first_name, "Maximiliaan-Alexander", sizeof f.scan.first_name);
                     f.scan.duration_ms = 6 * 3600000LL + 15 * 60000;
                     reflection_session_start(&f.refl, set);
                     f.refl.step = cases[c].step;
                     memset(f.text, 'w', 60);
                     f.saved_answers = 7;
-                    strcpy(f.pin, "1234");
+                    lk_strlcpy(f.pin, "1234", sizeof f.pin);
                     f.pin_wrong = true;
                     screens_draw(&scr, &f, &v, sizes[si][0], sizes[si][1]);
                     size_t faults = draw_check_overflow(fx->d, stderr) + screens_check_targets(&scr, stderr);

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "lobkiosk/util.h"
 #include "ui/flow.h"
 
 static reflection_set *load_default(void)
@@ -23,8 +24,8 @@ static checkin_result result(checkin_outcome o, const char *subject)
     checkin_result r;
     memset(&r, 0, sizeof r);
     r.outcome = o;
-    strcpy(r.who.subject, subject);
-    strcpy(r.who.issuer, "DEMO");
+    lk_strlcpy(r.who.subject, subject, sizeof r.who.subject);
+    lk_strlcpy(r.who.issuer, "DEMO", sizeof r.who.issuer);
     r.exp.id = 7;
     return r;
 }
