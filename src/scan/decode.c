@@ -28,12 +28,13 @@ typedef enum pass_kind {
     PASS_UP2,       /* 2x bilinear upscale (small codes); centre region in video mode */
     PASS_QUARTER,   /* 4x4 box downscale: very large codes in big photos */
     PASS_INV_UP2,   /* small inverted codes */
+    PASS_SPARSE,    /* the frame as it is, every other line: video, small codes */
 } pass_kind;
 
 static const char *const pass_names[] = {
     [PASS_HALF] = "half",         [PASS_FULL] = "full",     [PASS_INVERTED] = "inverted",
     [PASS_STRETCH] = "stretch",   [PASS_BINARIZE] = "binarize", [PASS_UP2] = "up2",
-    [PASS_QUARTER] = "quarter",   [PASS_INV_UP2] = "inverted-up2",
+    [PASS_QUARTER] = "quarter",   [PASS_INV_UP2] = "inverted-up2", [PASS_SPARSE] = "sparse",
 };
 
 /* Still images: every pass, cheapest first. */
@@ -64,6 +65,9 @@ struct decoder {
     bool scene_found;        /* a code was found in this scene */
     size_t rot;              /* next index into video_rotation */
     int idle;                /* frames since ZBar last ran without finder evidence */
+    int full_missed;         /* small code frames in a row where "full" read nothing */
+    bool scene_finders;      /* the gate saw finders in this scene */
+    unsigned gate_turn;      /* alternates the gate on scenes without finders */
 };
 
 /* A pass's image and how its coordinates map back: frame = p * num / den + off. */
@@ -125,6 +129,7 @@ void decoder_reset(decoder *dec)
     dec->scene_w = dec->scene_h = 0;
     dec->scene_done = 0;
     dec->scene_found = false;
+    dec->scene_finders = false;
 }
 
 /* ---- character sets ---------------------------------------------------- */
@@ -337,6 +342,7 @@ static bool make_pass(decoder *dec, pass_kind k, const lk_frame *f, pass_image *
     *pi = (pass_image){.px = f->grey, .w = w, .h = h, .num = 1, .den = 1};
     switch (k) {
     case PASS_FULL:
+    case PASS_SPARSE:
         return true;
     case PASS_HALF:
     case PASS_QUARTER: {
@@ -474,7 +480,17 @@ static bool try_pass(decoder *dec, pass_kind k, const lk_frame *f, decode_result
     if (!make_pass(dec, k, f, &pi))
         return false;
     out->passes_run++;
-    return run_pass(dec, &pi, out) > 0;
+    if (k != PASS_SPARSE)
+        return run_pass(dec, &pi, out) > 0;
+    /* Every other scan line in both directions: half of "full"'s time, and a code
+     * of 2-3 pixel modules still gets 7 or more lines across each finder. Too few
+     * for "half" (1-pixel modules), so it only stands in for "full". */
+    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_X_DENSITY, 2);
+    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_Y_DENSITY, 2);
+    bool found = run_pass(dec, &pi, out) > 0;
+    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_X_DENSITY, 1);
+    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_Y_DENSITY, 1);
+    return found;
 }
 
 /* ---- change detection -------------------------------------------------- */
@@ -544,6 +560,7 @@ static bool scene_changed(decoder *dec, const lk_frame *f)
 #define GATE_MARGIN 6       /* grey levels around the local mean that keep the class */
 #define GATE_SMALL_TOTAL 21 /* finders narrower (modules under 3 px) are too small
                                for "half" */
+#define GATE_LONE_ROWS 3    /* rows that make one small finder evidence enough */
 #define GATE_MAX_FINDERS 16 /* distinct finders kept per frame */
 #define GATE_MIN_TOTAL 10   /* pixels across a finder: ZBar needs 1.5 per module */
 
@@ -552,8 +569,10 @@ typedef struct finder {
     int rows;        /* scanned rows that confirmed it */
 } finder;
 
-/* 1:1:3:1:1 within half a module per run, as ZXing checks it. */
-static bool finder_ratio(const int r[5])
+/* 1:1:3:1:1 within half a module per run, as ZXing checks it; slack adds that
+ * many pixels, since with modules of 2-3 pixels an edge pixel on the wrong side
+ * of a slightly biased threshold is a third of a module. */
+static bool finder_ratio(const int r[5], int slack)
 {
     int total = r[0] + r[1] + r[2] + r[3] + r[4];
     if (total < GATE_MIN_TOTAL)
@@ -561,7 +580,7 @@ static bool finder_ratio(const int r[5])
     for (int i = 0; i < 5; i++) {
         int want = i == 2 ? 3 * total : total; /* run * 7 vs module * 7 */
         int tol = i == 2 ? 3 * total : total;  /* twice the run's tolerance, times 7 */
-        if (2 * abs(7 * r[i] - want) >= tol)
+        if (2 * abs(7 * r[i] - want) >= tol + 14 * slack)
             return false;
     }
     return true;
@@ -628,7 +647,8 @@ static bool finder_cross(const decoder *dec, const lk_frame *f, int x, int y, in
     int v[5] = {back[2], back[1], back[0] + fwd[0] - 1, fwd[1], fwd[2]};
     int total = v[0] + v[1] + v[2] + v[3] + v[4];
     /* a line at another angle through a rotated finder is up to 1.41x longer */
-    if (!finder_ratio(v) || total * 2 < htotal || total > htotal * 2)
+    /* down, where the row check found a clean pattern, one pixel of slack */
+    if (!finder_ratio(v, dx == 0) || total * 2 < htotal || total > htotal * 2)
         return false;
     *off = (fwd[0] - back[0]) / 2;
     return true;
@@ -673,7 +693,7 @@ static bool finder_gate(decoder *dec, const lk_frame *f, int *total7)
             len = 1;
             prev = c;
             /* most runs fail here already: the centre is the longest of the five */
-            if (r[2] < 3 || r[2] <= r[1] || r[2] <= r[3] || r[0] == 0 || !finder_ratio(r))
+            if (r[2] < 3 || r[2] <= r[1] || r[2] <= r[3] || r[0] == 0 || !finder_ratio(r, 0))
                 continue;
             int centre = 1 - c; /* the class of the run that ended, like the centre's */
             int cx = x - r[4] - r[3] - (r[2] + 1) / 2;
@@ -699,7 +719,13 @@ static bool finder_gate(decoder *dec, const lk_frame *f, int *total7)
                     fs[slot] = (finder){cx, cy, total, 1};
                 continue;
             }
-            if (++fs[hit].rows != 2)
+            /* one finder this clear is enough: an edge pixel too many can hide
+             * the others of a small code from the checks above */
+            if (++fs[hit].rows >= GATE_LONE_ROWS && fs[hit].total < GATE_SMALL_TOTAL) {
+                *total7 = fs[hit].total;
+                return true;
+            }
+            if (fs[hit].rows != 2)
                 continue;
             /* a finder seen on two rows: look for a second one to pair it with */
             for (int i = 0; i < nf; i++) {
@@ -763,21 +789,34 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
             return LK_OK;
         }
     }
-    int total7;
-    out->finders = finder_gate(dec, frame, &total7);
+    /* The gate on every new scene, on every frame of one that showed finders,
+     * and on every other frame of a scene that did not: a code coming into view
+     * changes the scene, so the skipped looks cost nothing but a frame of delay. */
+    int total7 = 0;
+    if (changed || dec->scene_finders || (dec->gate_turn++ & 1))
+        out->finders = finder_gate(dec, frame, &total7);
+    if (changed)
+        dec->scene_finders = out->finders;
+    else
+        dec->scene_finders |= out->finders;
     bool found = false;
     if (out->finders) {
         /* something code-like: "half" plus one costly pass, every frame; a small
-         * code (modules under 3 px) "full" first, which plain ZBar would run,
-         * since "half" cannot read it */
+         * code (modules under 3 px), which "half" cannot read, "sparse" instead */
         dec->idle = 0;
         bool small = total7 < GATE_SMALL_TOTAL;
-        found = try_pass(dec, small ? PASS_FULL : PASS_HALF, frame, out);
-        for (size_t tries = 0; !found && tries < N_ROTATION; tries++) {
+        found = try_pass(dec, small ? PASS_SPARSE : PASS_HALF, frame, out);
+        /* a small code "sparse" missed gets "full" (what plain ZBar runs) until
+         * "full" too misses twice in a row; then the rotation takes turns */
+        if (!found && small && dec->full_missed < 2) {
+            found = try_pass(dec, PASS_FULL, frame, out);
+            dec->full_missed = found ? 0 : dec->full_missed + 1;
+        } else if (!found && small) {
+            dec->full_missed = 0;
+        }
+        for (size_t tries = 0; !found && tries < N_ROTATION && out->passes_run < 2; tries++) {
             pass_kind k = video_rotation[dec->rot];
             dec->rot = (dec->rot + 1) % N_ROTATION;
-            if (small && k == PASS_FULL)
-                continue;
             /* a pass that cannot apply (frame too small) hands its turn on */
             int before = out->passes_run;
             found = try_pass(dec, k, frame, out);
