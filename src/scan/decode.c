@@ -801,17 +801,18 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
         dec->scene_finders |= out->finders;
     bool found = false;
     if (out->finders) {
-        /* something code-like: "half" plus one costly pass, every frame; a small
-         * code (modules under 3 px), which "half" cannot read, "sparse" instead */
+        /* something code-like: "half" first, every frame; a small code (modules
+         * under 3 px), which "half" cannot read, "sparse" instead */
         dec->idle = 0;
         bool small = total7 < GATE_SMALL_TOTAL;
         found = try_pass(dec, small ? PASS_SPARSE : PASS_HALF, frame, out);
-        /* a small code "sparse" missed gets "full" (what plain ZBar runs) until
-         * "full" too misses twice in a row; then the rotation takes turns */
-        if (!found && small && dec->full_missed < 2) {
+        /* a code the cheap pass missed gets "full" (what plain ZBar runs, so no
+         * frame it reads is lost) until "full" too misses twice in a row; then
+         * the other passes take turns */
+        if (!found && dec->full_missed < 2) {
             found = try_pass(dec, PASS_FULL, frame, out);
             dec->full_missed = found ? 0 : dec->full_missed + 1;
-        } else if (!found && small) {
+        } else if (!found) {
             dec->full_missed = 0;
         }
         for (size_t tries = 0; !found && tries < N_ROTATION && out->passes_run < 2; tries++) {
