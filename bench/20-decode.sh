@@ -20,11 +20,18 @@ count() { # $1 = tool name; prints "ok wrong missing"
         else wrong=$((wrong + 1)); fi
     done
     printf '%-14s %3d decoded, %2d wrong, %2d not found\n' "$1" "$ok" "$wrong" "$none"
+    eval "${1}_ok=$ok ${1}_wrong=$wrong"
 }
+zxing_ok=; lobkiosk_ok=0; lobkiosk_wrong=0
 total=$(ls "$PHOTOS"/qrcode-*/*.png | wc -l)
 echo "decode rate on $total photos (exact text):"
 count lobkiosk
 command -v zbarimg >/dev/null && count zbarimg || echo "zbarimg: not installed"
 command -v ZXingReader >/dev/null && count zxing || echo "ZXingReader: not installed"
+# goal: at least ZXingReader's count, never a wrong text
+if [ -z "$zxing_ok" ]; then verdict="no ZXingReader to compare"
+elif [ "$lobkiosk_ok" -ge "$zxing_ok" ] && [ "$lobkiosk_wrong" -eq 0 ]; then verdict=ok
+else verdict=MISSED; fi
+echo "goal: decoded >= ZXingReader's ($zxing_ok), 0 wrong: $verdict"
 echo
 "$LK_BUILD/bench/decode"

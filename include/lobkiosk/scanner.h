@@ -28,6 +28,8 @@ typedef struct scanner_stats {
     uint64_t frames;    /* frames received */
     uint64_t scanned;   /* frames the decoder looked at */
     uint64_t skipped;   /* frames skipped as unchanged */
+    uint64_t gated;     /* frames scanned by the finder gate alone (no ZBar pass):
+                           nothing code-like in a scene still being watched */
     uint64_t hits;      /* codes found */
 } scanner_stats;
 

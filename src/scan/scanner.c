@@ -79,6 +79,8 @@ static void *scanner_main(void *arg)
             s->stats.skipped++;
         else
             s->stats.scanned++;
+        if (!s->res->skipped && s->res->passes_run == 0)
+            s->stats.gated++;
         pthread_mutex_unlock(&s->mu);
         if (s->res->n == 0)
             continue;

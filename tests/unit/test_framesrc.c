@@ -132,6 +132,9 @@ static void test_folder_appears_and_scanner_reads(void **s)
     scanner_preview_unlock(sc);
     scanner_stats st = scanner_get_stats(sc);
     assert_true(st.frames >= 2);
+    /* every decoded frame is scanned or skipped; gate-only frames are scanned ones */
+    assert_true(st.scanned + st.skipped <= st.frames);
+    assert_true(st.gated <= st.scanned);
     assert_false(scanner_take_hit(sc, hit.id + 1000, &hit));
     /* the folder goes away: not found again, the kiosk keeps running */
     unlink(path);
