@@ -3,6 +3,7 @@
  * hit, preview frame and camera state for the UI thread under one mutex. */
 #include "lobkiosk/scanner.h"
 
+#include <SDL_thread.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -103,6 +104,10 @@ static void *scanner_main(void *arg)
         s->stats.hits++;
         pthread_mutex_unlock(&s->mu);
     }
+    /* A failed image load in this thread (a folder frame that vanished) made SDL
+     * allocate its per-thread error buffer (128 bytes). SDL frees that only for
+     * threads it created itself, so a pthread must hand it back. */
+    SDL_TLSCleanup();
     return NULL;
 }
 
