@@ -1,6 +1,7 @@
 /* The QR decoder: ZBar plus cheap preprocessing passes (scale, contrast, inverted
  * codes, regions of interest), cheapest first, stopping at the first pass that
- * finds a code. Skips frames whose scene has not changed. QR only. */
+ * finds a code. Skips frames whose scene has not changed; in video mode a cheap
+ * finder-pattern check decides how much ZBar a frame gets. QR only. */
 #ifndef LOBKIOSK_DECODE_H
 #define LOBKIOSK_DECODE_H
 
