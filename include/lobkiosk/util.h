@@ -58,6 +58,10 @@ lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned
  * LK_ERR_NOT_FOUND when missing. *out_fd is the caller's to close. */
 lk_status lk_open_private(const char *path, int *out_fd) LK_MUST_CHECK;
 
+/* True when data[0..n) is strict UTF-8: no overlong forms, no surrogates, nothing
+ * above U+10FFFF. NULs count as valid characters (callers that forbid them check). */
+bool lk_utf8_valid(const void *data, size_t n);
+
 /* Joins dir and name with one '/' into buf. Returns false on truncation. */
 bool lk_path_join(char *buf, size_t len, const char *dir, const char *name);
 

@@ -4,6 +4,7 @@
  * decides how much ZBar a frame gets: ZBar costs the same on an empty wall as on
  * a pass, so an idle camera must mostly not call it. */
 #include "lobkiosk/decode.h"
+#include "lobkiosk/util.h"
 
 #include <iconv.h>
 #include <stdio.h>
@@ -136,44 +137,6 @@ void decoder_reset(decoder *dec)
 
 /* ---- character sets ---------------------------------------------------- */
 
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t len;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + len > n)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        /* overlong forms, surrogates and beyond U+10FFFF are not UTF-8 */
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-            return false;
-        i += len;
-    }
-    return true;
-}
-
 /* iconv from one character set to UTF-8; false when the bytes are not valid in it. */
 static bool convert(const char *from, const unsigned char *raw, size_t raw_len, char *text,
                     size_t text_len, size_t *out_len)
@@ -211,7 +174,7 @@ bool decode_bytes_to_utf8(const unsigned char *raw, size_t raw_len, char *text, 
     text[0] = '\0';
     if (!raw || raw_len == 0)
         return false;
-    if (valid_utf8(raw, raw_len) && memchr(raw, '\0', raw_len) == NULL) {
+    if (lk_utf8_valid(raw, raw_len) && memchr(raw, '\0', raw_len) == NULL) {
         size_t n = raw_len < text_len - 1 ? raw_len : text_len - 1;
         memcpy(text, raw, n);
         text[n] = '\0';

@@ -287,6 +287,17 @@ static void test_util_helpers(void **state)
     free(text);
     assert_int_equal(lk_read_file("/nonexistent", &text, &n), LK_ERR_NOT_FOUND);
 
+    /* strict UTF-8 */
+    assert_true(lk_utf8_valid("", 0));
+    assert_true(lk_utf8_valid(NULL, 0));
+    assert_false(lk_utf8_valid(NULL, 1));
+    assert_true(lk_utf8_valid("Fatima \xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80", 16));
+    assert_false(lk_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    assert_false(lk_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+    assert_false(lk_utf8_valid("\xF4\x90\x80\x80", 4)); /* beyond U+10FFFF */
+    assert_false(lk_utf8_valid("\xE2\x82", 2));         /* cut short */
+    assert_false(lk_utf8_valid("\x82\x60", 2));         /* Shift-JIS bytes */
+
     /* secret files: private regular files only, never through a symlink */
     int fd = -1;
     assert_int_equal(lk_open_private(path, &fd), LK_OK);
