@@ -258,6 +258,11 @@ static size_t utf8_len(const unsigned char *p)
     for (size_t i = 1; i < n; i++)
         if ((p[i] & 0xC0) != 0x80)
             return 0;
+    /* no overlong 3- and 4-byte forms, no UTF-16 surrogates, nothing above U+10FFFF:
+     * jansson refuses those, and the answer statement could not be built */
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+        return 0;
     return n;
 }
 

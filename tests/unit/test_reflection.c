@@ -205,6 +205,15 @@ static void test_session_text_edges(void **state)
     assert_int_equal(reflection_write(&s, "bad \xff utf8", 1), LK_ERR_INVALID);
     assert_int_equal(reflection_write(&s, "\xc3", 1), LK_ERR_INVALID); /* cut sequence */
     assert_int_equal(reflection_write(&s, NULL, 1), LK_ERR_INVALID);
+    /* well-formed in shape but not UTF-8: overlong forms, surrogates, > U+10FFFF
+     * (jansson refuses them, so the answer statement could not be built) */
+    assert_int_equal(reflection_write(&s, "\xe0\x80\x80", 1), LK_ERR_INVALID);
+    assert_int_equal(reflection_write(&s, "\xed\xa0\x80", 1), LK_ERR_INVALID);
+    assert_int_equal(reflection_write(&s, "\xf0\x80\x80\x80", 1), LK_ERR_INVALID);
+    assert_int_equal(reflection_write(&s, "\xf4\x90\x80\x80", 1), LK_ERR_INVALID);
+    assert_int_equal(reflection_write(&s, "\xe2\x82\xac \xf0\x9f\x98\x80 \xed\x9f\xbf", 1), LK_OK);
+    assert_string_equal(reflection_response(&s, 2), "\xe2\x82\xac \xf0\x9f\x98\x80 \xed\x9f\xbf");
+    s.step = 2;
     assert_int_equal(s.step, 2);
     /* too long: cut at a character boundary, never inside "é" */
     char longtext[400];
