@@ -1,6 +1,7 @@
 /* lobkiosk decode: prints the text of every QR code in each image, one per line,
  * like `zbarimg --raw`, through exactly the decoder the kiosk runs (as a still
  * image: every pass may run). Exit 0 found, 1 nothing found, 2 an error. */
+#include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,7 @@ int cmd_decode(const cli_ctx *ctx, int argc, char **argv)
     fflush(stdout);
     decoder_destroy(dec);
     free(res);
+    SDL_TLSCleanup(); /* SDL_image's error text of a failed load lives in SDL's TLS */
     if (errors)
         return DECODE_EXIT_ERROR;
     return found ? DECODE_EXIT_FOUND : DECODE_EXIT_NONE;
