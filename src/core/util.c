@@ -120,9 +120,14 @@ lk_status lk_parse_iso8601(const char *s, int64_t *out_ms)
             p++;
             if (!digits(&p, 2, &oh))
                 return LK_ERR_INVALID;
-            if (*p == ':')
+            if (*p == ':') {
                 p++;
-            if (*p && !digits(&p, 2, &om))
+                if (!digits(&p, 2, &om)) /* "+01:" is a cut-off offset */
+                    return LK_ERR_INVALID;
+            } else if (*p && !digits(&p, 2, &om)) {
+                return LK_ERR_INVALID;
+            }
+            if (oh > 23 || om > 59) /* "+01:99" would shift the time silently */
                 return LK_ERR_INVALID;
             off = sign * (oh * 3600L + om * 60L);
         } else {

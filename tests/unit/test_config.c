@@ -238,6 +238,16 @@ static void test_iso8601(void **state)
     assert_int_equal(ms % 1000, 250);
     assert_int_not_equal(lk_parse_iso8601("2026-13-01T00:00Z", &ms), LK_OK);
     assert_int_not_equal(lk_parse_iso8601("2026-11-28T10:32Zjunk", &ms), LK_OK);
+    /* offsets: hours 0-23, minutes 0-59, with or without a colon, never cut off */
+    assert_int_equal(lk_parse_iso8601("1970-01-01T05:30+0530", &ms), LK_OK);
+    assert_int_equal(ms, 0);
+    assert_int_equal(lk_parse_iso8601("1970-01-01T01:00+01", &ms), LK_OK);
+    assert_int_equal(ms, 0);
+    assert_int_not_equal(lk_parse_iso8601("2026-11-28T09:00+01:", &ms), LK_OK);
+    assert_int_not_equal(lk_parse_iso8601("2026-11-28T09:00+01:99", &ms), LK_OK);
+    assert_int_not_equal(lk_parse_iso8601("2026-11-28T09:00+0199", &ms), LK_OK);
+    assert_int_not_equal(lk_parse_iso8601("2026-11-28T09:00+24:00", &ms), LK_OK);
+    assert_int_not_equal(lk_parse_iso8601("2026-11-28T09:00+01:0", &ms), LK_OK);
     assert_int_not_equal(lk_parse_iso8601("", &ms), LK_OK);
     assert_int_not_equal(lk_parse_iso8601(NULL, &ms), LK_OK);
     char buf[40];
