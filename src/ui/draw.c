@@ -165,6 +165,11 @@ void draw_set_renderer(draw *d, SDL_Renderer *r)
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_BLEND);
 }
 
+SDL_Renderer *draw_renderer(const draw *d)
+{
+    return d ? d->r : NULL;
+}
+
 const char *draw_font_path(const draw *d)
 {
     return d ? d->path[0] : "";
@@ -557,6 +562,9 @@ lk_status draw_screenshot(draw *d, const char *path)
 static void color(draw *d, SDL_Color c)
 {
     SDL_SetRenderDrawColor(d->r, c.r, c.g, c.b, c.a);
+    /* Opaque colours need no blending; the software renderer's blended fill is
+     * a per-pixel read-modify-write several times slower than a plain fill. */
+    SDL_SetRenderDrawBlendMode(d->r, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
 }
 
 void draw_rect(draw *d, SDL_Rect r, SDL_Color c)
@@ -585,6 +593,7 @@ static void fan(draw *d, const SDL_FPoint *pts, int n, SDL_Color c)
         idx[k++] = i;
         idx[k++] = i + 1;
     }
+    color(d, c); /* the blend mode for the vertex colour */
     SDL_RenderGeometry(d->r, NULL, v, n, idx, k);
 }
 
@@ -638,6 +647,7 @@ void draw_ring(draw *d, int cx, int cy, int radius, int thickness, SDL_Color c)
         idx[k++] = a, idx[k++] = b, idx[k++] = e;
         idx[k++] = b, idx[k++] = f, idx[k++] = e;
     }
+    color(d, c); /* the blend mode for the vertex colour */
     SDL_RenderGeometry(d->r, NULL, v, 130, idx, k);
 }
 
@@ -697,6 +707,7 @@ void draw_round_frame(draw *d, SDL_Rect r, int radius, int t, SDL_Color c)
         idx[k++] = a, idx[k++] = b, idx[k++] = e;
         idx[k++] = b, idx[k++] = f, idx[k++] = e;
     }
+    color(d, c); /* the blend mode for the vertex colour */
     SDL_RenderGeometry(d->r, NULL, v, 2 * n, idx, k);
 }
 

@@ -50,6 +50,9 @@ void draw_destroy(draw *d);
 /* Draws on another renderer from now on (the old one's textures are dropped). */
 void draw_set_renderer(draw *d, SDL_Renderer *r);
 
+/* The renderer drawn on (borrowed), for clipping. */
+SDL_Renderer *draw_renderer(const draw *d);
+
 /* Path of the regular font in use. Borrowed. */
 const char *draw_font_path(const draw *d);
 

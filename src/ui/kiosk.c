@@ -41,6 +41,7 @@
 
 #define STATUS_EVERY_MS 1000 /* idle status refresh (count, sync, camera) */
 #define HIT_SHOW_MS 700      /* how long the outline of a seen code stays */
+#define PREVIEW_MAX_W 2048   /* widest preview texture (column table on the stack) */
 
 typedef struct kiosk {
     config *cfg;                  /* borrowed; event_id changes from the admin screen */
@@ -66,11 +67,16 @@ typedef struct kiosk {
     reflection_set *set;          /* the question set of the event */
     char set_name[64];            /* its name */
     char ev_id[64];               /* the event served now ("" = none) */
-    SDL_Texture *preview;         /* streaming RGB24 texture */
+    SDL_Texture *preview;         /* streaming texture in the window's 32-bit format */
+    Uint32 preview_fmt;           /* that format */
     int preview_w, preview_h;     /* its size */
     uint64_t preview_seq;         /* frame shown */
     int64_t next_preview;         /* when to look for a new frame (mono) */
-    uint8_t *grey_rgb;            /* buffer for a grey-only frame */
+    bool preview_dirty;           /* only the preview changed since the last frame */
+    unsigned preview_frames;      /* preview-only frames since the last full one */
+    bool retained;                /* the renderer keeps the last frame (software) */
+    SDL_Texture *base;            /* else: the last full idle frame, to redraw the preview on */
+    int base_w, base_h;           /* its size */
     SDL_Texture *qr;              /* done-screen QR */
     ui_host_row *rows;            /* host screen rows */
     size_t n_rows, cap_rows;
@@ -503,6 +509,73 @@ static void on_payload(kiosk *k, const char *payload)
 
 /* --- drawing ---------------------------------------------------------------------- */
 
+/* Copies a frame into the preview texture in one pass: converted straight into
+ * the texture's own 32-bit pixels and already shrunk to the size it is shown at
+ * (each pixel the mean of a 2x2 block, enough against shimmer at these ratios).
+ * So there is no RGB24 texture, which the software renderer would convert and
+ * scale pixel by pixel on every draw, and no intermediate buffer. */
+static void upload_frame(kiosk *k, const lk_frame *fr)
+{
+    void *pixels;
+    int pitch, tw = k->preview_w, th = k->preview_h;
+    if (tw > PREVIEW_MAX_W || SDL_LockTexture(k->preview, NULL, &pixels, &pitch) != 0)
+        return;
+    /* Source columns once per frame, not a division per pixel. */
+    int cx0[PREVIEW_MAX_W], cx1[PREVIEW_MAX_W];
+    for (int x = 0; x < tw; x++) {
+        cx0[x] = (int)((int64_t)x * fr->width / tw);
+        cx1[x] = cx0[x] + 1 < fr->width && tw < fr->width ? cx0[x] + 1 : cx0[x];
+    }
+    for (int y = 0; y < th; y++) {
+        Uint32 *dst = (Uint32 *)(void *)((uint8_t *)pixels + (size_t)y * (size_t)pitch);
+        int y0 = (int)((int64_t)y * fr->height / th);
+        int y1 = y0 + 1 < fr->height && th < fr->height ? y0 + 1 : y0;
+        if (fr->rgb) {
+            const uint8_t *r0 = fr->rgb + (size_t)y0 * (size_t)fr->width * 3;
+            const uint8_t *r1 = fr->rgb + (size_t)y1 * (size_t)fr->width * 3;
+            for (int x = 0; x < tw; x++) {
+                const uint8_t *a = r0 + 3 * cx0[x], *b = r0 + 3 * cx1[x];
+                const uint8_t *c = r1 + 3 * cx0[x], *e = r1 + 3 * cx1[x];
+                Uint32 r = (Uint32)(a[0] + b[0] + c[0] + e[0]) >> 2;
+                Uint32 g = (Uint32)(a[1] + b[1] + c[1] + e[1]) >> 2;
+                Uint32 bl = (Uint32)(a[2] + b[2] + c[2] + e[2]) >> 2;
+                dst[x] = 0xFF000000u | r << 16 | g << 8 | bl;
+            }
+        } else {
+            const uint8_t *r0 = fr->grey + (size_t)y0 * (size_t)fr->width;
+            const uint8_t *r1 = fr->grey + (size_t)y1 * (size_t)fr->width;
+            for (int x = 0; x < tw; x++) {
+                Uint32 v = (Uint32)(r0[cx0[x]] + r0[cx1[x]] + r1[cx0[x]] + r1[cx1[x]]) >> 2;
+                dst[x] = 0xFF000000u | v * 0x010101u;
+            }
+        }
+    }
+    SDL_UnlockTexture(k->preview);
+}
+
+/* The size the preview is shown at: the frame fitted into the preview box of the
+ * last idle frame, never larger than the frame (enlarging is the renderer's). */
+static void preview_size(const kiosk *k, const lk_frame *fr, int *w, int *h)
+{
+    *w = fr->width;
+    *h = fr->height;
+    const SDL_Rect *box = &k->scr.preview_box;
+    if (!k->scr.has_preview || box->w <= 0 || box->h <= 0)
+        return;
+    double sx = (double)box->w / fr->width, sy = (double)box->h / fr->height;
+    double sc = sx < sy ? sx : sy;
+    if (sc < 1.0 || *w > PREVIEW_MAX_W) {
+        if (sc * fr->width > PREVIEW_MAX_W)
+            sc = (double)PREVIEW_MAX_W / fr->width;
+        *w = (int)(fr->width * sc);
+        *h = (int)(fr->height * sc);
+        if (*w < 1)
+            *w = 1;
+        if (*h < 1)
+            *h = 1;
+    }
+}
+
 static void update_preview(kiosk *k)
 {
     if (!k->sc || k->f.screen != FLOW_IDLE)
@@ -517,30 +590,23 @@ static void update_preview(kiosk *k)
     if (!fr)
         return;
     if (fr->width > 0 && fr->seq != k->preview_seq && (fr->rgb || fr->grey)) {
-        if (!k->preview || fr->width != k->preview_w || fr->height != k->preview_h) {
+        int tw, th;
+        preview_size(k, fr, &tw, &th);
+        if (!k->preview || tw != k->preview_w || th != k->preview_h) {
             if (k->preview)
                 SDL_DestroyTexture(k->preview);
-            k->preview = SDL_CreateTexture(k->ren, SDL_PIXELFORMAT_RGB24, SDL_TEXTUREACCESS_STREAMING,
-                                           fr->width, fr->height);
-            k->preview_w = fr->width;
-            k->preview_h = fr->height;
-            free(k->grey_rgb);
-            k->grey_rgb = NULL;
+            k->preview = SDL_CreateTexture(k->ren, k->preview_fmt, SDL_TEXTUREACCESS_STREAMING, tw, th);
+            /* Opaque pixels: a straight copy, no per-pixel blending. */
+            if (k->preview)
+                SDL_SetTextureBlendMode(k->preview, SDL_BLENDMODE_NONE);
+            k->preview_w = tw;
+            k->preview_h = th;
+            k->dirty = true; /* a new texture: draw the whole frame once */
         }
-        const uint8_t *rgb = fr->rgb;
-        if (!rgb) {
-            size_t px = (size_t)fr->width * (size_t)fr->height;
-            if (!k->grey_rgb)
-                k->grey_rgb = malloc(px * 3);
-            if (k->grey_rgb)
-                for (size_t i = 0; i < px; i++)
-                    k->grey_rgb[3 * i] = k->grey_rgb[3 * i + 1] = k->grey_rgb[3 * i + 2] = fr->grey[i];
-            rgb = k->grey_rgb;
-        }
-        if (k->preview && rgb)
-            SDL_UpdateTexture(k->preview, NULL, rgb, fr->width * 3);
+        if (k->preview)
+            upload_frame(k, fr);
         k->preview_seq = fr->seq;
-        k->dirty = true;
+        k->preview_dirty = true;
     }
     scanner_preview_unlock(k->sc);
     k->v.preview = k->preview;
@@ -548,8 +614,65 @@ static void update_preview(kiosk *k)
     k->v.preview_h = k->preview_h;
     bool seen = now < k->hit_until;
     if (seen != k->v.code_seen)
-        k->dirty = true;
+        k->preview_dirty = true;
     k->v.code_seen = seen;
+}
+
+/* The window's pixel format when it is a plain 32-bit one (the software renderer
+ * then copies the preview without converting), else ARGB8888, which every
+ * renderer takes. upload_frame writes 0xAARRGGBB words: both have that layout. */
+static Uint32 preview_format(SDL_Window *win)
+{
+    Uint32 f = SDL_GetWindowPixelFormat(win);
+    return f == SDL_PIXELFORMAT_RGB888 ? f : SDL_PIXELFORMAT_ARGB8888;
+}
+
+/* Whether the renderer keeps what it drew after a present: the software renderer
+ * draws into the window surface itself, so a preview-only frame may draw over the
+ * last one. GPU renderers swap buffers; they redraw from k->base instead. */
+static bool renderer_retains(SDL_Renderer *r)
+{
+    SDL_RendererInfo info;
+    return SDL_GetRendererInfo(r, &info) == 0 && info.name && strcmp(info.name, "software") == 0;
+}
+
+/* A full idle frame with a camera on a swapping renderer is drawn into k->base
+ * first, so the next frames can redraw the preview alone on a copy of it. */
+static bool use_base(kiosk *k)
+{
+    if (k->retained || !k->sc || k->f.screen != FLOW_IDLE)
+        return false;
+    if (k->base && (k->base_w != k->w || k->base_h != k->h)) {
+        SDL_DestroyTexture(k->base);
+        k->base = NULL;
+    }
+    if (!k->base) {
+        k->base = SDL_CreateTexture(k->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, k->w, k->h);
+        k->base_w = k->w;
+        k->base_h = k->h;
+    }
+    return k->base && SDL_SetRenderTarget(k->ren, k->base) == 0;
+}
+
+/* Only the preview changed: redraw its rectangle, on the kept frame or on a copy
+ * of k->base. Falls back to a full frame when that is not possible. */
+static void render_preview(kiosk *k)
+{
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(k->ren, &w, &h);
+    bool ok = w == k->w && h == k->h && k->scr.has_preview && k->f.screen == FLOW_IDLE && !k->pressed[0];
+    if (ok && !k->retained) {
+        ok = k->base && k->base_w == w && k->base_h == h;
+        if (ok)
+            SDL_RenderCopy(k->ren, k->base, NULL, NULL);
+    }
+    if (!ok || !screens_draw_preview(&k->scr, &k->v)) {
+        k->dirty = true;
+        return;
+    }
+    SDL_RenderPresent(k->ren);
+    k->preview_dirty = false;
+    k->preview_frames++;
 }
 
 static void render(kiosk *k)
@@ -557,9 +680,17 @@ static void render(kiosk *k)
     SDL_GetRendererOutputSize(k->ren, &k->w, &k->h);
     k->v.qr = k->qr;
     k->v.pressed = k->pressed[0] ? k->pressed : NULL;
-    screens_draw(&k->scr, &k->f, &k->v, k->w, k->h);
+    if (use_base(k)) {
+        screens_draw(&k->scr, &k->f, &k->v, k->w, k->h);
+        SDL_SetRenderTarget(k->ren, NULL);
+        SDL_RenderCopy(k->ren, k->base, NULL, NULL);
+    } else {
+        screens_draw(&k->scr, &k->f, &k->v, k->w, k->h);
+    }
     SDL_RenderPresent(k->ren);
     k->dirty = false;
+    k->preview_dirty = false;
+    k->preview_frames = 0;
     if (!k->first_frame_done) {
         k->first_frame_done = true;
         if (k->opt->latency) {
@@ -706,7 +837,9 @@ static void resize(kiosk *k, int w, int h)
         SDL_DestroyTexture(k->qr);
     if (k->preview)
         SDL_DestroyTexture(k->preview);
-    k->qr = k->preview = NULL;
+    if (k->base)
+        SDL_DestroyTexture(k->base);
+    k->qr = k->preview = k->base = NULL;
     k->v.preview = NULL;
     k->preview_w = k->preview_h = 0;
     k->preview_seq = 0;
@@ -720,9 +853,57 @@ static void resize(kiosk *k, int w, int h)
         return;
     }
     draw_set_renderer(k->d, k->ren);
+    k->preview_fmt = preview_format(k->win);
+    k->retained = renderer_retains(k->ren);
     if (k->f.screen == FLOW_DONE)
         make_qr(k);
     k->dirty = true;
+}
+
+/* The screen as presented, as 32-bit pixels (malloc'd), or NULL. */
+static Uint32 *read_screen(kiosk *k, int *w, int *h)
+{
+    if (SDL_GetRendererOutputSize(k->ren, w, h) != 0 || *w <= 0 || *h <= 0)
+        return NULL;
+    Uint32 *px = malloc((size_t)*w * (size_t)*h * 4);
+    if (px && SDL_RenderReadPixels(k->ren, NULL, SDL_PIXELFORMAT_ARGB8888, px, *w * 4) != 0) {
+        free(px);
+        px = NULL;
+    }
+    return px;
+}
+
+/* check-redraw: what the preview-only frames left on the screen must be exactly
+ * what a full frame draws (nothing stale around the preview). Prints how many
+ * preview-only frames came since the last full one, so a test can tell it ran. */
+static void check_redraw(kiosk *k)
+{
+    if (k->dirty)
+        render(k);
+    else if (k->preview_dirty)
+        render_preview(k);
+    if (k->dirty)
+        render(k);
+    unsigned partial = k->preview_frames;
+    int w, h, w2, h2;
+    Uint32 *a = read_screen(k, &w, &h);
+    render(k);
+    Uint32 *b = read_screen(k, &w2, &h2);
+    if (!a || !b || w != w2 || h != h2) {
+        script_fail(k, "%s", "check-redraw: cannot read the screen");
+    } else {
+        size_t diff = 0, n = (size_t)w * (size_t)h;
+        for (size_t i = 0; i < n; i++)
+            diff += a[i] != b[i];
+        char msg[64];
+        snprintf(msg, sizeof msg, "%zu", diff);
+        if (diff)
+            script_fail(k, "check-redraw: %s pixels differ from a full frame", msg);
+        printf("check-redraw: %u preview-only frames, %zu pixels differ\n", partial, diff);
+        fflush(stdout);
+    }
+    free(a);
+    free(b);
 }
 
 /* Runs script lines until one waits or the script ends. */
@@ -785,6 +966,8 @@ static void script_step(kiosk *k)
             render(k);
             if (draw_screenshot(k->d, arg) != LK_OK)
                 script_fail(k, "cannot save screenshot '%s'", arg);
+        } else if (strcmp(cmd, "check-redraw") == 0) {
+            check_redraw(k);
         } else if (strcmp(cmd, "check-overflow") == 0) {
             render(k);
             size_t n = draw_check_overflow(k->d, stderr) + screens_check_targets(&k->scr, stderr);
@@ -902,6 +1085,8 @@ static int setup(kiosk *k)
     }
     if (fullscreen)
         SDL_ShowCursor(SDL_DISABLE);
+    k->preview_fmt = preview_format(k->win);
+    k->retained = renderer_retains(k->ren);
     const char *drv = SDL_GetCurrentVideoDriver();
     k->can_wait = drv && (strcmp(drv, "x11") == 0 || strcmp(drv, "wayland") == 0);
     if (!IMG_Init(IMG_INIT_PNG))
@@ -961,7 +1146,8 @@ static void teardown(kiosk *k)
         SDL_DestroyTexture(k->qr);
     if (k->preview)
         SDL_DestroyTexture(k->preview);
-    free(k->grey_rgb);
+    if (k->base)
+        SDL_DestroyTexture(k->base);
     draw_destroy(k->d);
     if (k->ren)
         SDL_DestroyRenderer(k->ren);
@@ -1018,6 +1204,10 @@ int kiosk_run(config *cfg, const kiosk_options *opt)
         if (!k->running)
             break;
         if (k->dirty)
+            render(k);
+        else if (k->preview_dirty)
+            render_preview(k);
+        if (k->dirty) /* the preview could not be drawn alone */
             render(k);
         /* Sleep until the next thing that can change the screen. */
         now = mono();

@@ -169,25 +169,38 @@ static void sync_line(const ui_view *v, char *buf, size_t len)
 }
 
 /* The preview with its viewfinder, and the outline of a code the camera sees. */
-static void preview(ui_screens *s, const ui_view *v, SDL_Rect box)
+static void preview(ui_screens *s, const ui_view *v, SDL_Rect box, bool partial)
 {
     const ui_metrics *m = &s->m;
-    draw_round_rect(s->d, box, m->radius, C_PANEL);
-    if (v->camera == FRAMESRC_OK && v->preview && v->preview_w > 0 && v->preview_h > 0) {
+    bool live = v->camera == FRAMESRC_OK && v->preview && v->preview_w > 0 && v->preview_h > 0;
+    SDL_Rect dst = box;
+    double sc = 1.0;
+    if (live) {
         /* Fit the frame in the box, keeping its shape. */
         double sx = (double)box.w / v->preview_w, sy = (double)box.h / v->preview_h;
-        double sc = sx < sy ? sx : sy;
-        SDL_Rect dst = {0, 0, (int)(v->preview_w * sc), (int)(v->preview_h * sc)};
+        sc = sx < sy ? sx : sy;
+        dst = (SDL_Rect){0, 0, (int)(v->preview_w * sc), (int)(v->preview_h * sc)};
         dst.x = box.x + (box.w - dst.w) / 2;
         dst.y = box.y + (box.h - dst.h) / 2;
+    }
+    /* A preview-only redraw paints the same picture rectangle again; the panel
+     * around it still stands from the last full frame (a polygon fill saved). */
+    if (!partial)
+        draw_round_rect(s->d, box, m->radius, C_PANEL);
+    if (live) {
         draw_texture(s->d, v->preview, dst);
         if (v->code_seen) {
+            /* Clipped to the picture: a preview-only redraw repaints just the
+             * picture, so nothing may be left outside it when the outline goes. */
+            SDL_Renderer *r = draw_renderer(s->d);
+            SDL_RenderSetClipRect(r, &dst);
             /* The outline of the code the camera sees, mapped onto the preview. */
             for (int i = 0; i < 4; i++) {
                 const SDL_FPoint *a = &v->corners[i], *b = &v->corners[(i + 1) % 4];
                 draw_line(s->d, dst.x + a->x * (float)sc, dst.y + a->y * (float)sc, dst.x + b->x * (float)sc,
                           dst.y + b->y * (float)sc, (float)(m->target / 14 > 3 ? m->target / 14 : 3), C_GREEN_HI);
             }
+            SDL_RenderSetClipRect(r, NULL);
         }
     }
     if (v->camera != FRAMESRC_OK || !v->preview) {
@@ -200,19 +213,20 @@ static void preview(ui_screens *s, const ui_view *v, SDL_Rect box)
         text(s, tr(v, key), (SDL_Rect){box.x + m->gap, box.y + box.h / 2 + m->gap / 2, box.w - 2 * m->gap, m->med * 2},
              m->med, false, C_MUTED, DRAW_CENTER, 2);
     }
-    /* Viewfinder corners. */
+    /* Viewfinder corners: opaque axis-aligned bars, plain fills (cheap enough to
+     * repaint with every camera frame, and no blending where the bars meet). */
     int len = box.w < box.h ? box.w / 6 : box.h / 6, t = m->target / 12 > 3 ? m->target / 12 : 3;
     int inset = m->gap;
-    SDL_Color vf = {255, 255, 255, 220};
-    int x0 = box.x + inset, y0 = box.y + inset, x1 = box.x + box.w - inset, y1 = box.y + box.h - inset;
-    draw_line(s->d, x0, y0, x0 + len, y0, t, vf);
-    draw_line(s->d, x0, y0, x0, y0 + len, t, vf);
-    draw_line(s->d, x1, y0, x1 - len, y0, t, vf);
-    draw_line(s->d, x1, y0, x1, y0 + len, t, vf);
-    draw_line(s->d, x0, y1, x0 + len, y1, t, vf);
-    draw_line(s->d, x0, y1, x0, y1 - len, t, vf);
-    draw_line(s->d, x1, y1, x1 - len, y1, t, vf);
-    draw_line(s->d, x1, y1, x1, y1 - len, t, vf);
+    SDL_Color vf = {232, 236, 240, 255};
+    int x0 = box.x + inset, y0 = box.y + inset, x1 = box.x + box.w - inset - t, y1 = box.y + box.h - inset - t;
+    draw_rect(s->d, (SDL_Rect){x0, y0, len, t}, vf);
+    draw_rect(s->d, (SDL_Rect){x0, y0, t, len}, vf);
+    draw_rect(s->d, (SDL_Rect){x1 + t - len, y0, len, t}, vf);
+    draw_rect(s->d, (SDL_Rect){x1, y0, t, len}, vf);
+    draw_rect(s->d, (SDL_Rect){x0, y1, len, t}, vf);
+    draw_rect(s->d, (SDL_Rect){x0, y1 + t - len, t, len}, vf);
+    draw_rect(s->d, (SDL_Rect){x1 + t - len, y1, len, t}, vf);
+    draw_rect(s->d, (SDL_Rect){x1, y1 + t - len, t, len}, vf);
 }
 
 static void idle(ui_screens *s, flow *f, const ui_view *v)
@@ -313,7 +327,9 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
         pv = (SDL_Rect){body.x, body.y + (body.h - pw * 3 / 4) / 2, pw, pw * 3 / 4};
         words = (SDL_Rect){body.x + pw + m->margin, body.y, body.w - pw - m->margin, body.h};
     }
-    preview(s, v, pv);
+    preview(s, v, pv, false);
+    s->has_preview = true;
+    s->preview_box = pv;
     draw_style tst = style(m->big, true, C_TEXT, DRAW_CENTER, 2);
     draw_style hst = style(m->med, false, C_MUTED, DRAW_CENTER, 3);
     tst.middle = hst.middle = false;
@@ -904,6 +920,7 @@ void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
         return;
     s->m = screens_metrics(w, h);
     s->n_buttons = 0;
+    s->has_preview = false;
     draw_begin(s->d, w, h);
     switch (f->screen) {
     case FLOW_IDLE: idle(s, f, v); break;
@@ -917,6 +934,14 @@ void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
     case FLOW_HOST: host(s, f, v); break;
     case FLOW_SCREEN_COUNT: break;
     }
+}
+
+bool screens_draw_preview(ui_screens *s, const ui_view *v)
+{
+    if (!s || !v || !s->has_preview || v->camera != FRAMESRC_OK || !v->preview)
+        return false;
+    preview(s, v, s->preview_box, true);
+    return true;
 }
 
 const char *screens_hit(const ui_screens *s, int x, int y)

@@ -75,11 +75,20 @@ typedef struct ui_screens {
     ui_metrics m;                             /* this frame */
     ui_button buttons[SCREENS_MAX_BUTTONS];   /* this frame's targets */
     size_t n_buttons;                         /* used */
+    bool has_preview;                         /* this frame is idle with a camera preview */
+    SDL_Rect preview_box;                     /* where the preview was drawn */
 } ui_screens;
 
 /* Draws the flow's screen into the renderer behind s->d (not presented). f is
  * written only to store the host screen's page count. */
 void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h);
+
+/* Redraws only the camera preview of the last frame (idle with a camera) in place:
+ * the picture, the outline of a seen code and the viewfinder. The rest of the
+ * screen is left as it is, so a new camera frame costs only its own rectangle.
+ * Returns false (nothing drawn) when the last frame had no preview or the camera
+ * is not delivering frames (its message is a text: that takes a full frame). */
+bool screens_draw_preview(ui_screens *s, const ui_view *v);
 
 /* The id of the button under (x, y) in the last frame, or NULL. */
 const char *screens_hit(const ui_screens *s, int x, int y);
