@@ -55,6 +55,7 @@ int fuzz_wedge_one(const uint8_t *data, size_t size)
         eff.min_len = WEDGE_DEFAULT_MIN_LEN;
 
     int64_t t = 1000000; /* a monotonic clock some time after boot */
+    int64_t t_max = t;   /* the assembler never looks back: a key at t < t_max counts at t_max */
     int64_t last_key = -1;
     bool person_only = true; /* every gap so far between two keys > avg_gap_max_ms */
     char out[WEDGE_MAX_LEN + 1];
@@ -78,11 +79,13 @@ int fuzz_wedge_one(const uint8_t *data, size_t size)
         if (last_key >= 0 && t - last_key <= eff.avg_gap_max_ms)
             person_only = false;
         last_key = t;
+        if (t > t_max)
+            t_max = t;
         wedge_key(w, (char)b, t);
         (void)wedge_busy(w);
     }
     /* drain: a silence ends the last burst */
-    t += eff.end_timeout_ms + 1;
+    t = t_max + eff.end_timeout_ms + 1;
     for (int i = 0; i <= WEDGE_QUEUE; i++) {
         memset(out, 'x', sizeof out);
         if (wedge_poll(w, t, out, sizeof out))
