@@ -191,6 +191,79 @@ static void refresh_status(kiosk *k)
     k->v.sync = ss;
 }
 
+/* --- the admin's event choice, kept across restarts ------------------------------ */
+
+/* data_dir/kiosk-state.ini holds the event an admin chose on the admin screen, so
+ * a restart (power cut, update, watchdog) serves the same event. kiosk.ini stays
+ * untouched: it may be read-only or managed centrally. "event =" (empty) means the
+ * admin chose "by time". */
+#define STATE_FILE "kiosk-state.ini"
+
+static bool state_path(const config *cfg, char *buf, size_t len)
+{
+    return cfg->data_dir[0] && lk_path_join(buf, len, cfg->data_dir, STATE_FILE);
+}
+
+static void save_event_choice(const config *cfg)
+{
+    char path[CONFIG_PATH_MAX + 32], text[192];
+    if (!state_path(cfg, path, sizeof path))
+        return;
+    int n = snprintf(text, sizeof text,
+                     "; The event chosen on the admin screen; lobkiosk writes this file.\n"
+                     "; Empty: by time. Delete the file to follow kiosk.ini again.\n"
+                     "[kiosk]\nevent = %s\n",
+                     cfg->event_id);
+    if (n < 0 || (size_t)n >= sizeof text)
+        return;
+    lk_status st = lk_write_file(path, text, (size_t)n, 0600, false);
+    if (st != LK_OK)
+        fprintf(stderr, "lobkiosk: could not keep the chosen event in %s: %s\n", path, lk_strerror(st));
+}
+
+/* Applies a kept choice to cfg->event_id. An event that is no longer in kiosk.ini
+ * leaves kiosk.ini's own choice ([kiosk] event, or by time) in place. */
+static void load_event_choice(config *cfg)
+{
+    char path[CONFIG_PATH_MAX + 32];
+    char *text = NULL;
+    if (!state_path(cfg, path, sizeof path) || lk_read_file(path, &text, NULL) != LK_OK)
+        return;
+    bool found = false;
+    char id[sizeof cfg->event_id] = "";
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (strncmp(line, "event", 5) != 0)
+            continue;
+        char *v = line + 5;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (*v != '=')
+            continue;
+        v++;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t l = strcspn(v, "\r");
+        while (l > 0 && (v[l - 1] == ' ' || v[l - 1] == '\t'))
+            l--;
+        v[l] = '\0';
+        found = lk_strlcpy(id, v, sizeof id);
+    }
+    free(text);
+    if (!found)
+        return;
+    if (id[0] && !config_find_event(cfg, id)) {
+        fprintf(stderr, "lobkiosk: the event chosen earlier (%s) is no longer in kiosk.ini; %s\n", id,
+                cfg->event_id[0] ? "serving [kiosk] event" : "choosing by time");
+        return;
+    }
+    lk_strlcpy(cfg->event_id, id, sizeof cfg->event_id);
+}
+
 /* --- effects ---------------------------------------------------------------------- */
 
 /* Wall-clock time of a moment on the monotonic clock (answers are timed by the
@@ -454,6 +527,7 @@ static void apply(kiosk *k, unsigned fx)
             lk_strlcpy(k->cfg->event_id, k->cfg->events[f->event_choice].id, sizeof k->cfg->event_id);
         else
             k->cfg->event_id[0] = '\0';
+        save_event_choice(k->cfg);
         follow_event(k);
         refresh_status(k);
     }
@@ -966,6 +1040,16 @@ static void script_step(kiosk *k)
             render(k);
             if (draw_screenshot(k->d, arg) != LK_OK)
                 script_fail(k, "cannot save screenshot '%s'", arg);
+        } else if (strcmp(cmd, "expect-text") == 0 || strcmp(cmd, "expect-no-text") == 0) {
+            /* Any text of the frame on screen now (its first 95 bytes) holding arg. */
+            render(k);
+            size_t n = 0;
+            const draw_record *rec = draw_records(k->d, &n);
+            bool seen = false;
+            for (size_t i = 0; i < n && !seen; i++)
+                seen = strstr(rec[i].text, arg) != NULL;
+            if (seen != (cmd[7] == 't'))
+                script_fail(k, seen ? "the screen shows '%s'" : "no text '%s' on the screen", arg);
         } else if (strcmp(cmd, "check-redraw") == 0) {
             check_redraw(k);
         } else if (strcmp(cmd, "check-overflow") == 0) {
@@ -1054,6 +1138,7 @@ static int setup(kiosk *k)
     }
     if (store_sync_events(k->st, cfg) != LK_OK)
         fprintf(stderr, "lobkiosk: could not copy the events into the database\n");
+    load_event_choice(cfg);
 
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
