@@ -93,6 +93,7 @@ typedef struct kiosk {
     /* latency */
     Uint64 scan_t0;               /* performance counter at payload arrival, 0 = none */
     bool first_frame_done;        /* the first frame was presented */
+    int shown;                    /* flow_screen of the last frame presented, -1 = none */
     bool can_wait;                /* the video driver sleeps in SDL_WaitEventTimeout */
 } kiosk;
 
@@ -765,6 +766,9 @@ static void render(kiosk *k)
     k->dirty = false;
     k->preview_dirty = false;
     k->preview_frames = 0;
+    if (k->opt->latency && (int)k->f.screen != k->shown)
+        fprintf(stderr, "screen-shown %s\n", flow_screen_token(k->f.screen));
+    k->shown = (int)k->f.screen;
     if (!k->first_frame_done) {
         k->first_frame_done = true;
         if (k->opt->latency) {
@@ -1258,6 +1262,7 @@ int kiosk_run(config *cfg, const kiosk_options *opt)
     }
     k->cfg = cfg;
     k->opt = opt ? opt : &none;
+    k->shown = -1;
     int rc = 3;
     if (k->opt->script) {
         k->script = fopen(k->opt->script, "r");
