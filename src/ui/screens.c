@@ -89,8 +89,18 @@ static bool pressed(const ui_view *v, const char *id)
 typedef enum btn_kind { BTN_PANEL, BTN_PRIMARY, BTN_SELECTED, BTN_DARK, BTN_GHOST } btn_kind;
 
 /* A labelled button: recorded for taps, drawn in its pressed state when held. */
+static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, const char *label,
+                         btn_kind kind, int label_size);
+
 static void button(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, const char *label,
                    btn_kind kind)
+{
+    button_sized(s, v, id, r, label, kind, s->m.med);
+}
+
+/* The same with the label's largest size given (a header button: smaller type). */
+static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, const char *label,
+                         btn_kind kind, int label_size)
 {
     add_button(s, id, r);
     bool down = pressed(v, id);
@@ -110,7 +120,7 @@ static void button(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, 
         draw_round_frame(s->d, r, s->m.radius, 3, C_WHITE);
     int pad = s->m.gap / 2 < r.w / 10 ? s->m.gap / 2 : r.w / 10;
     SDL_Rect box = {r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h - pad};
-    int size = s->m.med;
+    int size = label_size;
     if (size > r.h * 6 / 10)
         size = r.h * 6 / 10;
     text(s, label, box, size, true, fg, DRAW_CENTER, 2);
@@ -233,8 +243,16 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
     fill(s, C_BG);
-    /* Header: event and host on the left, language (and admin) on the right. */
-    int lang_w = m->target * 5 / 2;
+    /* Header: language (and admin) on the right, the event and its host on the
+     * left. The language button is as wide as its word in header type (smaller
+     * than the screen's buttons: it is not the message). In portrait the event
+     * gets a row of its own below the buttons, so a long title keeps its width. */
+    int lang_size = m->small * 13 / 10;
+    int lw = 0;
+    draw_measure(s->d, tr(v, "app.language_button"), lang_size, true, &lw, NULL);
+    int lang_w = lw + 2 * m->gap;
+    if (lang_w < m->target * 3 / 2)
+        lang_w = m->target * 3 / 2;
     int hx = m->w - m->margin - lang_w;
     if (f->has_pin) {
         SDL_Rect gear = {m->w - m->margin - m->target, m->margin, m->target, m->target};
@@ -247,8 +265,8 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
         hx -= m->target + m->gap;
     }
     if (i18n_has_language(v->tr, "en"))
-        button(s, v, "lang", (SDL_Rect){hx, m->margin, lang_w, m->target}, tr(v, "app.language_button"),
-               BTN_GHOST);
+        button_sized(s, v, "lang", (SDL_Rect){hx, m->margin, lang_w, m->target}, tr(v, "app.language_button"),
+                     BTN_GHOST, lang_size);
     int tx = m->margin;
     if (v->cfg && v->cfg->demo) {
         int bw = m->small * 4;
@@ -258,11 +276,19 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
         tx += bw + m->gap;
     }
     SDL_Rect head = {tx, m->margin, hx - m->gap - tx, m->target};
+    int header_bottom = m->margin + m->target;
+    if (m->portrait) {
+        int lh = draw_line_height(s->d, m->small, true);
+        head = (SDL_Rect){m->margin, header_bottom + m->gap / 2, m->w - 2 * m->margin, 2 * lh + 4};
+        if (v->ev)
+            header_bottom = head.y + head.h;
+    }
     if (v->ev) {
         SDL_Rect t1 = {head.x, head.y, head.w, head.h / 2 + 2};
         SDL_Rect t2 = {head.x, head.y + head.h / 2 + 2, head.w, head.h / 2 - 2};
-        text(s, v->ev->title, t1, m->small, true, C_TEXT, DRAW_LEFT, 1);
-        text(s, v->ev->host, t2, m->small, false, C_MUTED, DRAW_LEFT, 1);
+        draw_align al = m->portrait ? DRAW_CENTER : DRAW_LEFT;
+        text(s, v->ev->title, t1, m->small, true, C_TEXT, al, 1);
+        text(s, v->ev->host, t2, m->small, false, C_MUTED, al, 1);
     }
     /* Footer: camera, sync, count. */
     int fh = draw_line_height(s->d, m->small, false) + m->gap / 2;
@@ -293,7 +319,7 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
         text(s, buf, (SDL_Rect){m->margin + 2 * col, fy, col, fh}, m->small, true, C_TEXT, DRAW_RIGHT, 1);
     }
     /* Body. */
-    int top = m->margin + m->target + m->gap, bottom = fy - m->gap;
+    int top = header_bottom + m->gap, bottom = fy - m->gap;
     SDL_Rect body = {m->margin, top, m->w - 2 * m->margin, bottom - top};
     const char *title = v->ev ? tr(v, "idle.title") : tr(v, "idle.no_event");
     const char *hint = v->ev ? tr(v, v->has_camera ? "idle.hint_camera" : "idle.hint_scanner")
