@@ -44,13 +44,16 @@ idle_cpu() { # ini label
     pid=$!
     sleep 2 # start-up is not idle
     a=$(ticks $pid)
+    ua=$(awk '{ print $14 + $15 }' "/proc/$pid/task/$pid/stat") # the UI thread alone
     sleep "$IDLE_S"
     b=$(ticks $pid)
+    ub=$(awk '{ print $14 + $15 }' "/proc/$pid/task/$pid/stat")
     kill -TERM $pid
     wait $pid || true
     hz=$(getconf CLK_TCK)
-    awk -v a="$a" -v b="$b" -v hz="$hz" -v s="$IDLE_S" -v l="$2" \
-        'BEGIN { printf "idle CPU %s: %.2f%% of one core over %d s\n", l, (b - a) / hz / s * 100, s }'
+    awk -v a="$a" -v b="$b" -v ua="$ua" -v ub="$ub" -v hz="$hz" -v s="$IDLE_S" -v l="$2" \
+        'BEGIN { printf "idle CPU %s: %.2f%% of one core over %d s (UI thread %.2f%%)\n", l,
+                 (b - a) / hz / s * 100, s, (ub - ua) / hz / s * 100 }'
 }
 # 2. Idle without a camera (goal < 1%), and with the folder camera at 15 fps on
 #    frames without a code (the preview is drawn, the decoder runs).
