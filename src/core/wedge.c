@@ -47,6 +47,16 @@ static void finish(wedge *w)
     /* mean gap over len-1 intervals; a single key has no rhythm and is a person */
     bool scanner = !w->overflow && w->len >= w->cfg.min_len && w->len >= 2 &&
                    (w->last_ms - w->first_ms) <= (int64_t)w->cfg.avg_gap_max_ms * (int64_t)(w->len - 1);
+    /* A key held down repeats at 25-40 keys a second, as fast as a slow scanner:
+     * a burst of one character over and over is a person leaning on a key, never a
+     * scanned code (no payload is one repeated character). */
+    if (scanner) {
+        size_t same = 1;
+        while (same < w->len && w->buf[same] == w->buf[0])
+            same++;
+        if (same == w->len)
+            scanner = false;
+    }
     if (scanner) {
         if (w->q_len == WEDGE_QUEUE) { /* full: the oldest gives way */
             w->q_head = (w->q_head + 1) % WEDGE_QUEUE;

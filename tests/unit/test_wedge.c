@@ -120,6 +120,27 @@ static void test_recorded_capslock(void **s)
     wedge_destroy(w);
 }
 
+/* A key held down auto-repeats at about 30 a second, as fast as a slow scanner:
+ * never a scan, whatever its length; a real burst with repeated letters is. */
+static void test_key_repeat_is_a_person(void **s)
+{
+    (void)s;
+    wedge *w = wedge_create(NULL);
+    char out[64];
+    for (int i = 0; i < 40; i++)
+        wedge_key(w, 'j', 1000 + i * 33);
+    wedge_key(w, '\n', 1000 + 40 * 33);
+    assert_false(wedge_poll(w, 5000, out, sizeof out));
+    /* the same speed with a real payload that has runs in it is a scanner */
+    const char *payload = "LOB1.AAAA.S.1111";
+    for (int i = 0; payload[i]; i++)
+        wedge_key(w, payload[i], 6000 + i * 33);
+    wedge_key(w, '\n', 6000 + 15 * 33 + 5);
+    assert_true(wedge_poll(w, 7000, out, sizeof out));
+    assert_string_equal(out, payload);
+    wedge_destroy(w);
+}
+
 static void test_timeout_not_early(void **s)
 {
     (void)s;
@@ -225,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_recorded_human),
         cmocka_unit_test(test_recorded_no_suffix),
         cmocka_unit_test(test_recorded_capslock),
+        cmocka_unit_test(test_key_repeat_is_a_person),
         cmocka_unit_test(test_timeout_not_early),
         cmocka_unit_test(test_tab_and_back_to_back),
         cmocka_unit_test(test_hostile),
