@@ -165,6 +165,26 @@ static json_t *verb_json(const verb *v)
     return o;
 }
 
+/* {"objectType": "Agent", "account": {"homePage": home, "name": name}}: the only
+ * way the kiosk names anyone, by an id on a home page, never by a name. */
+static json_t *account_agent(const char *home, const char *name)
+{
+    json_t *acc = json_object();
+    json_t *o = json_object();
+    bool ok = put(acc, "homePage", json_string(home)) && put(acc, "name", json_string(name)) &&
+              put(o, "objectType", json_string("Agent"));
+    if (ok) {
+        ok = put(o, "account", acc);
+        acc = NULL;
+    }
+    json_decref(acc);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* An Agent identified by an account on the issuer's home page; never a name. */
 static json_t *agent_json(const config *cfg, const pass *who)
 {
@@ -179,21 +199,7 @@ static json_t *agent_json(const config *cfg, const pass *who)
             return NULL;
         home = fallback;
     }
-    json_t *acc = json_object();
-    json_t *o = json_object();
-    bool ok = put(acc, "homePage", json_string(home)) &&
-              put(acc, "name", json_string(who->subject)) &&
-              put(o, "objectType", json_string("Agent"));
-    if (ok) {
-        ok = put(o, "account", acc);
-        acc = NULL;
-    }
-    json_decref(acc);
-    if (!ok) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return account_agent(home, who->subject);
 }
 
 static const char *event_type_slug(const char *kind)
@@ -528,21 +534,7 @@ static json_t *kiosk_agent_json(const config *cfg)
     int n = snprintf(home, sizeof home, "%s%skiosks", base, (bl && base[bl - 1] == '/') ? "" : "/");
     if (n < 0 || (size_t)n >= sizeof home || !cfg->kiosk_id[0])
         return NULL;
-    json_t *acc = json_object();
-    json_t *o = json_object();
-    bool ok = put(acc, "homePage", json_string(home)) &&
-              put(acc, "name", json_string(cfg->kiosk_id)) &&
-              put(o, "objectType", json_string("Agent"));
-    if (ok) {
-        ok = put(o, "account", acc);
-        acc = NULL;
-    }
-    json_decref(acc);
-    if (!ok) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return account_agent(home, cfg->kiosk_id);
 }
 
 char *xapi_voiding(const config *cfg, const char *uuid, int64_t ts_ms, const char *target_uuid)
