@@ -36,7 +36,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEMO_DIR ?= demo
 
-.PHONY: all run test unit e2e asan bench fuzz deps install uninstall clean format
+.PHONY: all run test unit e2e asan tsan bench fuzz deps install uninstall clean format
 
 all: $(BIN)
 
@@ -87,6 +87,13 @@ asan: deps
 	@$(MAKE) --no-print-directory CC=clang WERROR=-Werror CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" BUILD=build/asan all unit-bins
 	@LK_SANITIZED=1 scripts/run-tests build/asan
+
+# The threaded modules (scanner thread, sync thread) under ThreadSanitizer.
+TSAN_TESTS := test_framesrc test_sync
+tsan: deps
+	@$(MAKE) --no-print-directory CC=clang WERROR=-Werror CFLAGS="-O1 -g" SANITIZE=-fsanitize=thread \
+	    BUILD=build/tsan $(TSAN_TESTS:%=build/tsan/tests/%)
+	@set -e; for t in $(TSAN_TESTS); do TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/$$t; done
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
