@@ -32,5 +32,6 @@ int cmd_kiosk(const cli_ctx *ctx, int argc, char **argv);
 int cmd_pin(const cli_ctx *ctx, int argc, char **argv);
 int cmd_forget(const cli_ctx *ctx, int argc, char **argv);
 int cmd_purge(const cli_ctx *ctx, int argc, char **argv);
+int cmd_check(const cli_ctx *ctx, int argc, char **argv);
 
 #endif

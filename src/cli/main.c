@@ -30,6 +30,7 @@ static const command commands[] = {
     {"export", cmd_export, 1, 0, "export --format csv|jsonl|xapi [--since YYYY-MM-DD] --out FILE"},
     {"forget", cmd_forget, 1, 0, "forget --issuer CODE --subject ID"},
     {"purge", cmd_purge, 1, 0, "purge [--older-than DAYS]"},
+    {"check", cmd_check, 1, 0, "check [--network]   (is this kiosk ready?)"},
 };
 
 static void usage(FILE *f)
