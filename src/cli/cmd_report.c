@@ -1,7 +1,11 @@
 /* lobkiosk report [--csv] [--event ID]: counts of practical experiences per event,
  * per kind, per student (subject) and answers per competency, from this kiosk's
- * database. Never prints a first name. */
+ * database. With --from FILE (repeatable) the same counts over exports of several
+ * kiosks (export --format xapi or jsonl), each student once per event; that needs
+ * no kiosk.ini, because a coordinator runs it on a laptop with the USB stick's
+ * files. Never prints a first name. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -12,36 +16,65 @@ static int usage(const char *why)
 {
     if (why)
         fprintf(stderr, "lobkiosk report: %s\n", why);
-    fprintf(stderr, "usage: lobkiosk --config FILE report [--csv] [--event ID]\n");
+    fprintf(stderr, "usage: lobkiosk --config FILE report [--csv] [--event ID]\n"
+                    "       lobkiosk report --from FILE [--from FILE ...] [--csv] [--event ID]\n");
     return CLI_EXIT_USAGE;
 }
 
-int cmd_report(const cli_ctx *ctx, int argc, char **argv)
+/* The merged report of the files in from[0..n). Exit 1 when a file or a statement
+ * had to be left out (the report of the rest is still printed). */
+static int report_from(char **from, int n, const char *event_id, report_format fmt)
 {
-    if (!ctx->cfg)
-        return usage("needs --config FILE");
-    report_format fmt = REPORT_TEXT;
-    const char *event_id = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--csv") == 0)
-            fmt = REPORT_CSV;
-        else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc)
-            event_id = argv[++i];
-        else
-            return usage("unknown argument");
+    report_merge *m = report_merge_create();
+    if (!m) {
+        fprintf(stderr, "lobkiosk report: out of memory\n");
+        return CLI_EXIT_ERROR;
     }
-    if (event_id && !config_find_event(ctx->cfg, event_id))
+    int bad_files = 0;
+    size_t bad_statements = 0;
+    for (int i = 0; i < n; i++) {
+        size_t skipped = 0;
+        lk_status ls = report_merge_add_file(m, from[i], stderr, &skipped);
+        bad_statements += skipped;
+        if (ls == LK_ERR_NOMEM || ls == LK_ERR_DB) {
+            fprintf(stderr, "lobkiosk report: %s: %s\n", from[i], lk_strerror(ls));
+            report_merge_destroy(m);
+            return CLI_EXIT_ERROR;
+        }
+        if (ls != LK_OK)
+            bad_files++; /* the reason is printed; go on with the others */
+    }
+    lk_status ls = report_merge_write(m, event_id, fmt, stdout);
+    report_merge_destroy(m);
+    if (ls != LK_OK || fflush(stdout) != 0) {
+        fprintf(stderr, "lobkiosk report: %s\n", lk_strerror(ls != LK_OK ? ls : LK_ERR_IO));
+        return CLI_EXIT_ERROR;
+    }
+    if (bad_files || bad_statements) {
+        fprintf(stderr,
+                "lobkiosk report: left out %d of %d files and %zu malformed statements;"
+                " the report counts the rest\n",
+                bad_files, n, bad_statements);
+        return CLI_EXIT_REFUSED;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* This kiosk's own database. */
+static int report_store(const config *cfg, const char *event_id, report_format fmt)
+{
+    if (event_id && !config_find_event(cfg, event_id))
         fprintf(stderr, "lobkiosk report: note: event '%s' is not in kiosk.ini\n", event_id);
 
     char path[CONFIG_PATH_MAX + 32];
-    lk_status ls = store_path(ctx->cfg, path, sizeof path);
+    lk_status ls = store_path(cfg, path, sizeof path);
     store *st = NULL;
     char err[256] = "";
     if (ls == LK_OK)
         ls = store_open(path, &st, err, sizeof err);
     /* Titles and kinds come from kiosk.ini as it is now. */
     if (ls == LK_OK)
-        ls = store_sync_events(st, ctx->cfg);
+        ls = store_sync_events(st, cfg);
     if (ls == LK_OK)
         ls = report_write(st, event_id, fmt, stdout);
     store_close(st);
@@ -50,4 +83,52 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
         return CLI_EXIT_ERROR;
     }
     return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+}
+
+int cmd_report(const cli_ctx *ctx, int argc, char **argv)
+{
+    report_format fmt = REPORT_TEXT;
+    const char *event_id = NULL;
+    char **from = calloc((size_t)argc + 1, sizeof *from);
+    if (!from) {
+        fprintf(stderr, "lobkiosk report: out of memory\n");
+        return CLI_EXIT_ERROR;
+    }
+    int n_from = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--csv") == 0) {
+            fmt = REPORT_CSV;
+        } else if (strcmp(argv[i], "--event") == 0 && i + 1 < argc) {
+            event_id = argv[++i];
+        } else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
+            from[n_from++] = argv[++i];
+        } else {
+            free(from);
+            return usage("unknown argument");
+        }
+    }
+    int rc;
+    if (n_from > 0) {
+        rc = report_from(from, n_from, event_id, fmt);
+    } else if (ctx->cfg) {
+        rc = report_store(ctx->cfg, event_id, fmt);
+    } else if (ctx->config_path) {
+        /* main.c may leave loading kiosk.ini to us, since --from needs none. */
+        config *cfg = malloc(sizeof *cfg);
+        char err[CONFIG_ERR_MAX];
+        if (!cfg) {
+            fprintf(stderr, "lobkiosk report: out of memory\n");
+            rc = CLI_EXIT_ERROR;
+        } else if (config_load(cfg, ctx->config_path, err, sizeof err) != LK_OK) {
+            fprintf(stderr, "lobkiosk: %s\n", err);
+            rc = CLI_EXIT_ERROR;
+        } else {
+            rc = report_store(cfg, event_id, fmt);
+        }
+        free(cfg);
+    } else {
+        rc = usage("needs --config FILE, or --from FILE");
+    }
+    free(from);
+    return rc;
 }
