@@ -354,7 +354,7 @@ static const section merge_sections[] = {
      "  %-18s %9s %9s\n"},
     {"Statements per kiosk",
      "  %-20s %10s\n",
-     "SELECT coalesce(l.kiosk, '-'), count(*) FROM live l LEFT JOIN ev ON ev.activity = l.activity"
+     "SELECT coalesce(l.kiosk, '?'), count(*) FROM live l LEFT JOIN ev ON ev.activity = l.activity"
      " WHERE " MERGE_FILTER " GROUP BY l.kiosk ORDER BY l.kiosk IS NULL, l.kiosk",
      "kiosk",
      {C_KIOSK, C_COUNT, -1},
@@ -813,9 +813,10 @@ lk_status report_merge_add(report_merge *m, const char *name, const char *data, 
         *out_skipped = 0;
     if (!m || !name || (!data && len > 0))
         return LK_ERR_INVALID;
-    size_t off = 0;
+    size_t start = 0;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        off = 3; /* a BOM, as editors on Windows write one */
+        start = 3; /* a BOM, as editors on Windows write one */
+    size_t off = start;
     while (off < len && isspace((unsigned char)data[off]))
         off++;
     /* An empty file is an export without statements (jsonl writes nothing then). */
@@ -842,8 +843,8 @@ lk_status report_merge_add(report_merge *m, const char *name, const char *data, 
         return db_fail(m->db, "merge begin");
     add_counts c = {0};
     lk_status ls = off < len && data[off] == '['
-                       ? add_array(m, file, name, data + off, len - off, diag, &c)
-                       : add_lines(m, file, name, data + off, len - off, diag, &c);
+                       ? add_array(m, file, name, data + start, len - start, diag, &c)
+                       : add_lines(m, file, name, data + start, len - start, diag, &c);
     if (ls == LK_OK) {
         sqlite3_stmt *u = NULL;
         if (sqlite3_prepare_v2(m->db,

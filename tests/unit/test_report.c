@@ -1,6 +1,8 @@
 /* Tests of the reports: counts per event, kind, student and competency, the event
  * filter, CSV quoting (including defused spreadsheet formulas), an empty store and
- * bad arguments. The store is filled through its public API. */
+ * bad arguments. The store is filled through its public API. The merged report
+ * (several kiosks' exports) is fed small statement sets from memory: two kiosks
+ * seeing one student, duplicates, voiding, export rows and malformed input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -204,12 +206,355 @@ static void test_empty_store_and_arguments(void **state)
     assert_int_equal(report_write(f->st, NULL, (report_format)7, stdout), LK_ERR_INVALID);
 }
 
+/* --- the merged report over exports ------------------------------------------------ */
+
+#define HOME "https://school.example.nl/"
+#define BASE "https://w3id.org/xapi/lob/kiosk/"
+#define OPEN_DAY "https://w3id.org/xapi/lob/activity-types/open-day"
+
+/* A statement as the kiosk writes it (docs/xapi-profile.md), reduced to what the
+ * report reads. verb: "attended", "left", "answered"; n is the last digits of its id. */
+static char *statement(int n, const char *verb, const char *subject, const char *event,
+                       const char *kiosk, const char *extra)
+{
+    const char *verb_iri = strcmp(verb, "left") == 0 ? "http://activitystrea.ms/leave"
+                           : strcmp(verb, "answered") == 0
+                               ? "http://adlnet.gov/expapi/verbs/answered"
+                               : "http://adlnet.gov/expapi/verbs/attended";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    fprintf(f,
+            "{\"id\":\"00000000-0000-4000-8000-%012d\","
+            "\"actor\":{\"objectType\":\"Agent\",\"account\":{\"homePage\":\"" HOME "\","
+            "\"name\":\"%s\"}},\"verb\":{\"id\":\"%s\"},",
+            n, subject, verb_iri);
+    if (strcmp(verb, "answered") == 0)
+        fprintf(f,
+                "\"object\":{\"id\":\"" BASE "questions/default/q1\"},"
+                "\"result\":{\"response\":\"4\"},"
+                "\"context\":{\"contextActivities\":{\"parent\":[{\"id\":\"" BASE "events/%s\","
+                "\"definition\":{\"type\":\"" OPEN_DAY "\"}}]},"
+                "\"extensions\":{\"https://w3id.org/xapi/lob/extensions/kiosk\":\"%s\","
+                "\"https://w3id.org/xapi/lob/extensions/competency\":"
+                "\"https://w3id.org/xapi/lob/competencies/work-exploration\"}}",
+                event, kiosk);
+    else
+        fprintf(f,
+                "\"object\":{\"objectType\":\"Activity\",\"id\":\"" BASE "events/%s\","
+                "\"definition\":{\"name\":{\"nl-NL\":\"Open dag %s\"},\"type\":\"" OPEN_DAY "\"}},"
+                "\"context\":{\"extensions\":"
+                "{\"https://w3id.org/xapi/lob/extensions/kiosk\":\"%s\"}}",
+                event, event, kiosk);
+    fprintf(f, "%s}", extra ? extra : "");
+    fclose(f);
+    return buf;
+}
+
+/* The voiding statement a kiosk writes after forget: its own account voids target n. */
+static char *voiding(int n, int target, const char *kiosk)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    fprintf(f,
+            "{\"id\":\"00000000-0000-4000-8000-%012d\",\"actor\":{\"objectType\":\"Agent\","
+            "\"account\":{\"homePage\":\"" BASE "kiosks\",\"name\":\"%s\"}},"
+            "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
+            "\"object\":{\"objectType\":\"StatementRef\","
+            "\"id\":\"00000000-0000-4000-8000-%012d\"}}",
+            n, kiosk, target);
+    fclose(f);
+    return buf;
+}
+
+/* Joins the statements (each freed) as a JSON array (xapi export) or one a line. */
+static char *join(bool array, char **items, size_t n)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    fputs(array ? "[\n" : "", f);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "%s%s\n", items[i], array && i + 1 < n ? "," : "");
+        free(items[i]);
+    }
+    fputs(array ? "]\n" : "", f);
+    fclose(f);
+    return buf;
+}
+
+/* Adds data (freed) as name; returns how many statements were left out. */
+static size_t add(report_merge *m, const char *name, char *data, lk_status want)
+{
+    size_t skipped = 99;
+    FILE *devnull = fopen("/dev/null", "w");
+    assert_non_null(devnull);
+    assert_int_equal(report_merge_add(m, name, data, strlen(data), devnull, &skipped), want);
+    fclose(devnull);
+    free(data);
+    return skipped;
+}
+
+static char *merged(report_merge *m, const char *event, report_format fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(report_merge_write(m, event, fmt, out), LK_OK);
+    fclose(out);
+    return buf;
+}
+
+static void want_rows(const char *csv, const char *const *want, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strstr(csv, want[i]))
+            fail_msg("merged CSV lacks row %zu: %s--- got:\n%s", i, want[i], csv);
+}
+
+/* 1001 checks in at both kiosks of OPEN1 (and out at the second after 90 minutes),
+ * 1002 only at the first: two students, not three check-ins. */
+static void test_merge_two_kiosks_count_once(void **state)
+{
+    (void)state;
+    report_merge *m = report_merge_create();
+    assert_non_null(m);
+    char *k1[] = {statement(1, "attended", "1001", "OPEN1", "K1", NULL),
+                  statement(2, "attended", "1002", "OPEN1", "K1", NULL),
+                  statement(3, "answered", "1001", "OPEN1", "K1", NULL),
+                  statement(4, "attended", "1001", "OPEN2", "K1", NULL)};
+    char *k2[] = {statement(11, "attended", "1001", "OPEN1", "K2", NULL),
+                  statement(12, "left", "1001", "OPEN1", "K2",
+                            ",\"result\":{\"duration\":\"PT1H30M\"}"),
+                  /* the same question at the other kiosk of the same event: one answer */
+                  statement(13, "answered", "1001", "OPEN1", "K2", NULL)};
+    assert_int_equal(add(m, "k1.json", join(true, k1, 4), LK_OK), 0);
+    assert_int_equal(add(m, "k2.jsonl", join(false, k2, 3), LK_OK), 0);
+
+    report_merge_stats st;
+    assert_int_equal(report_merge_get_stats(m, &st), LK_OK);
+    assert_int_equal(st.files, 2);
+    assert_int_equal(st.statements, 7);
+    assert_int_equal(st.duplicates, 0);
+    assert_int_equal(st.voided, 0);
+    assert_int_equal(st.kiosks, 2);
+
+    char *csv = merged(m, NULL, REPORT_CSV);
+    char header[512];
+    snprintf(header, sizeof header, "%s\n", report_merge_csv_header());
+    assert_true(strncmp(csv, header, strlen(header)) == 0);
+    assert_non_null(strstr(header, "minutes,kiosk,kiosks,files\n"));
+    const char *want[] = {
+        "total,,,,,,,,,3,1,2,,,2,2\n",
+        "event,OPEN1,Open dag OPEN1,open_day,,,,,,2,1,2,90,,2,\n",
+        "event,OPEN2,Open dag OPEN2,open_day,,,,,,1,0,1,,,1,\n",
+        "kind,,,open_day,,,,,,3,,2,,,,\n",
+        "student,,,,https://school.example.nl/,1001,,,,2,1,,90,,,\n",
+        "student,,,,https://school.example.nl/,1002,,,,1,0,,0,,,\n",
+        "competency,,,,,,,work_exploration,,1,,1,,,,\n",
+        "kiosk,,,,,,,,,4,,,,K1,,\n",
+        "kiosk,,,,,,,,,3,,,,K2,,\n",
+    };
+    want_rows(csv, want, sizeof want / sizeof want[0]);
+    free(csv);
+
+    char *text = merged(m, "OPEN1", REPORT_TEXT);
+    assert_non_null(strstr(text, "Total: 2 check-ins by 2 students at 1 events"));
+    assert_non_null(strstr(text, "Merged: 2 files from 2 kiosks"));
+    assert_null(strstr(text, "OPEN2 "));
+    free(text);
+    /* The event's activity IRI works as a filter too. */
+    text = merged(m, BASE "events/OPEN2", REPORT_TEXT);
+    assert_non_null(strstr(text, "Total: 1 check-ins by 1 students at 1 events"));
+    free(text);
+    report_merge_destroy(m);
+}
+
+/* The same export on the stick twice, and a kiosk's later export with a voiding
+ * statement for 1002 (forgotten): 1002 no longer counts, nothing counts twice. */
+static void test_merge_duplicates_and_voiding(void **state)
+{
+    (void)state;
+    report_merge *m = report_merge_create();
+    assert_non_null(m);
+    for (int copy = 0; copy < 2; copy++) {
+        char *k1[] = {statement(1, "attended", "1001", "OPEN1", "K1", NULL),
+                      statement(2, "attended", "1002", "OPEN1", "K1", NULL),
+                      statement(3, "attended", "1002", "OPEN2", "K1", NULL)};
+        assert_int_equal(add(m, copy ? "copy.json" : "k1.json", join(true, k1, 3), LK_OK), 0);
+    }
+    /* the later export: the voiding statements and, again, a statement already seen
+     * (ids are compared without regard to case) */
+    char *later[] = {voiding(21, 2, "K1"), voiding(22, 3, "K1"),
+                     statement(1, "attended", "1001", "OPEN1", "K1", NULL)};
+    for (char *p = later[2]; *p; p++)
+        if (*p == 'a')
+            *p = 'A';
+    assert_int_equal(add(m, "later.jsonl", join(false, later, 3), LK_OK), 0);
+    /* A voiding statement for a statement nobody has is harmless. */
+    char *stray[] = {voiding(23, 999, "K1")};
+    assert_int_equal(add(m, "stray.json", join(true, stray, 1), LK_OK), 0);
+
+    report_merge_stats st;
+    assert_int_equal(report_merge_get_stats(m, &st), LK_OK);
+    assert_int_equal(st.statements, 10);
+    assert_int_equal(st.duplicates, 4);
+    assert_int_equal(st.voided, 2);
+    assert_int_equal(st.skipped, 0);
+
+    char *csv = merged(m, NULL, REPORT_CSV);
+    want_rows(csv, (const char *[]){"total,,,,,,,,,1,0,1,,,1,4\n",
+                                    "event,OPEN1,Open dag OPEN1,open_day,,,,,,1,0,1,,,1,\n"},
+              2);
+    assert_null(strstr(csv, ",1002,"));
+    assert_null(strstr(csv, "OPEN2"));
+    free(csv);
+    report_merge_destroy(m);
+}
+
+/* Rows of export --format jsonl: no kiosk id and no activity type in them; the kind
+ * is learnt from another kiosk's statement about the same event, else "unknown". */
+static void test_merge_export_rows(void **state)
+{
+    (void)state;
+    report_merge *m = report_merge_create();
+    assert_non_null(m);
+    char *rows = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&rows, &len);
+    assert_non_null(f);
+    static const char row[] =
+        "{\"time\":\"2030-06-03 12:00:00\",\"kind\":\"%s\",\"account_home\":\"%s\","
+        "\"account\":\"%s\",\"activity\":\"%s\",\"activity_name\":\"%s\",\"response\":\"\","
+        "\"duration\":\"%s\",\"competency\":\"%s\","
+        "\"statement_id\":\"00000000-0000-4000-8000-%012d\"}\r\n";
+    fputs("\xEF\xBB\xBF", f);
+    fprintf(f, row, "checkin", HOME, "1001", BASE "events/OPEN1", "Open dag", "", "", 31);
+    fprintf(f, row, "checkout", HOME, "1001", BASE "events/OPEN1", "Open dag", "PT45M", "", 32);
+    fprintf(f, row, "checkin", HOME, "1003", BASE "events/STAGE%201", "Stage", "", "", 33);
+    fprintf(f, row, "answer", HOME, "1003", BASE "questions/default/q2", "", "", "motives", 34);
+    fprintf(f, row, "voiding", BASE "kiosks", "K3", "00000000-0000-4000-8000-000000000031", "", "",
+            "", 35);
+    fputs("\n", f);
+    fclose(f);
+    assert_int_equal(add(m, "k3.jsonl", rows, LK_OK), 0);
+    char *k1[] = {statement(1, "attended", "1001", "OPEN1", "K1", NULL)};
+    assert_int_equal(add(m, "k1.json", join(true, k1, 1), LK_OK), 0);
+
+    char *csv = merged(m, NULL, REPORT_CSV);
+    const char *want[] = {
+        /* 1001: K1's check-in and K3's check-out (K3's own check-in was voided) */
+        "event,OPEN1,Open dag OPEN1,open_day,,,,,,1,1,1,45,,1,\n",
+        /* percent-decoded as the kiosk encoded it; no type anywhere */
+        "event,STAGE 1,Stage,unknown,,,,,,1,0,1,,,0,\n",
+        "competency,,,,,,,motives,,1,,1,,,,\n",
+        "kiosk,,,,,,,,,1,,,,K1,,\n",
+        /* rows carry no kiosk id */
+        "kiosk,,,,,,,,,3,,,,?,,\n",
+    };
+    want_rows(csv, want, sizeof want / sizeof want[0]);
+    free(csv);
+    report_merge_destroy(m);
+}
+
+/* Malformed statements are left out with the file and line or item named; files
+ * that are no export at all are refused whole; the rest still counts. */
+static void test_merge_malformed(void **state)
+{
+    (void)state;
+    report_merge *m = report_merge_create();
+    assert_non_null(m);
+    char *diag = NULL;
+    size_t dlen = 0;
+    FILE *d = open_memstream(&diag, &dlen);
+    assert_non_null(d);
+
+    char *good = statement(1, "attended", "1001", "OPEN1", "K1", NULL);
+    char *arr = NULL;
+    size_t alen = 0;
+    FILE *f = open_memstream(&arr, &alen);
+    assert_non_null(f);
+    fprintf(f, "[%s,\n 42,\n {\"id\":\"not-a-uuid\",\"verb\":{\"id\":\"x\"}},\n"
+               " {\"id\":\"00000000-0000-4000-8000-000000000009\","
+               "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/attended\"},"
+               "\"object\":{\"id\":\"" BASE "events/OPEN1\"}},\n"
+               " {\"id\":\"00000000-0000-4000-8000-000000000010\","
+               "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
+               "\"object\":{\"objectType\":\"Activity\",\"id\":\"x\"}}]",
+            good);
+    fclose(f);
+    free(good);
+    size_t skipped = 0;
+    assert_int_equal(report_merge_add(m, "a.json", arr, alen, d, &skipped), LK_OK);
+    assert_int_equal(skipped, 4);
+    free(arr);
+
+    static const char lines[] = "\n{\"id\": broken\n[1]\n"
+                                "{\"statement_id\":\"00000000-0000-4000-8000-000000000002\","
+                                "\"kind\":\"checkin\",\"account_home\":\"" HOME "\"}\n";
+    assert_int_equal(report_merge_add(m, "b.jsonl", lines, strlen(lines), d, &skipped), LK_OK);
+    assert_int_equal(skipped, 3);
+
+    static const char csv_export[] = "\xEF\xBB\xBF\"time\";\"kind\"\r\n";
+    assert_int_equal(report_merge_add(m, "c.csv", csv_export, strlen(csv_export), d, &skipped),
+                     LK_ERR_INVALID);
+    static const char cut[] = "[{\"id\":\"00000000-0000-4000-8000-000000000003\",\n";
+    assert_int_equal(report_merge_add(m, "cut.json", cut, strlen(cut), d, &skipped),
+                     LK_ERR_INVALID);
+    assert_int_equal(report_merge_add(m, "empty.jsonl", "", 0, d, &skipped), LK_OK);
+    assert_int_equal(report_merge_add_file(m, "/nonexistent/x.json", d, &skipped),
+                     LK_ERR_NOT_FOUND);
+    fclose(d);
+
+    const char *want[] = {
+        "a.json: statement 2: not a JSON object",
+        "a.json: statement 3: no statement id",
+        "a.json: statement 4: no actor account",
+        "a.json: statement 5: a voiding statement without a StatementRef",
+        "b.jsonl: line 2: not JSON",
+        "b.jsonl: line 3: not a JSON object",
+        "b.jsonl: line 4: no account_home and account",
+        "c.csv: not an xapi or jsonl export",
+        "cut.json: line 2 column",
+        "/nonexistent/x.json: cannot be read",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        if (!strstr(diag, want[i]))
+            fail_msg("diagnostics lack: %s\n--- got:\n%s", want[i], diag);
+    assert_null(strstr(diag, "statement 1:"));
+    free(diag);
+
+    report_merge_stats st;
+    assert_int_equal(report_merge_get_stats(m, &st), LK_OK);
+    assert_int_equal(st.files, 3); /* a.json, b.jsonl and the empty one */
+    assert_int_equal(st.skipped, 7);
+    char *text = merged(m, NULL, REPORT_TEXT);
+    assert_non_null(strstr(text, "Total: 1 check-ins by 1 students at 1 events"));
+    assert_non_null(strstr(text, "7 malformed left out"));
+    free(text);
+
+    assert_int_equal(report_merge_add(NULL, "x", "[]", 2, NULL, NULL), LK_ERR_INVALID);
+    assert_int_equal(report_merge_write(m, NULL, (report_format)7, stdout), LK_ERR_INVALID);
+    assert_int_equal(report_merge_write(NULL, NULL, REPORT_TEXT, stdout), LK_ERR_INVALID);
+    report_merge_destroy(m);
+    report_merge_destroy(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_csv_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_and_filter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_store_and_arguments, setup, teardown),
+        cmocka_unit_test(test_merge_two_kiosks_count_once),
+        cmocka_unit_test(test_merge_duplicates_and_voiding),
+        cmocka_unit_test(test_merge_export_rows),
+        cmocka_unit_test(test_merge_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
