@@ -281,6 +281,7 @@ lk_status report_write(store *st, const char *event_id, report_format fmt, FILE 
 struct report_merge {
     sqlite3 *db;
     sqlite3_stmt *insert;
+    sqlite3_stmt *fill;
     report_merge_stats stats;
 };
 
@@ -389,7 +390,16 @@ report_merge *report_merge_create(void)
                            "INSERT OR IGNORE INTO st (id, file, kiosk, verb, home, subject,"
                            " activity, event, kind, title, question, competency, ms, target)"
                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &m->insert, NULL) != SQLITE_OK) {
+                           -1, &m->insert, NULL) != SQLITE_OK ||
+        /* A duplicate may know more than the copy read first: a jsonl row has no
+         * kiosk id, activity type or event of an answer, the statement does. */
+        sqlite3_prepare_v2(m->db,
+                           "UPDATE st SET kiosk = coalesce(kiosk, ?3),"
+                           " activity = coalesce(activity, ?7), event = coalesce(event, ?8),"
+                           " kind = coalesce(kind, ?9), title = coalesce(title, ?10),"
+                           " competency = coalesce(competency, ?12), ms = coalesce(ms, ?13)"
+                           " WHERE id = ?1 AND verb = ?4",
+                           -1, &m->fill, NULL) != SQLITE_OK) {
         fprintf(stderr, "report: merge: %s\n", m->db ? sqlite3_errmsg(m->db) : "no memory");
         report_merge_destroy(m);
         return NULL;
@@ -402,6 +412,7 @@ void report_merge_destroy(report_merge *m)
     if (!m)
         return;
     sqlite3_finalize(m->insert);
+    sqlite3_finalize(m->fill);
     sqlite3_close(m->db);
     free(m);
 }
@@ -714,30 +725,36 @@ static lk_status add_value(report_merge *m, sqlite3_int64 file, json_t *v, const
         c->skipped++;
         return LK_OK;
     }
-    sqlite3_stmt *s = m->insert;
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    sqlite3_bind_text(s, 1, r.id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(s, 2, file);
-    bind_opt(s, 3, r.kiosk);
-    sqlite3_bind_text(s, 4, r.verb, -1, SQLITE_STATIC);
-    bind_opt(s, 5, r.home);
-    bind_opt(s, 6, r.subject);
-    bind_opt(s, 7, r.activity);
-    bind_opt(s, 8, r.activity ? r.event : NULL);
-    bind_opt(s, 9, r.kind);
-    bind_opt(s, 10, r.title);
-    bind_opt(s, 11, r.question);
-    bind_opt(s, 12, r.competency);
-    if (r.ms >= 0)
-        sqlite3_bind_int64(s, 13, r.ms);
-    bind_opt(s, 14, r.target);
-    if (sqlite3_step(s) != SQLITE_DONE)
-        return db_fail(m->db, "merge insert");
-    if (sqlite3_changes(m->db) > 0)
-        c->added++;
-    else
-        c->dup++; /* first seen wins: the same id is the same statement */
+    for (int pass = 0; pass < 2; pass++) {
+        sqlite3_stmt *s = pass == 0 ? m->insert : m->fill;
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        sqlite3_bind_text(s, 1, r.id, -1, SQLITE_TRANSIENT);
+        if (pass == 0)
+            sqlite3_bind_int64(s, 2, file);
+        bind_opt(s, 3, r.kiosk);
+        sqlite3_bind_text(s, 4, r.verb, -1, SQLITE_STATIC);
+        if (pass == 0) {
+            bind_opt(s, 5, r.home);
+            bind_opt(s, 6, r.subject);
+            bind_opt(s, 11, r.question);
+            bind_opt(s, 14, r.target);
+        }
+        bind_opt(s, 7, r.activity);
+        bind_opt(s, 8, r.activity ? r.event : NULL);
+        bind_opt(s, 9, r.kind);
+        bind_opt(s, 10, r.title);
+        bind_opt(s, 12, r.competency);
+        if (r.ms >= 0)
+            sqlite3_bind_int64(s, 13, r.ms);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            return db_fail(m->db, "merge insert");
+        if (pass == 0 && sqlite3_changes(m->db) > 0) {
+            c->added++;
+            return LK_OK;
+        }
+    }
+    c->dup++; /* the same id is the same statement: counted once */
     return LK_OK;
 }
 
@@ -749,7 +766,7 @@ static lk_status add_array(report_merge *m, sqlite3_int64 file, const char *name
     json_t *root = json_loadb(data, len, 0, &e);
     if (!root) {
         if (diag)
-            fprintf(diag, "%s: line %d column %d: not a JSON array of statements: %s\n", name,
+            fprintf(diag, "%s: line %d column %d: not a complete JSON array of statements (%s)\n", name,
                     e.line, e.column, e.text);
         return LK_ERR_INVALID;
     }
