@@ -766,8 +766,8 @@ static lk_status add_array(report_merge *m, sqlite3_int64 file, const char *name
     json_t *root = json_loadb(data, len, 0, &e);
     if (!root) {
         if (diag)
-            fprintf(diag, "%s: line %d column %d: not a complete JSON array of statements (%s)\n", name,
-                    e.line, e.column, e.text);
+            fprintf(diag, "%s: line %d column %d: not a complete JSON array of statements (%s)\n",
+                    name, e.line, e.column, e.text);
         return LK_ERR_INVALID;
     }
     if (!json_is_array(root)) {

@@ -328,11 +328,11 @@ static void test_merge_two_kiosks_count_once(void **state)
                   statement(2, "attended", "1002", "OPEN1", "K1", NULL),
                   statement(3, "answered", "1001", "OPEN1", "K1", NULL),
                   statement(4, "attended", "1001", "OPEN2", "K1", NULL)};
-    char *k2[] = {statement(11, "attended", "1001", "OPEN1", "K2", NULL),
-                  statement(12, "left", "1001", "OPEN1", "K2",
-                            ",\"result\":{\"duration\":\"PT1H30M\"}"),
-                  /* the same question at the other kiosk of the same event: one answer */
-                  statement(13, "answered", "1001", "OPEN1", "K2", NULL)};
+    char *k2[] = {
+        statement(11, "attended", "1001", "OPEN1", "K2", NULL),
+        statement(12, "left", "1001", "OPEN1", "K2", ",\"result\":{\"duration\":\"PT1H30M\"}"),
+        /* the same question at the other kiosk of the same event: one answer */
+        statement(13, "answered", "1001", "OPEN1", "K2", NULL)};
     assert_int_equal(add(m, "k1.json", join(true, k1, 4), LK_OK), 0);
     assert_int_equal(add(m, "k2.jsonl", join(false, k2, 3), LK_OK), 0);
 
@@ -408,8 +408,9 @@ static void test_merge_duplicates_and_voiding(void **state)
     assert_int_equal(st.skipped, 0);
 
     char *csv = merged(m, NULL, REPORT_CSV);
-    want_rows(csv, (const char *[]){"total,,,,,,,,,1,0,1,,,1,4\n",
-                                    "event,OPEN1,Open dag OPEN1,open_day,,,,,,1,0,1,,,1,\n"},
+    want_rows(csv,
+              (const char *[]){"total,,,,,,,,,1,0,1,,,1,4\n",
+                               "event,OPEN1,Open dag OPEN1,open_day,,,,,,1,0,1,,,1,\n"},
               2);
     assert_null(strstr(csv, ",1002,"));
     assert_null(strstr(csv, "OPEN2"));
@@ -479,13 +480,14 @@ static void test_merge_malformed(void **state)
     size_t alen = 0;
     FILE *f = open_memstream(&arr, &alen);
     assert_non_null(f);
-    fprintf(f, "[%s,\n 42,\n {\"id\":\"not-a-uuid\",\"verb\":{\"id\":\"x\"}},\n"
-               " {\"id\":\"00000000-0000-4000-8000-000000000009\","
-               "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/attended\"},"
-               "\"object\":{\"id\":\"" BASE "events/OPEN1\"}},\n"
-               " {\"id\":\"00000000-0000-4000-8000-000000000010\","
-               "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
-               "\"object\":{\"objectType\":\"Activity\",\"id\":\"x\"}}]",
+    fprintf(f,
+            "[%s,\n 42,\n {\"id\":\"not-a-uuid\",\"verb\":{\"id\":\"x\"}},\n"
+            " {\"id\":\"00000000-0000-4000-8000-000000000009\","
+            "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/attended\"},"
+            "\"object\":{\"id\":\"" BASE "events/OPEN1\"}},\n"
+            " {\"id\":\"00000000-0000-4000-8000-000000000010\","
+            "\"verb\":{\"id\":\"http://adlnet.gov/expapi/verbs/voided\"},"
+            "\"object\":{\"objectType\":\"Activity\",\"id\":\"x\"}}]",
             good);
     fclose(f);
     free(good);
