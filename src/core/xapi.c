@@ -165,6 +165,25 @@ static json_t *verb_json(const verb *v)
     return o;
 }
 
+/* {"objectType": "Activity", "id": id, "definition": def}. Takes def (also when ok is
+ * false, after a failure building it, or on NULL: then NULL is returned). */
+static json_t *activity_json(const char *id, json_t *def, bool ok)
+{
+    json_t *o = json_object();
+    ok = ok && def && put(o, "objectType", json_string("Activity")) &&
+         put(o, "id", json_string(id));
+    if (ok) {
+        ok = put(o, "definition", def);
+        def = NULL;
+    }
+    json_decref(def);
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* {"objectType": "Agent", "account": {"homePage": home, "name": name}}: the only
  * way the kiosk names anyone, by an id on a home page, never by a name. */
 static json_t *account_agent(const char *home, const char *name)
@@ -219,19 +238,8 @@ static json_t *event_activity(const config *cfg, const config_event *ev)
     snprintf(type, sizeof type, "%s%s", XAPI_ACTIVITY_TYPE_BASE, event_type_slug(ev->kind));
     const char *title = ev->title[0] ? ev->title : ev->id;
     json_t *def = json_object();
-    json_t *o = json_object();
     bool ok = put(def, "name", lang_map(title, title)) && put(def, "type", json_string(type));
-    ok = ok && put(o, "objectType", json_string("Activity")) && put(o, "id", json_string(id));
-    if (ok) {
-        ok = put(o, "definition", def);
-        def = NULL;
-    }
-    json_decref(def);
-    if (!ok) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return activity_json(id, def, ok);
 }
 
 static json_t *statement_ref(const char *uuid)
@@ -431,18 +439,7 @@ static json_t *question_activity(const config *cfg, const xapi_question *q)
         if (!ok)
             json_decref(arr);
     }
-    json_t *o = json_object();
-    ok = ok && put(o, "objectType", json_string("Activity")) && put(o, "id", json_string(id));
-    if (ok) {
-        ok = put(o, "definition", def);
-        def = NULL;
-    }
-    json_decref(def);
-    if (!ok) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return activity_json(id, def, ok);
 }
 
 char *xapi_answer(const config *cfg, const config_event *ev, const pass *student,
