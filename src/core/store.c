@@ -451,21 +451,35 @@ lk_status store_find_experience(store *st, const char *event_id, const char *iss
     return ls;
 }
 
+
+/* The prepared outbox insert q with the statement's columns 1-4 bound (borrowed
+ * strings), or NULL with *out_ls set (LK_ERR_INVALID for an incomplete statement). */
+static sqlite3_stmt *prep_outbox_insert(store *st, int q, const store_statement *stmt,
+                                        int64_t created_ms, lk_status *out_ls)
+{
+    if (!stmt || !stmt->uuid || !stmt->uuid[0] || !stmt->kind || !stmt->json) {
+        *out_ls = LK_ERR_INVALID;
+        return NULL;
+    }
+    sqlite3_stmt *s = prep(st, q, out_ls);
+    if (!s)
+        return NULL;
+    sqlite3_bind_text(s, 1, stmt->uuid, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, stmt->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, stmt->json, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, created_ms);
+    return s;
+}
+
 /* Queues one statement about (issuer, subject), both NULL for a statement about no
  * one; the caller holds the transaction. */
 static lk_status outbox_insert(store *st, const store_statement *stmt, int64_t created_ms,
                                const char *issuer, const char *subject)
 {
-    if (!stmt || !stmt->uuid || !stmt->uuid[0] || !stmt->kind || !stmt->json)
-        return LK_ERR_INVALID;
     lk_status ls;
-    sqlite3_stmt *s = prep(st, Q_OUTBOX_INSERT, &ls);
+    sqlite3_stmt *s = prep_outbox_insert(st, Q_OUTBOX_INSERT, stmt, created_ms, &ls);
     if (!s)
         return ls;
-    sqlite3_bind_text(s, 1, stmt->uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, stmt->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, stmt->json, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, created_ms);
     if (issuer && subject) {
         sqlite3_bind_text(s, 5, issuer, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, subject, -1, SQLITE_STATIC);
@@ -478,16 +492,10 @@ static lk_status outbox_insert(store *st, const store_statement *stmt, int64_t c
 static lk_status outbox_insert_for(store *st, const store_statement *stmt, int64_t created_ms,
                                    int64_t experience_id)
 {
-    if (!stmt || !stmt->uuid || !stmt->uuid[0] || !stmt->kind || !stmt->json)
-        return LK_ERR_INVALID;
     lk_status ls;
-    sqlite3_stmt *s = prep(st, Q_OUTBOX_INSERT_EXP, &ls);
+    sqlite3_stmt *s = prep_outbox_insert(st, Q_OUTBOX_INSERT_EXP, stmt, created_ms, &ls);
     if (!s)
         return ls;
-    sqlite3_bind_text(s, 1, stmt->uuid, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, stmt->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, stmt->json, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 4, created_ms);
     sqlite3_bind_int64(s, 5, experience_id);
     ls = step_done(st, s, "outbox insert");
     if (ls == LK_OK && sqlite3_changes(st->db) != 1)
