@@ -338,8 +338,8 @@ static lk_status record_attempt(store *s, const int64_t *ids, size_t n, const ch
     sqlite3_finalize(q);
     if (st == LK_OK)
         st = store_commit(s);
-    else if (began)
-        store_rollback(s);
+    if (st != LK_OK && began)
+        store_rollback(s); /* also after a failed COMMIT, which leaves it open */
     return st;
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "lobkiosk/store.h"
 #include "lobkiosk/sync.h"
@@ -518,6 +519,45 @@ static void test_thread_rejects_all(void **state)
     lrs_stop(l);
 }
 
+/* A COMMIT that fails (here a deferred foreign key that a trigger breaks, as a disk
+ * error would) must not leave the sync thread inside its transaction: it would hold
+ * the write lock for good and every check-in of the kiosk would fail as busy. */
+static void test_failed_commit_releases_the_lock(void **state)
+{
+    fx *f = *state;
+    queue(f, 2);
+    char path[CONFIG_PATH_MAX + 64];
+    store *s = NULL;
+    assert_int_equal(store_path(&f->cfg, path, sizeof path), LK_OK);
+    assert_int_equal(store_open(path, &s, NULL, 0), LK_OK);
+    assert_int_equal(sqlite3_exec(store_db(s),
+                                  "CREATE TABLE t_parent (id INTEGER PRIMARY KEY);"
+                                  "CREATE TABLE t_child (pid INTEGER REFERENCES t_parent(id)"
+                                  " DEFERRABLE INITIALLY DEFERRED);"
+                                  "CREATE TRIGGER t_break AFTER UPDATE OF attempts ON outbox"
+                                  " BEGIN INSERT INTO t_child VALUES (1); END;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    store_close(s);
+    char err[256] = "";
+    sync_thread *t = sync_start(&f->cfg, err, sizeof err);
+    assert_non_null(t);
+    sync_status st;
+    int64_t until = lk_mono_ms() + 5000;
+    do {
+        usleep(20000);
+        sync_status_get(t, &st);
+    } while (st.state != SYNC_OFFLINE && lk_mono_ms() < until);
+    assert_int_equal(st.state, SYNC_OFFLINE);
+    /* Another connection (the kiosk's) can still write. */
+    s = NULL;
+    assert_int_equal(store_open(path, &s, NULL, 0), LK_OK);
+    assert_int_equal(store_begin(s), LK_OK);
+    store_rollback(s);
+    store_close(s);
+    sync_stop(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -531,6 +571,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejects_all_fresh_kiosk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_among_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_rejects_all, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_commit_releases_the_lock, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
