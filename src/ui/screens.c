@@ -590,7 +590,7 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
         int k = (int)q->n_choices;
         int cw = (area.w - (k - 1) * m->gap) / k;
         int ch = area.h;
-        if (ch > cw * (m->portrait ? 2 : 3 / 2))
+        if (ch > (m->portrait ? cw * 2 : cw * 3 / 2))
             ch = m->portrait ? cw * 2 : cw * 3 / 2;
         int y = area.y + (area.h - ch) / 2;
         int label_h = 2 * draw_line_height(s->d, m->small, true);

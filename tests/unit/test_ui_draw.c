@@ -342,6 +342,48 @@ static void test_screenshot(void **state)
     assert_int_equal(draw_screenshot(fx->d, NULL), LK_ERR_INVALID);
 }
 
+/* Likert faces with few points: every face stays inside the answer area and the
+ * screen at every size (a 3-point scale made the faces taller than the area). */
+static void test_few_point_likert_fits(void **state)
+{
+    fixture *fx = *state;
+    i18n *tr = i18n_create();
+    assert_int_equal(i18n_load_dir(tr, "assets", NULL, 0), LK_OK);
+    static const char json[] =
+        "{\"questions\": [{\"id\": \"mood\", \"type\": \"likert\", \"competency\": null,"
+        " \"nl\": \"Hoe vond je het?\", \"en\": \"How was it?\", \"choices\": ["
+        " {\"id\": \"1\", \"nl\": \"Niet leuk\", \"en\": \"Not good\"},"
+        " {\"id\": \"2\", \"nl\": \"Gaat wel\", \"en\": \"Okay\"},"
+        " {\"id\": \"3\", \"nl\": \"Leuk\", \"en\": \"Good\"}]}]}";
+    reflection_set *set = NULL;
+    assert_int_equal(reflection_set_parse(json, "three", &set, NULL, 0), LK_OK);
+    static config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    ui_view v;
+    memset(&v, 0, sizeof v);
+    v.tr = tr;
+    v.cfg = &cfg;
+    ui_screens scr;
+    memset(&scr, 0, sizeof scr);
+    scr.d = fx->d;
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        flow f;
+        flow_init(&f, NULL, 0);
+        f.set = set;
+        f.screen = FLOW_REFLECTION;
+        reflection_session_start(&f.refl, set);
+        screens_draw(&scr, &f, &v, sizes[si][0], sizes[si][1]);
+        size_t faults = draw_check_overflow(fx->d, stderr) + screens_check_targets(&scr, stderr);
+        if (faults)
+            fail_msg("3-point likert at %dx%d: %zu faults", sizes[si][0], sizes[si][1], faults);
+        const ui_button *c0 = screens_find(&scr, "choice-0");
+        assert_non_null(c0);
+        assert_true(c0->r.y + c0->r.h <= sizes[si][1]);
+    }
+    reflection_set_destroy(set);
+    i18n_destroy(tr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +395,7 @@ int main(void)
         cmocka_unit_test(test_sync_line_names_the_cause),
         cmocka_unit_test(test_hit_and_find),
         cmocka_unit_test(test_screenshot),
+        cmocka_unit_test(test_few_point_likert_fits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
