@@ -440,6 +440,10 @@ static int text_impl(draw *d, const char *text, SDL_Rect box, const draw_style *
         if (size <= min) {
             if (allowed == 0)
                 allowed = 1; /* the box is lower than one line: the check will say so */
+            /* wrap() may give up before it filled `allowed` lines (a character wider
+             * than the box): lines it did not fill must not be spans of an earlier
+             * try or of another text, so they start empty. */
+            memset(lines, 0, sizeof lines);
             n = wrap(f, text, box.w, lines, allowed, true);
             if (n > allowed) {
                 n = allowed;

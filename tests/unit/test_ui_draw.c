@@ -384,6 +384,27 @@ static void test_few_point_likert_fits(void **state)
     i18n_destroy(tr);
 }
 
+/* A box narrower than one character at the smallest size: only the text itself may
+ * be drawn, never lines left over from an earlier, longer text. */
+static void test_too_narrow_box_draws_no_stale_lines(void **state)
+{
+    fixture *fx = *state;
+    draw_begin(fx->d, 800, 480);
+    draw_style many = st(20, 8);
+    draw_text(fx->d,
+              "Open dag Techniek, Installatietechniek en Elektrotechniek bij het Regionaal "
+              "Opleidingencentrum Noord-Holland Noord, locatie Den Helder, met een rondleiding",
+              (SDL_Rect){0, 0, 150, 400}, &many);
+    char narrow[] = "WW WW WW";
+    draw_style three = st(20, 3);
+    draw_text(fx->d, narrow, (SDL_Rect){0, 0, 2, 400}, &three);
+    size_t n;
+    const draw_record *rec = draw_records(fx->d, &n);
+    assert_int_equal(n, 2);
+    /* nothing of "WW WW WW" fits in 2 pixels: at most one cut line, never three */
+    assert_true(rec[1].ink.h < 2 * draw_line_height(fx->d, rec[1].size, true));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +417,7 @@ int main(void)
         cmocka_unit_test(test_hit_and_find),
         cmocka_unit_test(test_screenshot),
         cmocka_unit_test(test_few_point_likert_fits),
+        cmocka_unit_test(test_too_narrow_box_draws_no_stale_lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
