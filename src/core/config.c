@@ -313,7 +313,14 @@ static bool loopback_http(const char *url)
     static const char *const hosts[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
     for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
         size_t n = strlen(hosts[i]);
-        if (!strncmp(url, hosts[i], n) && (url[n] == ':' || url[n] == '/' || url[n] == '\0'))
+        if (strncmp(url, hosts[i], n) != 0)
+            continue;
+        /* only a port may follow: "127.0.0.1:80@host" names host, with a user:password */
+        const char *p = url + n;
+        if (*p == ':')
+            for (p++; isdigit((unsigned char)*p); p++)
+                ;
+        if (*p == '/' || *p == '\0')
             return true;
     }
     return false;

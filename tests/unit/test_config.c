@@ -168,6 +168,9 @@ static void test_errors_name_line_and_key(void **state)
         {"[sync]\nendpoint = ftp://x\n", "[sync] endpoint"},
         {"[sync]\nendpoint = http://lrs.example.nl/xAPI\n", "plain http only"},
         {"[sync]\nendpoint = http://127.0.0.1.evil.example/xAPI\n", "plain http only"},
+        /* "127.0.0.1:80" before an '@' is user:password, the host comes after it */
+        {"[sync]\nendpoint = http://127.0.0.1:80@lrs.example.nl/xAPI\n", "plain http only"},
+        {"[sync]\nendpoint = http://localhost:x@lrs.example.nl/xAPI\n", "plain http only"},
         {"[ui]\nvolume = loud\n", "[ui] volume"},
         {"[ui]\nadmin_pin_hash = 1234\n", "lobkiosk pin"},
         {"[camera]\nsource = webcam\n", "[camera] source"},
