@@ -178,6 +178,26 @@ static lk_status write_frames(const char *dir, char payloads[][LK_PASS_MAX_LEN],
     return LK_OK;
 }
 
+/* "WxH" within what [ui] width and height accept (up to 16384), at least 320x240:
+ * checked before anything is written, so a bad size leaves no half-made demo. */
+static bool parse_size(const char *s, int *w, int *h)
+{
+    char buf[32];
+    if (!lk_strlcpy(buf, s, sizeof buf))
+        return false;
+    char *x = strchr(buf, 'x');
+    if (!x)
+        return false;
+    *x = '\0';
+    long lw, lh;
+    if (lk_parse_long(buf, 320, 16384, &lw) != LK_OK ||
+        lk_parse_long(x + 1, 240, 16384, &lh) != LK_OK)
+        return false;
+    *w = (int)lw;
+    *h = (int)lh;
+    return true;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: lobkiosk init --demo DIR [--size WxH] [--windowed]\n");
@@ -191,7 +211,7 @@ int cmd_init(const cli_ctx *ctx, int argc, char **argv)
         if (!strcmp(argv[i], "--demo") && i + 1 < argc) {
             dir = argv[++i];
         } else if (!strcmp(argv[i], "--size") && i + 1 < argc) {
-            if (sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 320 || height < 240) {
+            if (!parse_size(argv[++i], &width, &height)) {
                 fprintf(stderr, "lobkiosk init: --size wants WxH, e.g. 800x480\n");
                 return CLI_EXIT_USAGE;
             }

@@ -89,4 +89,10 @@ grep -Eq '^admin_pin_hash = \$argon2id\$' "$T/out" || fail "no admin_pin_hash li
 expect 2 sh -c "echo 12 | \"$LOBKIOSK\" pin"
 expect 2 sh -c "echo abcd | \"$LOBKIOSK\" pin"
 expect 2 "$LOBKIOSK" pin extra
+
+# init --demo: a size kiosk.ini cannot hold ([ui] width/height 0..16384) is a usage
+# error before anything is written, not a half-made demo that blocks the next try
+expect 2 "$LOBKIOSK" init --demo "$T/demo-big" --size 20000x800
+[ ! -e "$T/demo-big/kiosk.ini" ] || fail "init --size 20000x800 wrote a kiosk.ini"
+expect 2 "$LOBKIOSK" init --demo "$T/demo-big" --size 800x99999999999
 echo "pass_cli: ok"
