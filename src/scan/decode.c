@@ -470,6 +470,10 @@ static bool scene_changed(decoder *dec, const lk_frame *f)
     if (nb == 0)
         return true;
     if (dec->thumb_cap < nb * sizeof(uint16_t)) {
+        /* thumb_cap stays 0 until both buffers have grown: the caller copies the
+         * thumb into the scene only then (matters when out of memory only) */
+        dec->thumb_cap = 0;
+        dec->scene_w = 0;
         uint16_t *t = realloc(dec->thumb, nb * sizeof *t);
         if (!t)
             return true;
@@ -738,9 +742,11 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
     bool changed = scene_changed(dec, frame);
     if (changed) {
         size_t nb = (size_t)(frame->width / BLOCK) * (size_t)(frame->height / BLOCK);
-        if (dec->scene && nb > 0)
+        /* thumb_cap covers both buffers only after both were grown for this size */
+        bool have = dec->scene && nb > 0 && dec->thumb_cap >= nb * sizeof *dec->scene;
+        if (have)
             memcpy(dec->scene, dec->thumb, nb * sizeof *dec->scene);
-        dec->scene_w = dec->scene && nb > 0 ? frame->width : 0;
+        dec->scene_w = have ? frame->width : 0;
         dec->scene_h = frame->height;
         dec->scene_done = 0;
         dec->scene_found = false;
