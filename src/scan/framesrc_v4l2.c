@@ -189,8 +189,18 @@ static lk_status v4l2_next(void *impl, lk_frame *out, int timeout_ms)
     b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     b.memory = V4L2_MEMORY_MMAP;
     if (xioctl(s->fd, VIDIOC_DQBUF, &b) < 0) {
-        if (errno == EAGAIN)
+        if (errno == EAGAIN) {
+            /* poll said readable (or POLLERR) yet no buffer is ready: a driver in a
+             * bad state. Count it as a stall, so it is reopened after V4L2_STALL_MS
+             * instead of being polled in a tight loop meanwhile. */
+            if (lk_mono_ms() - s->last_frame_ms > V4L2_STALL_MS) {
+                lost(s, "no frames");
+                return LK_ERR_DEVICE;
+            }
+            struct timespec nap = {0, 20 * 1000000L};
+            nanosleep(&nap, NULL);
             return LK_ERR_TIMEOUT;
+        }
         lost(s, strerror(errno)); /* ENODEV when unplugged, EIO on a USB hiccup */
         return LK_ERR_DEVICE;
     }
