@@ -274,7 +274,42 @@ static lk_status client_post(client *c, const store_outbox_item *items, size_t n
 
 /* The LRS's reason for a refusal: its JSON "message" (plus the first warning when
  * Learning Locker gives one), or the start of the raw body. */
-static void lrs_message(const client *c, long http, char *out, size_t len)
+/* Replaces every occurrence of needle in msg with an ellipsis, in place. */
+static void blank_out(char *msg, const char *needle)
+{
+    static const char dots[] = "\xE2\x80\xA6"; /* "…" */
+    size_t nl = strlen(needle), dl = sizeof dots - 1;
+    if (nl < dl)
+        return; /* the ellipsis must fit where the text was */
+    char *from = msg, *p;
+    while ((p = strstr(from, needle)) != NULL) {
+        memcpy(p, dots, dl);
+        memmove(p + dl, p + nl, strlen(p + nl) + 1);
+        from = p + dl; /* past the ellipsis: a text that is itself "…" ends here */
+    }
+}
+
+/* An LRS may quote the refused statement in its answer, and the only text in our
+ * statements that a person typed is a fill-in answer: it could hold a name. Such
+ * texts are cut out of the message before it reaches the log and last_error. */
+static void redact_free_text(char *msg, const store_outbox_item *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++) {
+        if (!items[i].json || strcmp(items[i].kind, "answer") != 0)
+            continue;
+        json_t *j = json_loads(items[i].json, 0, NULL);
+        const char *type = json_string_value(json_object_get(
+            json_object_get(json_object_get(j, "object"), "definition"), "interactionType"));
+        const char *text =
+            json_string_value(json_object_get(json_object_get(j, "result"), "response"));
+        if (type && text && !strcmp(type, "fill-in") && strlen(text) >= 3)
+            blank_out(msg, text);
+        json_decref(j);
+    }
+}
+
+static void lrs_message(const client *c, long http, const store_outbox_item *items, size_t n,
+                        char *out, size_t len)
 {
     json_error_t e;
     json_t *j = json_loads(c->body, 0, &e);
@@ -295,6 +330,7 @@ static void lrs_message(const client *c, long http, char *out, size_t len)
     for (char *p = out; *p; p++)
         if (*p == '\n' || *p == '\r')
             *p = ' ';
+    redact_free_text(out, items, n);
 }
 
 static lk_status ids_of(const store_outbox_item *items, size_t n, int64_t **out)
@@ -355,7 +391,8 @@ static bool is_refusal(long http)
 }
 
 /* An answer that is neither 2xx nor a refusal of the statements: why to stop. */
-static lk_status stop_answer(client *c, long http, sync_report *rep)
+static lk_status stop_answer(client *c, long http, const store_outbox_item *items, size_t n,
+                             sync_report *rep)
 {
     if (http == 401 || http == 403) {
         snprintf(rep->message, sizeof rep->message,
@@ -374,7 +411,7 @@ static lk_status stop_answer(client *c, long http, sync_report *rep)
                  (long)ra);
         return LK_ERR_HTTP;
     }
-    lrs_message(c, http, rep->message, sizeof rep->message);
+    lrs_message(c, http, items, n, rep->message, sizeof rep->message);
     return LK_ERR_HTTP;
 }
 
@@ -488,7 +525,7 @@ static lk_status held_resolve(client *c, sync_report *rep)
         else if (http >= 200 && http < 300)
             break;
         else if (!is_refusal(http))
-            st = stop_answer(c, http, rep);
+            st = stop_answer(c, http, &probe, 1, rep);
     }
     for (size_t i = 0; i < n; i++)
         free(json[i]);
@@ -594,10 +631,10 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
         h->id = items[0].id;
         lk_strlcpy(h->uuid, items[0].uuid, sizeof h->uuid);
         lk_strlcpy(h->kind, items[0].kind, sizeof h->kind);
-        lrs_message(c, http, h->msg, sizeof h->msg);
+        lrs_message(c, http, items, 1, h->msg, sizeof h->msg);
         return c->n_held == SYNC_REJECT_RUN ? held_resolve(c, rep) : LK_OK;
     }
-    st = stop_answer(c, http, rep);
+    st = stop_answer(c, http, items, n, rep);
     count_attempt(c, ids, n, rep->message);
     free(ids);
     return st;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "lobkiosk/store.h"
@@ -260,6 +261,7 @@ typedef enum lrs_mode {
     LRS_ACCEPT = 0,     /* 200 to everything */
     LRS_REJECT_ALL = 1, /* 400 to everything */
     LRS_REJECT_BAD = 2, /* 400 to a batch holding a statement with "bad", else 200 */
+    LRS_ECHO_BAD = 3,   /* as REJECT_BAD, and the 400 quotes the request body */
 } lrs_mode;
 
 typedef struct lrs {
@@ -306,8 +308,19 @@ static void lrs_serve(lrs *l, int c)
         return;
     atomic_fetch_add(&l->requests, 1);
     int mode = atomic_load(&l->mode);
-    bool refuse = mode == LRS_REJECT_ALL || (mode == LRS_REJECT_BAD && strstr(body, "\"bad\""));
+    bool refuse = mode == LRS_REJECT_ALL ||
+                  ((mode == LRS_REJECT_BAD || mode == LRS_ECHO_BAD) && strstr(body, "\"bad\""));
     const char *ans = refuse ? "{\"message\":\"no statements here\"}" : "[]";
+    char echo[4096];
+    if (refuse && mode == LRS_ECHO_BAD) {
+        /* as some LRSs do: the refused statement is quoted in the answer */
+        json_t *m = json_pack("{s:s+}", "message", "invalid statement: ", body);
+        char *txt = m ? json_dumps(m, JSON_COMPACT) : NULL;
+        if (txt && lk_strlcpy(echo, txt, sizeof echo))
+            ans = echo;
+        free(txt);
+        json_decref(m);
+    }
     if (!refuse)
         atomic_fetch_add(&l->accepted, count_objects(body));
     char head[256];
@@ -441,6 +454,55 @@ static void test_rejects_all_fresh_kiosk(void **state)
     lrs_stop(l);
 }
 
+/* An LRS that quotes a refused statement must not carry what a student typed into
+ * the log or the outbox's last_error: the fill-in text is cut out. */
+static void collect_reason(const char *uuid, const char *kind, const char *message, void *user)
+{
+    lk_strlcpy(user, message, 1024);
+}
+
+static void test_refusal_message_without_free_text(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_ECHO_BAD);
+    const char *answer =
+        "{\"bad\":1,\"object\":{\"definition\":{\"interactionType\":\"fill-in\"}},"
+        "\"result\":{\"response\":\"Ik sprak met Anouk de Vries\"}}";
+    char path[CONFIG_PATH_MAX + 64];
+    store *s = NULL;
+    assert_int_equal(store_path(&f->cfg, path, sizeof path), LK_OK);
+    assert_int_equal(store_open(path, &s, NULL, 0), LK_OK);
+    store_experience e;
+    memset(&e, 0, sizeof e);
+    lk_strlcpy(e.event_id, "EV1", sizeof e.event_id);
+    lk_strlcpy(e.issuer, "00AA", sizeof e.issuer);
+    lk_strlcpy(e.subject, "S1", sizeof e.subject);
+    e.checkin_ms = lk_now_ms();
+    lk_uuid4(e.checkin_uuid, sizeof e.checkin_uuid);
+    store_statement in = {e.checkin_uuid, "checkin", "{\"ok\":1}"};
+    assert_int_equal(store_record_checkin(s, &e, &in), LK_OK);
+    char u[37];
+    lk_uuid4(u, sizeof u);
+    store_answer a = {.question_id = "note", .response = "x", .answered_ms = e.checkin_ms,
+                      .stmt = {u, "answer", answer}};
+    assert_int_equal(store_record_answers(s, e.id, &a, 1), LK_OK);
+    store_close(s);
+    queue(f, 2); /* accepted after it: the answer is quarantined, not held */
+
+    sync_report rep;
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.quarantined, 1);
+    char reason[1024] = "";
+    assert_int_equal(store_open(path, &s, NULL, 0), LK_OK);
+    assert_int_equal(store_outbox_each_quarantined(s, collect_reason, reason), LK_OK);
+    store_close(s);
+    assert_non_null(strstr(reason, "invalid statement"));  /* the LRS's words are kept */
+    assert_non_null(strstr(reason, "interactionType"));
+    assert_null(strstr(reason, "Anouk"));                  /* what the student typed is not */
+    assert_non_null(strstr(reason, "\xE2\x80\xA6"));
+    lrs_stop(l);
+}
+
 /* Refused statements among accepted ones are quarantined, one by one, even a run
  * longer than SYNC_REJECT_RUN, at the head of the queue or at its tail. */
 static void test_refused_among_accepted(void **state)
@@ -569,6 +631,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_thread_offline_and_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejects_all_keeps_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejects_all_fresh_kiosk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusal_message_without_free_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_among_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_rejects_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_releases_the_lock, setup, teardown),
