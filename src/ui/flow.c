@@ -238,6 +238,8 @@ static unsigned tap_pin(flow *f, const char *id, int64_t now_ms)
             f->pin[n - 1] = '\0';
         return FLOW_FX_REDRAW;
     }
+    if (f->pin_locked)
+        return 0; /* shut after too many wrong PINs: only cancel and erase work */
     if (strcmp(id, "pin-ok") == 0)
         return n >= PIN_MIN_DIGITS ? FLOW_FX_CHECK_PIN : 0;
     if (strncmp(id, "pin-", 4) == 0 && id[4] >= '0' && id[4] <= '9' && id[5] == '\0') {
@@ -358,6 +360,9 @@ int64_t flow_deadline(const flow *f)
     case FLOW_DONE:
         return f->since_ms + f->timing.done_ms;
     case FLOW_PIN:
+        if (f->pin_locked && f->pin_locked_until < f->input_ms + f->timing.admin_ms)
+            return f->pin_locked_until; /* redraw the pad when it opens again */
+        return f->input_ms + f->timing.admin_ms;
     case FLOW_ADMIN:
     case FLOW_HOST:
         return f->input_ms + f->timing.admin_ms;
@@ -369,6 +374,11 @@ int64_t flow_deadline(const flow *f)
 
 unsigned flow_tick(flow *f, int64_t now_ms)
 {
+    if (f && f->pin_locked && now_ms >= f->pin_locked_until) {
+        f->pin_locked = false;
+        if (f->screen == FLOW_PIN && now_ms < f->input_ms + f->timing.admin_ms)
+            return FLOW_FX_REDRAW;
+    }
     if (!f || now_ms < flow_deadline(f))
         return 0;
     switch (f->screen) {
@@ -399,11 +409,17 @@ unsigned flow_pin_result(flow *f, bool ok, int64_t now_ms)
     if (!f || f->screen != FLOW_PIN)
         return 0;
     if (ok) {
+        f->pin_failures = 0;
         enter(f, FLOW_ADMIN, now_ms);
         return FLOW_FX_REDRAW | FLOW_FX_ADMIN_LOAD;
     }
     memset(f->pin, 0, sizeof f->pin);
     f->pin_wrong = true;
+    if (++f->pin_failures >= FLOW_PIN_TRIES) {
+        f->pin_failures = 0;
+        f->pin_locked = true;
+        f->pin_locked_until = now_ms + FLOW_PIN_LOCK_MS;
+    }
     return FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
 }
 

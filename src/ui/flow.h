@@ -55,6 +55,11 @@ typedef struct flow_pending {
 } flow_pending;
 
 /* Timings in milliseconds; zero fields take the defaults of flow_init. */
+/* Wrong PINs in a row before the pad shuts, and for how long: Argon2 makes each try
+ * slow, this makes guessing all 10,000 four-digit PINs take about a week. */
+#define FLOW_PIN_TRIES 5
+#define FLOW_PIN_LOCK_MS 60000
+
 typedef struct flow_timing {
     int welcome_ms;      /* welcome before the reflection (LK_UI_WELCOME_MS) */
     int info_ms;         /* welcome without reflection ("already") */
@@ -79,6 +84,9 @@ typedef struct flow {
     size_t saved_answers;            /* how many the done screen reports */
     char pin[PIN_MAX_DIGITS + 1];    /* digits typed on the PIN pad */
     bool pin_wrong;                  /* the last PIN was wrong */
+    int pin_failures;                /* wrong PINs in a row */
+    bool pin_locked;                 /* too many wrong PINs: the pad is shut for a while */
+    int64_t pin_locked_until;        /* when it opens again (monotonic ms) */
     bool has_pin;                    /* an admin PIN is configured */
     char language[8];                /* language asked for (FLOW_FX_LANGUAGE) */
     int event_choice;                /* event index asked for (FLOW_FX_EVENT), -1 = by time */

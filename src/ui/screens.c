@@ -717,8 +717,8 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
     }
     y += 2 * dot + m->gap / 2;
     int sh = draw_line_height(s->d, m->small, false);
-    if (f->pin_wrong)
-        text(s, tr(v, "pin.wrong"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small, true,
+    if (f->pin_locked || f->pin_wrong)
+        text(s, tr(v, f->pin_locked ? "pin.locked" : "pin.wrong"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small, true,
              C_AMBER, DRAW_CENTER, 1);
     y += sh + m->gap / 2;
     int kh = (m->h - m->margin - y - 3 * m->gap) / 4;

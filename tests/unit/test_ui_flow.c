@@ -260,6 +260,45 @@ static void test_internship_day_reflects_at_checkout(void **state)
     reflection_set_destroy(set);
 }
 
+/* Five wrong PINs in a row shut the pad for a minute; it opens again by itself, and
+ * a right PIN resets the count. */
+static void test_pin_pad_shuts_after_wrong_pins(void **state)
+{
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.has_pin = true;
+    int64_t t = 100;
+    assert_true(flow_tap(&f, "admin", t));
+    for (int round = 0; round < FLOW_PIN_TRIES; round++) {
+        assert_false(f.pin_locked);
+        for (int i = 0; i < 4; i++)
+            flow_tap(&f, "pin-9", ++t);
+        assert_true(flow_tap(&f, "pin-ok", ++t) & FLOW_FX_CHECK_PIN);
+        flow_pin_result(&f, false, ++t);
+    }
+    assert_true(f.pin_locked);
+    assert_int_equal(f.screen, FLOW_PIN);
+    /* shut: digits and OK do nothing, cancel still works */
+    assert_int_equal(flow_tap(&f, "pin-1", ++t), 0);
+    assert_string_equal(f.pin, "");
+    assert_int_equal(flow_tap(&f, "pin-ok", ++t), 0);
+    /* it opens again after FLOW_PIN_LOCK_MS, with a redraw if the pad is on screen */
+    int64_t opens = f.pin_locked_until;
+    f.input_ms = opens - 1000; /* someone waits at the pad */
+    assert_int_equal(flow_deadline(&f), opens);
+    assert_int_equal(flow_tick(&f, opens - 1), 0);
+    assert_true(f.pin_locked);
+    assert_true(flow_tick(&f, opens) & FLOW_FX_REDRAW);
+    assert_false(f.pin_locked);
+    assert_int_equal(f.screen, FLOW_PIN);
+    for (int i = 0; i < 4; i++)
+        flow_tap(&f, "pin-1", opens + 1);
+    assert_true(flow_tap(&f, "pin-ok", opens + 2) & FLOW_FX_CHECK_PIN);
+    flow_pin_result(&f, true, opens + 3);
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    assert_int_equal(f.pin_failures, 0);
+}
+
 static void test_refusal_pin_admin_host(void **state)
 {
     flow f;
@@ -343,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_reflection_timeout),
         cmocka_unit_test(test_already_and_no_questions),
         cmocka_unit_test(test_internship_day_reflects_at_checkout),
+        cmocka_unit_test(test_pin_pad_shuts_after_wrong_pins),
         cmocka_unit_test(test_refusal_pin_admin_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
