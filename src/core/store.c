@@ -106,6 +106,8 @@ static const char *const migrations[] = {
     "  sent INTEGER NOT NULL DEFAULT 0,"
     "  last_sent_ms INTEGER NOT NULL DEFAULT 0);"
     "INSERT INTO outbox_purged (id) VALUES (1);",
+    /* 4: when a row went out on a USB stick: forget voids exported statements too */
+    "ALTER TABLE outbox ADD COLUMN exported_ms INTEGER NOT NULL DEFAULT 0;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1037,7 +1039,7 @@ static bool scrub_file(store *st)
 typedef struct forget_row {
     int64_t id;
     char uuid[37];
-    bool left;        /* sent, or offered to the LRS and maybe stored there */
+    bool left;        /* sent, offered to the LRS and maybe stored there, or exported */
     bool sent;        /* state = 1 */
     int64_t sent_ms;  /* when */
 } forget_row;
@@ -1047,7 +1049,8 @@ typedef struct forget_row {
  * whose columns are empty (written by older code, filled by nothing) is found too.
  * Confirmations the person gave as a host are theirs as well. */
 static const char FORGET_ROWS_SQL[] =
-    "SELECT id, uuid, state = 1 OR attempts > 0, state = 1, sent_ms FROM outbox"
+    "SELECT id, uuid, state = 1 OR attempts > 0 OR exported_ms > 0, state = 1, sent_ms"
+    " FROM outbox"
     " WHERE (issuer = ?1 AND subject = ?2) OR uuid IN ("
     "  SELECT checkin_uuid FROM experiences WHERE issuer = ?1 AND subject = ?2"
     "  UNION SELECT checkout_uuid FROM experiences"

@@ -169,6 +169,23 @@ lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f, 
     return rc;
 }
 
+static lk_status mark_exported(store *st, int64_t since_ms)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(store_db(st),
+                           "UPDATE outbox SET exported_ms = ?1 WHERE created_ms >= ?2"
+                           " AND exported_ms = 0",
+                           -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "export: %s\n", sqlite3_errmsg(store_db(st)));
+        return LK_ERR_DB;
+    }
+    sqlite3_bind_int64(q, 1, lk_now_ms());
+    sqlite3_bind_int64(q, 2, since_ms);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? LK_OK : LK_ERR_DB;
+}
+
 lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
                          const char *path, size_t *out_n)
 {
@@ -191,7 +208,18 @@ lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
         store_close(st);
         return LK_ERR_NOMEM;
     }
-    rc = export_write(st, fmt, since_ms, mem, out_n);
+    /* One snapshot under the write lock: what is written is exactly what is marked
+     * exported, so a later forget voids it too (a dossier fed from this file drops
+     * it). Marked before the file lands: a failed write only over-voids, harmless. */
+    rc = store_begin(st);
+    if (rc == LK_OK)
+        rc = export_write(st, fmt, since_ms, mem, out_n);
+    if (rc == LK_OK)
+        rc = mark_exported(st, since_ms);
+    if (rc == LK_OK)
+        rc = store_commit(st);
+    else
+        store_rollback(st);
     if (fclose(mem) != 0 && rc == LK_OK)
         rc = LK_ERR_NOMEM;
     store_close(st);

@@ -432,16 +432,25 @@ static const char *export_usb(kiosk *k)
         find_mount("/run/media", true, found, sizeof found);
     if (!found[0])
         return "admin.export_none";
-    char name[160], path[1200];
-    snprintf(name, sizeof name, "lobkiosk-%s-%d.csv", k->cfg->kiosk_id[0] ? k->cfg->kiosk_id : "kiosk",
-             lk_local_yyyymmdd(lk_now_ms()));
-    if (!lk_path_join(path, sizeof path, found, name))
-        return "admin.export_failed";
-    size_t n = 0;
-    lk_status st = export_to_file(k->cfg, EXPORT_CSV, 0, path, &n);
-    if (st != LK_OK) {
-        fprintf(stderr, "lobkiosk: export failed: %s\n", lk_strerror(st));
-        return "admin.export_failed";
+    /* Two files: the CSV opens in a spreadsheet; the xAPI file is what
+     * `lobkiosk report --from` merges over several kiosks (and what a dossier reads). */
+    static const struct {
+        const char *ext;
+        export_format fmt;
+    } files[] = {{"csv", EXPORT_CSV}, {"json", EXPORT_XAPI}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char name[160], path[1200];
+        snprintf(name, sizeof name, "lobkiosk-%s-%d.%s",
+                 k->cfg->kiosk_id[0] ? k->cfg->kiosk_id : "kiosk", lk_local_yyyymmdd(lk_now_ms()),
+                 files[i].ext);
+        if (!lk_path_join(path, sizeof path, found, name))
+            return "admin.export_failed";
+        size_t n = 0;
+        lk_status st = export_to_file(k->cfg, files[i].fmt, 0, path, &n);
+        if (st != LK_OK) {
+            fprintf(stderr, "lobkiosk: export failed: %s\n", lk_strerror(st));
+            return "admin.export_failed";
+        }
     }
     return "admin.export_ok";
 }

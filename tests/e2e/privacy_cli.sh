@@ -39,7 +39,7 @@ for s in 1002 1003; do
     [ "$out" != "${out#checked_out}" ] || fail "stage checkout $s: $out"
 done
 [ "$(q "SELECT count(*) FROM outbox")" = 8 ] || fail "want 8 statements, have $(q 'SELECT count(*) FROM outbox')"
-q "PRAGMA user_version" | grep -qx 3 || fail "schema version $(q 'PRAGMA user_version')"
+q "PRAGMA user_version" | grep -qx 4 || fail "schema version $(q 'PRAGMA user_version')"
 q "SELECT count(*) FROM roster WHERE first_name = 'Daan' AND subject = '1002'" | grep -qx 1 ||
     fail "the demo roster has no Daan for 1002"
 

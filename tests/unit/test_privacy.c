@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lobkiosk/config.h"
+#include "lobkiosk/export.h"
 #include "lobkiosk/store.h"
 #include "lobkiosk/util.h"
 #include "lobkiosk/xapi.h"
@@ -505,7 +506,8 @@ static void test_migration_from_version_2(void **state)
 
     store *st = NULL;
     assert_int_equal(store_open(path, &st, NULL, 0), LK_OK);
-    assert_int_equal(count(st, "PRAGMA user_version"), 3);
+    assert_int_equal(count(st, "PRAGMA user_version"), 4);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE exported_ms <> 0"), 0);
     /* Every old row now names its person, from the record it belongs to. */
     assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE issuer = '00AA'"
                                " AND subject = '1002'"), 4);
@@ -535,7 +537,8 @@ static void test_migration_from_version_2(void **state)
     store_close(st);
     /* Reopening runs nothing again. */
     assert_int_equal(store_open(path, &st, NULL, 0), LK_OK);
-    assert_int_equal(count(st, "PRAGMA user_version"), 3);
+    assert_int_equal(count(st, "PRAGMA user_version"), 4);
+    assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE exported_ms <> 0"), 0);
     assert_int_equal(count(st, "PRAGMA secure_delete"), 1);
     store_close(st);
 }
@@ -642,6 +645,34 @@ static void test_settle_sent_voids_rows_forgotten_meanwhile(void **state)
     store_outbox_free(items, n);
 }
 
+/* A school without an LRS: statements that went out on a USB stick are voided by
+ * forget like sent ones, so a dossier fed from exports can drop them too; rows that
+ * never left are just deleted. */
+static void test_forget_voids_exported_statements(void **state)
+{
+    fixture *f = *state;
+    lk_strlcpy(f->cfg->data_dir, f->dir, sizeof f->cfg->data_dir);
+    store_experience a, b;
+    visit(f->st, "EV1", "1001", &a);
+    char out[128];
+    snprintf(out, sizeof out, "%s/export.json", f->dir);
+    size_t n = 0;
+    assert_int_equal(export_to_file(f->cfg, EXPORT_XAPI, 0, out, &n), LK_OK);
+    assert_int_equal(n, 5);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE exported_ms = 0"), 0);
+    visit(f->st, "EV1", "1002", &b); /* after the export: stays on the kiosk */
+    store_forget_stats fs;
+    assert_int_equal(store_forget(f->st, "00AA", "1001", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.voided, 5);
+    assert_int_equal(fs.unsent, 0);
+    assert_int_equal(store_forget(f->st, "00AA", "1002", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.voided, 0);
+    assert_int_equal(fs.unsent, 5);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"), 5);
+    (void)a;
+    (void)b;
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -650,6 +681,7 @@ int main(void)
         T(test_forget_leaves_no_bytes), T(test_purge),
         T(test_migration_from_version_2), T(test_retention_days_key),
         T(test_settle_sent_voids_rows_forgotten_meanwhile),
+        T(test_forget_voids_exported_statements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
