@@ -14,6 +14,10 @@ process.env.AUTH_REPO = 'test';
 process.env.EVENTS_REPO = 'test';
 process.env.EXPRESS_PORT = String(port);
 process.env.WINSTON_CONSOLE_LEVEL = process.env.WINSTON_CONSOLE_LEVEL || 'error';
+// Even in memory mode the service makes its attachments folder at start: keep it out
+// of the working directory.
+process.env.FS_LOCAL_STORAGE_DIR =
+  process.env.FS_LOCAL_STORAGE_DIR || path.join(os.tmpdir(), `lobkiosk-lrs-${process.pid}`, 'storage');
 process.env.EXPRESS_MORGAN_DIRECTORY =
   process.env.EXPRESS_MORGAN_DIRECTORY || path.join(os.tmpdir(), `lobkiosk-lrs-${process.pid}`);
 // Identical re-posts must answer 200 and changed content 409: keep checks on.
