@@ -859,6 +859,22 @@ lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n, int64_
                              ids, n, true, sent_ms, "outbox mark sent");
 }
 
+/* Queues the voiding statement of target_uuid (built by make_void, about no one);
+ * the caller holds the transaction. LK_ERR_INVALID when make_void built none. */
+static lk_status queue_voiding(store *st, const char *target_uuid, int64_t now_ms,
+                               store_void_fn make_void, void *user)
+{
+    char void_uuid[37];
+    lk_uuid4(void_uuid, sizeof void_uuid);
+    char *json = make_void(void_uuid, target_uuid, now_ms, user);
+    if (!json)
+        return LK_ERR_INVALID;
+    store_statement vs = {.uuid = void_uuid, .kind = "voiding", .json = json};
+    lk_status ls = outbox_insert(st, &vs, now_ms, NULL, NULL);
+    free(json);
+    return ls;
+}
+
 lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
                                    int64_t sent_ms, store_void_fn make_void, void *user,
                                    size_t *out_voided)
@@ -886,17 +902,9 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
         if (ls != LK_OK || sqlite3_changes(st->db) > 0)
             continue;
         /* forgotten while on the wire: the LRS has it, so it must be voided there */
-        char void_uuid[37];
-        lk_uuid4(void_uuid, sizeof void_uuid);
-        char *json = make_void(void_uuid, items[i].uuid, sent_ms, user);
-        if (!json) {
-            ls = LK_ERR_INVALID;
-            break;
-        }
-        store_statement vs = {.uuid = void_uuid, .kind = "voiding", .json = json};
-        ls = outbox_insert(st, &vs, sent_ms, NULL, NULL);
-        free(json);
-        voided++;
+        ls = queue_voiding(st, items[i].uuid, sent_ms, make_void, user);
+        if (ls == LK_OK)
+            voided++;
     }
     sqlite3_finalize(s);
     ls = finish(st, ls);
@@ -1148,17 +1156,11 @@ static lk_status forget_in_tx(store *st, const char *issuer, const char *subject
             /* It is (or may be) in the LRS: ask the LRS to drop it. A voiding
              * statement for one the LRS never stored is harmless (xAPI 1.0.3: an
              * LRS should not reject it for a missing target). */
-            char void_uuid[37];
-            lk_uuid4(void_uuid, sizeof void_uuid);
-            char *json = make_void(void_uuid, r->uuid, now, user);
-            if (!json) {
+            ls = queue_voiding(st, r->uuid, now, make_void, user);
+            if (ls == LK_ERR_INVALID) {
                 fprintf(stderr, "store: forget: no voiding statement could be built\n");
-                ls = LK_ERR_INVALID;
                 break;
             }
-            store_statement vs = {.uuid = void_uuid, .kind = "voiding", .json = json};
-            ls = outbox_insert(st, &vs, now, NULL, NULL);
-            free(json);
             out->voided++;
         } else {
             out->unsent++;
