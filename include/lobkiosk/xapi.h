@@ -70,4 +70,8 @@ char *xapi_confirmation(const config *cfg, const config_event *ev, const pass *h
  * statement itself says nothing about the student. uuid is its own fresh id. */
 char *xapi_voiding(const config *cfg, const char *uuid, int64_t ts_ms, const char *target_uuid);
 
+/* xapi_voiding in the shape of store.h's store_void_fn, for store_forget and
+ * store_outbox_settle_sent: user is the config (borrowed). */
+char *xapi_voiding_fn(const char *uuid, const char *target_uuid, int64_t ts_ms, void *user);
+
 #endif

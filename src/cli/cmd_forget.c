@@ -31,12 +31,6 @@ static int code_ok(const char *s, size_t min, size_t max)
     return 1;
 }
 
-/* store_void_fn: the voiding statement, by the kiosk's own account. */
-static char *make_void(const char *void_uuid, const char *target_uuid, int64_t now_ms, void *user)
-{
-    return xapi_voiding((const config *)user, void_uuid, now_ms, target_uuid);
-}
-
 static const char *plural(int64_t n, const char *one, const char *many)
 {
     return n == 1 ? one : many;
@@ -73,7 +67,7 @@ int cmd_forget(const cli_ctx *ctx, int argc, char **argv)
     store_forget_stats fs;
     memset(&fs, 0, sizeof fs);
     if (ls == LK_OK)
-        ls = store_forget(st, issuer, subject, make_void, ctx->cfg, &fs);
+        ls = store_forget(st, issuer, subject, xapi_voiding_fn, ctx->cfg, &fs);
     store_close(st);
     if (ls == LK_ERR_NOT_FOUND) {
         printf("nothing known about %s %s\n", issuer, subject);

@@ -543,3 +543,8 @@ char *xapi_voiding(const config *cfg, const char *uuid, int64_t ts_ms, const cha
     return finish(uuid, ts_ms, &VERB_VOIDED, kiosk_agent_json(cfg), statement_ref(target_uuid),
                   context_json(cfg, NULL, NULL, false), NULL);
 }
+
+char *xapi_voiding_fn(const char *uuid, const char *target_uuid, int64_t ts_ms, void *user)
+{
+    return xapi_voiding((const config *)user, uuid, ts_ms, target_uuid);
+}

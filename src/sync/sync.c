@@ -558,14 +558,6 @@ static lk_status held_resolve(client *c, sync_report *rep)
     return LK_ERR_HTTP;
 }
 
-/* store_void_fn: the voiding statement of a statement forgotten while it was on
- * the wire, by the kiosk's own account. */
-static char *void_statement(const char *void_uuid, const char *target_uuid, int64_t now_ms,
-                            void *user)
-{
-    return xapi_voiding((const config *)user, void_uuid, now_ms, target_uuid);
-}
-
 /* Sends items[0..n) and settles every one of them (sent, held as refused, or
  * quarantined), or returns the reason to stop. Splits on 400/409 (to find the
  * culprit) and 413. */
@@ -603,7 +595,7 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
     }
     if (http >= 200 && http < 300) {
         size_t voided = 0;
-        st = store_outbox_settle_sent(c->st, items, n, lk_now_ms(), void_statement,
+        st = store_outbox_settle_sent(c->st, items, n, lk_now_ms(), xapi_voiding_fn,
                                       (void *)c->cfg, &voided);
         if (st == LK_OK && voided > 0)
             fprintf(stderr, "sync: %zu sent statements were forgotten meanwhile; voiding queued\n",
