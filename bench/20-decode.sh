@@ -1,7 +1,7 @@
 # Decode rate on the photo set: lobkiosk decode, zbarimg --raw and ZXingReader
 # side by side (exact text, QR only), then ms per 640x480 frame against plain ZBar.
 set -u
-PHOTOS=../shared/testdata/qr-photos
+PHOTOS=tests/data/qr-photos
 [ -d "$PHOTOS" ] || { echo "no $PHOTOS: skipped"; exit 0; }
 count() { # $1 = tool name; prints "ok wrong missing"
     ok=0; wrong=0; none=0

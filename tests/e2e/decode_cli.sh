@@ -1,6 +1,6 @@
 # lobkiosk decode: text of each code and exit 0; nothing found: exit 1; error: exit 2.
 set -u
-P=../shared/testdata/qr-photos
+P=tests/data/qr-photos
 fail() { echo "decode_cli: $*"; exit 1; }
 out=$("$LOBKIOSK" decode "$P/qrcode-1/1.png") || fail "exit $? on a readable photo"
 [ "$out" = "$(cat "$P/qrcode-1/1.txt")" ] || fail "wrong text: $out"

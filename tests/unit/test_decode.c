@@ -17,7 +17,7 @@
 #include "lobkiosk/util.h"
 #include "scene.h"
 
-#define PHOTOS "../shared/testdata/qr-photos"
+#define PHOTOS "tests/data/qr-photos"
 /* Reached on the 97 photos when this test was written (zbarimg: 82, ZXingReader:
  * 91). Raise it when the decoder gets better; never lower it. */
 #define PHOTOS_MIN_OK 95
