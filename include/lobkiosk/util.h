@@ -62,6 +62,17 @@ lk_status lk_open_private(const char *path, int *out_fd) LK_MUST_CHECK;
  * above U+10FFFF. NULs count as valid characters (callers that forbid them check). */
 bool lk_utf8_valid(const void *data, size_t n);
 
+/* Makes foreign text (an LRS answer, a device or file name, a value from a file)
+ * safe for one log line: control characters (ESC, CR, LF, TAB, DEL, NUL), C1
+ * controls and bytes that are not UTF-8 become \xHH, \r, \n or \t; readable UTF-8
+ * stays as it is. Writes into out (len bytes, always NUL-terminated unless len is 0)
+ * and returns false when the text was cut (at a whole character or escape). A NULL
+ * in gives "". Any thread may call. */
+bool lk_log_escape(const char *in, char *out, size_t len);
+
+/* The same for n bytes that may hold NULs (an HTTP body). */
+bool lk_log_escape_n(const void *in, size_t n, char *out, size_t len);
+
 /* Joins dir and name with one '/' into buf. Returns false on truncation. */
 bool lk_path_join(char *buf, size_t len, const char *dir, const char *name);
 

@@ -370,3 +370,57 @@ lk_status lk_mkdirs(const char *path, unsigned mode)
         return LK_ERR_IO;
     return LK_OK;
 }
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
+    if (len == 0 || len > n || !lk_utf8_valid(s, len))
+        return 0;
+    return len;
+}
+
+bool lk_log_escape_n(const void *in, size_t n, char *out, size_t len)
+{
+    if (!out || len == 0)
+        return n == 0;
+    const unsigned char *s = in;
+    size_t o = 0;
+    out[0] = '\0';
+    for (size_t i = 0; s && i < n;) {
+        char piece[8];
+        size_t plen;
+        size_t step = 1;
+        unsigned char c = s[i];
+        if (c == '\n' || c == '\r' || c == '\t') {
+            piece[0] = '\\';
+            piece[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            plen = 2;
+        } else if (c >= 0x20 && c < 0x7f) {
+            piece[0] = (char)c;
+            plen = 1;
+        } else if (c >= 0x80 && (step = utf8_len(s + i, n - i)) > 0 &&
+                   !(step == 2 && c == 0xC2 && s[i + 1] < 0xA0)) {
+            memcpy(piece, s + i, step); /* readable UTF-8; C2 80..C2 9F are C1 controls */
+            plen = step;
+        } else {
+            snprintf(piece, sizeof piece, "\\x%02x", c);
+            plen = 4;
+            step = 1;
+        }
+        if (o + plen >= len) {
+            out[o] = '\0';
+            return false;
+        }
+        memcpy(out + o, piece, plen);
+        o += plen;
+        i += step;
+    }
+    out[o] = '\0';
+    return true;
+}
+
+bool lk_log_escape(const char *in, char *out, size_t len)
+{
+    return lk_log_escape_n(in, in ? strlen(in) : 0, out, len);
+}

@@ -1,0 +1,70 @@
+/* Unit tests of the shared helpers that guard what reaches a log: foreign text (an
+ * LRS answer, a file name, a value from kiosk.ini) is escaped so it cannot move the
+ * cursor, recolour the terminal, forge a log line or hide behind a NUL. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "lobkiosk/util.h"
+
+static void test_escape_controls(void **state)
+{
+    (void)state;
+    char out[128];
+    assert_true(lk_log_escape("plain tekst, ok", out, sizeof out));
+    assert_string_equal(out, "plain tekst, ok");
+    assert_true(lk_log_escape("\x1b[31mrood\x1b[0m", out, sizeof out));
+    assert_string_equal(out, "\\x1b[31mrood\\x1b[0m");
+    assert_true(lk_log_escape("a\r\nlobkiosk: forged", out, sizeof out));
+    assert_string_equal(out, "a\\r\\nlobkiosk: forged");
+    assert_true(lk_log_escape("tab\there\x7f", out, sizeof out));
+    assert_string_equal(out, "tab\\there\\x7f");
+    /* UTF-8 text stays readable; C1 controls (U+009B is CSI) and broken bytes do not */
+    assert_true(lk_log_escape("caf\xc3\xa9 \xe2\x82\xac", out, sizeof out));
+    assert_string_equal(out, "caf\xc3\xa9 \xe2\x82\xac");
+    assert_true(lk_log_escape("\xc2\x9b"
+                              "31m",
+                              out, sizeof out));
+    assert_string_equal(out, "\\xc2\\x9b31m");
+    assert_true(lk_log_escape("\xff\xc3", out, sizeof out));
+    assert_string_equal(out, "\\xff\\xc3");
+    assert_true(lk_log_escape(NULL, out, sizeof out));
+    assert_string_equal(out, "");
+}
+
+static void test_escape_bytes_with_nul(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_true(lk_log_escape_n("ok\0hidden", 9, out, sizeof out));
+    assert_string_equal(out, "ok\\x00hidden");
+}
+
+static void test_escape_truncates_whole(void **state)
+{
+    (void)state;
+    char out[8];
+    /* never half an escape or half a character, always terminated */
+    assert_false(lk_log_escape("abcd\x1b[31m", out, sizeof out));
+    assert_string_equal(out, "abcd");
+    assert_false(lk_log_escape("abcdef\xc3\xa9", out, sizeof out));
+    assert_string_equal(out, "abcdef");
+    char one[1];
+    assert_false(lk_log_escape("x", one, sizeof one));
+    assert_string_equal(one, "");
+    assert_false(lk_log_escape("x", NULL, 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escape_controls),
+        cmocka_unit_test(test_escape_bytes_with_nul),
+        cmocka_unit_test(test_escape_truncates_whole),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
