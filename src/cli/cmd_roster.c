@@ -14,8 +14,9 @@ static int usage(const char *why)
         fprintf(stderr, "lobkiosk roster: %s\n", why);
     fprintf(stderr,
             "usage: lobkiosk --config FILE roster import FILE.csv [--issuer CODE]\n"
-            "  columns: subject (leerlingnummer, id), first_name (voornaam, roepnaam),\n"
-            "           group (klas, groep), optional issuer (brin); ';' or ',' separated\n");
+            "  columns: subject (stamnr, stamnummer, leerlingnummer, id), first_name\n"
+            "           (roepnaam, voornaam), group (klas, groep, lesgroep), optional issuer\n"
+            "           (brin); ';', ',' or TAB separated; UTF-8, UTF-16 or Windows-1252\n");
     return CLI_EXIT_USAGE;
 }
 
@@ -60,8 +61,7 @@ int cmd_roster(const cli_ctx *ctx, int argc, char **argv)
     if (ls == LK_OK)
         ls = store_open(path, &st, err, sizeof err);
     if (ls != LK_OK) {
-        fprintf(stderr, "lobkiosk roster: cannot open the database: %s %s\n", lk_strerror(ls),
-                err);
+        fprintf(stderr, "lobkiosk roster: cannot open the database: %s %s\n", lk_strerror(ls), err);
         return CLI_EXIT_ERROR;
     }
     roster_stats stats;
@@ -71,7 +71,17 @@ int cmd_roster(const cli_ctx *ctx, int argc, char **argv)
         fprintf(stderr, "lobkiosk roster: nothing imported (%s)\n", lk_strerror(ls));
         return CLI_EXIT_ERROR;
     }
-    printf("%zu imported (%zu new, %zu updated), %zu skipped\n", stats.imported, stats.inserted,
+    printf("%zu imported: %zu added, %zu updated; %zu skipped", stats.imported, stats.inserted,
            stats.updated, stats.skipped);
+    for (size_t i = 0; i < stats.skipped && i < ROSTER_SKIPPED_LINES_MAX; i++)
+        printf("%s%ld",
+               i > 0                ? ", "
+               : stats.skipped == 1 ? " (line "
+                                    : " (lines ",
+               stats.skipped_lines[i]);
+    if (stats.skipped > ROSTER_SKIPPED_LINES_MAX)
+        printf(", ...");
+    printf("%s\n", stats.skipped ? ")" : "");
+    printf("read as %s\n", stats.encoding);
     return CLI_EXIT_OK;
 }

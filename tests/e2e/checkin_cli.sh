@@ -71,15 +71,28 @@ pass() { "$L" pass --key "$1" --role "$2" --subject "$3" --expires "$4" 2>/dev/n
 export LOBKIOSK_FAKE_NOW=2030-06-03T10:00:00+02:00
 
 # --- roster first, so we can check that no first name is ever printed ------------------
-expect 0 "6 imported (6 new, 0 updated), 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-good.csv
-expect 0 "6 imported (0 new, 6 updated), 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-good.csv
-expect 0 "4 imported (3 new, 1 updated), 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-semicolon-bom-crlf.csv
-expect 0 "3 imported (3 new, 0 updated), 18 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-hostile.csv
+expect 0 "6 imported: 6 added, 0 updated; 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-good.csv
+expect 0 "6 imported: 0 added, 6 updated; 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-good.csv
+expect 0 "4 imported: 3 added, 1 updated; 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-semicolon-bom-crlf.csv
+expect 0 "3 imported: 3 added, 0 updated; 18 skipped (lines 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21)" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-hostile.csv
 grep -q '^line 3: ' "$T/stderr" || fail "hostile roster: line 3 not reported"
 grep -q '^line 21: ' "$T/stderr" || fail "hostile roster: line 21 not reported"
 if grep -q 'calc' "$T/stderr"; then fail "hostile roster: a bad row's content was echoed"; fi
-expect 0 "3 imported (3 new, 0 updated), 1 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-issuer-column.csv
+expect 0 "3 imported: 3 added, 0 updated; 1 skipped (line 5)" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-issuer-column.csv
 expect 3 "" -- "$L" --config "$T/kiosk.ini" roster import tests/data/does-not-exist.csv
+# Rosters as schools export them: Excel's classic CSV (Windows-1252), Unicode text
+# (UTF-16, TAB), a Stamnr header; a file in no known encoding is refused by line.
+expect 0 "7 imported: 7 added, 0 updated; 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-cp1252.csv
+printf '%s\n' "$out" | grep -qx 'read as Windows-1252 (Excel CSV)' || fail "cp1252 roster: encoding not said: $out"
+expect 0 "8 imported: 8 added, 0 updated; 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-utf16.txt
+expect 0 "3 imported: 3 added, 0 updated; 0 skipped" -- "$L" --config "$T/kiosk.ini" roster import tests/data/roster-stamnr.csv
+for who in "6001|Zoë|2A" "6002|Noëlle|2A" "6003|Chloë|2A" "6004|Esmée|2B" "6005|Björn|2B" "6006|Renée|2B" "7005|李明|H4B" "8001|Daan|3B"; do
+    got=$(sqlite3 "$T/data/lobkiosk.db" "SELECT subject||'|'||first_name||'|'||grp FROM roster WHERE subject='${who%%|*}'")
+    [ "$got" = "$who" ] || fail "roster: '$got', want '$who'"
+done
+printf 'id;voornaam\n1;Zo\353\n2;A\201b\n' >"$T/bad-roster.csv"
+expect 3 "" -- "$L" --config "$T/kiosk.ini" roster import "$T/bad-roster.csv"
+grep -q '^line 3: the file is not text' "$T/stderr" || fail "bad roster: line 3 not named: $(cat "$T/stderr")"
 expect 2 "" -- "$L" --config "$T/kiosk.ini" roster export x.csv
 
 # --- check-in, already, refusals ---------------------------------------------------------

@@ -18,9 +18,9 @@
 typedef struct fixture {
     char dir[64];
     store *st;
-    char *report;      /* what the import said about bad rows */
+    char *report; /* what the import said about bad rows */
     size_t report_len;
-    FILE *out;         /* memstream behind report */
+    FILE *out; /* memstream behind report */
 } fixture;
 
 static int setup(void **state)
@@ -112,9 +112,9 @@ static void test_semicolon_bom_crlf(void **state)
 {
     fixture *f = *state;
     roster_stats s;
-    assert_int_equal(roster_import_file(f->st, "tests/data/roster-semicolon-bom-crlf.csv", "00AA",
-                                        f->out, &s),
-                     LK_OK);
+    assert_int_equal(
+        roster_import_file(f->st, "tests/data/roster-semicolon-bom-crlf.csv", "00AA", f->out, &s),
+        LK_OK);
     assert_int_equal(s.imported, 4);
     assert_int_equal(s.skipped, 0);
     /* "Roepnaam" beats "Voornaam"; no CR left on the last column. */
@@ -148,8 +148,8 @@ static void test_hostile_file(void **state)
 {
     fixture *f = *state;
     roster_stats s;
-    assert_int_equal(
-        roster_import_file(f->st, "tests/data/roster-hostile.csv", "00AA", f->out, &s), LK_OK);
+    assert_int_equal(roster_import_file(f->st, "tests/data/roster-hostile.csv", "00AA", f->out, &s),
+                     LK_OK);
     assert_int_equal(s.imported, 3);
     assert_int_equal(s.skipped, 18);
     assert_person(f->st, "00AA", "3001", "Eva", "1A");
@@ -183,12 +183,12 @@ static void test_quoting_and_aliases(void **state)
     roster_stats s;
     assert_int_equal(import_text(f,
                                  " Leerling nummer ,VOORNAAM,Groep\n"
-                                 "abc1,\"Ann\nie\",1A\n"          /* newline in quotes */
-                                 "\"5001\",\"\",1A\n"             /* empty quoted name */
-                                 "5002,\"Kim\",\"\"\n"            /* empty quoted group */
-                                 "5003 , Lo ,  2B \n"             /* spaces trimmed */
-                                 "5004,\"Ti\"\"m\"\n"             /* too few fields */
-                                 "5005,\"Open",                  /* quote never closed */
+                                 "abc1,\"Ann\nie\",1A\n" /* newline in quotes */
+                                 "\"5001\",\"\",1A\n"    /* empty quoted name */
+                                 "5002,\"Kim\",\"\"\n"   /* empty quoted group */
+                                 "5003 , Lo ,  2B \n"    /* spaces trimmed */
+                                 "5004,\"Ti\"\"m\"\n"    /* too few fields */
+                                 "5005,\"Open",          /* quote never closed */
                                  "00AA", &s),
                      LK_OK);
     assert_int_equal(s.imported, 2);
@@ -305,9 +305,9 @@ static void test_random_input(void **state)
     }
     /* Whatever landed is a valid row. */
     sqlite3_stmt *s = NULL;
-    assert_int_equal(sqlite3_prepare_v2(store_db(f->st), "SELECT subject, first_name FROM roster",
-                                        -1, &s, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(store_db(f->st), "SELECT subject, first_name FROM roster", -1, &s, NULL),
+        SQLITE_OK);
     while (sqlite3_step(s) == SQLITE_ROW) {
         const char *subj = (const char *)sqlite3_column_text(s, 0);
         const char *name = (const char *)sqlite3_column_text(s, 1);
@@ -319,6 +319,113 @@ static void test_random_input(void **state)
             assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
     }
     sqlite3_finalize(s);
+}
+
+static void test_windows_1252(void **state)
+{
+    fixture *f = *state;
+    roster_stats s;
+    assert_int_equal(roster_import_file(f->st, "tests/data/roster-cp1252.csv", "00AA", f->out, &s),
+                     LK_OK);
+    assert_int_equal(s.imported, 7);
+    assert_int_equal(s.skipped, 0);
+    assert_string_equal(s.encoding, "Windows-1252 (Excel CSV)");
+    assert_person(f->st, "00AA", "6001", "Zoë", "2A");
+    assert_person(f->st, "00AA", "6002", "Noëlle", "2A");
+    assert_person(f->st, "00AA", "6003", "Chloë", "2A");
+    assert_person(f->st, "00AA", "6004", "Esmée", "2B");
+    assert_person(f->st, "00AA", "6005", "Björn", "2B");
+    assert_person(f->st, "00AA", "6006", "Renée", "2B");
+    assert_person(f->st, "00AA", "6007", "François", "2B");
+    /* The euro sign and curly quotes are Windows-1252, not Latin-1. */
+    assert_int_equal(import_text(f, "id;voornaam\r\n6100;\x93Jo\x94 \x80\r\n", "00AA", &s), LK_OK);
+    assert_person(f->st, "00AA", "6100", "\u201cJo\u201d \u20ac", "");
+}
+
+static void test_utf16_and_dutch_headers(void **state)
+{
+    fixture *f = *state;
+    roster_stats s;
+    assert_int_equal(roster_import_file(f->st, "tests/data/roster-utf16.txt", "00AA", f->out, &s),
+                     LK_OK);
+    assert_string_equal(s.encoding, "UTF-16 LE (Unicode text)");
+    assert_int_equal(s.imported, 8);
+    assert_person(f->st, "00AA", "7003", "Наталья", "H4A");
+    assert_person(f->st, "00AA", "7005", "李明", "H4B");
+    assert_person(f->st, "00AA", "7006", "Ngọc Ánh", "H4B");
+    assert_person(f->st, "00AA", "7007", "محمد", "H4B");
+
+    /* Big endian, with BOM; Stamnummer and Lesgroep in capitals. */
+    const char be[] = "\xFE\xFF\0S\0T\0A\0M\0N\0U\0M\0M\0E\0R\0\t\0V\0o\0o\0r\0n\0a\0a\0m"
+                      "\0\t\0L\0E\0S\0G\0R\0O\0E\0P\0\n\0009\0001\0\t\0E\0v\0a\0\t\0001\0A\0\n";
+    assert_int_equal(roster_import(f->st, be, sizeof be - 1, "00AA", f->out, &s), LK_OK);
+    assert_string_equal(s.encoding, "UTF-16 BE (Unicode text)");
+    assert_int_equal(s.imported, 1);
+    assert_person(f->st, "00AA", "91", "Eva", "1A");
+
+    assert_int_equal(roster_import_file(f->st, "tests/data/roster-stamnr.csv", "00AA", f->out, &s),
+                     LK_OK);
+    assert_int_equal(s.imported, 3);
+    assert_person(f->st, "00AA", "8001", "Daan", "3B");
+    assert_person(f->st, "00AA", "8003", "Liam", "");
+    /* "Stamnr." with a dot, "Leerling-nummer" with a dash. */
+    assert_int_equal(import_text(f, "Stamnr.;Roepnaam\n8100;Ivo\n", "00AA", &s), LK_OK);
+    assert_person(f->st, "00AA", "8100", "Ivo", "");
+}
+
+static void test_not_text_is_refused_with_line(void **state)
+{
+    fixture *f = *state;
+    roster_stats s;
+    /* 0x81 is not defined in Windows-1252, and the file is no UTF-8. */
+    assert_int_equal(import_text(f, "id;voornaam\n6200;Zo\xEB\n6201;A\x81x\n", "00AA", &s),
+                     LK_ERR_INVALID);
+    assert_non_null(strstr(report(f), "line 3: the file is not text"));
+    assert_int_equal(rows(f->st), 0);
+    /* UTF-16 without a BOM: NUL bytes in the header. */
+    const char nobom[] = "i\0d\0;\0n\0a\0m\0e\0\n\0";
+    assert_int_equal(roster_import(f->st, nobom, sizeof nobom - 1, "00AA", f->out, &s),
+                     LK_ERR_INVALID);
+    assert_non_null(strstr(report(f), "line 1: the file is not text"));
+    /* UTF-16 with an unpaired surrogate on line 2, and with an odd length. */
+    const char bad16[] = "\xFF\xFEi\0d\0;\0n\0\n\0001\0;\0\x00\xD8x\0\n\0";
+    assert_int_equal(roster_import(f->st, bad16, sizeof bad16 - 1, "00AA", f->out, &s),
+                     LK_ERR_INVALID);
+    assert_non_null(strstr(report(f), "line 2: the file is not text"));
+    const char odd16[] = "\xFF\xFEi\0d\0\n\0x";
+    assert_int_equal(roster_import(f->st, odd16, sizeof odd16 - 1, "00AA", f->out, &s),
+                     LK_ERR_INVALID);
+    assert_int_equal(rows(f->st), 0);
+    /* Skipped rows are listed by line. */
+    assert_int_equal(import_text(f, "id;voornaam\n1;A\n;B\n3;C\nx-;D\n", "00AA", &s), LK_OK);
+    assert_int_equal(s.skipped, 2);
+    assert_int_equal(s.skipped_lines[0], 3);
+    assert_int_equal(s.skipped_lines[1], 5);
+}
+
+static void test_read_into_memory(void **state)
+{
+    (void)state;
+    roster_row *r = NULL;
+    size_t n = 0;
+    roster_stats s;
+    assert_int_equal(roster_read_file("tests/data/roster-cp1252.csv", "00aa", NULL, &r, &n, &s),
+                     LK_OK);
+    assert_int_equal(n, 7);
+    assert_string_equal(r[0].person.first_name, "Zoë");
+    assert_string_equal(r[0].person.issuer, "00AA");
+    assert_int_equal(r[0].line, 2);
+    free(r);
+    /* A subject twice keeps its last row. */
+    const char *t = "id,voornaam,klas\n1,A,1A\n2,B,1A\n1,C,1B\n";
+    assert_int_equal(roster_read(t, strlen(t), "00AA", NULL, &r, &n, &s), LK_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(r[0].person.first_name, "C");
+    assert_int_equal(r[0].line, 4);
+    free(r);
+    assert_int_equal(roster_read("x", 1, "00AA", NULL, &r, &n, &s), LK_ERR_INVALID);
+    assert_null(r);
+    assert_int_equal(n, 0);
 }
 
 int main(void)
@@ -334,6 +441,10 @@ int main(void)
         T(test_many_columns),
         cmocka_unit_test(test_default_issuer),
         T(test_random_input),
+        T(test_windows_1252),
+        T(test_utf16_and_dutch_headers),
+        T(test_not_text_is_refused_with_line),
+        cmocka_unit_test(test_read_into_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
