@@ -146,8 +146,41 @@ lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n,
 /* Quarantines one row with the LRS's message. */
 lk_status store_outbox_quarantine(store *st, int64_t id, const char *message) LK_MUST_CHECK;
 
-/* Adds one to the attempts of rows (after a failed send). */
-lk_status store_outbox_attempted(store *st, const int64_t *ids, size_t n) LK_MUST_CHECK;
+/* Counts a failed send attempt on rows still queued and keeps why on them (one
+ * transaction; why NULL or "" is kept as "unknown error"): `sync --status` runs in
+ * another process and shows the head row's last error. */
+lk_status store_outbox_record_attempt(store *st, const int64_t *ids, size_t n,
+                                      const char *why) LK_MUST_CHECK;
+
+/* Puts every quarantined row back in the queue (one UPDATE in one transaction; the
+ * reasons are cleared, the attempts kept). *out_n (may be NULL) gets how many. */
+lk_status store_outbox_requeue_quarantined(store *st, int64_t *out_n) LK_MUST_CHECK;
+
+/* The last error a send attempt met, as recorded on the oldest queued row (the head
+ * of the queue, which blocks the rest): copied into buf ("" when none) and its
+ * attempts into *attempts (may be NULL). */
+lk_status store_outbox_head_error(store *st, char *buf, size_t len,
+                                  int64_t *attempts) LK_MUST_CHECK;
+
+/* How many row ids store_outbox_probe_candidates can leave out. */
+#define STORE_PROBE_EXCLUDE_MAX 8
+
+/* Statements to ask an LRS whether it takes anything at all: the last one it
+ * accepted (re-sending it is a no-op there), *was_sent true; or, when none was ever
+ * sent, up to max queued ones whose ids are not in exclude[0..n_exclude) (at most
+ * STORE_PROBE_EXCLUDE_MAX): the newest first, then random ones, so one bad row
+ * cannot block the queue for ever. json[0..*out_n) receive malloc'd copies (json
+ * has room for max, or 1). *out_n is 0 when there is nothing to ask with. */
+lk_status store_outbox_probe_candidates(store *st, const int64_t *exclude, size_t n_exclude,
+                                        size_t max, char **json, size_t *out_n,
+                                        bool *was_sent) LK_MUST_CHECK;
+
+/* created_ms of the oldest queued row into *out_ms; 0 when none is queued. */
+lk_status store_oldest_queued_ms(store *st, int64_t *out_ms) LK_MUST_CHECK;
+
+/* PRAGMA integrity_check: LK_OK when SQLite says "ok"; else LK_ERR_DB with the first
+ * problem it lists (or why it could not run) in msg. */
+lk_status store_integrity_check(store *st, char *msg, size_t len) LK_MUST_CHECK;
 
 /* Sync status figures. */
 typedef struct store_outbox_stats {
@@ -232,7 +265,8 @@ typedef struct store_purge_stats {
  * *out (required) gets the counts. */
 lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out) LK_MUST_CHECK;
 
-/* The underlying connection, for read-only queries of report and export modules. */
+/* The underlying connection, for read-only queries of the report and export modules
+ * only; everything else goes through the functions above. */
 struct sqlite3 *store_db(store *st);
 
 #endif

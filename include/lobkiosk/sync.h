@@ -1,7 +1,6 @@
 /* The sync thread: sends the outbox of xAPI statements to the LRS with libcurl,
  * in outbox order, in batches, beside the UI and without ever blocking it.
- * libcurl's global state is initialised once by sync_start/sync_once (pthread_once);
- * nothing else in the program needs to call curl_global_init. */
+ * The HTTP transport (libcurl) is http.h's, shared with `check --network`. */
 #ifndef LOBKIOSK_SYNC_H
 #define LOBKIOSK_SYNC_H
 
@@ -117,11 +116,5 @@ lk_status sync_read_credentials(const char *path, char *user, char *password,
  * LRS. *out_n (may be NULL) receives how many rows were re-queued. Safe while a
  * kiosk runs: SQLite serialises the writers. */
 lk_status sync_requeue_quarantined(const config *cfg, int64_t *out_n) LK_MUST_CHECK;
-
-/* The last error a send attempt met, as recorded on the oldest queued row that has
- * one (the head of the queue, which blocks the rest): copied into buf ("" when none)
- * and its attempts into *attempts (may be NULL). Works across processes: the kiosk's
- * thread and `sync --once` record it in the store. */
-lk_status sync_last_error(store *s, char *buf, size_t len, int64_t *attempts) LK_MUST_CHECK;
 
 #endif

@@ -9,11 +9,9 @@
  * writes is opening the database, which creates and migrates it as the kiosk would. */
 #include <SDL.h>
 #include <SDL_ttf.h>
-#include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +25,7 @@
 #include "lobkiosk/framesrc.h"
 #include "lobkiosk/i18n.h"
 #include "lobkiosk/reflection.h"
+#include "lobkiosk/http.h"
 #include "lobkiosk/store.h"
 #include "lobkiosk/sync.h"
 #include "lobkiosk/util.h"
@@ -37,7 +36,6 @@ static const char USAGE[] = "usage: lobkiosk --config FILE check [--network]\n";
 #define HOUR_MS 3600000LL
 #define DISK_WARN_BYTES (200ULL << 20) /* a busy day's database and WAL fit many times */
 #define DISK_FAIL_BYTES (20ULL << 20)  /* SQLite may refuse a check-in soon */
-#define ABOUT_MAX (64 * 1024)          /* an /about answer is a few hundred bytes */
 
 typedef enum result { RES_OK = 0, RES_WARN = 1, RES_FAIL = 2, RES_SKIP = 3 } result;
 
@@ -465,36 +463,13 @@ static bool check_writable(run *r)
     return true;
 }
 
-/* PRAGMA integrity_check: "ok", or the first problem it lists. */
-static lk_status integrity(store *s, char *msg, size_t len)
-{
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(store_db(s), "PRAGMA integrity_check", -1, &q, NULL) != SQLITE_OK) {
-        lk_strlcpy(msg, sqlite3_errmsg(store_db(s)), len);
-        return LK_ERR_DB;
-    }
-    int rc = sqlite3_step(q);
-    const unsigned char *text = rc == SQLITE_ROW ? sqlite3_column_text(q, 0) : NULL;
-    lk_strlcpy(msg, text ? (const char *)text : sqlite3_errmsg(store_db(s)), len);
-    lk_status st = rc == SQLITE_ROW && text && strcmp((const char *)text, "ok") == 0 ? LK_OK : LK_ERR_DB;
-    sqlite3_finalize(q);
-    return st;
-}
-
 /* Oldest queued statement's age in ms; 0 when none (or none with a time). */
 static int64_t oldest_queued_ms(store *s, int64_t now)
 {
-    sqlite3_stmt *q = NULL;
-    int64_t age = 0;
-    if (sqlite3_prepare_v2(store_db(s),
-                           "SELECT MIN(created_ms) FROM outbox WHERE state = 0 AND created_ms > 0",
-                           -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
-        int64_t t = sqlite3_column_int64(q, 0);
-        age = now > t ? now - t : 0;
-    }
-    sqlite3_finalize(q);
-    return age;
+    int64_t t = 0;
+    if (store_oldest_queued_ms(s, &t) != LK_OK || t <= 0)
+        return 0;
+    return now > t ? now - t : 0;
 }
 
 static void check_outbox(run *r, store *s)
@@ -509,7 +484,7 @@ static void check_outbox(run *r, store *s)
     int64_t age = oldest_queued_ms(s, r->now_ms);
     char last_error[SYNC_MESSAGE_MAX] = "";
     int64_t attempts = 0;
-    if (sync_last_error(s, last_error, sizeof last_error, &attempts) != LK_OK)
+    if (store_outbox_head_error(s, last_error, sizeof last_error, &attempts) != LK_OK)
         last_error[0] = '\0';
     if (!sync_on)
         say(r, RES_OK, "outbox",
@@ -560,7 +535,7 @@ static void check_store(run *r)
         return;
     }
     char msg[512];
-    if (integrity(s, msg, sizeof msg) != LK_OK)
+    if (store_integrity_check(s, msg, sizeof msg) != LK_OK)
         say(r, RES_FAIL, "database", "%s is damaged (integrity_check: %s) -> keep a copy of the "
             "file, export what you can and ask for help",
             path, msg);
@@ -685,23 +660,6 @@ static void check_fonts(run *r)
 
 /* --- network ------------------------------------------------------------------ */
 
-typedef struct body {
-    char data[ABOUT_MAX + 1];
-    size_t len;
-} body;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *user)
-{
-    body *b = user;
-    size_t add = sz * n;
-    if (add > ABOUT_MAX - b->len)
-        return 0; /* far larger than an /about answer: stop */
-    memcpy(b->data + b->len, p, add);
-    b->len += add;
-    b->data[b->len] = '\0';
-    return add;
-}
-
 /* The xAPI versions of an /about answer ({"version": ["1.0.3", ...]}) into buf; false
  * when the answer is not that. */
 static bool about_versions(const char *text, size_t len, char *buf, size_t buf_len)
@@ -735,74 +693,40 @@ static void check_network(run *r)
         return;
     }
     char url[CONFIG_PATH_MAX + 16];
-    size_t el = strlen(sc->endpoint);
-    int n = snprintf(url, sizeof url, "%.*s/about",
-                     (int)(el && sc->endpoint[el - 1] == '/' ? el - 1 : el), sc->endpoint);
-    if (n < 0 || (size_t)n >= sizeof url) {
+    if (http_url(sc, "about", url, sizeof url) != LK_OK) {
         say(r, RES_FAIL, "lrs", "the endpoint is too long");
         return;
     }
-    /* Only this thread runs: calling the global init here is safe. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        say(r, RES_FAIL, "lrs", "libcurl could not be initialised");
+    /* The sync's own transport, without credentials: /about is open. */
+    http_conn *c = NULL;
+    char err[512] = "";
+    if (http_conn_new(sc, NULL, NULL, NULL, &c, err, sizeof err) != LK_OK) {
+        say(r, RES_FAIL, "lrs", "HTTP could not be set up: %s", err);
         return;
     }
-    CURL *e = curl_easy_init();
-    struct curl_slist *hdr = curl_slist_append(NULL, "X-Experience-API-Version: 1.0.3");
-    body *b = calloc(1, sizeof *b);
-    char cerr[CURL_ERROR_SIZE] = "";
-    long ct = sc->connect_timeout_s > 0 ? sc->connect_timeout_s : LK_SYNC_CONNECT_TIMEOUT_S;
-    long tt = sc->timeout_s > 0 ? sc->timeout_s : LK_SYNC_TIMEOUT_S;
-    /* The same transport settings as the sync, without credentials: /about is open. */
-    bool ok = e && hdr && b && curl_easy_setopt(e, CURLOPT_URL, url) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdr) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, ct) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_TIMEOUT, tt) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_WRITEDATA, b) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cerr) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_USERAGENT, "lobkiosk") == CURLE_OK;
-    if (ok && sc->ca_file[0])
-        ok = curl_easy_setopt(e, CURLOPT_CAINFO, sc->ca_file) == CURLE_OK;
-    if (!ok) {
-        say(r, RES_FAIL, "lrs", "libcurl could not be set up (out of memory, or built without "
-            "http and https)");
-        goto out;
-    }
-    CURLcode rc = curl_easy_perform(e);
-    long http = 0;
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &http);
+    http_answer ans;
+    lk_status st = http_request(c, url, NULL, 0, &ans, err, sizeof err);
     char versions[256];
-    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
-        rc == CURLE_SSL_CONNECT_ERROR)
+    if (st != LK_OK && ans.tls_failed)
         say(r, RES_FAIL, "lrs", "GET %s: TLS failed (%s) -> check the clock, and [sync] ca_file "
             "when the LRS uses its own CA",
-            url, cerr[0] ? cerr : curl_easy_strerror(rc));
-    else if (rc != CURLE_OK)
+            url, err);
+    else if (st != LK_OK)
         say(r, RES_FAIL, "lrs", "GET %s: no answer (%s) -> check the network and [sync] endpoint; "
             "check-ins are kept and sent later",
-            url, cerr[0] ? cerr : curl_easy_strerror(rc));
-    else if (http != 200)
+            url, err);
+    else if (ans.status != 200)
         say(r, RES_FAIL, "lrs", "GET %s answered HTTP %ld -> check [sync] endpoint: it is the "
             "LRS's xAPI base URL (statements go to <endpoint>/statements)",
-            url, http);
-    else if (!about_versions(b->data, b->len, versions, sizeof versions))
+            url, ans.status);
+    else if (ans.truncated ||
+             !about_versions(ans.body, ans.body_len, versions, sizeof versions))
         say(r, RES_FAIL, "lrs", "GET %s answered 200 without an xAPI 1.0 version list -> check "
             "[sync] endpoint: it is the LRS's xAPI base URL",
             url);
     else
         say(r, RES_OK, "lrs", "%s answers, xAPI %s", url, versions);
-out:
-    curl_slist_free_all(hdr);
-    if (e)
-        curl_easy_cleanup(e);
-    free(b);
-    curl_global_cleanup();
+    http_conn_free(c);
 }
 
 int cmd_check(const cli_ctx *ctx, int argc, char **argv)

@@ -75,7 +75,7 @@ static int show_status(const config *cfg)
     int64_t head_attempts = 0;
     int rc = CLI_EXIT_OK;
     if (store_outbox_stats_get(s, &ss) != LK_OK ||
-        sync_last_error(s, last_error, sizeof last_error, &head_attempts) != LK_OK) {
+        store_outbox_head_error(s, last_error, sizeof last_error, &head_attempts) != LK_OK) {
         fprintf(stderr, "lobkiosk: cannot read the outbox\n");
         rc = CLI_EXIT_ERROR;
         goto out;

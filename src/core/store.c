@@ -913,10 +913,167 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
     return ls;
 }
 
-lk_status store_outbox_attempted(store *st, const int64_t *ids, size_t n)
+lk_status store_outbox_record_attempt(store *st, const int64_t *ids, size_t n, const char *why)
 {
-    return outbox_update_ids(st, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", ids,
-                             n, false, 0, "outbox attempted");
+    if (!st || (n > 0 && !ids))
+        return LK_ERR_INVALID;
+    if (n == 0)
+        return LK_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE outbox SET attempts = attempts + 1, last_error = ?"
+                                " WHERE id = ? AND state = 0",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare outbox attempt");
+    lk_status ls = store_begin(st);
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        sqlite3_bind_text(s, 1, why && *why ? why : "unknown error", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, ids[i]);
+        ls = step_done(st, s, "outbox attempt");
+    }
+    sqlite3_finalize(s);
+    return finish(st, ls); /* also rolls back after a failed COMMIT, which leaves it open */
+}
+
+lk_status store_outbox_requeue_quarantined(store *st, int64_t *out_n)
+{
+    if (out_n)
+        *out_n = 0;
+    if (!st)
+        return LK_ERR_INVALID;
+    /* attempts are kept: they tell how often a row was tried, over its whole life. */
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare requeue");
+    lk_status ls = store_begin(st);
+    if (ls == LK_OK)
+        ls = step_done(st, s, "requeue");
+    int64_t n = ls == LK_OK ? (int64_t)sqlite3_changes(st->db) : 0;
+    sqlite3_finalize(s);
+    ls = finish(st, ls);
+    if (ls == LK_OK && out_n)
+        *out_n = n;
+    return ls;
+}
+
+lk_status store_outbox_head_error(store *st, char *buf, size_t len, int64_t *attempts)
+{
+    if (!st || !buf || len == 0)
+        return LK_ERR_INVALID;
+    buf[0] = '\0';
+    if (attempts)
+        *attempts = 0;
+    /* The (state, id) index makes this one step, however long the outbox. */
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT coalesce(last_error, ''), attempts FROM outbox"
+                                " WHERE state = 0 ORDER BY id LIMIT 1",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare head error");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        copy_col(s, 0, buf, len);
+        if (attempts)
+            *attempts = sqlite3_column_int64(s, 1);
+    }
+    lk_status ls = db_status(st, rc, "head error");
+    sqlite3_finalize(s);
+    return ls;
+}
+
+lk_status store_outbox_probe_candidates(store *st, const int64_t *exclude, size_t n_exclude,
+                                        size_t max, char **json, size_t *out_n, bool *was_sent)
+{
+    static const char *const sql[] = {
+        "SELECT json FROM outbox WHERE state = 1 ORDER BY id DESC LIMIT 1",
+        "WITH c AS (SELECT id, json FROM outbox"
+        "           WHERE state = 0 AND id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"
+        " SELECT json FROM c ORDER BY id = (SELECT max(id) FROM c) DESC, random() LIMIT ?9",
+    };
+    if (out_n)
+        *out_n = 0;
+    if (was_sent)
+        *was_sent = false;
+    if (!st || !json || !out_n || !was_sent || n_exclude > STORE_PROBE_EXCLUDE_MAX ||
+        (n_exclude > 0 && !exclude))
+        return LK_ERR_INVALID;
+    _Static_assert(STORE_PROBE_EXCLUDE_MAX == 8, "the NOT IN list has 8 places");
+    lk_status ls = LK_OK;
+    for (size_t k = 0; k < sizeof sql / sizeof sql[0] && *out_n == 0 && ls == LK_OK; k++) {
+        sqlite3_stmt *s = NULL;
+        int rc = sqlite3_prepare_v2(st->db, sql[k], -1, &s, NULL);
+        if (rc != SQLITE_OK)
+            return db_status(st, rc, "prepare probe");
+        if (k == 1) {
+            for (int i = 0; i < STORE_PROBE_EXCLUDE_MAX; i++)
+                sqlite3_bind_int64(s, i + 1, (size_t)i < n_exclude ? exclude[i] : -1);
+            sqlite3_bind_int64(s, 9, (sqlite3_int64)max);
+        }
+        while (*out_n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *j = (const char *)sqlite3_column_text(s, 0);
+            if (!j)
+                continue;
+            if (!(json[*out_n] = strdup(j))) {
+                ls = LK_ERR_NOMEM;
+                break;
+            }
+            (*out_n)++;
+        }
+        if (ls == LK_OK && rc != SQLITE_ROW)
+            ls = db_status(st, rc, "probe");
+        *was_sent = k == 0;
+        sqlite3_finalize(s);
+    }
+    if (ls != LK_OK) {
+        while (*out_n > 0)
+            free(json[--(*out_n)]);
+        *was_sent = false;
+    }
+    return ls;
+}
+
+lk_status store_oldest_queued_ms(store *st, int64_t *out_ms)
+{
+    if (!st || !out_ms)
+        return LK_ERR_INVALID;
+    *out_ms = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT min(created_ms) FROM outbox"
+                                " WHERE state = 0 AND created_ms > 0",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare oldest queued");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
+        *out_ms = sqlite3_column_int64(s, 0);
+    lk_status ls = db_status(st, rc, "oldest queued");
+    sqlite3_finalize(s);
+    return ls;
+}
+
+lk_status store_integrity_check(store *st, char *msg, size_t len)
+{
+    if (!st || !msg || len == 0)
+        return LK_ERR_INVALID;
+    msg[0] = '\0';
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL);
+    if (rc != SQLITE_OK) {
+        lk_strlcpy(msg, sqlite3_errmsg(st->db), len);
+        return LK_ERR_DB;
+    }
+    rc = sqlite3_step(s);
+    const unsigned char *text = rc == SQLITE_ROW ? sqlite3_column_text(s, 0) : NULL;
+    lk_strlcpy(msg, text ? (const char *)text : sqlite3_errmsg(st->db), len);
+    lk_status ls = text && strcmp((const char *)text, "ok") == 0 ? LK_OK : LK_ERR_DB;
+    sqlite3_finalize(s);
+    return ls;
 }
 
 lk_status store_outbox_quarantine(store *st, int64_t id, const char *message)

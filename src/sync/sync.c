@@ -2,15 +2,14 @@
  * with libcurl, in outbox order, in batches. Only a 2xx marks rows sent, so a
  * crash at any point leads to a resend, which the LRS answers as a no-op. */
 #include "lobkiosk/sync.h"
+#include "lobkiosk/http.h"
 #include "lobkiosk/xapi.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,25 +21,9 @@
 #include "lobkiosk/store.h"
 #include "lobkiosk/util.h"
 
-#define SYNC_BODY_MAX (64 * 1024) /* keep at most this much of an LRS answer */
 #define SYNC_BACKOFF_BASE_MS 1000 /* first retry after a failure, doubled each time */
 #define SYNC_CRED_MAX 256         /* user and password buffers */
 #define SYNC_REJECTS_WAIT_MIN_MS 60000 /* first retry after SYNC_CAUSE_REJECTS_ALL */
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc = CURLE_OK;
-
-/* curl_global_init is not thread-safe: everyone goes through this once. */
-static void curl_init_once(void)
-{
-    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-static bool curl_ready(void)
-{
-    pthread_once(&curl_once, curl_init_once);
-    return curl_init_rc == CURLE_OK;
-}
 
 const char *sync_state_token(sync_state s)
 {
@@ -84,15 +67,12 @@ lk_status sync_read_credentials(const char *path, char *user, char *password, si
 /* --- one HTTP client, reused between requests for keep-alive ---------------------- */
 
 typedef struct client {
-    CURL *curl;
-    struct curl_slist *headers;
+    http_conn *http;
     char url[CONFIG_PATH_MAX + 16];
-    char user[SYNC_CRED_MAX], password[SYNC_CRED_MAX];
     atomic_bool *stop;          /* borrowed; set to abort a transfer in flight */
     char *req;                  /* request body buffer, reused */
     size_t req_cap;
-    char body[SYNC_BODY_MAX + 1]; /* the LRS's answer, truncated */
-    size_t body_len;
+    http_answer ans;            /* the LRS's last answer (body owned by http) */
     size_t batch_cap;           /* statements per request; halves on 413 */
     store *st;                  /* borrowed store handle of this thread */
     const config *cfg;          /* borrowed: builds voiding statements */
@@ -110,34 +90,12 @@ typedef struct client {
     size_t n_held;
 } client;
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
-{
-    client *c = user;
-    size_t n = size * nmemb;
-    size_t room = SYNC_BODY_MAX - c->body_len;
-    size_t take = n < room ? n : room;
-    memcpy(c->body + c->body_len, data, take);
-    c->body_len += take;
-    c->body[c->body_len] = '\0';
-    return n;
-}
-
-static int on_progress(void *user, curl_off_t a, curl_off_t b, curl_off_t c_, curl_off_t d)
-{
-    client *c = user;
-    return c->stop && atomic_load(c->stop) ? 1 : 0;
-}
-
 static void client_free(client *c)
 {
     if (!c)
         return;
-    if (c->curl)
-        curl_easy_cleanup(c->curl);
-    curl_slist_free_all(c->headers);
+    http_conn_free(c->http);
     free(c->req);
-    sodium_memzero(c->user, sizeof c->user);
-    sodium_memzero(c->password, sizeof c->password);
     free(c);
 }
 
@@ -155,27 +113,21 @@ static lk_status client_new(const config *cfg, atomic_bool *stop, client **out, 
                             size_t err_len)
 {
     *out = NULL;
-    if (!curl_ready()) {
-        snprintf(err, err_len, "libcurl could not be initialised");
-        return LK_ERR_NETWORK;
-    }
     client *c = calloc(1, sizeof *c);
     if (!c)
         return LK_ERR_NOMEM;
     c->stop = stop;
     c->batch_cap = batch_size_of(cfg);
-    const char *ep = cfg->sync.endpoint;
-    size_t el = strlen(ep);
-    int n = snprintf(c->url, sizeof c->url, "%.*s/statements", (int)(el && ep[el - 1] == '/' ? el - 1 : el), ep);
-    if (n < 0 || (size_t)n >= sizeof c->url) {
+    lk_status st = http_url(&cfg->sync, "statements", c->url, sizeof c->url);
+    if (st != LK_OK) {
         snprintf(err, err_len, "endpoint too long");
         client_free(c);
         return LK_ERR_CONFIG;
     }
+    char user[SYNC_CRED_MAX] = "", password[SYNC_CRED_MAX] = "";
     bool auth = cfg->sync.credentials_file[0] != '\0';
     if (auth) {
-        lk_status st = sync_read_credentials(cfg->sync.credentials_file, c->user, c->password,
-                                             sizeof c->user);
+        st = sync_read_credentials(cfg->sync.credentials_file, user, password, sizeof user);
         if (st != LK_OK) {
             snprintf(err, err_len,
                      st == LK_ERR_PERMISSION
@@ -183,49 +135,19 @@ static lk_status client_new(const config *cfg, atomic_bool *stop, client **out, 
                      : st == LK_ERR_INVALID ? "credentials file %s must hold user:password"
                                             : "credentials file %s cannot be read",
                      cfg->sync.credentials_file);
+            sodium_memzero(user, sizeof user);
+            sodium_memzero(password, sizeof password);
             client_free(c);
             return st;
         }
     }
-    c->curl = curl_easy_init();
-    c->headers = curl_slist_append(NULL, "X-Experience-API-Version: 1.0.3");
-    struct curl_slist *h2 = c->headers ? curl_slist_append(c->headers, "Content-Type: application/json") : NULL;
-    if (!c->curl || !h2) {
+    st = http_conn_new(&cfg->sync, auth ? user : NULL, auth ? password : NULL, stop, &c->http,
+                       err, err_len);
+    sodium_memzero(user, sizeof user);
+    sodium_memzero(password, sizeof password);
+    if (st != LK_OK) {
         client_free(c);
-        return LK_ERR_NOMEM;
-    }
-    c->headers = h2;
-    /* Expect: 100-continue would cost a round trip per batch for nothing. */
-    c->headers = curl_slist_append(c->headers, "Expect:");
-    CURL *e = c->curl;
-    long ct = cfg->sync.connect_timeout_s > 0 ? cfg->sync.connect_timeout_s : LK_SYNC_CONNECT_TIMEOUT_S;
-    long tt = cfg->sync.timeout_s > 0 ? cfg->sync.timeout_s : LK_SYNC_TIMEOUT_S;
-    bool ok = curl_easy_setopt(e, CURLOPT_URL, c->url) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, ct) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_TIMEOUT, tt) == CURLE_OK &&
-              /* TLS verification is never switched off; only the CA set can change. */
-              curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_WRITEDATA, c) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_XFERINFODATA, c) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L) == CURLE_OK &&
-              curl_easy_setopt(e, CURLOPT_USERAGENT, "lobkiosk") == CURLE_OK;
-    if (ok && cfg->sync.ca_file[0])
-        ok = curl_easy_setopt(e, CURLOPT_CAINFO, cfg->sync.ca_file) == CURLE_OK;
-    if (ok && auth)
-        ok = curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) == CURLE_OK &&
-             curl_easy_setopt(e, CURLOPT_USERNAME, c->user) == CURLE_OK &&
-             curl_easy_setopt(e, CURLOPT_PASSWORD, c->password) == CURLE_OK;
-    if (!ok) {
-        snprintf(err, err_len, "libcurl refused an option (is it built with http and https?)");
-        client_free(c);
-        return LK_ERR_UNSUPPORTED;
+        return st;
     }
     *out = c;
     return LK_OK;
@@ -258,18 +180,11 @@ static lk_status client_post(client *c, const store_outbox_item *items, size_t n
     }
     c->req[used++] = ']';
     c->req[used] = '\0';
-    c->body_len = 0;
-    c->body[0] = '\0';
     *http = 0;
-    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)used);
-    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, c->req);
-    CURLcode rc = curl_easy_perform(c->curl);
-    if (rc != CURLE_OK) {
-        snprintf(err, err_len, "%s", curl_easy_strerror(rc));
-        return rc == CURLE_OPERATION_TIMEDOUT ? LK_ERR_TIMEOUT : LK_ERR_NETWORK;
-    }
-    curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, http);
-    return LK_OK;
+    lk_status st = http_request(c->http, c->url, c->req, used, &c->ans, err, err_len);
+    if (st == LK_OK)
+        *http = c->ans.status;
+    return st;
 }
 
 /* The LRS's reason for a refusal: its JSON "message" (plus the first warning when
@@ -312,7 +227,7 @@ static void lrs_message(const client *c, long http, const store_outbox_item *ite
                         char *out, size_t len)
 {
     json_error_t e;
-    json_t *j = json_loads(c->body, 0, &e);
+    json_t *j = json_loads(c->ans.body, 0, &e);
     const char *msg = j ? json_string_value(json_object_get(j, "message")) : NULL;
     char *warn = NULL;
     json_t *w = j ? json_array_get(json_object_get(j, "warnings"), 0) : NULL;
@@ -323,7 +238,7 @@ static void lrs_message(const client *c, long http, const store_outbox_item *ite
     if (msg)
         snprintf(out, len, "HTTP %ld: %s%s%s", http, msg, warn ? " " : "", warn ? warn : "");
     else
-        snprintf(out, len, "HTTP %ld: %.200s", http, c->body);
+        snprintf(out, len, "HTTP %ld: %.200s", http, c->ans.body);
     free(warn);
     json_decref(j);
     /* One line: the admin screen and sync --status print it as is. */
@@ -343,45 +258,9 @@ static lk_status ids_of(const store_outbox_item *items, size_t n, int64_t **out)
     return LK_OK;
 }
 
-/* Counts a failed attempt on queued rows and keeps why on them, one transaction:
- * `sync --status` runs in another process and shows the head row's last error. */
-static lk_status record_attempt(store *s, const int64_t *ids, size_t n, const char *why)
-{
-    sqlite3 *db = store_db(s);
-    if (!db || (n > 0 && !ids))
-        return LK_ERR_INVALID;
-    if (n == 0)
-        return LK_OK;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE outbox SET attempts = attempts + 1, last_error = ?1"
-                           " WHERE id = ?2 AND state = 0",
-                           -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
-        return LK_ERR_DB;
-    }
-    lk_status st = store_begin(s);
-    bool began = st == LK_OK;
-    for (size_t i = 0; st == LK_OK && i < n; i++) {
-        sqlite3_reset(q);
-        sqlite3_bind_text(q, 1, why && *why ? why : "unknown error", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 2, ids[i]);
-        if (sqlite3_step(q) != SQLITE_DONE) {
-            fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
-            st = LK_ERR_DB;
-        }
-    }
-    sqlite3_finalize(q);
-    if (st == LK_OK)
-        st = store_commit(s);
-    if (st != LK_OK && began)
-        store_rollback(s); /* also after a failed COMMIT, which leaves it open */
-    return st;
-}
-
 static void count_attempt(client *c, const int64_t *ids, size_t n, const char *why)
 {
-    if (record_attempt(c->st, ids, n, why) != LK_OK)
+    if (store_outbox_record_attempt(c->st, ids, n, why) != LK_OK)
         fprintf(stderr, "sync: could not count the attempt\n");
 }
 
@@ -401,12 +280,10 @@ static lk_status stop_answer(client *c, long http, const store_outbox_item *item
         return LK_ERR_AUTH;
     }
     if (http == 429) {
-        curl_off_t ra = 0;
-        if (curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK || ra <= 0)
-            ra = 0;
+        int64_t ra = c->ans.retry_after_s;
         if (ra > LK_SYNC_BACKOFF_MAX_S)
             ra = LK_SYNC_BACKOFF_MAX_S;
-        rep->retry_after_ms = (int64_t)ra * 1000;
+        rep->retry_after_ms = ra * 1000;
         snprintf(rep->message, sizeof rep->message, "HTTP 429: the LRS asked to wait %lds",
                  (long)ra);
         return LK_ERR_HTTP;
@@ -452,45 +329,12 @@ static void held_release(client *c, const char *why)
  * *n is 0 when there is nothing to ask with. */
 static lk_status probe_pick(client *c, char *json[SYNC_PROBES_MAX], size_t *n, bool *was_sent)
 {
-    _Static_assert(SYNC_REJECT_RUN == 5, "the NOT IN list below has SYNC_REJECT_RUN places");
-    static const char *const sql[] = {
-        "SELECT json FROM outbox WHERE state = 1 ORDER BY id DESC LIMIT 1",
-        "WITH c AS (SELECT id, json FROM outbox"
-        "           WHERE state = 0 AND id NOT IN (?1, ?2, ?3, ?4, ?5))"
-        " SELECT json FROM c ORDER BY id = (SELECT max(id) FROM c) DESC, random() LIMIT ?6",
-    };
-    sqlite3 *db = store_db(c->st);
-    *n = 0;
-    if (!db)
-        return LK_ERR_INVALID;
-    for (size_t k = 0; k < sizeof sql / sizeof sql[0] && *n == 0; k++) {
-        sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(db, sql[k], -1, &q, NULL) != SQLITE_OK) {
-            fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
-            return LK_ERR_DB;
-        }
-        if (k == 1) {
-            for (int i = 0; i < SYNC_REJECT_RUN; i++)
-                sqlite3_bind_int64(q, i + 1, (size_t)i < c->n_held ? c->held[i].id : -1);
-            sqlite3_bind_int(q, 6, SYNC_PROBES_MAX);
-        }
-        int rc = SQLITE_DONE;
-        while (*n < SYNC_PROBES_MAX && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-            const char *j = (const char *)sqlite3_column_text(q, 0);
-            if (!j || !(json[*n] = strdup(j)))
-                continue;
-            (*n)++;
-        }
-        *was_sent = k == 0;
-        sqlite3_finalize(q);
-        if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-            fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
-            while (*n > 0)
-                free(json[--(*n)]);
-            return LK_ERR_DB;
-        }
-    }
-    return LK_OK;
+    _Static_assert(SYNC_REJECT_RUN <= STORE_PROBE_EXCLUDE_MAX, "held rows are left out");
+    int64_t held[SYNC_REJECT_RUN];
+    for (size_t i = 0; i < c->n_held; i++)
+        held[i] = c->held[i].id;
+    return store_outbox_probe_candidates(c->st, held, c->n_held, SYNC_PROBES_MAX, json, n,
+                                         was_sent);
 }
 
 /* Decides about the held refusals: asks the LRS with probe statements whether it
@@ -589,7 +433,8 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
     rep->http_status = (int)http;
     if (st != LK_OK) {
         snprintf(rep->message, sizeof rep->message, "%s", err);
-        count_attempt(c, ids, n, rep->message);
+        if (st != LK_ERR_BUSY) /* stopping is not an attempt the network failed */
+            count_attempt(c, ids, n, rep->message);
         free(ids);
         return st;
     }
@@ -989,58 +834,8 @@ lk_status sync_requeue_quarantined(const config *cfg, int64_t *out_n)
     lk_status st = open_store(cfg, &s);
     if (st != LK_OK)
         return st;
-    sqlite3 *db = store_db(s);
-    /* attempts are kept: they tell how often a row was tried, over its whole life. */
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db, "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2",
-                           -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
-        store_close(s);
-        return LK_ERR_DB;
-    }
-    st = store_begin(s);
-    if (st == LK_OK) {
-        if (sqlite3_step(q) == SQLITE_DONE) {
-            int64_t n = (int64_t)sqlite3_changes(db);
-            st = store_commit(s);
-            if (st == LK_OK && out_n)
-                *out_n = n;
-        } else {
-            fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
-            store_rollback(s);
-            st = LK_ERR_DB;
-        }
-    }
-    sqlite3_finalize(q);
+    st = store_outbox_requeue_quarantined(s, out_n);
     store_close(s);
     return st;
 }
 
-lk_status sync_last_error(store *s, char *buf, size_t len, int64_t *attempts)
-{
-    sqlite3 *db = store_db(s);
-    if (!db || !buf || len == 0)
-        return LK_ERR_INVALID;
-    buf[0] = '\0';
-    if (attempts)
-        *attempts = 0;
-    /* The head of the queue: the oldest queued row, if it failed before. The
-     * (state, id) index makes this one step, however long the outbox. */
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT coalesce(last_error, ''), attempts FROM outbox"
-                           " WHERE state = 0 ORDER BY id LIMIT 1",
-                           -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "sync: %s\n", sqlite3_errmsg(db));
-        return LK_ERR_DB;
-    }
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        const char *e = (const char *)sqlite3_column_text(q, 0);
-        lk_strlcpy(buf, e ? e : "", len);
-        if (attempts)
-            *attempts = sqlite3_column_int64(q, 1);
-    }
-    sqlite3_finalize(q);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? LK_OK : LK_ERR_DB;
-}

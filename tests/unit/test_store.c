@@ -384,11 +384,36 @@ static void test_outbox_life_cycle(void **state)
     store_outbox_free(items, n);
     store_outbox_free(NULL, 0);
 
-    assert_int_equal(store_outbox_attempted(f->st, ids, 2), LK_OK);
-    assert_int_equal(store_outbox_attempted(f->st, ids, 1), LK_OK);
+    char why[64];
+    int64_t attempts = -1;
+    assert_int_equal(store_outbox_head_error(f->st, why, sizeof why, &attempts), LK_OK);
+    assert_string_equal(why, "");
+    assert_int_equal(attempts, 0);
+    int64_t oldest = 0;
+    assert_int_equal(store_oldest_queued_ms(f->st, &oldest), LK_OK);
+    assert_true(oldest > 0);
+    assert_int_equal(store_outbox_record_attempt(f->st, ids, 2, "timeout"), LK_OK);
+    assert_int_equal(store_outbox_record_attempt(f->st, ids, 1, NULL), LK_OK);
+    assert_int_equal(store_outbox_record_attempt(f->st, NULL, 1, "x"), LK_ERR_INVALID);
     assert_int_equal(store_outbox_next(f->st, 1, &items, &n), LK_OK);
     assert_int_equal(items[0].attempts, 2);
     store_outbox_free(items, n);
+    assert_int_equal(store_outbox_head_error(f->st, why, sizeof why, &attempts), LK_OK);
+    assert_string_equal(why, "unknown error");
+    assert_int_equal(attempts, 2);
+
+    /* Probes on a kiosk that never sent: queued rows, none of the excluded ones. */
+    char *probe[3];
+    size_t np = 0;
+    bool was_sent = true;
+    assert_int_equal(store_outbox_probe_candidates(f->st, ids, 3, 3, probe, &np, &was_sent),
+                     LK_OK);
+    assert_int_equal(np, 2); /* five queued, three left out */
+    assert_false(was_sent);
+    for (size_t i = 0; i < np; i++)
+        free(probe[i]);
+    assert_int_equal(store_outbox_probe_candidates(f->st, ids, 9, 3, probe, &np, &was_sent),
+                     LK_ERR_INVALID);
 
     assert_int_equal(store_outbox_mark_sent(f->st, ids, 2, T0 + 99), LK_OK);
     assert_int_equal(store_outbox_quarantine(f->st, ids[2], "400 Bad Request: 'x'"), LK_OK);
@@ -413,6 +438,26 @@ static void test_outbox_life_cycle(void **state)
     char seen[64] = "";
     assert_int_equal(store_outbox_each_quarantined(f->st, quarantined, seen), LK_OK);
     assert_string_equal(seen, quarantined_uuid);
+
+    /* Once something was sent, the probe is the last statement the LRS took. */
+    assert_int_equal(store_outbox_probe_candidates(f->st, NULL, 0, 3, probe, &np, &was_sent),
+                     LK_OK);
+    assert_int_equal(np, 1);
+    assert_true(was_sent);
+    free(probe[0]);
+
+    int64_t requeued = 0;
+    assert_int_equal(store_outbox_requeue_quarantined(f->st, &requeued), LK_OK);
+    assert_int_equal(requeued, 1);
+    assert_int_equal(store_outbox_stats_get(f->st, &stats), LK_OK);
+    assert_int_equal(stats.queued, 3);
+    assert_int_equal(stats.quarantined, 0);
+    assert_int_equal(store_outbox_requeue_quarantined(f->st, &requeued), LK_OK);
+    assert_int_equal(requeued, 0);
+
+    char msg[128];
+    assert_int_equal(store_integrity_check(f->st, msg, sizeof msg), LK_OK);
+    assert_string_equal(msg, "ok");
 }
 
 static void test_reopen_keeps_everything(void **state)

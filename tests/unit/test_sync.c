@@ -388,7 +388,7 @@ static void last_error(fx *f, char *buf, size_t len, int64_t *attempts)
     store *s = NULL;
     assert_int_equal(store_path(&f->cfg, path, sizeof path), LK_OK);
     assert_int_equal(store_open(path, &s, NULL, 0), LK_OK);
-    assert_int_equal(sync_last_error(s, buf, len, attempts), LK_OK);
+    assert_int_equal(store_outbox_head_error(s, buf, len, attempts), LK_OK);
     store_close(s);
 }
 

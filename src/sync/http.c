@@ -1,0 +1,195 @@
+/* The one HTTP transport to the LRS: see http.h. */
+#include "lobkiosk/http.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lobkiosk/defaults.h"
+#include "lobkiosk/util.h"
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_OK;
+
+/* curl_global_init is not thread-safe: everyone goes through this once. */
+static void curl_init_once(void)
+{
+    curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+lk_status http_global_init(void)
+{
+    pthread_once(&curl_once, curl_init_once);
+    return curl_init_rc == CURLE_OK ? LK_OK : LK_ERR_NETWORK;
+}
+
+struct http_conn {
+    CURL *curl;
+    struct curl_slist *headers;
+    atomic_bool *stop; /* borrowed */
+    char errbuf[CURL_ERROR_SIZE];
+    char body[HTTP_BODY_MAX + 1];
+    size_t body_len;
+    bool truncated;
+};
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
+{
+    http_conn *c = user;
+    size_t n = size * nmemb;
+    size_t room = HTTP_BODY_MAX - c->body_len;
+    size_t take = n < room ? n : room;
+    if (take < n)
+        c->truncated = true;
+    memcpy(c->body + c->body_len, data, take);
+    c->body_len += take;
+    c->body[c->body_len] = '\0';
+    return n;
+}
+
+static int on_progress(void *user, curl_off_t a, curl_off_t b, curl_off_t c_, curl_off_t d)
+{
+    http_conn *c = user;
+    return c->stop && atomic_load(c->stop) ? 1 : 0;
+}
+
+void http_conn_free(http_conn *c)
+{
+    if (!c)
+        return;
+    if (c->curl)
+        curl_easy_cleanup(c->curl);
+    curl_slist_free_all(c->headers);
+    free(c);
+}
+
+/* Appends one header; false (and the list left as it was) when out of memory. */
+static bool add_header(struct curl_slist **list, const char *h)
+{
+    struct curl_slist *n = curl_slist_append(*list, h);
+    if (!n)
+        return false;
+    *list = n;
+    return true;
+}
+
+lk_status http_conn_new(const config_sync *sc, const char *user, const char *password,
+                        atomic_bool *stop, http_conn **out, char *err, size_t err_len)
+{
+    if (out)
+        *out = NULL;
+    if (!sc || !out || (!user != !password)) {
+        snprintf(err, err_len, "invalid HTTP set-up");
+        return LK_ERR_INVALID;
+    }
+    if (http_global_init() != LK_OK) {
+        snprintf(err, err_len, "libcurl could not be initialised");
+        return LK_ERR_NETWORK;
+    }
+    http_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, err_len, "out of memory");
+        return LK_ERR_NOMEM;
+    }
+    c->stop = stop;
+    c->curl = curl_easy_init();
+    /* Expect: 100-continue would cost a round trip per batch for nothing. */
+    if (!c->curl || !add_header(&c->headers, "X-Experience-API-Version: 1.0.3") ||
+        !add_header(&c->headers, "Content-Type: application/json") ||
+        !add_header(&c->headers, "Expect:")) {
+        snprintf(err, err_len, "out of memory");
+        http_conn_free(c);
+        return LK_ERR_NOMEM;
+    }
+    CURL *e = c->curl;
+    long ct = sc->connect_timeout_s > 0 ? sc->connect_timeout_s : LK_SYNC_CONNECT_TIMEOUT_S;
+    long tt = sc->timeout_s > 0 ? sc->timeout_s : LK_SYNC_TIMEOUT_S;
+    bool ok = curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, ct) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_TIMEOUT, tt) == CURLE_OK &&
+              /* TLS verification is never switched off; only the CA set can change. */
+              curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_WRITEDATA, c) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_XFERINFODATA, c) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_ERRORBUFFER, c->errbuf) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_USERAGENT, "lobkiosk") == CURLE_OK;
+    if (ok && sc->ca_file[0])
+        ok = curl_easy_setopt(e, CURLOPT_CAINFO, sc->ca_file) == CURLE_OK;
+    if (ok && user)
+        ok = curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) == CURLE_OK &&
+             curl_easy_setopt(e, CURLOPT_USERNAME, user) == CURLE_OK &&
+             curl_easy_setopt(e, CURLOPT_PASSWORD, password) == CURLE_OK;
+    if (!ok) {
+        snprintf(err, err_len,
+                 "libcurl refused an option (out of memory, or built without "
+                 "http and https)");
+        http_conn_free(c);
+        return LK_ERR_UNSUPPORTED;
+    }
+    *out = c;
+    return LK_OK;
+}
+
+lk_status http_url(const config_sync *sc, const char *path, char *buf, size_t len)
+{
+    if (!sc || !path || !buf || len == 0)
+        return LK_ERR_INVALID;
+    size_t el = strlen(sc->endpoint);
+    if (el && sc->endpoint[el - 1] == '/')
+        el--;
+    while (*path == '/')
+        path++;
+    int n = snprintf(buf, len, "%.*s/%s", (int)el, sc->endpoint, path);
+    return n >= 0 && (size_t)n < len ? LK_OK : LK_ERR_CONFIG;
+}
+
+lk_status http_request(http_conn *c, const char *url, const char *body, size_t len,
+                       http_answer *out, char *err, size_t err_len)
+{
+    if (!c || !url || !out)
+        return LK_ERR_INVALID;
+    memset(out, 0, sizeof *out);
+    c->body_len = 0;
+    c->body[0] = '\0';
+    c->truncated = false;
+    c->errbuf[0] = '\0';
+    out->body = c->body;
+    CURL *e = c->curl;
+    bool ok = curl_easy_setopt(e, CURLOPT_URL, url) == CURLE_OK;
+    if (ok && body)
+        ok = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) == CURLE_OK &&
+             curl_easy_setopt(e, CURLOPT_POSTFIELDS, body) == CURLE_OK;
+    else if (ok)
+        ok = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) == CURLE_OK;
+    if (!ok) {
+        snprintf(err, err_len, "libcurl refused the request");
+        return LK_ERR_NETWORK;
+    }
+    CURLcode rc = curl_easy_perform(e);
+    if (rc != CURLE_OK) {
+        if (rc == CURLE_ABORTED_BY_CALLBACK && c->stop && atomic_load(c->stop)) {
+            snprintf(err, err_len, "stopped");
+            return LK_ERR_BUSY;
+        }
+        out->tls_failed = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+                          rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM;
+        snprintf(err, err_len, "%s", c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
+        return rc == CURLE_OPERATION_TIMEDOUT ? LK_ERR_TIMEOUT : LK_ERR_NETWORK;
+    }
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_off_t ra = 0;
+    if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK && ra > 0)
+        out->retry_after_s = (int64_t)ra;
+    out->body_len = c->body_len;
+    out->truncated = c->truncated;
+    return LK_OK;
+}
