@@ -55,6 +55,17 @@ bool i18n_has(const i18n *t, const char *lang, const char *key);
  * a UTF-8 character boundary) and returns false when the result was cut. */
 bool i18n_format(i18n *t, const char *key, const char *const *vars, char *buf, size_t len);
 
+/* The CLDR plural category ("one" or "other") of the whole number n in lang. Dutch
+ * and English: "one" for 1, "other" for the rest (0 too). Static string. */
+const char *i18n_plural_category(const char *lang, long long n);
+
+/* i18n_format for a text that names a count: the text files hold its forms as
+ * "key.one" and "key.other" (section [done], "saved_answers.one = {count} antwoord"),
+ * and n picks one by the current language's plural rule. Falls back to "key.other",
+ * then to key itself. The caller still passes n's digits in vars. */
+bool i18n_format_n(i18n *t, const char *key, long long n, const char *const *vars, char *buf,
+                   size_t len);
+
 /* Number of lookups that found no text, since create (tests check for zero). */
 size_t i18n_missing(const i18n *t);
 

@@ -241,12 +241,9 @@ static bool append(char *buf, size_t len, size_t *pos, const char *s, size_t n)
     return false;
 }
 
-bool i18n_format(i18n *t, const char *key, const char *const *vars, char *buf, size_t len)
+/* Fills the {name} placeholders of text s from vars into buf. */
+static bool fill(const char *s, const char *const *vars, char *buf, size_t len)
 {
-    if (!buf || len == 0)
-        return false;
-    buf[0] = '\0';
-    const char *s = i18n_get(t, key);
     size_t pos = 0;
     while (*s) {
         const char *open = strchr(s, '{');
@@ -270,6 +267,47 @@ bool i18n_format(i18n *t, const char *key, const char *const *vars, char *buf, s
         s = close + 1;
     }
     return true;
+}
+
+bool i18n_format(i18n *t, const char *key, const char *const *vars, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return false;
+    buf[0] = '\0';
+    return fill(i18n_get(t, key), vars, buf, len);
+}
+
+const char *i18n_plural_category(const char *lang, long long n)
+{
+    /* CLDR cardinal rules. Dutch and English (and the fallback for a language
+     * without a rule here): "one" for the integer 1, "other" for everything else,
+     * 0 included ("0 antwoorden", "0 answers"). */
+    (void)lang;
+    return n == 1 ? "one" : "other";
+}
+
+bool i18n_format_n(i18n *t, const char *key, long long n, const char *const *vars, char *buf,
+                   size_t len)
+{
+    if (!buf || len == 0)
+        return false;
+    buf[0] = '\0';
+    if (!key)
+        return false;
+    const char *lang = i18n_language(t);
+    char form[256];
+    snprintf(form, sizeof form, "%s.%s", key, i18n_plural_category(lang, n));
+    /* The category's form, else "other" (a language may not need "one"), else the
+     * plain key (a text without forms); a miss is counted on the category's form. */
+    if (!i18n_has(t, lang, form) && !i18n_has(t, "nl", form)) {
+        char other[256];
+        snprintf(other, sizeof other, "%s.other", key);
+        if (i18n_has(t, lang, other) || i18n_has(t, "nl", other))
+            lk_strlcpy(form, other, sizeof form);
+        else if (i18n_has(t, lang, key) || i18n_has(t, "nl", key))
+            lk_strlcpy(form, key, sizeof form);
+    }
+    return fill(i18n_get(t, form), vars, buf, len);
 }
 
 size_t i18n_missing(const i18n *t)

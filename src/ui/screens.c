@@ -11,19 +11,19 @@
 #include "lobkiosk/util.h"
 
 /* Palette. Text colours keep at least 4.5:1 contrast on their backgrounds. */
-static const SDL_Color C_BG = {16, 24, 32, 255};        /* idle, dark blue-grey */
-static const SDL_Color C_PANEL = {30, 42, 54, 255};     /* panels, chips */
-static const SDL_Color C_PANEL_HI = {52, 72, 94, 255};  /* pressed chip */
-static const SDL_Color C_TEXT = {242, 245, 247, 255};   /* main text on dark */
-static const SDL_Color C_MUTED = {170, 182, 194, 255};  /* secondary text on dark */
-static const SDL_Color C_GREEN = {27, 122, 70, 255};    /* success; white text 5.3:1 */
-static const SDL_Color C_GREEN_HI = {76, 200, 120, 255};/* ticks and bars on dark */
-static const SDL_Color C_AMBER = {240, 168, 48, 255};   /* refusal; dark text 8:1 */
-static const SDL_Color C_INK = {26, 26, 26, 255};       /* dark text on amber/white */
-static const SDL_Color C_BLUE = {31, 95, 173, 255};     /* info, selected; white 6.4:1 */
-static const SDL_Color C_BLUE_HI = {58, 128, 214, 255}; /* pressed blue */
+static const SDL_Color C_BG = {16, 24, 32, 255};         /* idle, dark blue-grey */
+static const SDL_Color C_PANEL = {30, 42, 54, 255};      /* panels, chips */
+static const SDL_Color C_PANEL_HI = {52, 72, 94, 255};   /* pressed chip */
+static const SDL_Color C_TEXT = {242, 245, 247, 255};    /* main text on dark */
+static const SDL_Color C_MUTED = {170, 182, 194, 255};   /* secondary text on dark */
+static const SDL_Color C_GREEN = {27, 122, 70, 255};     /* success; white text 5.3:1 */
+static const SDL_Color C_GREEN_HI = {76, 200, 120, 255}; /* ticks and bars on dark */
+static const SDL_Color C_AMBER = {240, 168, 48, 255};    /* refusal; dark text 8:1 */
+static const SDL_Color C_INK = {26, 26, 26, 255};        /* dark text on amber/white */
+static const SDL_Color C_BLUE = {31, 95, 173, 255};      /* info, selected; white 6.4:1 */
+static const SDL_Color C_BLUE_HI = {58, 128, 214, 255};  /* pressed blue */
 static const SDL_Color C_WHITE = {255, 255, 255, 255};
-static const SDL_Color C_FACE = {246, 200, 70, 255};    /* faces */
+static const SDL_Color C_FACE = {246, 200, 70, 255}; /* faces */
 
 ui_metrics screens_metrics(int w, int h)
 {
@@ -89,8 +89,8 @@ static bool pressed(const ui_view *v, const char *id)
 typedef enum btn_kind { BTN_PANEL, BTN_PRIMARY, BTN_SELECTED, BTN_DARK, BTN_GHOST } btn_kind;
 
 /* A labelled button: recorded for taps, drawn in its pressed state when held. */
-static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, const char *label,
-                         btn_kind kind, int label_size);
+static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r,
+                         const char *label, btn_kind kind, int label_size);
 
 static void button(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, const char *label,
                    btn_kind kind)
@@ -99,21 +99,27 @@ static void button(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, 
 }
 
 /* The same with the label's largest size given (a header button: smaller type). */
-static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r, const char *label,
-                         btn_kind kind, int label_size)
+static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r,
+                         const char *label, btn_kind kind, int label_size)
 {
     add_button(s, id, r);
     bool down = pressed(v, id);
     SDL_Color bg = C_PANEL, fg = C_TEXT;
     switch (kind) {
-    case BTN_PANEL: bg = down ? C_PANEL_HI : C_PANEL; break;
+    case BTN_PANEL:
+        bg = down ? C_PANEL_HI : C_PANEL;
+        break;
     case BTN_PRIMARY:
-    case BTN_SELECTED: bg = down ? C_BLUE_HI : C_BLUE; break;
+    case BTN_SELECTED:
+        bg = down ? C_BLUE_HI : C_BLUE;
+        break;
     case BTN_DARK:
         bg = down ? (SDL_Color){60, 60, 60, 255} : C_INK;
         fg = C_WHITE;
         break;
-    case BTN_GHOST: bg = down ? (SDL_Color){255, 255, 255, 60} : (SDL_Color){255, 255, 255, 28}; break;
+    case BTN_GHOST:
+        bg = down ? (SDL_Color){255, 255, 255, 60} : (SDL_Color){255, 255, 255, 28};
+        break;
     }
     draw_round_rect(s->d, r, s->m.radius, bg);
     if (kind == BTN_SELECTED)
@@ -132,7 +138,8 @@ static void fill(ui_screens *s, SDL_Color c)
 }
 
 /* Round badge with an icon: the shape says it as well as the colour. */
-static void badge(ui_screens *s, draw_icon icon, int cx, int cy, int size, SDL_Color bg, SDL_Color fg)
+static void badge(ui_screens *s, draw_icon icon, int cx, int cy, int size, SDL_Color bg,
+                  SDL_Color fg)
 {
     draw_circle(s->d, cx, cy, size / 2, bg);
     draw_icon_at(s->d, icon, (SDL_Rect){cx - size / 2, cy - size / 2, size, size}, fg);
@@ -157,13 +164,14 @@ static void sync_line(const ui_view *v, char *buf, size_t len)
     case SYNC_ERROR: {
         /* staff must see why nothing leaves: a wrong password or an LRS that refuses
          * everything is fixed differently from a dead network */
-        const char *why = v->sync.state == SYNC_AUTH_FAILED ? "sync.auth_failed"
-                          : v->sync.state == SYNC_ERROR && !strcmp(v->sync.cause, SYNC_CAUSE_REJECTS_ALL)
-                              ? "sync.rejected"
-                          : v->sync.state == SYNC_ERROR ? "sync.error"
-                                                        : "sync.offline";
+        const char *why =
+            v->sync.state == SYNC_AUTH_FAILED ? "sync.auth_failed"
+            : v->sync.state == SYNC_ERROR && !strcmp(v->sync.cause, SYNC_CAUSE_REJECTS_ALL)
+                ? "sync.rejected"
+            : v->sync.state == SYNC_ERROR ? "sync.error"
+                                          : "sync.offline";
         char q[64];
-        i18n_format(v->tr, "sync.queued", vars, q, sizeof q);
+        i18n_format_n(v->tr, "sync.queued", v->sync.queued, vars, q, sizeof q);
         snprintf(buf, len, "%s \xC2\xB7 %s", tr(v, why), q);
         return;
     }
@@ -171,7 +179,7 @@ static void sync_line(const ui_view *v, char *buf, size_t len)
         break;
     }
     if (v->sync.queued > 0)
-        i18n_format(v->tr, "sync.queued", vars, buf, len);
+        i18n_format_n(v->tr, "sync.queued", v->sync.queued, vars, buf, len);
     else if (v->sync.last_sync_ms > 0)
         i18n_format(v->tr, "sync.sent", vars, buf, len);
     else
@@ -207,8 +215,9 @@ static void preview(ui_screens *s, const ui_view *v, SDL_Rect box, bool partial)
             /* The outline of the code the camera sees, mapped onto the preview. */
             for (int i = 0; i < 4; i++) {
                 const SDL_FPoint *a = &v->corners[i], *b = &v->corners[(i + 1) % 4];
-                draw_line(s->d, dst.x + a->x * (float)sc, dst.y + a->y * (float)sc, dst.x + b->x * (float)sc,
-                          dst.y + b->y * (float)sc, (float)(m->target / 14 > 3 ? m->target / 14 : 3), C_GREEN_HI);
+                draw_line(s->d, dst.x + a->x * (float)sc, dst.y + a->y * (float)sc,
+                          dst.x + b->x * (float)sc, dst.y + b->y * (float)sc,
+                          (float)(m->target / 14 > 3 ? m->target / 14 : 3), C_GREEN_HI);
             }
             SDL_RenderSetClipRect(r, NULL);
         }
@@ -216,11 +225,13 @@ static void preview(ui_screens *s, const ui_view *v, SDL_Rect box, bool partial)
     if (v->camera != FRAMESRC_OK || !v->preview) {
         int icon = box.h / 3;
         draw_icon_at(s->d, DRAW_ICON_CAMERA,
-                      (SDL_Rect){box.x + (box.w - icon) / 2, box.y + box.h / 2 - icon, icon, icon},
-                      C_MUTED);
+                     (SDL_Rect){box.x + (box.w - icon) / 2, box.y + box.h / 2 - icon, icon, icon},
+                     C_MUTED);
         char key[48];
         snprintf(key, sizeof key, "camera.%s", framesrc_state_token(v->camera));
-        text(s, tr(v, key), (SDL_Rect){box.x + m->gap, box.y + box.h / 2 + m->gap / 2, box.w - 2 * m->gap, m->med * 2},
+        text(s, tr(v, key),
+             (SDL_Rect){box.x + m->gap, box.y + box.h / 2 + m->gap / 2, box.w - 2 * m->gap,
+                        m->med * 2},
              m->med, false, C_MUTED, DRAW_CENTER, 2);
     }
     /* Viewfinder corners: opaque axis-aligned bars, plain fills (cheap enough to
@@ -228,7 +239,8 @@ static void preview(ui_screens *s, const ui_view *v, SDL_Rect box, bool partial)
     int len = box.w < box.h ? box.w / 6 : box.h / 6, t = m->target / 12 > 3 ? m->target / 12 : 3;
     int inset = m->gap;
     SDL_Color vf = {232, 236, 240, 255};
-    int x0 = box.x + inset, y0 = box.y + inset, x1 = box.x + box.w - inset - t, y1 = box.y + box.h - inset - t;
+    int x0 = box.x + inset, y0 = box.y + inset, x1 = box.x + box.w - inset - t,
+        y1 = box.y + box.h - inset - t;
     draw_rect(s->d, (SDL_Rect){x0, y0, len, t}, vf);
     draw_rect(s->d, (SDL_Rect){x0, y0, t, len}, vf);
     draw_rect(s->d, (SDL_Rect){x1 + t - len, y0, len, t}, vf);
@@ -260,13 +272,14 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
         if (pressed(v, "admin"))
             draw_round_rect(s->d, gear, m->radius, C_PANEL_HI);
         int is = m->target * 6 / 10;
-        draw_icon_at(s->d, DRAW_ICON_LOCK, (SDL_Rect){gear.x + (gear.w - is) / 2, gear.y + (gear.h - is) / 2, is, is},
+        draw_icon_at(s->d, DRAW_ICON_LOCK,
+                     (SDL_Rect){gear.x + (gear.w - is) / 2, gear.y + (gear.h - is) / 2, is, is},
                      C_MUTED);
         hx -= m->target + m->gap;
     }
     if (i18n_has_language(v->tr, "en"))
-        button_sized(s, v, "lang", (SDL_Rect){hx, m->margin, lang_w, m->target}, tr(v, "app.language_button"),
-                     BTN_GHOST, lang_size);
+        button_sized(s, v, "lang", (SDL_Rect){hx, m->margin, lang_w, m->target},
+                     tr(v, "app.language_button"), BTN_GHOST, lang_size);
     int tx = m->margin;
     if (v->cfg && v->cfg->demo) {
         int bw = m->small * 4;
@@ -301,8 +314,8 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
     draw_icon_at(s->d, v->has_camera ? DRAW_ICON_CAMERA : DRAW_ICON_SCANNER,
                  (SDL_Rect){m->margin, fy + (fh - icon) / 2, icon, icon},
                  v->camera == FRAMESRC_OK || !v->has_camera ? C_GREEN_HI : C_AMBER);
-    text(s, tr(v, key), (SDL_Rect){m->margin + icon + m->gap / 2, fy, col - icon - m->gap, fh}, m->small,
-         false, C_MUTED, DRAW_LEFT, 1);
+    text(s, tr(v, key), (SDL_Rect){m->margin + icon + m->gap / 2, fy, col - icon - m->gap, fh},
+         m->small, false, C_MUTED, DRAW_LEFT, 1);
     sync_line(v, buf, sizeof buf);
     int sx = m->margin + col;
     draw_icon_at(s->d, DRAW_ICON_CLOUD, (SDL_Rect){sx, fy + (fh - icon) / 2, icon, icon},
@@ -310,13 +323,14 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
                          v->sync.state == SYNC_AUTH_FAILED
                      ? C_AMBER
                      : C_MUTED);
-    text(s, buf, (SDL_Rect){sx + icon + m->gap / 2, fy, col - icon - m->gap, fh}, m->small, false, C_MUTED,
-         DRAW_LEFT, 1);
+    text(s, buf, (SDL_Rect){sx + icon + m->gap / 2, fy, col - icon - m->gap, fh}, m->small, false,
+         C_MUTED, DRAW_LEFT, 1);
     if (v->ev) {
         snprintf(n, sizeof n, "%d", v->count_today);
         const char *vars[] = {"count", n, NULL};
-        i18n_format(v->tr, "idle.count", vars, buf, sizeof buf);
-        text(s, buf, (SDL_Rect){m->margin + 2 * col, fy, col, fh}, m->small, true, C_TEXT, DRAW_RIGHT, 1);
+        i18n_format_n(v->tr, "idle.count", v->count_today, vars, buf, sizeof buf);
+        text(s, buf, (SDL_Rect){m->margin + 2 * col, fy, col, fh}, m->small, true, C_TEXT,
+             DRAW_RIGHT, 1);
     }
     /* Body. */
     int top = header_bottom + m->gap, bottom = fy - m->gap;
@@ -335,7 +349,8 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
         int y = body.y + (is > 0 ? is : 0) + m->gap;
         int th = 2 * lh_big;
         text(s, title, (SDL_Rect){body.x, y, body.w, th}, m->big, true, C_TEXT, DRAW_CENTER, 2);
-        text(s, hint, (SDL_Rect){body.x, y + th + m->gap / 2, body.w, body.y + body.h - y - th - m->gap / 2},
+        text(s, hint,
+             (SDL_Rect){body.x, y + th + m->gap / 2, body.w, body.y + body.h - y - th - m->gap / 2},
              m->med, false, C_MUTED, DRAW_CENTER, 2);
         return;
     }
@@ -360,7 +375,8 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
     draw_style hst = style(m->med, false, C_MUTED, DRAW_CENTER, 3);
     tst.middle = hst.middle = false;
     int th = draw_text_height(s->d, title, (SDL_Rect){0, 0, words.w, 2 * lh_big}, &tst);
-    int hh = draw_text_height(s->d, hint, (SDL_Rect){0, 0, words.w, 3 * draw_line_height(s->d, m->med, false)}, &hst);
+    int hh = draw_text_height(
+        s->d, hint, (SDL_Rect){0, 0, words.w, 3 * draw_line_height(s->d, m->med, false)}, &hst);
     int y = words.y + (words.h - th - hh - m->gap) / 2;
     if (y < words.y)
         y = words.y;
@@ -387,9 +403,12 @@ static void message(ui_screens *s, SDL_Color bg, SDL_Color fg, draw_icon icon, S
     draw_style med = style(m->med, false, fg, DRAW_CENTER, 3);
     big.middle = med.middle = false;
     int avail = m->h - 2 * m->margin - m->target - m->gap;
-    int mh = draw_text_height(s->d, main, (SDL_Rect){0, 0, width, 2 * draw_line_height(s->d, m->big, true)}, &big);
+    int mh = draw_text_height(
+        s->d, main, (SDL_Rect){0, 0, width, 2 * draw_line_height(s->d, m->big, true)}, &big);
     int sh = sub && sub[0]
-                 ? draw_text_height(s->d, sub, (SDL_Rect){0, 0, width, 3 * draw_line_height(s->d, m->med, false)}, &med)
+                 ? draw_text_height(
+                       s->d, sub,
+                       (SDL_Rect){0, 0, width, 3 * draw_line_height(s->d, m->med, false)}, &med)
                  : 0;
     int total = bs + m->gap + mh + m->gap + sh;
     if (total > avail) {
@@ -411,12 +430,22 @@ static void message(ui_screens *s, SDL_Color bg, SDL_Color fg, draw_icon icon, S
 
 static void duration_text(const ui_view *v, int64_t ms, char *buf, size_t len)
 {
-    long minutes = (long)(ms / 60000);
-    char h[16], mm[16];
-    snprintf(h, sizeof h, "%ld", minutes / 60);
-    snprintf(mm, sizeof mm, "%ld", minutes % 60);
+    long minutes = ms > 0 ? (long)(ms / 60000) : 0;
+    long hours = minutes / 60;
+    minutes %= 60;
+    char h[16], mm[16], hs[48], ms_[48];
+    snprintf(h, sizeof h, "%ld", hours);
+    snprintf(mm, sizeof mm, "%ld", minutes);
     const char *vars[] = {"h", h, "m", mm, NULL};
-    i18n_format(v->tr, minutes >= 60 ? "welcome.hours_minutes" : "welcome.minutes", vars, buf, len);
+    i18n_format_n(v->tr, "welcome.hours", hours, vars, hs, sizeof hs);
+    i18n_format_n(v->tr, "welcome.minutes", minutes, vars, ms_, sizeof ms_);
+    /* "6 uur en 15 minuten", "2 uur", "15 minuten", "0 minuten" */
+    if (hours > 0 && minutes > 0) {
+        const char *both[] = {"hours", hs, "minutes", ms_, NULL};
+        i18n_format(v->tr, "welcome.hours_minutes", both, buf, len);
+    } else {
+        lk_strlcpy(buf, hours > 0 ? hs : ms_, len);
+    }
 }
 
 static void welcome(ui_screens *s, flow *f, const ui_view *v)
@@ -436,10 +465,19 @@ static void welcome(ui_screens *s, flow *f, const ui_view *v)
     const char *key = "welcome.checked_in";
     bool info = false;
     switch (r->outcome) {
-    case CHECKIN_ALREADY: key = "welcome.already"; info = true; break;
-    case CHECKIN_CHECKED_OUT: key = "welcome.checked_out"; break;
-    case CHECKIN_ALREADY_OUT: key = "welcome.already_out"; info = true; break;
-    default: break;
+    case CHECKIN_ALREADY:
+        key = "welcome.already";
+        info = true;
+        break;
+    case CHECKIN_CHECKED_OUT:
+        key = "welcome.checked_out";
+        break;
+    case CHECKIN_ALREADY_OUT:
+        key = "welcome.already_out";
+        info = true;
+        break;
+    default:
+        break;
     }
     i18n_format(v->tr, key, vars, sub, sizeof sub);
     SDL_Color bg = info ? C_BLUE : C_GREEN;
@@ -469,7 +507,8 @@ static void bottom_button(ui_screens *s, const ui_view *v, const char *id, const
     int bw = m->target * 4;
     if (bw > m->w - 2 * m->margin)
         bw = m->w - 2 * m->margin;
-    button(s, v, id, (SDL_Rect){(m->w - bw) / 2, m->h - m->margin - m->target, bw, m->target}, label, kind);
+    button(s, v, id, (SDL_Rect){(m->w - bw) / 2, m->h - m->margin - m->target, bw, m->target},
+           label, kind);
 }
 
 static void refusal(ui_screens *s, flow *f, const ui_view *v)
@@ -519,8 +558,10 @@ static void keyboard_rows(ui_screens *s, flow *f, const ui_view *v, SDL_Rect are
     int ew = kw * 2 + kg, sw = kw * 4 + 3 * kg, dw = kw * 3 + 2 * kg;
     int x = area.x + (area.w - (ew + sw + dw + 2 * kg)) / 2;
     button(s, v, "key-erase", (SDL_Rect){x, y, ew, kh}, tr(v, "reflection.erase"), BTN_PANEL);
-    button(s, v, "key-space", (SDL_Rect){x + ew + kg, y, sw, kh}, tr(v, "reflection.space"), BTN_PANEL);
-    button(s, v, "send", (SDL_Rect){x + ew + sw + 2 * kg, y, dw, kh}, tr(v, "reflection.send"), BTN_PRIMARY);
+    button(s, v, "key-space", (SDL_Rect){x + ew + kg, y, sw, kh}, tr(v, "reflection.space"),
+           BTN_PANEL);
+    button(s, v, "send", (SDL_Rect){x + ew + sw + 2 * kg, y, dw, kh}, tr(v, "reflection.send"),
+           BTN_PRIMARY);
     (void)f;
 }
 
@@ -538,9 +579,10 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
     if (bw > m->w / 3)
         bw = m->w / 3;
     if (rs->step > 0)
-        button(s, v, "back", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "reflection.back"), BTN_GHOST);
-    button(s, v, "skip", (SDL_Rect){m->w - m->margin - bw, m->margin, bw, m->target}, tr(v, "reflection.skip"),
-           BTN_GHOST);
+        button(s, v, "back", (SDL_Rect){m->margin, m->margin, bw, m->target},
+               tr(v, "reflection.back"), BTN_GHOST);
+    button(s, v, "skip", (SDL_Rect){m->w - m->margin - bw, m->margin, bw, m->target},
+           tr(v, "reflection.skip"), BTN_GHOST);
     /* The dots share the row with back and skip: as large as the room allows. */
     int room = m->w - 2 * m->margin - 2 * bw - 2 * m->gap;
     int dot = m->target / 5;
@@ -567,8 +609,9 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
     int qh = text_q ? lh : 2 * lh;
     if (m->portrait)
         qh = 2 * lh;
-    text(s, english(v) ? q->prompt_en : q->prompt_nl, (SDL_Rect){m->margin, top, m->w - 2 * m->margin, qh},
-         m->big, true, C_TEXT, DRAW_CENTER, text_q && !m->portrait ? 1 : 2);
+    text(s, english(v) ? q->prompt_en : q->prompt_nl,
+         (SDL_Rect){m->margin, top, m->w - 2 * m->margin, qh}, m->big, true, C_TEXT, DRAW_CENTER,
+         text_q && !m->portrait ? 1 : 2);
     int ay = top + qh + m->gap;
     SDL_Rect area = {m->margin, ay, m->w - 2 * m->margin, m->h - m->margin - ay};
     const reflection_answer *prev = &rs->answers[rs->step];
@@ -580,9 +623,10 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
         if (f->text[0])
             text(s, f->text, tb, m->med, false, C_INK, DRAW_LEFT, 1);
         else
-            text(s, tr(v, "reflection.write_hint"), tb, m->med, false, (SDL_Color){90, 90, 90, 255}, DRAW_LEFT,
-                 1);
-        keyboard_rows(s, f, v, (SDL_Rect){area.x, area.y + fh + m->gap, area.w, area.h - fh - m->gap});
+            text(s, tr(v, "reflection.write_hint"), tb, m->med, false, (SDL_Color){90, 90, 90, 255},
+                 DRAW_LEFT, 1);
+        keyboard_rows(s, f, v,
+                      (SDL_Rect){area.x, area.y + fh + m->gap, area.w, area.h - fh - m->gap});
         return;
     }
     char id[SCREENS_ID_MAX + 8];
@@ -599,17 +643,21 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
             snprintf(id, sizeof id, "choice-%d", i);
             add_button(s, id, r);
             bool chosen = prev->answered && prev->choice == i;
-            draw_round_rect(s->d, r, m->radius, pressed(v, id) ? C_PANEL_HI : chosen ? C_BLUE : C_PANEL);
+            draw_round_rect(s->d, r, m->radius,
+                            pressed(v, id) ? C_PANEL_HI
+                            : chosen       ? C_BLUE
+                                           : C_PANEL);
             int fs = ch - label_h - 2 * m->gap;
             if (fs > cw - m->gap)
                 fs = cw - m->gap;
             draw_face(s->d, reflection_set_face(rs->set, rs->step, (size_t)i),
-                      (SDL_Rect){r.x + (cw - fs) / 2, r.y + m->gap / 2 + (ch - label_h - m->gap - fs) / 2, fs, fs},
+                      (SDL_Rect){r.x + (cw - fs) / 2,
+                                 r.y + m->gap / 2 + (ch - label_h - m->gap - fs) / 2, fs, fs},
                       C_FACE, C_INK);
             const xapi_choice *c = &q->choices[i];
             text(s, english(v) ? c->en : c->nl,
-                 (SDL_Rect){r.x + 4, r.y + ch - label_h - m->gap / 2, cw - 8, label_h}, m->small, true, C_TEXT,
-                 DRAW_CENTER, 2);
+                 (SDL_Rect){r.x + 4, r.y + ch - label_h - m->gap / 2, cw - 8, label_h}, m->small,
+                 true, C_TEXT, DRAW_CENTER, 2);
         }
         return;
     }
@@ -642,15 +690,19 @@ static void done(ui_screens *s, flow *f, const ui_view *v)
     char counted[96], n[16];
     snprintf(n, sizeof n, "%zu", f->saved_answers);
     const char *vars[] = {"count", n, NULL};
-    i18n_format(v->tr, "done.saved_answers", vars, counted, sizeof counted);
+    i18n_format_n(v->tr, "done.saved_answers", (long long)f->saved_answers, vars, counted,
+                  sizeof counted);
     int btn_y = m->h - m->margin - m->target;
     SDL_Rect words, qr = {0, 0, 0, 0};
     int content_h = btn_y - m->gap - m->margin;
     if (v->qr) {
         if (m->portrait) {
             int q = m->w * 45 / 100;
-            qr = (SDL_Rect){(m->w - q) / 2, m->margin + content_h - q - 2 * draw_line_height(s->d, m->small, false), q, q};
-            words = (SDL_Rect){m->margin, m->margin, m->w - 2 * m->margin, qr.y - m->gap - m->margin};
+            qr = (SDL_Rect){(m->w - q) / 2,
+                            m->margin + content_h - q - 2 * draw_line_height(s->d, m->small, false),
+                            q, q};
+            words =
+                (SDL_Rect){m->margin, m->margin, m->w - 2 * m->margin, qr.y - m->gap - m->margin};
         } else {
             int q = content_h - 2 * draw_line_height(s->d, m->small, false) - m->gap;
             if (q > m->w * 36 / 100)
@@ -671,16 +723,20 @@ static void done(ui_screens *s, flow *f, const ui_view *v)
         y = words.y;
     badge(s, DRAW_ICON_TICK, words.x + words.w / 2, y + bs / 2, bs, C_GREEN, C_WHITE);
     y += bs + m->gap;
-    text(s, tr(v, "done.title"), (SDL_Rect){words.x, y, words.w, lh}, m->big, true, C_TEXT, DRAW_CENTER, 1);
+    text(s, tr(v, "done.title"), (SDL_Rect){words.x, y, words.w, lh}, m->big, true, C_TEXT,
+         DRAW_CENTER, 1);
     y += lh + m->gap / 2;
-    text(s, tr(v, "done.saved"), (SDL_Rect){words.x, y, words.w, mh}, m->med, false, C_TEXT, DRAW_CENTER, 3);
+    text(s, tr(v, "done.saved"), (SDL_Rect){words.x, y, words.w, mh}, m->med, false, C_TEXT,
+         DRAW_CENTER, 3);
     y += mh;
     if (f->saved_answers > 0)
-        text(s, counted, (SDL_Rect){words.x, y, words.w, sh}, m->small, false, C_MUTED, DRAW_CENTER, 1);
+        text(s, counted, (SDL_Rect){words.x, y, words.w, sh}, m->small, false, C_MUTED, DRAW_CENTER,
+             1);
     if (v->qr) {
         int pad = qr.w / 14;
         draw_round_rect(s->d, qr, m->radius, C_WHITE);
-        draw_texture(s->d, v->qr, (SDL_Rect){qr.x + pad, qr.y + pad, qr.w - 2 * pad, qr.h - 2 * pad});
+        draw_texture(s->d, v->qr,
+                     (SDL_Rect){qr.x + pad, qr.y + pad, qr.w - 2 * pad, qr.h - 2 * pad});
         int ch = 2 * draw_line_height(s->d, m->small, false);
         SDL_Rect cap = {qr.x - m->margin / 2, qr.y + qr.h + m->gap / 2, qr.w + m->margin, ch};
         if (m->portrait)
@@ -690,7 +746,8 @@ static void done(ui_screens *s, flow *f, const ui_view *v)
         text(s, tr(v, "done.qr"), cap, m->small, false, C_MUTED, DRAW_CENTER, 2);
     }
     int bw = m->target * 4 < m->w - 2 * m->margin ? m->target * 4 : m->w - 2 * m->margin;
-    button(s, v, "close", (SDL_Rect){(m->w - bw) / 2, btn_y, bw, m->target}, tr(v, "done.close"), BTN_PRIMARY);
+    button(s, v, "close", (SDL_Rect){(m->w - bw) / 2, btn_y, bw, m->target}, tr(v, "done.close"),
+           BTN_PRIMARY);
 }
 
 /* --- pin ----------------------------------------------------------------------------- */
@@ -700,10 +757,11 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
     const ui_metrics *m = &s->m;
     fill(s, C_BG);
     int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
-    button(s, v, "pin-cancel", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "pin.cancel"), BTN_GHOST);
+    button(s, v, "pin-cancel", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "pin.cancel"),
+           BTN_GHOST);
     int tx = m->margin + bw + m->gap;
-    text(s, tr(v, "pin.title"), (SDL_Rect){tx, m->margin, m->w - m->margin - tx, m->target}, m->med, true,
-         C_TEXT, m->portrait ? DRAW_LEFT : DRAW_CENTER, 2);
+    text(s, tr(v, "pin.title"), (SDL_Rect){tx, m->margin, m->w - m->margin - tx, m->target}, m->med,
+         true, C_TEXT, m->portrait ? DRAW_LEFT : DRAW_CENTER, 2);
     int y = m->margin + m->target + m->gap;
     int dot = m->small / 2 + 2;
     size_t n = strlen(f->pin), slots = n > PIN_MIN_DIGITS ? n : PIN_MIN_DIGITS;
@@ -718,8 +776,9 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
     y += 2 * dot + m->gap / 2;
     int sh = draw_line_height(s->d, m->small, false);
     if (f->pin_locked || f->pin_wrong)
-        text(s, tr(v, f->pin_locked ? "pin.locked" : "pin.wrong"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small, true,
-             C_AMBER, DRAW_CENTER, 1);
+        text(s, tr(v, f->pin_locked ? "pin.locked" : "pin.wrong"),
+             (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small, true, C_AMBER,
+             DRAW_CENTER, 1);
     y += sh + m->gap / 2;
     int kh = (m->h - m->margin - y - 3 * m->gap) / 4;
     if (kh > m->target * 3 / 2)
@@ -728,12 +787,14 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
     if (kw * 3 + 2 * m->gap > m->w - 2 * m->margin)
         kw = (m->w - 2 * m->margin - 2 * m->gap) / 3;
     int x0 = (m->w - (3 * kw + 2 * m->gap)) / 2;
-    static const char *const keys[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "erase", "0", "ok"};
+    static const char *const keys[12] = {"1", "2", "3", "4",     "5", "6",
+                                         "7", "8", "9", "erase", "0", "ok"};
     for (int i = 0; i < 12; i++) {
         char id[SCREENS_ID_MAX + 8];
         snprintf(id, sizeof id, "pin-%s", keys[i]);
         const char *label = i == 9 ? tr(v, "pin.erase") : i == 11 ? tr(v, "pin.ok") : keys[i];
-        button(s, v, id, (SDL_Rect){x0 + (i % 3) * (kw + m->gap), y + (i / 3) * (kh + m->gap), kw, kh}, label,
+        button(s, v, id,
+               (SDL_Rect){x0 + (i % 3) * (kw + m->gap), y + (i / 3) * (kh + m->gap), kw, kh}, label,
                i == 11 ? BTN_PRIMARY : BTN_PANEL);
     }
 }
@@ -744,7 +805,8 @@ static void chart(ui_screens *s, const ui_view *v, SDL_Rect box)
 {
     const ui_metrics *m = &s->m;
     int sh = draw_line_height(s->d, m->small, true);
-    text(s, tr(v, "admin.per_hour"), (SDL_Rect){box.x, box.y, box.w, sh}, m->small, true, C_TEXT, DRAW_LEFT, 1);
+    text(s, tr(v, "admin.per_hour"), (SDL_Rect){box.x, box.y, box.w, sh}, m->small, true, C_TEXT,
+         DRAW_LEFT, 1);
     /* Hours shown: 7..18, widened to any hour with check-ins. */
     int first = 7, last = 18, max = 1;
     for (int h = 0; h < 24; h++) {
@@ -770,14 +832,14 @@ static void chart(ui_screens *s, const ui_view *v, SDL_Rect box)
             draw_rect(s->d, (SDL_Rect){x, plot.y + plot.h - bh, bw, bh}, C_GREEN_HI);
             char num[16];
             snprintf(num, sizeof num, "%d", c);
-            text(s, num, (SDL_Rect){plot.x + i * slot, plot.y + plot.h - bh - lab, slot, lab}, lab * 3 / 4, true,
-                 C_TEXT, DRAW_CENTER, 1);
+            text(s, num, (SDL_Rect){plot.x + i * slot, plot.y + plot.h - bh - lab, slot, lab},
+                 lab * 3 / 4, true, C_TEXT, DRAW_CENTER, 1);
         }
         if (i % 2 == 0 || slot > lab * 2) {
             char hour[8];
             snprintf(hour, sizeof hour, "%d", h);
-            text(s, hour, (SDL_Rect){plot.x + i * slot, plot.y + plot.h + 2, slot, lab}, lab * 3 / 4, false, C_MUTED,
-                 DRAW_CENTER, 1);
+            text(s, hour, (SDL_Rect){plot.x + i * slot, plot.y + plot.h + 2, slot, lab},
+                 lab * 3 / 4, false, C_MUTED, DRAW_CENTER, 1);
         }
     }
 }
@@ -787,17 +849,19 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     const ui_metrics *m = &s->m;
     fill(s, C_BG);
     int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
-    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"), BTN_GHOST);
+    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"),
+           BTN_GHOST);
     int tx = m->margin + bw + m->gap;
     text(s, f->notice[0] ? tr(v, f->notice) : tr(v, "admin.title"),
-         (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target}, f->notice[0] ? m->small : m->med, true,
-         f->notice[0] ? C_AMBER : C_TEXT, DRAW_LEFT, 2);
+         (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target},
+         f->notice[0] ? m->small : m->med, true, f->notice[0] ? C_AMBER : C_TEXT, DRAW_LEFT, 2);
     int top = m->margin + m->target + m->gap;
     int h = m->h - m->margin - top;
     SDL_Rect left, right;
     if (m->portrait) {
         left = (SDL_Rect){m->margin, top, m->w - 2 * m->margin, h * 55 / 100};
-        right = (SDL_Rect){m->margin, top + left.h + m->gap, m->w - 2 * m->margin, h - left.h - m->gap};
+        right =
+            (SDL_Rect){m->margin, top + left.h + m->gap, m->w - 2 * m->margin, h - left.h - m->gap};
     } else {
         int rw = (m->w - 2 * m->margin) * 38 / 100;
         left = (SDL_Rect){m->margin, top, m->w - 2 * m->margin - rw - m->margin, h};
@@ -817,9 +881,11 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     int slots = ev_rows * cols;
     bool chosen_auto = !v->cfg || !v->cfg->event_id[0];
     for (int i = 0; i < slots && i <= (int)ne; i++) {
-        SDL_Rect r = {left.x + (i % cols) * (cw + m->gap), y + (i / cols) * (m->target + m->gap), cw, m->target};
+        SDL_Rect r = {left.x + (i % cols) * (cw + m->gap), y + (i / cols) * (m->target + m->gap),
+                      cw, m->target};
         if (i == 0) {
-            button(s, v, "event-auto", r, tr(v, "admin.auto_event"), chosen_auto ? BTN_SELECTED : BTN_PANEL);
+            button(s, v, "event-auto", r, tr(v, "admin.auto_event"),
+                   chosen_auto ? BTN_SELECTED : BTN_PANEL);
             continue;
         }
         const config_event *e = &v->cfg->events[i - 1];
@@ -837,7 +903,8 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         lk_format_hhmm(v->sync.last_sync_ms, when, sizeof when);
     const char *vars[] = {"count", n, "time", when, NULL};
     y = right.y;
-    text(s, tr(v, "admin.sync"), (SDL_Rect){right.x, y, right.w, sh}, m->small, true, C_TEXT, DRAW_LEFT, 1);
+    text(s, tr(v, "admin.sync"), (SDL_Rect){right.x, y, right.w, sh}, m->small, true, C_TEXT,
+         DRAW_LEFT, 1);
     y += sh;
     sync_line(v, line, sizeof line);
     text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
@@ -849,7 +916,8 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
     y += sh + m->gap;
     static const char *const ids[4] = {"sync", "export", "lang", "leave"};
-    static const char *const keys[4] = {"admin.sync_now", "admin.export", "admin.language", "admin.leave"};
+    static const char *const keys[4] = {"admin.sync_now", "admin.export", "admin.language",
+                                        "admin.leave"};
     int room = right.y + right.h - y;
     int bh = (room - 3 * m->gap) / 4;
     if (bh > m->target * 3 / 2)
@@ -859,7 +927,8 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     for (int i = 0; i < 4; i++) {
         if (i == 2 && !i18n_has_language(v->tr, "en"))
             continue;
-        button(s, v, ids[i], (SDL_Rect){right.x, y, right.w, bh}, tr(v, keys[i]), i == 3 ? BTN_DARK : BTN_PANEL);
+        button(s, v, ids[i], (SDL_Rect){right.x, y, right.w, bh}, tr(v, keys[i]),
+               i == 3 ? BTN_DARK : BTN_PANEL);
         y += bh + m->gap;
     }
 }
@@ -871,7 +940,8 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
     const ui_metrics *m = &s->m;
     fill(s, C_BG);
     int bw = m->target * 3 < m->w / 4 ? m->target * 3 : m->w / 4;
-    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "host.close"), BTN_GHOST);
+    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "host.close"),
+           BTN_GHOST);
     int aw = m->target * 5 < m->w * 35 / 100 ? m->target * 5 : m->w * 35 / 100;
     bool any_open = false;
     for (size_t i = 0; i < v->n_rows; i++)
@@ -880,8 +950,9 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
         button(s, v, "confirm-all", (SDL_Rect){m->w - m->margin - aw, m->margin, aw, m->target},
                tr(v, "host.confirm_all"), BTN_PRIMARY);
     int tx = m->margin + bw + m->gap;
-    text(s, tr(v, "host.title"), (SDL_Rect){tx, m->margin, m->w - m->margin - aw - m->gap - tx, m->target}, m->med,
-         true, C_TEXT, DRAW_CENTER, 2);
+    text(s, tr(v, "host.title"),
+         (SDL_Rect){tx, m->margin, m->w - m->margin - aw - m->gap - tx, m->target}, m->med, true,
+         C_TEXT, DRAW_CENTER, 2);
     int top = m->margin + m->target + m->gap;
     int area_h = m->h - m->margin - top;
     int rh = m->target + m->gap / 2;
@@ -891,12 +962,13 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
     bool paged = (int)v->n_rows > per_page;
     if (paged && per_page > 1)
         per_page--;
-    f->host_pages = v->n_rows == 0 ? 1 : (int)((v->n_rows + (size_t)per_page - 1) / (size_t)per_page);
+    f->host_pages =
+        v->n_rows == 0 ? 1 : (int)((v->n_rows + (size_t)per_page - 1) / (size_t)per_page);
     if (f->host_page >= f->host_pages)
         f->host_page = 0;
     if (v->n_rows == 0) {
-        text(s, tr(v, "host.empty"), (SDL_Rect){m->margin, top, m->w - 2 * m->margin, area_h}, m->med, false,
-             C_MUTED, DRAW_CENTER, 3);
+        text(s, tr(v, "host.empty"), (SDL_Rect){m->margin, top, m->w - 2 * m->margin, area_h},
+             m->med, false, C_MUTED, DRAW_CENTER, 3);
         return;
     }
     int cw = m->target * 4 < m->w * 3 / 10 ? m->target * 4 : m->w * 3 / 10;
@@ -916,14 +988,16 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
         else
             i18n_format(v->tr, "host.student", vars, name, sizeof name);
         lk_format_hhmm(r->checkin_ms, when, sizeof when);
-        text(s, when, (SDL_Rect){row.x + m->gap, y, tw, rh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
-        text(s, name, (SDL_Rect){row.x + m->gap + tw, y, row.w - tw - cw - 3 * m->gap, rh}, m->med, true, C_TEXT,
-             DRAW_LEFT, 1);
+        text(s, when, (SDL_Rect){row.x + m->gap, y, tw, rh}, m->small, false, C_MUTED, DRAW_LEFT,
+             1);
+        text(s, name, (SDL_Rect){row.x + m->gap + tw, y, row.w - tw - cw - 3 * m->gap, rh}, m->med,
+             true, C_TEXT, DRAW_LEFT, 1);
         SDL_Rect act = {row.x + row.w - cw - m->gap / 4, y + m->gap / 4, cw, rh - m->gap / 2};
         if (r->confirmed) {
             int is = act.h * 7 / 10;
             badge(s, DRAW_ICON_TICK, act.x + is / 2, act.y + act.h / 2, is, C_GREEN, C_WHITE);
-            text(s, tr(v, "host.confirmed"), (SDL_Rect){act.x + is + m->gap / 2, act.y, act.w - is - m->gap / 2, act.h},
+            text(s, tr(v, "host.confirmed"),
+                 (SDL_Rect){act.x + is + m->gap / 2, act.y, act.w - is - m->gap / 2, act.h},
                  m->small, true, C_GREEN_HI, DRAW_LEFT, 1);
         } else {
             char id[32];
@@ -933,7 +1007,8 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
     }
     if (paged) {
         int mw = m->target * 3;
-        button(s, v, "more", (SDL_Rect){(m->w - mw) / 2, m->h - m->margin - m->target, mw, m->target},
+        button(s, v, "more",
+               (SDL_Rect){(m->w - mw) / 2, m->h - m->margin - m->target, mw, m->target},
                tr(v, "host.more"), BTN_PANEL);
     }
 }
@@ -949,16 +1024,35 @@ void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
     s->has_preview = false;
     draw_begin(s->d, w, h);
     switch (f->screen) {
-    case FLOW_IDLE: idle(s, f, v); break;
-    case FLOW_WELCOME: welcome(s, f, v); break;
-    case FLOW_REFUSAL: refusal(s, f, v); break;
-    case FLOW_REFLECTION: reflection(s, f, v); break;
-    case FLOW_DONE: done(s, f, v); break;
-    case FLOW_ERROR: error_screen(s, f, v); break;
-    case FLOW_PIN: pin_screen(s, f, v); break;
-    case FLOW_ADMIN: admin(s, f, v); break;
-    case FLOW_HOST: host(s, f, v); break;
-    case FLOW_SCREEN_COUNT: break;
+    case FLOW_IDLE:
+        idle(s, f, v);
+        break;
+    case FLOW_WELCOME:
+        welcome(s, f, v);
+        break;
+    case FLOW_REFUSAL:
+        refusal(s, f, v);
+        break;
+    case FLOW_REFLECTION:
+        reflection(s, f, v);
+        break;
+    case FLOW_DONE:
+        done(s, f, v);
+        break;
+    case FLOW_ERROR:
+        error_screen(s, f, v);
+        break;
+    case FLOW_PIN:
+        pin_screen(s, f, v);
+        break;
+    case FLOW_ADMIN:
+        admin(s, f, v);
+        break;
+    case FLOW_HOST:
+        host(s, f, v);
+        break;
+    case FLOW_SCREEN_COUNT:
+        break;
     }
 }
 
@@ -1005,7 +1099,8 @@ size_t screens_check_targets(const ui_screens *s, FILE *report)
         if (a->r.w < min_side || a->r.h < min_side) {
             faults++;
             if (report)
-                fprintf(report, "target: %s is %dx%d, smaller than %d px\n", a->id, a->r.w, a->r.h, min_side);
+                fprintf(report, "target: %s is %dx%d, smaller than %d px\n", a->id, a->r.w, a->r.h,
+                        min_side);
         }
         if (!SDL_IntersectRect(&a->r, &screen, &in) || in.w != a->r.w || in.h != a->r.h) {
             faults++;
@@ -1023,7 +1118,8 @@ size_t screens_check_targets(const ui_screens *s, FILE *report)
             if (SDL_HasIntersection(&grown, &b->r)) {
                 faults++;
                 if (report)
-                    fprintf(report, "target: %s and %s are closer than %d px\n", a->id, b->id, min_gap);
+                    fprintf(report, "target: %s and %s are closer than %d px\n", a->id, b->id,
+                            min_gap);
             }
         }
     }
