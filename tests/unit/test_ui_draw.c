@@ -256,7 +256,7 @@ static void test_sync_line_names_the_cause(void **state)
         const char *cause;
         const char *want; /* start of the Dutch status line */
     } cases[] = {
-        {SYNC_OFFLINE, "", "Offline"},
+        {SYNC_OFFLINE, "", "Geen verbinding \xC2\xB7 12 berichten wachten"},
         {SYNC_AUTH_FAILED, "", "Inloggen bij dossier mislukt"},
         {SYNC_ERROR, SYNC_CAUSE_REJECTS_ALL, "Dossier weigert de gegevens"},
         {SYNC_ERROR, "", "Verzendfout"},
