@@ -81,6 +81,12 @@ typedef struct kiosk {
     ui_host_row *rows;            /* host screen rows */
     size_t n_rows, cap_rows;
     char pressed[SCREENS_ID_MAX]; /* the button held down, "" = none */
+    unsigned presses;             /* presses since the script's last expect-presses */
+    bool finger_down;             /* a finger presses now (one press at a time) */
+    SDL_TouchID finger_touch;     /* its device */
+    SDL_FingerID finger_id;       /* and its id */
+    int64_t finger_t0;            /* when it went down (mono) */
+    SDL_FingerID script_finger;   /* the script's next finger id */
     bool dirty;                   /* draw at the next chance */
     bool running;
     int64_t next_status;          /* mono time of the next status refresh */
@@ -797,9 +803,58 @@ static void render(kiosk *k)
 
 /* --- input ------------------------------------------------------------------------ */
 
+/* A finger held longer than this while another comes down is taken as lost (its
+ * FINGERUP dropped with a kernel SYN_DROPPED); the new finger presses instead. */
+#define FINGER_STALE_MS 10000
+
+/* Output pixels to the UI's coordinates. */
+static void to_ui(const kiosk *k, int px, int py, int *x, int *y)
+{
+    (void)k;
+    *x = px;
+    *y = py;
+}
+
+/* The UI's coordinates to output pixels (the script's taps and touches). */
+static void from_ui(const kiosk *k, int x, int y, int *px, int *py)
+{
+    (void)k;
+    *px = x;
+    *py = y;
+}
+
+static void output_size(const kiosk *k, int *w, int *h)
+{
+    if (SDL_GetRendererOutputSize(k->ren, w, h) != 0 || *w <= 0 || *h <= 0)
+        *w = *h = 1;
+}
+
+/* A mouse position (window points) in output pixels: the same unless the window
+ * is high-DPI. */
+static void mouse_to_output(const kiosk *k, int mx, int my, int *px, int *py)
+{
+    int ow, oh, ww = 0, wh = 0;
+    output_size(k, &ow, &oh);
+    SDL_GetWindowSize(k->win, &ww, &wh);
+    *px = ww > 0 && ww != ow ? (int)((long)mx * ow / ww) : mx;
+    *py = wh > 0 && wh != oh ? (int)((long)my * oh / wh) : my;
+}
+
+/* A finger's normalised position (0..1 of the touchscreen, which covers the
+ * output) in output pixels. KMSDRM's evdev backend sends it with no window. */
+static void finger_to_output(const kiosk *k, float fx, float fy, int *px, int *py)
+{
+    int ow, oh;
+    output_size(k, &ow, &oh);
+    int x = (int)(fx * (float)ow), y = (int)(fy * (float)oh);
+    *px = x < 0 ? 0 : x >= ow ? ow - 1 : x;
+    *py = y < 0 ? 0 : y >= oh ? oh - 1 : y;
+}
+
 static void press(kiosk *k, int x, int y)
 {
     const char *id = screens_hit(&k->scr, x, y);
+    k->presses++;
     lk_strlcpy(k->pressed, id ? id : "", sizeof k->pressed);
     if (id)
         render(k); /* the pressed state at once */
@@ -815,6 +870,29 @@ static void release(kiosk *k, int x, int y)
     /* Respond on release, and only when still on the button pressed. */
     if (id && held[0] && strcmp(id, held) == 0)
         apply(k, flow_tap(&k->f, held, mono()));
+}
+
+/* Finger events: one press per finger. While one finger holds a button, other
+ * fingers do nothing; the press acts when that finger is lifted, on the button
+ * under it then. */
+static void finger_event(kiosk *k, const SDL_TouchFingerEvent *t)
+{
+    int px, py, x, y;
+    finger_to_output(k, t->x, t->y, &px, &py);
+    to_ui(k, px, py, &x, &y);
+    bool ours = k->finger_down && t->touchId == k->finger_touch && t->fingerId == k->finger_id;
+    if (t->type == SDL_FINGERDOWN) {
+        if (k->finger_down && !ours && mono() - k->finger_t0 < FINGER_STALE_MS)
+            return;
+        k->finger_down = true;
+        k->finger_touch = t->touchId;
+        k->finger_id = t->fingerId;
+        k->finger_t0 = mono();
+        press(k, x, y);
+    } else if (t->type == SDL_FINGERUP && ours) {
+        k->finger_down = false;
+        release(k, x, y);
+    }
 }
 
 static void handle_event(kiosk *k, const SDL_Event *e)
@@ -834,12 +912,22 @@ static void handle_event(kiosk *k, const SDL_Event *e)
             wedge_key(k->wg, '\t', (int64_t)e->key.timestamp + k->sdl_to_mono);
         break;
     case SDL_MOUSEBUTTONDOWN:
-        if (e->button.button == SDL_BUTTON_LEFT)
-            press(k, e->button.x, e->button.y);
-        break;
     case SDL_MOUSEBUTTONUP:
-        if (e->button.button == SDL_BUTTON_LEFT)
-            release(k, e->button.x, e->button.y);
+        /* SDL makes mouse events from a finger on a window (X11, Wayland): the
+         * finger events carry that tap already. On KMSDRM there are none. */
+        if (e->button.button == SDL_BUTTON_LEFT && e->button.which != SDL_TOUCH_MOUSEID) {
+            int px, py, x, y;
+            mouse_to_output(k, e->button.x, e->button.y, &px, &py);
+            to_ui(k, px, py, &x, &y);
+            if (e->type == SDL_MOUSEBUTTONDOWN)
+                press(k, x, y);
+            else
+                release(k, x, y);
+        }
+        break;
+    case SDL_FINGERDOWN:
+    case SDL_FINGERUP:
+        finger_event(k, &e->tfinger);
         break;
     case SDL_WINDOWEVENT:
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED || e->window.event == SDL_WINDOWEVENT_EXPOSED ||
@@ -886,16 +974,38 @@ static void script_fail(kiosk *k, const char *fmt, const char *arg)
     fputc('\n', stderr);
 }
 
-static void push_mouse(Uint32 type, int x, int y)
+/* A left click at output pixel (px, py) as SDL delivers it; which =
+ * SDL_TOUCH_MOUSEID makes it the mouse SDL synthesises from a finger. */
+static void push_mouse(Uint32 type, int px, int py, Uint32 which)
 {
     SDL_Event e;
     memset(&e, 0, sizeof e);
     e.type = type;
+    e.button.which = which;
     e.button.button = SDL_BUTTON_LEFT;
     e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
-    e.button.x = x;
-    e.button.y = y;
+    e.button.x = px;
+    e.button.y = py;
     e.button.clicks = 1;
+    SDL_PushEvent(&e);
+}
+
+/* A finger at output pixel (px, py), as SDL_SendTouch posts it: position
+ * normalised to the touchscreen (= the output), pressure 1. KMSDRM passes no
+ * window (windowID 0); X11 and Wayland pass theirs. */
+static void push_finger(kiosk *k, Uint32 type, int px, int py, Uint32 window_id)
+{
+    int ow, oh;
+    output_size(k, &ow, &oh);
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = type;
+    e.tfinger.touchId = 3; /* SDL's evdev uses the device's fd */
+    e.tfinger.fingerId = k->script_finger;
+    e.tfinger.x = ((float)px + 0.5f) / (float)ow;
+    e.tfinger.y = ((float)py + 0.5f) / (float)oh;
+    e.tfinger.pressure = 1.0f;
+    e.tfinger.windowID = window_id;
     SDL_PushEvent(&e);
 }
 
@@ -993,6 +1103,32 @@ static void check_redraw(kiosk *k)
     free(b);
 }
 
+/* The point a tap or touch aims at, in the UI's coordinates: "X Y" or the
+ * centre of the button with id arg. */
+static int script_point(kiosk *k, const char *cmd, char *arg, int *x, int *y)
+{
+    char *sp = strchr(arg, ' ');
+    if (sp) {
+        long lx, ly;
+        *sp = '\0';
+        if (lk_parse_long(arg, 0, 100000, &lx) != LK_OK || lk_parse_long(sp + 1, 0, 100000, &ly) != LK_OK) {
+            script_fail(k, "%s X Y needs two numbers", cmd);
+            return -1;
+        }
+        *x = (int)lx;
+        *y = (int)ly;
+        return 0;
+    }
+    const ui_button *b = screens_find(&k->scr, arg);
+    if (!b) {
+        script_fail(k, "no button '%s' on this screen", arg);
+        return -1;
+    }
+    *x = b->r.x + b->r.w / 2;
+    *y = b->r.y + b->r.h / 2;
+    return 0;
+}
+
 /* Runs script lines until one waits or the script ends. */
 static void script_step(kiosk *k)
 {
@@ -1028,27 +1164,63 @@ static void script_step(kiosk *k)
                 script_fail(k, "wait needs milliseconds, got '%s'", arg);
             else
                 k->script_wait = mono() + ms;
-        } else if (strcmp(cmd, "tap") == 0) {
-            long x, y;
-            char *sp = strchr(arg, ' ');
-            if (sp) {
-                *sp = '\0';
-                if (lk_parse_long(arg, 0, 100000, &x) != LK_OK || lk_parse_long(sp + 1, 0, 100000, &y) != LK_OK) {
-                    script_fail(k, "tap X Y needs two numbers: '%s'", arg);
-                    continue;
-                }
-                push_mouse(SDL_MOUSEBUTTONDOWN, (int)x, (int)y);
-                push_mouse(SDL_MOUSEBUTTONUP, (int)x, (int)y);
-                return;
+        } else if (strcmp(cmd, "tap") == 0 || strcmp(cmd, "touch") == 0 || strcmp(cmd, "touch-x11") == 0) {
+            /* tap: the mouse; touch: a finger as KMSDRM delivers it; touch-x11:
+             * a finger on a window plus the mouse clicks SDL makes from it. */
+            int x, y;
+            if (script_point(k, cmd, arg, &x, &y) != 0)
+                continue;
+            int px, py;
+            from_ui(k, x, y, &px, &py);
+            if (cmd[0] == 't' && cmd[1] == 'a') {
+                push_mouse(SDL_MOUSEBUTTONDOWN, px, py, 0);
+                push_mouse(SDL_MOUSEBUTTONUP, px, py, 0);
+            } else {
+                /* SDL_SendTouch posts the synthesised click before the finger. */
+                Uint32 win = cmd[5] ? SDL_GetWindowID(k->win) : 0;
+                if (win)
+                    push_mouse(SDL_MOUSEBUTTONDOWN, px, py, SDL_TOUCH_MOUSEID);
+                push_finger(k, SDL_FINGERDOWN, px, py, win);
+                if (win)
+                    push_mouse(SDL_MOUSEBUTTONUP, px, py, SDL_TOUCH_MOUSEID);
+                push_finger(k, SDL_FINGERUP, px, py, win);
+                k->script_finger++;
             }
-            const ui_button *b = screens_find(&k->scr, arg);
-            if (!b) {
-                script_fail(k, "no button '%s' on this screen", arg);
+            return; /* let the loop deliver the events */
+        } else if (strcmp(cmd, "finger") == 0) {
+            /* finger down|up N ID|X Y: one finger of several, as KMSDRM sends it */
+            char *n = strchr(arg, ' ');
+            char *rest = n ? strchr(n + 1, ' ') : NULL;
+            long id;
+            bool down = strncmp(arg, "down ", 5) == 0, up = strncmp(arg, "up ", 3) == 0;
+            if (!rest || (!down && !up)) {
+                script_fail(k, "finger needs down|up N ID or N X Y: '%s'", arg);
                 continue;
             }
-            int cx = b->r.x + b->r.w / 2, cy = b->r.y + b->r.h / 2;
-            press(k, cx, cy);
-            release(k, cx, cy);
+            *rest++ = '\0';
+            int x, y, px, py;
+            if (lk_parse_long(n + 1, 0, 1000000, &id) != LK_OK) {
+                script_fail(k, "finger needs a number, got '%s'", n + 1);
+                continue;
+            }
+            if (script_point(k, cmd, rest, &x, &y) != 0)
+                continue;
+            from_ui(k, x, y, &px, &py);
+            SDL_FingerID next = k->script_finger;
+            k->script_finger = id;
+            push_finger(k, down ? SDL_FINGERDOWN : SDL_FINGERUP, px, py, 0);
+            k->script_finger = next;
+            return;
+        } else if (strcmp(cmd, "expect-presses") == 0) {
+            long n;
+            if (lk_parse_long(arg, 0, 1000000, &n) != LK_OK) {
+                script_fail(k, "expect-presses needs a number, got '%s'", arg);
+            } else if ((long)k->presses != n) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "%u, not %ld", k->presses, n);
+                script_fail(k, "presses since the last check: %s", msg);
+            }
+            k->presses = 0;
         } else if (strcmp(cmd, "shot") == 0) {
             render(k);
             if (draw_screenshot(k->d, arg) != LK_OK)
