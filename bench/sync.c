@@ -144,6 +144,7 @@ int main(int argc, char **argv)
     char err[CONFIG_ERR_MAX];
     if (!cfg || config_load(cfg, argv[2], err, sizeof err) != LK_OK) {
         fprintf(stderr, "sync: %s\n", cfg ? err : "out of memory");
+        config_free(cfg);
         free(cfg);
         return 1;
     }
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
         if (lk_parse_long(argv[4], 1, 100000, &size) == LK_OK)
             rc = batches(cfg, argv[3], size);
     }
+    config_free(cfg);
     free(cfg);
     return rc;
 }

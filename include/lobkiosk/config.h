@@ -16,7 +16,7 @@
 #define CONFIG_MAX_ISSUERS 32
 #define CONFIG_MAX_KEYS 8
 #define CONFIG_MAX_EVENTS 64
-#define CONFIG_MAX_REVOKED 256
+#define CONFIG_EVENT_ID_MAX 43 /* inih keeps 49 characters of a section name: "event." + 43 */
 #define CONFIG_ERR_MAX 512
 
 /* One trusted public key of an issuer. */
@@ -39,8 +39,11 @@ typedef struct config_issuer {
     bool demo;                      /* a demo issuer: only trusted when [kiosk] demo = true */
     config_key keys[CONFIG_MAX_KEYS]; /* its public keys (rotation) */
     size_t n_keys;                  /* used entries of keys */
-    config_revoked revoked[CONFIG_MAX_REVOKED]; /* revocation list */
+    config_revoked *revoked;        /* revocation list, sorted by subject then expires
+                                       (config_is_revoked bsearches it); heap, owned by
+                                       the config, freed by config_free */
     size_t n_revoked;               /* used entries of revoked */
+    size_t cap_revoked;             /* allocated entries of revoked */
 } config_issuer;
 
 /* How check-ins work at an event. */
@@ -125,13 +128,30 @@ typedef struct config {
     config_scanner scanner;         /* [scanner] */
 } config;
 
-/* Fills cfg with defaults (no issuers, no events). */
+/* Fills cfg with defaults (no issuers, no events). Overwrites cfg without freeing:
+ * call config_free first on a config that holds revocations. */
 void config_defaults(config *cfg);
 
-/* Loads path into cfg (caller owns cfg; it is large, allocate it on the heap).
+/* Loads path into cfg (caller owns cfg; it is large, allocate it on the heap; its
+ * revocation lists are released with config_free, also after a failed load).
  * On failure returns LK_ERR_CONFIG or LK_ERR_IO and writes a message naming the
- * file, the line and the key into err (may be NULL). */
+ * file, the line and the key into err (may be NULL). Foreign text quoted in err is
+ * escaped (lk_log_escape). A line longer than inih keeps is refused, not cut. */
 lk_status config_load(config *cfg, const char *path, char *err, size_t err_len) LK_MUST_CHECK;
+
+/* Releases the heap parts of cfg (the revocation lists) and empties them; the
+ * struct itself stays the caller's. NULL is fine. */
+void config_free(config *cfg);
+
+/* Adds a revoked pass to an issuer's list, keeping it sorted: every pass of subject
+ * (expires 0) or only the pass with this YYYYMMDD expiry. LK_ERR_INVALID for a
+ * subject that is not 1..16 of 0-9 A-Z or a date that is not a calendar date,
+ * LK_ERR_NOMEM when the list cannot grow. Any number of entries. */
+lk_status config_revoke(config_issuer *is, const char *subject, int expires) LK_MUST_CHECK;
+
+/* True when the issuer revoked this pass (all passes of subject, or the one with
+ * this expiry). O(log n). False for NULL. */
+bool config_is_revoked(const config_issuer *is, const char *subject, int expires);
 
 /* The issuer with this code that this config trusts (demo issuers only when
  * cfg->demo), or NULL. Borrowed pointer into cfg. */

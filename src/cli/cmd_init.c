@@ -384,6 +384,7 @@ out:
     sodium_memzero(&foreign, sizeof foreign);
     free(ini);
     free(tmpl);
+    config_free(cfg);
     free(cfg);
     return rc;
 }

@@ -125,6 +125,7 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
         } else {
             rc = report_store(cfg, event_id, fmt);
         }
+        config_free(cfg);
         free(cfg);
     } else {
         rc = usage("needs --config FILE, or --from FILE");

@@ -113,6 +113,7 @@ int main(int argc, char **argv)
         rc = cmd_kiosk(&ctx, argc - i, argv + i);
 
 out:
+    config_free(ctx.cfg);
     free(ctx.cfg);
     return rc;
 }

@@ -12,7 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lobkiosk/pass.h"
 #include "lobkiosk/util.h"
+
+/* inih keeps this many characters of a section name (its MAX_SECTION less the NUL);
+ * a longer name would be cut silently, so the reader refuses it. */
+#define INI_SECTION_KEPT 49
 
 /* Parser state passed through inih. */
 typedef struct parse_ctx {
@@ -21,17 +26,25 @@ typedef struct parse_ctx {
     char err[CONFIG_ERR_MAX];   /* first problem found, without location */
     char err_section[128];      /* where it was found */
     char err_key[128];
-    int failed;                 /* a problem was recorded */
+    int failed;       /* a problem was recorded */
+    int line;         /* line the reader handed to inih last (1-based) */
+    int err_line;     /* line of the problem, 0 = find it by section/key */
+    const char *next; /* reader: rest of the file text */
+    const char *end;  /* reader: end of the file text */
 } parse_ctx;
 
+/* Records the first problem. value is foreign text: escaped before it is quoted. */
 static int fail(parse_ctx *pc, const char *section, const char *key, const char *fmt,
                 const char *value)
 {
     if (!pc->failed) {
+        char safe[CONFIG_ERR_MAX / 2 + 64];
+        lk_log_escape(value ? value : "", safe, sizeof safe);
         pc->failed = 1;
-        snprintf(pc->err, sizeof pc->err, fmt, value ? value : "");
-        lk_strlcpy(pc->err_section, section ? section : "", sizeof pc->err_section);
-        lk_strlcpy(pc->err_key, key ? key : "", sizeof pc->err_key);
+        pc->err_line = pc->line;
+        snprintf(pc->err, sizeof pc->err, fmt, safe);
+        lk_log_escape(section ? section : "", pc->err_section, sizeof pc->err_section);
+        lk_log_escape(key ? key : "", pc->err_key, sizeof pc->err_key);
     }
     return 0; /* inih: stop at the first error */
 }
@@ -100,7 +113,7 @@ static bool code_ok(const char *s, size_t min, size_t max)
 static bool event_id_ok(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n >= sizeof(((config_event *)0)->id))
+    if (n == 0 || n > CONFIG_EVENT_ID_MAX)
         return false;
     for (size_t i = 0; i < n; i++)
         if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))
@@ -143,6 +156,8 @@ static int kiosk_key(parse_ctx *pc, const char *section, const char *name, const
         return SET_TEXT(c->activity_base);
     }
     if (!strcmp(name, "event")) {
+        if (strlen(value) > CONFIG_EVENT_ID_MAX)
+            return fail(pc, section, name, "event id '%s' is longer than 43 characters", value);
         if (value[0] && !event_id_ok(value))
             return fail(pc, section, name, "'%s' is not an event id", value);
         return SET_TEXT(c->event_id);
@@ -171,32 +186,128 @@ static config_issuer *issuer_for(parse_ctx *pc, const char *code)
     return is;
 }
 
+/* One revocation entry, SUBJECT or SUBJECT@YYYYMMDD (a real calendar date). */
+static bool revoked_entry(const char *tok, char *subject, size_t len, int *expires)
+{
+    const char *at = strchr(tok, '@');
+    size_t n = at ? (size_t)(at - tok) : strlen(tok);
+    if (n >= len)
+        return false;
+    memcpy(subject, tok, n);
+    subject[n] = '\0';
+    if (!code_ok(subject, 1, LK_SUBJECT_MAX))
+        return false;
+    *expires = 0;
+    if (at) {
+        const char *d = at + 1;
+        if (strlen(d) != 8 || strspn(d, "0123456789") != 8)
+            return false;
+        long v;
+        if (lk_parse_long(d, 20000101, 99991231, &v) != LK_OK || !pass_date_valid((int)v))
+            return false;
+        *expires = (int)v;
+    }
+    return true;
+}
+
+/* Appends without sorting; config_load sorts each list once at the end. */
+static lk_status revoked_append(config_issuer *is, const char *subject, int expires)
+{
+    if (is->n_revoked == is->cap_revoked) {
+        size_t cap = is->cap_revoked ? is->cap_revoked * 2 : 64;
+        config_revoked *grown = realloc(is->revoked, cap * sizeof *grown);
+        if (!grown)
+            return LK_ERR_NOMEM;
+        is->revoked = grown;
+        is->cap_revoked = cap;
+    }
+    config_revoked *r = &is->revoked[is->n_revoked++];
+    lk_strlcpy(r->subject, subject, sizeof r->subject);
+    r->expires = expires;
+    return LK_OK;
+}
+
+static int revoked_cmp(const void *a, const void *b)
+{
+    const config_revoked *x = a, *y = b;
+    int c = strcmp(x->subject, y->subject);
+    if (c)
+        return c;
+    return (x->expires > y->expires) - (x->expires < y->expires);
+}
+
 static int parse_revoked(parse_ctx *pc, config_issuer *is, const char *section, const char *name,
                          const char *value)
 {
-    char buf[4096];
-    if (!lk_strlcpy(buf, value, sizeof buf))
-        return fail(pc, section, name, "value too long", NULL);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-        if (is->n_revoked >= CONFIG_MAX_REVOKED)
-            return fail(pc, section, name, "too many revoked passes", NULL);
-        config_revoked *r = &is->revoked[is->n_revoked];
-        char *at = strchr(tok, '@');
-        r->expires = 0;
-        if (at) {
-            *at = '\0';
-            long d;
-            if (lk_parse_long(at + 1, 20000101, 29991231, &d) != LK_OK)
-                return fail(pc, section, name, "'%s' is not SUBJECT or SUBJECT@YYYYMMDD", tok);
-            r->expires = (int)d;
-        }
-        if (!code_ok(tok, 1, LK_SUBJECT_MAX))
-            return fail(pc, section, name, "'%s' is not a subject id", tok);
-        lk_strlcpy(r->subject, tok, sizeof r->subject);
-        is->n_revoked++;
+    const char *p = value;
+    while (*p) {
+        p += strspn(p, ", \t");
+        size_t n = strcspn(p, ", \t");
+        if (n == 0)
+            break;
+        char tok[64], subject[LK_SUBJECT_MAX + 1];
+        int expires;
+        snprintf(tok, sizeof tok, "%.*s", (int)n, p);
+        if (n >= sizeof tok || !revoked_entry(tok, subject, sizeof subject, &expires))
+            return fail(pc, section, name,
+                        "'%s' is not SUBJECT or SUBJECT@YYYYMMDD (a calendar date)", tok);
+        if (revoked_append(is, subject, expires) != LK_OK)
+            return fail(pc, section, name, "out of memory for the revocation list%s", "");
+        p += n;
     }
     return 1;
+}
+
+/* revoked_file: one entry a line; blank lines and lines starting with # or ; are
+ * skipped. A bad entry is reported with the list's own file name and line. */
+static int parse_revoked_file(parse_ctx *pc, config_issuer *is, const char *section,
+                              const char *name, const char *value)
+{
+    char path[CONFIG_PATH_MAX];
+    if (!value[0] || !set_path(pc, path, sizeof path, value))
+        return fail(pc, section, name, "'%s' is not a file name", value);
+    char *text = NULL;
+    size_t len = 0;
+    lk_status st = lk_read_file(path, &text, &len);
+    if (st != LK_OK)
+        return fail(pc, section, name, "cannot read the revocation list %s", path);
+    int rc = 1, line = 0;
+    char *p = text, *end = text + len;
+    while (p < end && rc) {
+        char *eol = memchr(p, '\n', (size_t)(end - p));
+        char *stop = eol ? eol : end;
+        line++;
+        while (p < stop && isspace((unsigned char)*p))
+            p++;
+        char *e = stop;
+        while (e > p && isspace((unsigned char)e[-1]))
+            e--;
+        if (e > p && *p != '#' && *p != ';') {
+            char tok[64], subject[LK_SUBJECT_MAX + 1], msg[CONFIG_ERR_MAX / 2];
+            int expires;
+            size_t n = (size_t)(e - p);
+            bool ok = n < sizeof tok && !memchr(p, '\0', n);
+            if (ok) {
+                memcpy(tok, p, n);
+                tok[n] = '\0';
+                ok = revoked_entry(tok, subject, sizeof subject, &expires);
+            } else {
+                snprintf(tok, sizeof tok, "%.*s", (int)(n < 40 ? n : 40), p);
+            }
+            if (!ok) {
+                char safe[96];
+                lk_log_escape(tok, safe, sizeof safe);
+                snprintf(msg, sizeof msg, "%.120s:%d: '%.60s' is not SUBJECT or SUBJECT@YYYYMMDD",
+                         value, line, safe);
+                rc = fail(pc, section, name, "%s", msg);
+            } else if (revoked_append(is, subject, expires) != LK_OK) {
+                rc = fail(pc, section, name, "out of memory for the revocation list%s", "");
+            }
+        }
+        p = eol ? eol + 1 : end;
+    }
+    free(text);
+    return rc;
 }
 
 static int issuer_key(parse_ctx *pc, const char *section, const char *code, const char *name,
@@ -219,6 +330,8 @@ static int issuer_key(parse_ctx *pc, const char *section, const char *code, cons
                    ? 1 : fail(pc, section, name, "'%s' is not true or false", value);
     if (!strcmp(name, "revoked"))
         return parse_revoked(pc, is, section, name, value);
+    if (!strcmp(name, "revoked_file"))
+        return parse_revoked_file(pc, is, section, name, value);
     if (!strncmp(name, "key.", 4)) {
         const char *kid = name + 4;
         if (!code_ok(kid, 1, LK_KEYID_MAX))
@@ -457,6 +570,56 @@ static int handler(void *user, const char *section, const char *name, const char
     return fail(pc, section, name, "unknown section", NULL);
 }
 
+/* inih reader over the file text (ini_parse_stream). It counts lines, so a problem
+ * is reported on the line inih was parsing, and it refuses what inih would silently
+ * break: a line longer than inih's buffer (inih cuts it and reads the rest as a next
+ * line) and a section name longer than inih keeps (cut to 49 characters). */
+static char *text_reader(char *str, int num, void *stream)
+{
+    parse_ctx *pc = stream;
+    if (pc->failed || pc->next >= pc->end)
+        return NULL;
+    const char *eol = memchr(pc->next, '\n', (size_t)(pc->end - pc->next));
+    size_t len = eol ? (size_t)(eol - pc->next) + 1 : (size_t)(pc->end - pc->next);
+    pc->line++;
+    if (memchr(pc->next, '\0', len)) {
+        fail(pc, "", "", "this line holds a NUL byte; is this a text file?%s", "");
+        return NULL;
+    }
+    /* inih needs room for the line, its CR LF and a NUL */
+    size_t content = len;
+    while (content > 0 && (pc->next[content - 1] == '\n' || pc->next[content - 1] == '\r'))
+        content--;
+    if (num < 3 || content > (size_t)num - 3) {
+        char what[64];
+        snprintf(what, sizeof what, "%d", num > 3 ? num - 3 : 0);
+        fail(pc, "", "",
+             "this line is longer than %s characters; split a long revoked list over "
+             "several 'revoked =' lines or put it in a revoked_file",
+             what);
+        return NULL;
+    }
+    memcpy(str, pc->next, len);
+    str[len] = '\0';
+    pc->next += len;
+    const char *s = str;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '[') {
+        size_t name = strcspn(s + 1, "];\r\n");
+        if (name > INI_SECTION_KEPT) {
+            char head[CONFIG_TEXT_MAX];
+            snprintf(head, sizeof head, "%.*s", (int)name, s + 1);
+            if (!strncmp(head, "event.", 6))
+                fail(pc, "", "", "event id '%s' is longer than 43 characters", head + 6);
+            else
+                fail(pc, "", "", "section name '%s' is longer than 49 characters", head);
+            return NULL;
+        }
+    }
+    return str;
+}
+
 /* inih does not pass line numbers to the handler in Debian's build: find the line
  * of section/key in the text ourselves (first occurrence inside that section). */
 static int locate_line(const char *text, const char *section, const char *key)
@@ -578,6 +741,8 @@ static void default_assets(config *cfg)
 
 lk_status config_load(config *cfg, const char *path, char *err, size_t err_len)
 {
+    if (cfg)
+        config_defaults(cfg); /* config_free is safe on cfg from here on, whatever happens */
     if (!cfg || !path) {
         if (err)
             snprintf(err, err_len, "config: no file given");
@@ -609,7 +774,8 @@ lk_status config_load(config *cfg, const char *path, char *err, size_t err_len)
         lk_strlcpy(pc->dir, abs, sizeof pc->dir);
 
     char *text = NULL;
-    lk_status st = lk_read_file(path, &text, NULL);
+    size_t text_len = 0;
+    lk_status st = lk_read_file(path, &text, &text_len);
     if (st != LK_OK) {
         if (err)
             snprintf(err, err_len, "%s: cannot read the file (%s)", path,
@@ -617,15 +783,19 @@ lk_status config_load(config *cfg, const char *path, char *err, size_t err_len)
         free(pc);
         return LK_ERR_IO;
     }
-    int rc = ini_parse_string(text, handler, pc);
+    pc->next = text;
+    pc->end = text + text_len;
+    int rc = ini_parse_stream(text_reader, pc, handler, pc);
     if (rc > 0 && !pc->failed) {
         if (err)
             snprintf(err, err_len, "%s:%d: this line is not 'key = value' or '[section]'", path,
                      rc);
         st = LK_ERR_CONFIG;
     } else if (pc->failed) {
-        int line = locate_line(text, pc->err_section, pc->err_key);
-        if (err)
+        int line = pc->err_line ? pc->err_line : locate_line(text, pc->err_section, pc->err_key);
+        if (err && !pc->err_key[0] && !pc->err_section[0])
+            snprintf(err, err_len, "%s:%d: %s", path, line, pc->err);
+        else if (err)
             snprintf(err, err_len, "%s:%d: [%s] %s: %s", path, line, pc->err_section,
                      pc->err_key, pc->err);
         st = LK_ERR_CONFIG;
@@ -641,6 +811,13 @@ lk_status config_load(config *cfg, const char *path, char *err, size_t err_len)
                      pc->err_key[0] ? " " : "", pc->err_key, pc->err);
         }
     }
+    for (size_t i = 0; i < cfg->n_issuers; i++) {
+        config_issuer *is = &cfg->issuers[i];
+        if (is->n_revoked > 1)
+            qsort(is->revoked, is->n_revoked, sizeof is->revoked[0], revoked_cmp);
+    }
+    if (st != LK_OK)
+        config_free(cfg);
     if (st == LK_OK) {
         if (!cfg->data_dir[0] && !lk_path_join(cfg->data_dir, sizeof cfg->data_dir, pc->dir, "data"))
             st = LK_ERR_CONFIG;
@@ -708,4 +885,49 @@ bool config_event_admits(const config_event *ev, const char *issuer_code)
             return true;
     }
     return false;
+}
+
+void config_free(config *cfg)
+{
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < cfg->n_issuers && i < CONFIG_MAX_ISSUERS; i++) {
+        config_issuer *is = &cfg->issuers[i];
+        free(is->revoked);
+        is->revoked = NULL;
+        is->n_revoked = is->cap_revoked = 0;
+    }
+}
+
+lk_status config_revoke(config_issuer *is, const char *subject, int expires)
+{
+    if (!is || !subject || !code_ok(subject, 1, LK_SUBJECT_MAX) ||
+        (expires != 0 && !pass_date_valid(expires)))
+        return LK_ERR_INVALID;
+    lk_status st = revoked_append(is, subject, expires);
+    if (st != LK_OK)
+        return st;
+    /* keep the list sorted: move the new entry down to its place */
+    config_revoked add = is->revoked[is->n_revoked - 1];
+    size_t i = is->n_revoked - 1;
+    while (i > 0 && revoked_cmp(&is->revoked[i - 1], &add) > 0) {
+        is->revoked[i] = is->revoked[i - 1];
+        i--;
+    }
+    is->revoked[i] = add;
+    return LK_OK;
+}
+
+bool config_is_revoked(const config_issuer *is, const char *subject, int expires)
+{
+    if (!is || !subject || !is->n_revoked || strlen(subject) > LK_SUBJECT_MAX)
+        return false;
+    config_revoked key;
+    lk_strlcpy(key.subject, subject, sizeof key.subject);
+    key.expires = 0; /* every pass of the subject */
+    if (bsearch(&key, is->revoked, is->n_revoked, sizeof key, revoked_cmp))
+        return true;
+    key.expires = expires;
+    return expires != 0 &&
+           bsearch(&key, is->revoked, is->n_revoked, sizeof key, revoked_cmp) != NULL;
 }

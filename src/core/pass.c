@@ -146,16 +146,6 @@ bool pass_date_valid(int yyyymmdd)
 
 /* --- verification -------------------------------------------------------------- */
 
-static bool is_revoked(const config_issuer *iss, const char *subject, int expires)
-{
-    for (size_t i = 0; i < iss->n_revoked && i < CONFIG_MAX_REVOKED; i++) {
-        const config_revoked *r = &iss->revoked[i];
-        if (strcmp(r->subject, subject) == 0 && (r->expires == 0 || r->expires == expires))
-            return true;
-    }
-    return false;
-}
-
 lk_reason pass_verify(const char *payload, const config *cfg, int today, pass *out)
 {
     if (!payload)
@@ -220,7 +210,7 @@ lk_reason pass_verify(const char *payload, const config *cfg, int today, pass *o
 
     if (today > p.expires)
         return LK_REASON_EXPIRED;
-    if (is_revoked(iss, p.subject, p.expires))
+    if (config_is_revoked(iss, p.subject, p.expires))
         return LK_REASON_REVOKED;
     if (out)
         *out = p;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lobkiosk/config.h"
+#include "lobkiosk/pass.h"
 #include "targets.h"
 
 static char config_fuzz_path[64];
@@ -83,7 +84,7 @@ static void config_fuzz_check(const config *c)
     for (size_t i = 0; i < c->n_issuers; i++) {
         const config_issuer *is = &c->issuers[i];
         if (!config_code(is->code, 2, LK_ISSUER_MAX) || is->n_keys < 1 ||
-            is->n_keys > CONFIG_MAX_KEYS || is->n_revoked > CONFIG_MAX_REVOKED ||
+            is->n_keys > CONFIG_MAX_KEYS || is->n_revoked > is->cap_revoked ||
             !CONFIG_CSTR(is->name) || !CONFIG_CSTR(is->home_page))
             abort();
         for (size_t k = 0; k < is->n_keys; k++)
@@ -92,8 +93,9 @@ static void config_fuzz_check(const config *c)
         for (size_t k = 0; k < is->n_revoked; k++)
             if (!config_code(is->revoked[k].subject, 1, LK_SUBJECT_MAX) ||
                 (is->revoked[k].expires != 0 &&
-                 (is->revoked[k].expires < 20000101 || is->revoked[k].expires > 29991231)))
-                abort();
+                 !pass_date_valid(is->revoked[k].expires)) ||
+                (k > 0 && strcmp(is->revoked[k - 1].subject, is->revoked[k].subject) > 0))
+                abort(); /* a real date; sorted for the binary search */
         for (size_t j = 0; j < i; j++)
             if (!strcmp(c->issuers[j].code, is->code))
                 abort(); /* one entry per issuer */
@@ -129,6 +131,7 @@ int fuzz_config_one(const uint8_t *data, size_t size)
     lk_status st = config_load(config_fuzz_cfg, config_fuzz_path, err, sizeof err);
     if (st == LK_OK) {
         config_fuzz_check(config_fuzz_cfg);
+        config_free(config_fuzz_cfg);
         return 0;
     }
     if (st != LK_ERR_CONFIG && st != LK_ERR_NOMEM)
@@ -136,6 +139,7 @@ int fuzz_config_one(const uint8_t *data, size_t size)
     if (!memchr(err, '\0', sizeof err) || strncmp(err, config_fuzz_path, strlen(config_fuzz_path)))
         abort(); /* every refusal names the file */
     (void)config_active_event(config_fuzz_cfg, 1795000000000);
+    config_free(config_fuzz_cfg);
     return 0;
 }
 

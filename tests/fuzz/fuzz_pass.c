@@ -41,9 +41,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     lk_strlcpy(is->keys[0].id, "K1", sizeof is->keys[0].id);
     memcpy(is->keys[0].pk, key.pk, sizeof key.pk);
     is->n_keys = 1;
-    lk_strlcpy(is->revoked[0].subject, "666", sizeof is->revoked[0].subject);
-    is->revoked[0].expires = 0;
-    is->n_revoked = 1;
+    if (config_revoke(is, "666", 0) != LK_OK)
+        abort();
     return 0;
 }
 

@@ -214,8 +214,7 @@ static int setup_scan(void **state)
     make_key(&f->key, "00AA");
     make_key(&f->other, "99ZZ");
     add_issuer(f->cfg, &f->key);
-    config_revoked *r = &f->cfg->issuers[0].revoked[f->cfg->issuers[0].n_revoked++];
-    lk_strlcpy(r->subject, "GONE", sizeof r->subject);
+    assert_int_equal(config_revoke(&f->cfg->issuers[0], "GONE", 0), LK_OK);
     make_events();
     for (int i = 1; i < 4; i++)
         f->cfg->events[f->cfg->n_events++] = events[i];
@@ -237,6 +236,7 @@ static int teardown_scan(void **state)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
     int rc = system(cmd);
+    config_free(f->cfg);
     free(f->cfg);
     free(f);
     return rc;

@@ -123,6 +123,7 @@ static void test_good_file(void **state)
     assert_non_null(config_find_issuer(cfg, "00AA"));
     assert_null(config_find_issuer(cfg, "01BB"));
     assert_null(config_find_issuer(cfg, NULL));
+    config_free(cfg);
     free(cfg);
 }
 
@@ -328,9 +329,166 @@ static void test_util_helpers(void **state)
     assert_int_equal(lk_open_private(NULL, &fd), LK_ERR_INVALID);
 }
 
+/* Writes text to dir/name. */
+static void write_file(const char *name, const char *text)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+#define ISSUER "[issuer.00AA]\nkey.K1 = " PK "\n"
+
+/* A revocation list of any length: several revoked = lines add up, no cap. */
+static void test_revoked_lines_accumulate(void **state)
+{
+    config *cfg = malloc(sizeof *cfg);
+    char err[CONFIG_ERR_MAX] = "";
+    size_t cap = 64 * 1024;
+    char *text = malloc(cap);
+    size_t n = (size_t)snprintf(text, cap, "%s", ISSUER);
+    /* 400 lines of five entries: 2,000 revocations, far over the old 256 */
+    for (int i = 0; i < 400; i++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "revoked = A%d, B%d@20270731, C%d, D%d@20280229, E%d\n", i, i, i, i,
+                              i);
+    assert_int_equal(load(text, cfg, err, sizeof err), LK_OK);
+    const config_issuer *is = config_find_issuer(cfg, "00AA");
+    assert_non_null(is);
+    assert_int_equal(is->n_revoked, 2000);
+    assert_true(config_is_revoked(is, "A0", 20270731));
+    assert_true(config_is_revoked(is, "E399", 20991231));
+    assert_true(config_is_revoked(is, "B17", 20270731));
+    assert_false(config_is_revoked(is, "B17", 20270801)); /* only that pass */
+    assert_true(config_is_revoked(is, "D250", 20280229));
+    assert_false(config_is_revoked(is, "A400", 20270731));
+    assert_false(config_is_revoked(is, "A", 20270731)); /* a prefix is another subject */
+    assert_false(config_is_revoked(NULL, "A0", 20270731));
+    config_free(cfg);
+    free(text);
+    free(cfg);
+}
+
+/* revoked_file: one entry a line, thousands, comments and blank lines allowed. */
+static void test_revoked_file(void **state)
+{
+    config *cfg = malloc(sizeof *cfg);
+    char err[CONFIG_ERR_MAX] = "";
+    size_t cap = 256 * 1024;
+    char *list = malloc(cap);
+    size_t n = (size_t)snprintf(list, cap, "# revoked passes of Techniek College\n\n");
+    for (int i = 0; i < 10000; i++)
+        n += (size_t)snprintf(list + n, cap - n, i % 3 ? "S%d\n" : "  S%d@20271231\r\n", i);
+    n += (size_t)snprintf(list + n, cap - n, "; last updated by hand\nLAST");
+    write_file("revoked.txt", list);
+    assert_int_equal(
+        load(ISSUER "revoked_file = revoked.txt\nrevoked = EXTRA\n", cfg, err, sizeof err), LK_OK);
+    const config_issuer *is = config_find_issuer(cfg, "00AA");
+    assert_int_equal(is->n_revoked, 10002);
+    assert_true(config_is_revoked(is, "S1", 20300101));
+    assert_true(config_is_revoked(is, "S0", 20271231));
+    assert_false(config_is_revoked(is, "S0", 20271230));
+    assert_true(config_is_revoked(is, "S9998", 20300101));
+    assert_true(config_is_revoked(is, "LAST", 20300101));
+    assert_true(config_is_revoked(is, "EXTRA", 20300101));
+    assert_false(config_is_revoked(is, "S10000", 20300101));
+    config_free(cfg);
+
+    /* a bad entry names the list file and its line */
+    n = (size_t)snprintf(list, cap, "# list\n");
+    for (int i = 0; i < 1232; i++)
+        n += (size_t)snprintf(list + n, cap - n, "S%d\n", i);
+    snprintf(list + n, cap - n, "s-1233\nS1234\n");
+    write_file("revoked.txt", list);
+    assert_int_equal(load(ISSUER "revoked_file = revoked.txt\n", cfg, err, sizeof err),
+                     LK_ERR_CONFIG);
+    if (!strstr(err, "revoked.txt:1234: 's-1233' is not") || !strstr(err, "kiosk.ini:3:"))
+        fail_msg("message '%s'", err);
+    config_free(cfg);
+
+    /* a missing list stops the kiosk: passes it should refuse must not get in */
+    assert_int_equal(load(ISSUER "revoked_file = nothere.txt\n", cfg, err, sizeof err),
+                     LK_ERR_CONFIG);
+    if (!strstr(err, ":3: [issuer.00AA] revoked_file") || !strstr(err, "nothere.txt"))
+        fail_msg("message '%s'", err);
+    config_free(cfg);
+    free(list);
+    free(cfg);
+}
+
+/* Over-long lines are refused on the right line; dates are calendar dates; event ids
+ * that inih would cut are refused, not cut. */
+static void test_limits(void **state)
+{
+    config *cfg = malloc(sizeof *cfg);
+    char err[CONFIG_ERR_MAX] = "";
+    char text[2048];
+    /* eight revocations on one line: too long for inih, named on its own line */
+    snprintf(text, sizeof text,
+             "[kiosk]\nid = a\n" ISSUER "revoked = 1000000000000001@20270731, "
+             "1000000000000002@20270731, 1000000000000003@20270731, "
+             "1000000000000004@20270731, 1000000000000005@20270731, "
+             "1000000000000006@20270731, 1000000000000007@20270731, "
+             "1000000000000008@20270731\nname = x\n");
+    assert_int_equal(load(text, cfg, err, sizeof err), LK_ERR_CONFIG);
+    if (!strstr(err, "kiosk.ini:5:") || !strstr(err, "longer than"))
+        fail_msg("message '%s'", err);
+    config_free(cfg);
+
+    assert_int_equal(load(ISSUER "revoked = 12@20270231\n", cfg, err, sizeof err), LK_ERR_CONFIG);
+    if (!strstr(err, ":3: [issuer.00AA] revoked: '12@20270231'"))
+        fail_msg("message '%s'", err);
+    assert_int_equal(load(ISSUER "revoked = 12@2027073\n", cfg, err, sizeof err), LK_ERR_CONFIG);
+    assert_int_equal(load(ISSUER "revoked = 12@+20270731\n", cfg, err, sizeof err), LK_ERR_CONFIG);
+    assert_int_equal(load(ISSUER "revoked = 12@20280229\n", cfg, err, sizeof err), LK_OK);
+    config_free(cfg);
+
+    /* 43 characters is the longest event id inih keeps whole */
+    const char *id43 = "abcdefghij_abcdefghij_abcdefghij_abcdefghij";
+    assert_int_equal(strlen(id43), 43);
+    snprintf(text, sizeof text,
+             "[kiosk]\nevent = %s\n[event.%s]\ntitle = t\nstart = 2026-11-28T09:00\n"
+             "end = 2026-11-28T10:00\n",
+             id43, id43);
+    assert_int_equal(load(text, cfg, err, sizeof err), LK_OK);
+    assert_string_equal(cfg->events[0].id, id43);
+    snprintf(text, sizeof text,
+             "[kiosk]\nid = a\n\n[event.%sX]\ntitle = t\nstart = 2026-11-28T09:00\n"
+             "end = 2026-11-28T10:00\n",
+             id43);
+    assert_int_equal(load(text, cfg, err, sizeof err), LK_ERR_CONFIG);
+    if (!strstr(err, "kiosk.ini:4:") || !strstr(err, "longer than 43"))
+        fail_msg("message '%s'", err);
+    snprintf(text, sizeof text, "[kiosk]\nevent = %sX\n", id43);
+    assert_int_equal(load(text, cfg, err, sizeof err), LK_ERR_CONFIG);
+    if (!strstr(err, "kiosk.ini:2:") || !strstr(err, "longer than 43"))
+        fail_msg("message '%s'", err);
+    /* a NUL in the file is not silently the end of it */
+    write_file("kiosk.ini", "");
+    char path[300];
+    snprintf(path, sizeof path, "%s/kiosk.ini", dir);
+    FILE *f = fopen(path, "w");
+    fwrite("[kiosk]\nid = a\n\0[sync]\nendpoint = ftp://x\n", 1, 42, f);
+    fclose(f);
+    assert_int_equal(config_load(cfg, path, err, sizeof err), LK_ERR_CONFIG);
+    if (!strstr(err, "kiosk.ini:3:"))
+        fail_msg("message '%s'", err);
+    /* the message escapes what it quotes from the file */
+    assert_int_equal(load("[kiosk]\nlanguage = \x1b[31mnl\n", cfg, err, sizeof err), LK_ERR_CONFIG);
+    assert_null(strchr(err, '\x1b'));
+    assert_non_null(strstr(err, "\\x1b[31mnl"));
+    free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_revoked_lines_accumulate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_revoked_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_issuer_needs_demo_kiosk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_name_line_and_key, setup, teardown),

@@ -69,6 +69,7 @@ static int teardown(void **state)
 {
     fixture *fx = *state;
     sodium_memzero(&fx->key, sizeof fx->key);
+    config_free(fx->cfg);
     free(fx->cfg);
     free(fx);
     return 0;
@@ -389,11 +390,10 @@ static void test_revoked(void **state)
 {
     fixture *fx = *state;
     config_issuer *is = &fx->cfg->issuers[0];
-    lk_strlcpy(is->revoked[0].subject, "111", sizeof is->revoked[0].subject);
-    is->revoked[0].expires = 0; /* every pass of 111 */
-    lk_strlcpy(is->revoked[1].subject, "222", sizeof is->revoked[1].subject);
-    is->revoked[1].expires = 20270731; /* only this pass of 222 */
-    is->n_revoked = 2;
+    assert_int_equal(config_revoke(is, "111", 0), LK_OK);        /* every pass of 111 */
+    assert_int_equal(config_revoke(is, "222", 20270731), LK_OK); /* only this pass of 222 */
+    assert_int_equal(config_revoke(is, "2x2", 0), LK_ERR_INVALID);
+    assert_int_equal(config_revoke(is, "222", 20270230), LK_ERR_INVALID);
 
     char buf[256];
     sign(&fx->key, PASS_ROLE_STUDENT, "111", 20270731, buf, sizeof buf);

@@ -584,6 +584,7 @@ static void test_retention_days_key(void **state)
     assert_int_equal(load(f, "[sync]\nretention_days = 30\n", cfg, err, sizeof err),
                      LK_ERR_CONFIG);
     assert_non_null(strstr(err, ":2: [sync] retention_days: unknown key"));
+    config_free(cfg);
     free(cfg);
 }
 
