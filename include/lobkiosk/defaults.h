@@ -28,6 +28,12 @@
  * sets activity_base. */
 #define LK_ACTIVITY_BASE "https://w3id.org/xapi/lob/kiosk/"
 
+/* The one place the admin's export writes to: the kiosk's USB stick is mounted
+ * here by firmware-free-app/media-lobkiosk.mount (a plain mount started by udev
+ * when a stick with the label or any vfat/exfat partition appears, no
+ * automount), which the service's ProtectSystem=strict leaves writable. */
+#define LK_USB_MOUNT "/media/lobkiosk"
+
 /* UI */
 #define LK_UI_WELCOME_MS 2000          /* how long the welcome screen stays */
 #define LK_UI_REFLECTION_TIMEOUT_S 45  /* idle time before a reflection ends itself */
