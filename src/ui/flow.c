@@ -22,6 +22,7 @@ const char *flow_screen_token(flow_screen s)
 static void enter(flow *f, flow_screen s, int64_t now_ms)
 {
     f->screen = s;
+    f->banner.kind = FLOW_BANNER_NONE;
     f->since_ms = now_ms;
     f->input_ms = now_ms;
     if (s != FLOW_ADMIN)
@@ -47,6 +48,8 @@ void flow_init(flow *f, const flow_timing *timing, int64_t now_ms)
         f->timing.reflection_ms = LK_UI_REFLECTION_TIMEOUT_S * 1000;
     if (f->timing.done_ms <= 0)
         f->timing.done_ms = 10000;
+    if (f->timing.banner_ms <= 0)
+        f->timing.banner_ms = 4000;
     if (f->timing.admin_ms <= 0)
         f->timing.admin_ms = 120000;
     f->event_choice = -1;
@@ -79,14 +82,34 @@ static void start_reflection(flow *f, int64_t now_ms)
     enter(f, FLOW_REFLECTION, now_ms);
 }
 
+/* Shows a banner over the running reflection. */
+static unsigned banner(flow *f, flow_banner_kind kind, const checkin_result *r, int64_t now_ms)
+{
+    f->banner.kind = kind;
+    if (r)
+        f->banner.scan = *r;
+    else
+        memset(&f->banner.scan, 0, sizeof f->banner.scan);
+    f->banner.until_ms = now_ms + f->timing.banner_ms;
+    bool ok = kind == FLOW_BANNER_SCAN &&
+              (r->outcome == CHECKIN_ALREADY || r->outcome == CHECKIN_ALREADY_OUT);
+    return FLOW_FX_REDRAW | (ok ? FLOW_FX_SOUND_OK : FLOW_FX_SOUND_REFUSE);
+}
+
 unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms)
 {
     if (!f || !r || r->outcome == CHECKIN_IGNORED)
         return 0;
     unsigned fx = 0;
-    /* A new scan during a reflection keeps the answers so far. */
-    if (f->screen == FLOW_REFLECTION)
+    if (f->screen == FLOW_REFLECTION) {
+        /* Only a check-in or check-out takes over (the answers so far are kept);
+         * anything else leaves the student's reflection running. */
+        if (r->outcome == CHECKIN_HOST || r->outcome == CHECKIN_ADMIN)
+            return banner(f, FLOW_BANNER_BUSY, NULL, now_ms);
+        if (r->outcome != CHECKIN_CHECKED_IN && r->outcome != CHECKIN_CHECKED_OUT)
+            return banner(f, FLOW_BANNER_SCAN, r, now_ms);
         fx |= end_reflection(f, FLOW_IDLE, now_ms);
+    }
     f->scan = *r;
     f->reflect_next = false;
     bool has_questions = reflection_set_count(f->set) > 0;
@@ -122,11 +145,10 @@ unsigned flow_scan_failed(flow *f, int64_t now_ms)
 {
     if (!f)
         return 0;
-    unsigned fx = 0;
     if (f->screen == FLOW_REFLECTION)
-        fx |= end_reflection(f, FLOW_IDLE, now_ms);
+        return banner(f, FLOW_BANNER_ERROR, NULL, now_ms);
     enter(f, FLOW_ERROR, now_ms);
-    return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
+    return FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
 }
 
 /* After the welcome: the reflection, or straight back to idle. */
@@ -355,8 +377,12 @@ int64_t flow_deadline(const flow *f)
     case FLOW_REFUSAL:
     case FLOW_ERROR:
         return f->since_ms + f->timing.refusal_ms;
-    case FLOW_REFLECTION:
-        return f->input_ms + f->timing.reflection_ms;
+    case FLOW_REFLECTION: {
+        int64_t end = f->input_ms + f->timing.reflection_ms;
+        if (f->banner.kind != FLOW_BANNER_NONE && f->banner.until_ms < end)
+            return f->banner.until_ms; /* redraw without it */
+        return end;
+    }
     case FLOW_DONE:
         return f->since_ms + f->timing.done_ms;
     case FLOW_PIN:
@@ -379,8 +405,15 @@ unsigned flow_tick(flow *f, int64_t now_ms)
         if (f->screen == FLOW_PIN && now_ms < f->input_ms + f->timing.admin_ms)
             return FLOW_FX_REDRAW;
     }
-    if (!f || now_ms < flow_deadline(f))
+    if (!f)
         return 0;
+    unsigned fx = 0;
+    if (f->banner.kind != FLOW_BANNER_NONE && now_ms >= f->banner.until_ms) {
+        f->banner.kind = FLOW_BANNER_NONE;
+        fx = FLOW_FX_REDRAW;
+    }
+    if (now_ms < flow_deadline(f))
+        return fx;
     switch (f->screen) {
     case FLOW_WELCOME:
         return after_welcome(f, now_ms);

@@ -49,10 +49,26 @@ enum {
 
 /* Reflection answers waiting to be written, with the scan they belong to. */
 typedef struct flow_pending {
-    bool active;              /* something to write */
-    checkin_result scan;      /* the student's scan (pass, experience) */
-    reflection_session refl;  /* the answers */
+    bool active;             /* something to write */
+    checkin_result scan;     /* the student's scan (pass, experience) */
+    reflection_session refl; /* the answers */
 } flow_pending;
+
+/* A scan during a reflection that checks no one in or out ("already", a refusal,
+ * a host or admin pass, a failed write): a short banner over the reflection, which
+ * keeps running. */
+typedef enum flow_banner_kind {
+    FLOW_BANNER_NONE = 0,
+    FLOW_BANNER_SCAN,  /* scan holds the outcome (already, already out, refused) */
+    FLOW_BANNER_BUSY,  /* a host or admin pass: "a student is busy, scan again later" */
+    FLOW_BANNER_ERROR, /* checkin_scan failed: nothing was saved for that pass */
+} flow_banner_kind;
+
+typedef struct flow_banner {
+    flow_banner_kind kind; /* NONE = no banner */
+    checkin_result scan;   /* the scan it is about (FLOW_BANNER_SCAN) */
+    int64_t until_ms;      /* when it goes (monotonic ms) */
+} flow_banner;
 
 /* Timings in milliseconds; zero fields take the defaults of flow_init. */
 /* Wrong PINs in a row before the pad shuts, and for how long: Argon2 makes each try
@@ -61,50 +77,56 @@ typedef struct flow_pending {
 #define FLOW_PIN_LOCK_MS 60000
 
 typedef struct flow_timing {
-    int welcome_ms;      /* welcome before the reflection (LK_UI_WELCOME_MS) */
-    int info_ms;         /* welcome without reflection ("already") */
-    int refusal_ms;      /* refusal before idle */
-    int reflection_ms;   /* no touch for this long ends a reflection */
-    int done_ms;         /* done before idle */
-    int admin_ms;        /* no touch on pin/admin/host before idle */
+    int welcome_ms;    /* welcome before the reflection (LK_UI_WELCOME_MS) */
+    int info_ms;       /* welcome without reflection ("already") */
+    int refusal_ms;    /* refusal before idle */
+    int reflection_ms; /* no touch for this long ends a reflection */
+    int done_ms;       /* done before idle */
+    int banner_ms;     /* a banner over a reflection */
+    int admin_ms;      /* no touch on pin/admin/host before idle */
 } flow_timing;
 
 typedef struct flow {
-    flow_screen screen;              /* current screen */
-    int64_t since_ms;                /* when it was entered (monotonic ms) */
-    int64_t input_ms;                /* last touch (monotonic ms) */
-    flow_timing timing;              /* timeouts */
-    config_mode mode;                /* the event's check-in rules */
-    const reflection_set *set;       /* the event's question set, NULL = none (borrowed) */
-    checkin_result scan;             /* the scan the screen is about */
-    bool reflect_next;               /* welcome leads to a reflection */
-    reflection_session refl;         /* answers so far */
+    flow_screen screen;                 /* current screen */
+    int64_t since_ms;                   /* when it was entered (monotonic ms) */
+    int64_t input_ms;                   /* last touch (monotonic ms) */
+    flow_timing timing;                 /* timeouts */
+    config_mode mode;                   /* the event's check-in rules */
+    const reflection_set *set;          /* the event's question set, NULL = none (borrowed) */
+    checkin_result scan;                /* the scan the screen is about */
+    bool reflect_next;                  /* welcome leads to a reflection */
+    reflection_session refl;            /* answers so far */
     char text[REFLECTION_TEXT_MAX + 1]; /* text typed on the on-screen keyboard */
-    flow_pending save;               /* answers to write (FLOW_FX_SAVE) */
-    size_t saved_answers;            /* how many the done screen reports */
-    char pin[PIN_MAX_DIGITS + 1];    /* digits typed on the PIN pad */
-    bool pin_wrong;                  /* the last PIN was wrong */
-    int pin_failures;                /* wrong PINs in a row */
-    bool pin_locked;                 /* too many wrong PINs: the pad is shut for a while */
-    int64_t pin_locked_until;        /* when it opens again (monotonic ms) */
-    bool has_pin;                    /* an admin PIN is configured */
-    char language[8];                /* language asked for (FLOW_FX_LANGUAGE) */
-    int event_choice;                /* event index asked for (FLOW_FX_EVENT), -1 = by time */
-    int confirm_row;                 /* host row to confirm, -1 = all */
-    int host_page;                   /* page of the host list */
-    int host_pages;                  /* pages the host screen has (set by the screen) */
-    char notice[48];                 /* i18n key of a notice on the admin screen, "" = none */
+    flow_pending save;                  /* answers to write (FLOW_FX_SAVE) */
+    size_t saved_answers;               /* how many the done screen reports */
+    flow_banner banner;                 /* a scan that changed nothing, over a reflection */
+    char pin[PIN_MAX_DIGITS + 1];       /* digits typed on the PIN pad */
+    bool pin_wrong;                     /* the last PIN was wrong */
+    int pin_failures;                   /* wrong PINs in a row */
+    bool pin_locked;                    /* too many wrong PINs: the pad is shut for a while */
+    int64_t pin_locked_until;           /* when it opens again (monotonic ms) */
+    bool has_pin;                       /* an admin PIN is configured */
+    char language[8];                   /* language asked for (FLOW_FX_LANGUAGE) */
+    int event_choice;                   /* event index asked for (FLOW_FX_EVENT), -1 = by time */
+    int confirm_row;                    /* host row to confirm, -1 = all */
+    int host_page;                      /* page of the host list */
+    int host_pages;                     /* pages the host screen has (set by the screen) */
+    char notice[48];                    /* i18n key of a notice on the admin screen, "" = none */
 } flow;
 
 /* Starts on the idle screen. timing may be NULL (defaults). */
 void flow_init(flow *f, const flow_timing *timing, int64_t now_ms);
 
-/* A scan's outcome (after checkin_scan wrote what it had to). An unfinished
- * reflection is handed to f->save first (FLOW_FX_SAVE) so the next student is
- * served at once and nothing answered is lost. Returns effects. */
+/* A scan's outcome (after checkin_scan wrote what it had to). During a reflection
+ * only a scan that checks someone in or out takes over: the unfinished reflection
+ * is handed to f->save first (FLOW_FX_SAVE) so the next student is served at once
+ * and nothing answered is lost. Any other scan (already, a refusal, a host or admin
+ * pass) shows as f->banner for timing.banner_ms and the reflection goes on.
+ * Returns effects. */
 unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms);
 
-/* checkin_scan failed: nothing was confirmed; shows the error screen. */
+/* checkin_scan failed: nothing was confirmed; shows the error screen (a banner
+ * during a reflection). */
 unsigned flow_scan_failed(flow *f, int64_t now_ms);
 
 /* A tap on the button with this id (see docs/kiosk.md for the ids). Unknown ids

@@ -565,6 +565,47 @@ static void keyboard_rows(ui_screens *s, flow *f, const ui_view *v, SDL_Rect are
     (void)f;
 }
 
+/* The banner over a reflection's top bar: what the scan did, in one line or two,
+ * amber with an exclamation for a refusal, blue with a tick for "already". */
+static void banner(ui_screens *s, const flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    const checkin_result *r = &f->banner.scan;
+    char msg[320], key[64], when[8];
+    bool info = false;
+    switch (f->banner.kind) {
+    case FLOW_BANNER_SCAN:
+        if (r->outcome == CHECKIN_ALREADY || r->outcome == CHECKIN_ALREADY_OUT) {
+            bool out = r->outcome == CHECKIN_ALREADY_OUT;
+            lk_format_hhmm(out ? r->exp.checkout_ms : r->exp.checkin_ms, when, sizeof when);
+            const char *vars[] = {"time", when, NULL};
+            i18n_format(v->tr, out ? "welcome.already_out" : "welcome.already", vars, msg,
+                        sizeof msg);
+            info = true;
+        } else {
+            snprintf(key, sizeof key, "refusal.%s", lk_reason_token(r->reason));
+            lk_strlcpy(msg, tr(v, key), sizeof msg);
+        }
+        break;
+    case FLOW_BANNER_BUSY:
+        lk_strlcpy(msg, tr(v, "banner.busy"), sizeof msg);
+        break;
+    case FLOW_BANNER_ERROR:
+        lk_strlcpy(msg, tr(v, "error.store"), sizeof msg);
+        break;
+    case FLOW_BANNER_NONE:
+        return;
+    }
+    SDL_Color bg = info ? C_BLUE : C_AMBER, fg = info ? C_WHITE : C_INK;
+    SDL_Rect r0 = {m->margin / 2, m->margin / 2, m->w - m->margin, m->target + m->margin};
+    draw_round_rect(s->d, r0, m->radius, bg);
+    int is = m->target * 7 / 10;
+    badge(s, info ? DRAW_ICON_TICK : DRAW_ICON_EXCLAIM, r0.x + m->gap / 2 + is / 2, r0.y + r0.h / 2,
+          is, fg, bg);
+    SDL_Rect tb = {r0.x + is + m->gap, r0.y + 2, r0.w - is - 3 * m->gap / 2, r0.h - 4};
+    text(s, msg, tb, m->med, true, fg, DRAW_LEFT, 2);
+}
+
 static void reflection(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
@@ -574,15 +615,19 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
     const xapi_question *q = reflection_set_question(rs->set, rs->step);
     if (!q)
         return;
-    /* Top bar: back, progress dots, skip. */
+    /* Top bar: back, progress dots, skip; or, for a few seconds, a banner about a
+     * scan that changed nothing (the reflection goes on under it). */
     int bw = m->target * 3;
     if (bw > m->w / 3)
         bw = m->w / 3;
-    if (rs->step > 0)
+    if (f->banner.kind != FLOW_BANNER_NONE)
+        banner(s, f, v);
+    else if (rs->step > 0)
         button(s, v, "back", (SDL_Rect){m->margin, m->margin, bw, m->target},
                tr(v, "reflection.back"), BTN_GHOST);
-    button(s, v, "skip", (SDL_Rect){m->w - m->margin - bw, m->margin, bw, m->target},
-           tr(v, "reflection.skip"), BTN_GHOST);
+    if (f->banner.kind == FLOW_BANNER_NONE)
+        button(s, v, "skip", (SDL_Rect){m->w - m->margin - bw, m->margin, bw, m->target},
+               tr(v, "reflection.skip"), BTN_GHOST);
     /* The dots share the row with back and skip: as large as the room allows. */
     int room = m->w - 2 * m->margin - 2 * bw - 2 * m->gap;
     int dot = m->target / 5;
@@ -593,7 +638,7 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
     int dgap = dot;
     int dots_w = (int)n * dot * 2 + ((int)n - 1) * dgap;
     int dx = (m->w - dots_w) / 2 + dot, dy = m->margin + m->target / 2;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && f->banner.kind == FLOW_BANNER_NONE; i++) {
         int cx = dx + (int)i * (2 * dot + dgap);
         if (i == rs->step)
             draw_circle(s->d, cx, dy, dot, C_TEXT);

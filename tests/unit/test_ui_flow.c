@@ -73,7 +73,7 @@ static void test_checkin_reflection_done(void **state)
     assert_true(flow_tick(&f, 100 + 2000) & FLOW_FX_REDRAW);
     assert_int_equal(f.screen, FLOW_REFLECTION);
     assert_int_equal(f.refl.step, 0);
-    assert_int_equal(flow_tap(&f, "back", 2200), 0); /* nothing before the first */
+    assert_int_equal(flow_tap(&f, "back", 2200), 0);     /* nothing before the first */
     assert_int_equal(flow_tap(&f, "choice-5", 2200), 0); /* five faces: 0..4 */
     assert_int_equal(flow_tap(&f, "choice--1", 2200), 0);
     assert_int_equal(flow_tap(&f, "choice-x", 2200), 0);
@@ -85,7 +85,7 @@ static void test_checkin_reflection_done(void **state)
     assert_true(flow_tap(&f, "choice-6", 2600)); /* "weet ik nog niet" */
     for (int i = 2; i < 6; i++)
         assert_true(flow_tap(&f, "choice-0", 2700 + i));
-    assert_int_equal(f.refl.step, 6); /* the text question */
+    assert_int_equal(f.refl.step, 6);                     /* the text question */
     assert_int_equal(flow_tap(&f, "key-space", 3000), 0); /* no leading space */
     assert_true(flow_tap(&f, "key-o", 3000));
     assert_true(flow_tap(&f, "key-k", 3000));
@@ -175,19 +175,82 @@ static void test_scan_during_reflection_keeps_answers(void **state)
     assert_string_equal(f.save.scan.who.subject, "1001"); /* the first one's answers */
     assert_int_equal(reflection_answered(&f.save.refl), 2);
     assert_string_equal(reflection_response(&f.save.refl, 1), "samenwerken");
-    /* a refused scan during a reflection also keeps the answers */
+    /* a check-out during a reflection takes over too */
     flow_saved(&f, true, 50);
     flow_tap(&f, "next", 60);
     flow_tap(&f, "choice-1", 70);
-    checkin_result bad = result(CHECKIN_REFUSED, "");
-    bad.reason = LK_REASON_EXPIRED;
-    fx = flow_scan(&f, &bad, 80);
+    checkin_result out = result(CHECKIN_CHECKED_OUT, "1003");
+    fx = flow_scan(&f, &out, 80);
     assert_true(fx & FLOW_FX_SAVE);
-    assert_true(fx & FLOW_FX_SOUND_REFUSE);
-    assert_int_equal(f.screen, FLOW_REFUSAL);
+    assert_int_equal(f.screen, FLOW_WELCOME);
     assert_string_equal(f.save.scan.who.subject, "1002");
     /* a failed save of an earlier student never hides the new screen */
     assert_int_equal(flow_saved(&f, false, 90), 0);
+    assert_int_equal(f.screen, FLOW_WELCOME);
+    reflection_set_destroy(set);
+}
+
+/* Scans that check no one in or out leave a reflection running: a banner for a
+ * few seconds over its top bar, the answers and the step untouched. */
+static void test_scan_that_changes_nothing_shows_a_banner(void **state)
+{
+    reflection_set *set = load_default();
+    flow_timing t = {0};
+    t.reflection_ms = 45000;
+    t.banner_ms = 4000;
+    flow f;
+    flow_init(&f, &t, 0);
+    f.set = set;
+    checkin_result a = result(CHECKIN_CHECKED_IN, "1001");
+    flow_scan(&f, &a, 0);
+    flow_tap(&f, "next", 10);
+    flow_tap(&f, "choice-3", 20);
+    assert_int_equal(f.refl.step, 1);
+    static const checkin_outcome outcomes[] = {CHECKIN_ALREADY, CHECKIN_ALREADY_OUT,
+                                               CHECKIN_REFUSED, CHECKIN_HOST, CHECKIN_ADMIN};
+    static const unsigned sounds[] = {FLOW_FX_SOUND_OK, FLOW_FX_SOUND_OK, FLOW_FX_SOUND_REFUSE,
+                                      FLOW_FX_SOUND_REFUSE, FLOW_FX_SOUND_REFUSE};
+    static const flow_banner_kind kinds[] = {FLOW_BANNER_SCAN, FLOW_BANNER_SCAN, FLOW_BANNER_SCAN,
+                                             FLOW_BANNER_BUSY, FLOW_BANNER_BUSY};
+    int64_t now = 100;
+    for (size_t i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++, now += 5000) {
+        checkin_result r = result(outcomes[i], i == 0 ? "1001" : "2001");
+        r.reason = outcomes[i] == CHECKIN_REFUSED ? LK_REASON_EXPIRED : LK_REASON_NONE;
+        unsigned fx = flow_scan(&f, &r, now);
+        assert_false(fx & FLOW_FX_SAVE);
+        assert_true(fx & FLOW_FX_REDRAW);
+        assert_true(fx & sounds[i]);
+        assert_int_equal(f.screen, FLOW_REFLECTION);
+        assert_int_equal(f.refl.step, 1);
+        assert_int_equal(reflection_answered(&f.refl), 1);
+        assert_int_equal(f.banner.kind, kinds[i]);
+        if (kinds[i] == FLOW_BANNER_SCAN)
+            assert_int_equal(f.banner.scan.outcome, outcomes[i]);
+        assert_string_equal(f.scan.who.subject, "1001"); /* still the student's reflection */
+        /* the banner goes by itself; the reflection's own timeout is not touched */
+        assert_int_equal(flow_deadline(&f), now + 4000);
+        assert_int_equal(flow_tick(&f, now + 3999), 0);
+        assert_int_equal(flow_tick(&f, now + 4000), FLOW_FX_REDRAW);
+        assert_int_equal(f.banner.kind, FLOW_BANNER_NONE);
+        assert_int_equal(f.screen, FLOW_REFLECTION);
+        flow_tap(&f, "back", now + 4100); /* the student is still there */
+        flow_tap(&f, "choice-3", now + 4200);
+    }
+    /* the input kept the reflection alive; a failed write is a banner too */
+    assert_int_equal(flow_scan_failed(&f, now), FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE);
+    assert_int_equal(f.banner.kind, FLOW_BANNER_ERROR);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    /* answering on goes on normally, and the banner leaves with the screen */
+    assert_true(flow_tap(&f, "choice-0", now + 10) & FLOW_FX_REDRAW);
+    assert_int_equal(f.refl.step, 2);
+    checkin_result b = result(CHECKIN_CHECKED_IN, "1002");
+    assert_true(flow_scan(&f, &b, now + 20) & FLOW_FX_SAVE);
+    assert_int_equal(f.banner.kind, FLOW_BANNER_NONE);
+    assert_int_equal(reflection_answered(&f.save.refl), 2);
+    /* outside a reflection a refusal is its own screen, as before */
+    checkin_result bad = result(CHECKIN_REFUSED, "");
+    bad.reason = LK_REASON_EXPIRED;
+    flow_scan(&f, &bad, now + 30);
     assert_int_equal(f.screen, FLOW_REFUSAL);
     reflection_set_destroy(set);
 }
@@ -254,8 +317,15 @@ static void test_internship_day_reflects_at_checkout(void **state)
     assert_true(f.reflect_next);
     flow_tap(&f, "next", 30);
     assert_int_equal(f.screen, FLOW_REFLECTION);
+    /* an extra scan of the same pass leaves the reflection running */
     checkin_result again = result(CHECKIN_ALREADY_OUT, "1");
     flow_scan(&f, &again, 40);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    assert_int_equal(f.banner.kind, FLOW_BANNER_SCAN);
+    flow_tick(&f, 100000);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    flow_scan(&f, &again, 100010);
+    assert_int_equal(f.screen, FLOW_WELCOME);
     assert_false(f.reflect_next);
     reflection_set_destroy(set);
 }
@@ -379,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_save_failure_is_honest),
         cmocka_unit_test(test_all_skipped_saves_nothing),
         cmocka_unit_test(test_scan_during_reflection_keeps_answers),
+        cmocka_unit_test(test_scan_that_changes_nothing_shows_a_banner),
         cmocka_unit_test(test_reflection_timeout),
         cmocka_unit_test(test_already_and_no_questions),
         cmocka_unit_test(test_internship_day_reflects_at_checkout),
