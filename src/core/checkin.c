@@ -59,8 +59,14 @@ checkin_outcome checkin_decide(const pass *p, const config_event *ev, const chec
     }
     if (is_repeat(p, prior, now_ms))
         return CHECKIN_IGNORED;
-    /* Staff passes open their screens whatever the event: an admin must be able
-     * to fix a kiosk that has no event. */
+    /* Staff passes open their screens whatever the event's hours: an admin must be
+     * able to fix a kiosk that has no event. But only staff of a school the event
+     * invites: another trusted school's admin pass opens nothing here. */
+    if ((p->role == PASS_ROLE_ADMIN || p->role == PASS_ROLE_HOST) && ev &&
+        !config_event_admits(ev, p->issuer)) {
+        *out_reason = LK_REASON_ISSUER_NOT_INVITED;
+        return CHECKIN_REFUSED;
+    }
     switch (p->role) {
     case PASS_ROLE_ADMIN: return CHECKIN_ADMIN;
     case PASS_ROLE_HOST: return CHECKIN_HOST;

@@ -91,8 +91,24 @@ static const decide_case cases[] = {
      CHECKIN_HOST, LK_REASON_NONE},
     {"admin pass without event", 'A', "00AA", "A1", EV_NONE, false, 0, NONE, "", "", NONE, 1000,
      CHECKIN_ADMIN, LK_REASON_NONE},
+    /* staff passes honour the event's issuers: another trusted school's admin or host
+     * pass opens nothing here */
     {"admin pass of an uninvited issuer", 'A', "00AA", "A1", EV_ONLY11, false, 0, NONE, "", "",
+     NONE, 1000, CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
+    {"host pass of an uninvited issuer", 'H', "00AA", "H1", EV_ONLY11, false, 0, NONE, "", "",
+     NONE, 1000, CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
+    {"admin pass of an invited issuer", 'A', "11BB", "A1", EV_ONLY11, false, 0, NONE, "", "",
      NONE, 1000, CHECKIN_ADMIN, LK_REASON_NONE},
+    {"host pass of the second invited issuer", 'H', "22CC", "H1", EV_ONLY11, false, 0, NONE, "",
+     "", NONE, 1000, CHECKIN_HOST, LK_REASON_NONE},
+    {"uninvited admin outside the event's hours", 'A', "00AA", "A1", EV_ONLY11, false, 0, NONE,
+     "", "", NONE, -HOUR_MS, CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
+    {"invited admin outside the event's hours", 'A', "11BB", "A1", EV_ONLY11, false, 0, NONE, "",
+     "", NONE, 9 * HOUR_MS, CHECKIN_ADMIN, LK_REASON_NONE},
+    {"admin pass at an event open to all", 'A', "99ZZ", "A1", EV_OPEN, false, 0, NONE, "", "",
+     NONE, 1000, CHECKIN_ADMIN, LK_REASON_NONE},
+    {"uninvited admin pass repeated is ignored, not reopened", 'A', "00AA", "A1", EV_ONLY11,
+     false, 0, NONE, "00AA", "A1", 0, 300, CHECKIN_IGNORED, LK_REASON_NONE},
     {"unknown role", 'X', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, 1000,
      CHECKIN_REFUSED, LK_REASON_ROLE_NOT_ALLOWED},
     {"same pass 1 s later", 'S', "00AA", "1001", EV_OPEN, true, 0, NONE, "00AA", "1001", 0, 1000,
@@ -111,6 +127,18 @@ static const decide_case cases[] = {
      100, CHECKIN_CHECKED_IN, LK_REASON_NONE},
     {"clock stepped back a little", 'S', "00AA", "1001", EV_STAGE, true, 0, NONE, "00AA", "1001",
      5000, 2000, CHECKIN_IGNORED, LK_REASON_NONE},
+    /* the clock stepped back by a lot (2 hours): the earlier scan lies in the future;
+     * the pass is not ignored for two hours, it is a new scan */
+    {"clock stepped back 2 h, open day", 'S', "00AA", "1001", EV_OPEN, true, 2 * HOUR_MS, NONE,
+     "00AA", "1001", 2 * HOUR_MS, 1000, CHECKIN_ALREADY, LK_REASON_NONE},
+    {"clock stepped back 2 h, internship checks out", 'S', "00AA", "1001", EV_STAGE, true,
+     2 * HOUR_MS, NONE, "00AA", "1001", 2 * HOUR_MS, 1000, CHECKIN_CHECKED_OUT, LK_REASON_NONE},
+    {"clock stepped back 2 h, admin pass opens again", 'A', "00AA", "A1", EV_NONE, false, 0, NONE,
+     "00AA", "A1", 2 * HOUR_MS, 0, CHECKIN_ADMIN, LK_REASON_NONE},
+    {"clock stepped back just inside the window", 'S', "00AA", "1001", EV_OPEN, true, 0, NONE,
+     "00AA", "1001", LK_REPEAT_IGNORE_SECONDS * 1000 - 1, 0, CHECKIN_IGNORED, LK_REASON_NONE},
+    {"clock stepped back exactly the window", 'S', "00AA", "1001", EV_OPEN, true, 0, NONE, "00AA",
+     "1001", LK_REPEAT_IGNORE_SECONDS * 1000, 0, CHECKIN_ALREADY, LK_REASON_NONE},
     {"repeat of an admin pass", 'A', "00AA", "A1", EV_NONE, false, 0, NONE, "00AA", "A1", 0, 300,
      CHECKIN_IGNORED, LK_REASON_NONE},
     {"refused pass repeated is still refused once per window", 'S', "00AA", "1001", EV_NONE,
@@ -482,6 +510,54 @@ static void test_scan_staff_passes_write_nothing(void **state)
     assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 0);
 }
 
+/* The kiosk's clock stepped back by two hours (NTP after a wrong RTC) between two
+ * scans of the same pass: the pass is a new scan at once, not ignored for the two
+ * hours until the clock catches up; a check-out gets no negative duration; a refused
+ * code is counted again. */
+static void test_scan_clock_stepped_back_a_lot(void **state)
+{
+    fixture *f = *state;
+    lk_strlcpy(f->cfg->event_id, "STAGE1", sizeof f->cfg->event_id);
+    char payload[256];
+    sign(&f->key, 'S', "1001", 20271231, payload, sizeof payload);
+    checkin_memory mem = {0};
+    checkin_result r;
+    int64_t wrong = T0 + 2 * HOUR_MS; /* the clock ran two hours ahead */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, wrong, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_IN);
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, "WIFI:S:cafe;;", wrong + 10, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    /* corrected: now two hours earlier than the last scans */
+    int64_t now = T0 + 30000;
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, "WIFI:S:cafe;;", now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    assert_int_equal(count(f->st, "SELECT sum(count) FROM refusals"), 2);
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_OUT);
+    assert_int_equal(r.duration_ms, 0);
+    /* held in view after that: ignored again, from the corrected time on */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, now + 1000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_IGNORED);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 2);
+}
+
+/* Staff passes of a trusted school the event does not invite open nothing. */
+static void test_scan_staff_of_uninvited_school(void **state)
+{
+    fixture *f = *state;
+    lk_strlcpy(f->cfg->event_id, "ONLY11", sizeof f->cfg->event_id);
+    char host[256], admin[256];
+    sign(&f->key, 'H', "H01", 20271231, host, sizeof host);
+    sign(&f->key, 'A', "A01", 20271231, admin, sizeof admin);
+    checkin_result r;
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, admin, T0 + 1000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    assert_int_equal(r.reason, LK_REASON_ISSUER_NOT_INVITED);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, host, T0 + 1000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    assert_int_equal(count(f->st, "SELECT sum(count) FROM refusals"), 2);
+}
+
 static void test_scan_null_arguments(void **state)
 {
     fixture *f = *state;
@@ -508,6 +584,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_refusals_are_counted_not_stored, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_staff_passes_write_nothing, setup_scan,
+                                        teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_clock_stepped_back_a_lot, setup_scan,
+                                        teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_staff_of_uninvited_school, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_null_arguments, setup_scan, teardown_scan),
     };
