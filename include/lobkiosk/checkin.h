@@ -9,6 +9,7 @@
 
 #include "lobkiosk/config.h"
 #include "lobkiosk/pass.h"
+#include "lobkiosk/reflection.h"
 #include "lobkiosk/status.h"
 #include "lobkiosk/store.h"
 
@@ -70,5 +71,22 @@ typedef struct checkin_memory {
  * store failed (then nothing was confirmed and the screen must not say welcome). */
 lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const char *payload,
                        int64_t now_ms, checkin_result *out) LK_MUST_CHECK;
+
+/* Saves a finished reflection of the experience that scan checked in: the given
+ * answers, each with its xAPI answer statement (context -> the check-in), in one
+ * transaction. The session's answered_ms are on the clock that reads clock_now_ms
+ * now (the UI's monotonic clock); a statement's time is that moment on the wall
+ * clock now_ms, never later than now_ms. Nothing answered: LK_OK, nothing written.
+ * LK_ERR_INVALID when scan holds no stored experience or its event is gone. */
+lk_status checkin_save_answers(store *st, const config *cfg, const checkin_result *scan,
+                               const reflection_session *refl, int64_t now_ms,
+                               int64_t clock_now_ms) LK_MUST_CHECK;
+
+/* A host confirms that a student was there: the confirmation statement (actor the
+ * host, context -> the student's check-in checkin_uuid) and the experience marked
+ * confirmed, in one transaction. exp needs id, issuer, subject and checkin_uuid.
+ * LK_ERR_EXISTS when it was confirmed already (nothing written). */
+lk_status checkin_confirm(store *st, const config *cfg, const config_event *ev, const pass *host,
+                          const store_experience *exp, int64_t now_ms) LK_MUST_CHECK;
 
 #endif

@@ -31,4 +31,12 @@ lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f,
 lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
                          const char *path, size_t *out_n) LK_MUST_CHECK;
 
+/* The admin's export onto a USB stick: a writable mount point of its own file
+ * system directly below /media or /run/media (or /media/USER, /run/media/USER),
+ * or the folder LOBKIOSK_USB_ROOT names (tests). Writes two files there,
+ * lobkiosk-<kiosk_id>-<YYYYMMDD>.csv for a spreadsheet and .json (xAPI) for
+ * `lobkiosk report --from`. LK_ERR_NOT_FOUND when no stick is mounted; other
+ * errors with a message on stderr. Blocks for the time of the export. */
+lk_status export_to_usb(const config *cfg, int64_t now_ms) LK_MUST_CHECK;
+
 #endif

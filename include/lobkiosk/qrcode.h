@@ -3,7 +3,9 @@
 #ifndef LOBKIOSK_QRCODE_H
 #define LOBKIOSK_QRCODE_H
 
+#include <SDL.h>
 #include <qrencode.h>
+#include <stdint.h>
 
 #include "lobkiosk/status.h"
 
@@ -11,6 +13,13 @@
  * it (a pass stays at version 6), byte mode otherwise. NULL on NULL/empty text, a
  * text too long for QR, or no memory. Free with QRcode_free(). */
 QRcode *qrcode_encode(const char *text);
+
+/* The one drawing of a QR code: a new RGB24 surface (free with SDL_FreeSurface)
+ * of text's code, scale pixels per module, with quiet modules of the light
+ * colour around it; colours as 0xRRGGBB. NULL when text is NULL/empty or too long
+ * for QR, or the surface would be larger than 4096 pixels, or on no memory (errno
+ * says which). Needs no SDL_Init. Any thread. */
+SDL_Surface *qrcode_surface(const char *text, int quiet, int scale, uint32_t dark, uint32_t light);
 
 /* Writes text as a QR code PNG, level M, alphanumeric mode when the text allows
  * it, scale pixels per module, with a 4-module quiet zone. */

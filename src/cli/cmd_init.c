@@ -100,19 +100,12 @@ static char *fill_template(const char *tmpl, const char *const *pairs, size_t n_
  * white card with a quiet zone, slightly off-white like paper under room light. */
 static void draw_qr(SDL_Surface *scene, const char *payload, int x, int y, int px)
 {
-    QRcode *qr = qrcode_encode(payload);
+    SDL_Surface *qr = qrcode_surface(payload, 4, px, 0x1E1E23, 0xEBEBE4);
     if (!qr)
         return;
-    int quiet = 4, size = (qr->width + 2 * quiet) * px;
-    SDL_Rect card = {x, y, size, size};
-    SDL_FillRect(scene, &card, SDL_MapRGB(scene->format, 235, 235, 228));
-    for (int r = 0; r < qr->width; r++)
-        for (int c = 0; c < qr->width; c++)
-            if (qr->data[r * qr->width + c] & 1) {
-                SDL_Rect m = {x + (c + quiet) * px, y + (r + quiet) * px, px, px};
-                SDL_FillRect(scene, &m, SDL_MapRGB(scene->format, 30, 30, 35));
-            }
-    QRcode_free(qr);
+    SDL_Rect at = {x, y, qr->w, qr->h};
+    SDL_BlitSurface(qr, NULL, scene, &at);
+    SDL_FreeSurface(qr);
 }
 
 /* A calm scene like a hall seen by the kiosk camera: a gradient wall, a floor and

@@ -3,6 +3,7 @@
  * the experience and its xAPI statement in one transaction before the screen speaks. */
 #include "lobkiosk/checkin.h"
 
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,4 +238,65 @@ lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const 
             lk_strlcpy(out->first_name, person.first_name, sizeof out->first_name);
     }
     return LK_OK;
+}
+
+lk_status checkin_save_answers(store *st, const config *cfg, const checkin_result *scan,
+                               const reflection_session *refl, int64_t now_ms, int64_t clock_now_ms)
+{
+    if (!st || !cfg || !scan || !refl)
+        return LK_ERR_INVALID;
+    const config_event *ev = config_find_event(cfg, scan->exp.event_id);
+    if (!ev || scan->exp.id <= 0)
+        return LK_ERR_INVALID;
+    size_t n = reflection_set_count(refl->set);
+    assert(n <= REFLECTION_MAX_QUESTIONS); /* reflection_set_parse refuses more */
+    store_answer ans[REFLECTION_MAX_QUESTIONS];
+    char uuid[REFLECTION_MAX_QUESTIONS][37];
+    char *json[REFLECTION_MAX_QUESTIONS] = {0};
+    size_t m = 0;
+    lk_status ls = LK_OK;
+    for (size_t i = 0; i < n; i++) {
+        const char *resp = reflection_response(refl, i);
+        if (!resp)
+            continue;
+        const xapi_question *q = reflection_set_question(refl->set, i);
+        int64_t back = clock_now_ms - refl->answers[i].answered_ms;
+        int64_t ts = back > 0 ? now_ms - back : now_ms;
+        lk_uuid4(uuid[m], sizeof uuid[m]);
+        json[m] = xapi_answer(cfg, ev, &scan->who, uuid[m], ts, scan->exp.checkin_uuid, q, resp);
+        if (!json[m]) {
+            ls = LK_ERR_NOMEM;
+            goto out;
+        }
+        ans[m] = (store_answer){q->id, q->competency, resp, ts, {uuid[m], "answer", json[m]}};
+        m++;
+    }
+    if (m > 0)
+        ls = store_record_answers(st, scan->exp.id, ans, m);
+out:
+    for (size_t i = 0; i < m; i++)
+        free(json[i]);
+    return ls;
+}
+
+lk_status checkin_confirm(store *st, const config *cfg, const config_event *ev, const pass *host,
+                          const store_experience *exp, int64_t now_ms)
+{
+    if (!st || !cfg || !ev || !host || !exp || exp->id <= 0)
+        return LK_ERR_INVALID;
+    pass student;
+    memset(&student, 0, sizeof student);
+    lk_strlcpy(student.issuer, exp->issuer, sizeof student.issuer);
+    lk_strlcpy(student.subject, exp->subject, sizeof student.subject);
+    student.role = PASS_ROLE_STUDENT;
+    char uuid[37];
+    lk_uuid4(uuid, sizeof uuid);
+    char *json = xapi_confirmation(cfg, ev, host, &student, uuid, now_ms, exp->checkin_uuid);
+    if (!json)
+        return LK_ERR_NOMEM;
+    store_statement stmt = {uuid, "confirmation", json};
+    lk_status ls =
+        store_record_confirmation(st, exp->id, host->issuer, host->subject, now_ms, &stmt);
+    free(json);
+    return ls;
 }

@@ -3,12 +3,15 @@
  * statements. Each statement is read back with jansson; nothing is parsed by hand. */
 #include "lobkiosk/export.h"
 
+#include <dirent.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lobkiosk/util.h"
 
@@ -227,4 +230,68 @@ lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
         rc = lk_write_file(path, buf, len, 0600, false);
     free(buf);
     return rc;
+}
+
+/* A writable mount point directly below dir (a stick's own file system: its
+ * device differs from dir's). Checks dir/NAME, and dir/USER/NAME when deep. */
+static bool find_mount(const char *dir, bool deep, char *out, size_t len)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    struct stat parent;
+    bool found = false;
+    if (stat(dir, &parent) == 0) {
+        struct dirent *e;
+        while (!found && (e = readdir(d))) {
+            char p[1024];
+            struct stat sb;
+            if (e->d_name[0] == '.' || !lk_path_join(p, sizeof p, dir, e->d_name) ||
+                stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
+                continue;
+            if (sb.st_dev != parent.st_dev && access(p, W_OK) == 0) {
+                lk_strlcpy(out, p, len);
+                found = true;
+            } else if (deep) {
+                found = find_mount(p, false, out, len);
+            }
+        }
+    }
+    closedir(d);
+    return found;
+}
+
+lk_status export_to_usb(const config *cfg, int64_t now_ms)
+{
+    if (!cfg)
+        return LK_ERR_INVALID;
+    char found[1024] = "";
+    const char *root = getenv("LOBKIOSK_USB_ROOT"); /* tests point this at a folder */
+    if (root && root[0])
+        lk_strlcpy(found, root, sizeof found);
+    else if (!find_mount("/media", true, found, sizeof found))
+        find_mount("/run/media", true, found, sizeof found);
+    if (!found[0])
+        return LK_ERR_NOT_FOUND;
+    /* Two files: the CSV opens in a spreadsheet; the xAPI file is what
+     * `lobkiosk report --from` merges over several kiosks (and what a dossier reads). */
+    static const struct {
+        const char *ext;
+        export_format fmt;
+    } files[] = {{"csv", EXPORT_CSV}, {"json", EXPORT_XAPI}};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char name[160], path[1200];
+        snprintf(name, sizeof name, "lobkiosk-%s-%d.%s", cfg->kiosk_id[0] ? cfg->kiosk_id : "kiosk",
+                 lk_local_yyyymmdd(now_ms), files[i].ext);
+        if (!lk_path_join(path, sizeof path, found, name)) {
+            fprintf(stderr, "lobkiosk: export: the path on the stick is too long\n");
+            return LK_ERR_INVALID;
+        }
+        lk_status st = export_to_file(cfg, files[i].fmt, 0, path, NULL);
+        if (st != LK_OK) {
+            fprintf(stderr, "lobkiosk: export failed: %s\n", lk_strerror(st));
+            return st;
+        }
+    }
+    return LK_OK;
 }

@@ -1,4 +1,4 @@
-/* QR codes as PNG files: passes printed from the CLI and the demo set. libqrencode
+/* QR codes: PNG files of passes printed from the CLI, the demo set, the done screen. libqrencode
  * builds the matrix; an SDL surface holds the pixels and SDL2_image writes the PNG,
  * so no SDL_Init (and no display) is needed. */
 #include "lobkiosk/qrcode.h"
@@ -43,46 +43,59 @@ QRcode *qrcode_encode(const char *text)
     return qr;
 }
 
-lk_status qrcode_write_png(const char *text, const char *path, int scale)
+SDL_Surface *qrcode_surface(const char *text, int quiet, int scale, uint32_t dark, uint32_t light)
 {
-    if (!text || !*text || !path || !*path || scale < 1 || scale > SCALE_MAX)
-        return LK_ERR_INVALID;
+    if (quiet < 0 || scale < 1 || scale > SCALE_MAX) {
+        errno = EINVAL;
+        return NULL;
+    }
     QRcode *qr = qrcode_encode(text);
-    if (!qr) {
-        /* ERANGE: too long for any QR version */
-        lk_status st = errno == ENOMEM ? LK_ERR_NOMEM : LK_ERR_INVALID;
-        fprintf(stderr, "qrcode: cannot encode: %s\n", strerror(errno));
-        return st;
-    }
-    int modules = qr->width + 2 * QUIET_ZONE;
-    int size = modules * scale;
+    if (!qr)
+        return NULL; /* errno: ERANGE too long, ENOMEM, EINVAL */
+    int size = (qr->width + 2 * quiet) * scale;
+    SDL_Surface *s = NULL;
     if (size > SIZE_MAX_PX) {
-        QRcode_free(qr);
-        return LK_ERR_INVALID;
+        errno = ERANGE;
+        goto out;
     }
-    lk_status st = LK_OK;
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, size, size, 24, SDL_PIXELFORMAT_RGB24);
+    s = SDL_CreateRGBSurfaceWithFormat(0, size, size, 24, SDL_PIXELFORMAT_RGB24);
     if (!s) {
-        fprintf(stderr, "qrcode: %s\n", SDL_GetError());
-        QRcode_free(qr);
-        return LK_ERR_NOMEM;
+        errno = ENOMEM;
+        goto out;
     }
-    Uint32 white = SDL_MapRGB(s->format, 255, 255, 255);
-    Uint32 black = SDL_MapRGB(s->format, 0, 0, 0);
-    SDL_FillRect(s, NULL, white);
+    Uint32 px_light =
+        SDL_MapRGB(s->format, (Uint8)(light >> 16), (Uint8)(light >> 8), (Uint8)light);
+    Uint32 px_dark = SDL_MapRGB(s->format, (Uint8)(dark >> 16), (Uint8)(dark >> 8), (Uint8)dark);
+    SDL_FillRect(s, NULL, px_light);
     for (int y = 0; y < qr->width; y++) {
         for (int x = 0; x < qr->width; x++) {
             if (!(qr->data[y * qr->width + x] & 1)) /* bit 0: dark module */
                 continue;
-            SDL_Rect r = {(x + QUIET_ZONE) * scale, (y + QUIET_ZONE) * scale, scale, scale};
-            SDL_FillRect(s, &r, black);
+            SDL_Rect r = {(x + quiet) * scale, (y + quiet) * scale, scale, scale};
+            SDL_FillRect(s, &r, px_dark);
         }
     }
+out:
+    QRcode_free(qr);
+    return s;
+}
+
+lk_status qrcode_write_png(const char *text, const char *path, int scale)
+{
+    if (!text || !*text || !path || !*path || scale < 1 || scale > SCALE_MAX)
+        return LK_ERR_INVALID;
+    SDL_Surface *s = qrcode_surface(text, QUIET_ZONE, scale, 0x000000, 0xFFFFFF);
+    if (!s) {
+        /* ERANGE: too long for any QR version or too big an image */
+        lk_status st = errno == ENOMEM ? LK_ERR_NOMEM : LK_ERR_INVALID;
+        fprintf(stderr, "qrcode: cannot encode: %s\n", strerror(errno));
+        return st;
+    }
+    lk_status st = LK_OK;
     if (IMG_SavePNG(s, path) != 0) {
         fprintf(stderr, "qrcode: %s: %s\n", path, IMG_GetError());
         st = LK_ERR_IO;
     }
     SDL_FreeSurface(s);
-    QRcode_free(qr);
     return st;
 }

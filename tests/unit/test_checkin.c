@@ -568,6 +568,106 @@ static void test_scan_null_arguments(void **state)
     assert_int_equal(checkin_scan(f->st, f->cfg, NULL, "x", T0, NULL), LK_ERR_INVALID);
 }
 
+/* A finished reflection is written with one answer statement per answered
+ * question, timed on the wall clock from the UI's monotonic clock. */
+static void test_save_answers(void **state)
+{
+    fixture *f = *state;
+    char payload[256];
+    sign(&f->key, 'S', "1001", 20271231, payload, sizeof payload);
+    checkin_result r;
+    int64_t now = T0 + HOUR_MS;
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_IN);
+
+    reflection_set *set = NULL;
+    assert_int_equal(reflection_set_load("assets", "default", &set, NULL, 0), LK_OK);
+    reflection_session s;
+    reflection_session_start(&s, set);
+    /* Nothing answered: nothing written, and that is fine. */
+    assert_int_equal(checkin_save_answers(f->st, f->cfg, &r, &s, now + 9000, 9000), LK_OK);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM answers"), 0);
+
+    assert_int_equal(reflection_choose(&s, 4, 1000), LK_OK); /* mono 1000 */
+    reflection_skip(&s);
+    size_t n = reflection_set_count(set);
+    while (s.step + 1 < n)
+        reflection_skip(&s);
+    assert_int_equal(reflection_write(&s, "Ik wil de zorg in", 4000), LK_OK);
+    /* Saved at mono 9000, wall now + 9000: the answers were 8 s and 5 s ago. */
+    int64_t wall = now + 9000;
+    assert_int_equal(checkin_save_answers(f->st, f->cfg, &r, &s, wall, 9000), LK_OK);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM answers"), 2);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'answer'"), 2);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM answers WHERE answered_ms IN (%lld, %lld)",
+             (long long)(wall - 8000), (long long)(wall - 5000));
+    assert_int_equal(count(f->st, sql), 2);
+    /* The statements point at the check-in. */
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM outbox WHERE kind = 'answer' AND json LIKE '%%%s%%'",
+             r.exp.checkin_uuid);
+    assert_int_equal(count(f->st, sql), 2);
+
+    /* An answer timed after "now" (a clock read later) is never in the future. */
+    reflection_session late;
+    reflection_session_start(&late, set);
+    assert_int_equal(reflection_choose(&late, 0, 20000), LK_OK);
+    assert_int_equal(checkin_save_answers(f->st, f->cfg, &r, &late, wall, 9000), LK_OK);
+    snprintf(sql, sizeof sql, "SELECT max(answered_ms) FROM answers");
+    assert_int_equal(count(f->st, sql), wall);
+
+    /* No stored experience (a refused scan) or an event gone: refused, nothing written. */
+    checkin_result none;
+    memset(&none, 0, sizeof none);
+    assert_int_equal(checkin_save_answers(f->st, f->cfg, &none, &s, wall, 9000), LK_ERR_INVALID);
+    checkin_result gone = r;
+    lk_strlcpy(gone.exp.event_id, "NOPE", sizeof gone.exp.event_id);
+    assert_int_equal(checkin_save_answers(f->st, f->cfg, &gone, &s, wall, 9000), LK_ERR_INVALID);
+    assert_int_equal(checkin_save_answers(NULL, f->cfg, &r, &s, wall, 9000), LK_ERR_INVALID);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM answers"), 3);
+    reflection_set_destroy(set);
+}
+
+/* A host confirms a student once: the statement names the host as actor and the
+ * check-in as context; a second confirmation writes nothing. */
+static void test_confirm(void **state)
+{
+    fixture *f = *state;
+    char payload[256];
+    sign(&f->key, 'S', "1001", 20271231, payload, sizeof payload);
+    checkin_result r;
+    int64_t now = T0 + HOUR_MS;
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_IN);
+    sign(&f->key, 'H', "H77", 20271231, payload, sizeof payload);
+    checkin_result host;
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, now + 1000, &host), LK_OK);
+    assert_int_equal(host.outcome, CHECKIN_HOST);
+    const config_event *ev = config_find_event(f->cfg, "OPEN1");
+    assert_non_null(ev);
+
+    assert_int_equal(checkin_confirm(f->st, f->cfg, ev, &host.who, &r.exp, now + 2000), LK_OK);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM confirmations WHERE host_subject = 'H77'"),
+                     1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'confirmation'"
+                                  " AND json LIKE '%H77%' AND json NOT LIKE '%Daan%'"),
+                     1);
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM outbox WHERE kind = 'confirmation' AND json LIKE '%%%s%%'",
+             r.exp.checkin_uuid);
+    assert_int_equal(count(f->st, sql), 1);
+    assert_int_equal(checkin_confirm(f->st, f->cfg, ev, &host.who, &r.exp, now + 3000),
+                     LK_ERR_EXISTS);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'confirmation'"), 1);
+
+    store_experience bad = r.exp;
+    bad.id = 0;
+    assert_int_equal(checkin_confirm(f->st, f->cfg, ev, &host.who, &bad, now), LK_ERR_INVALID);
+    assert_int_equal(checkin_confirm(f->st, f->cfg, NULL, &host.who, &r.exp, now), LK_ERR_INVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,8 +679,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_without_memory_and_roster, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_checkout, setup_scan, teardown_scan),
-        cmocka_unit_test_setup_teardown(test_scan_refused_code_held_in_view_counts_once,
-                                        setup_scan, teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_refused_code_held_in_view_counts_once, setup_scan,
+                                        teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_refusals_are_counted_not_stored, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_staff_passes_write_nothing, setup_scan,
@@ -590,6 +690,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_staff_of_uninvited_school, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_null_arguments, setup_scan, teardown_scan),
+        cmocka_unit_test_setup_teardown(test_save_answers, setup_scan, teardown_scan),
+        cmocka_unit_test_setup_teardown(test_confirm, setup_scan, teardown_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

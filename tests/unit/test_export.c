@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -111,11 +112,48 @@ static void test_csv_jsonl_xapi(void **state)
     unlink(path);
 }
 
+/* The admin's USB export: both files on the stick, named by kiosk and day. */
+static void test_to_usb(void **state)
+{
+    char dir[64] = "/tmp/lk-test-usb-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    config *cfg = malloc(sizeof *cfg);
+    assert_non_null(cfg);
+    config_defaults(cfg);
+    lk_strlcpy(cfg->data_dir, dir, sizeof cfg->data_dir);
+    lk_strlcpy(cfg->kiosk_id, "HAL-2", sizeof cfg->kiosk_id);
+    char stick[96];
+    snprintf(stick, sizeof stick, "%s/stick", dir);
+    assert_int_equal(mkdir(stick, 0700), 0);
+    setenv("LOBKIOSK_USB_ROOT", stick, 1);
+    int64_t now = 1764324000000LL;
+    assert_int_equal(export_to_usb(cfg, now), LK_OK);
+    char path[160];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/lobkiosk-HAL-2-%d.csv", stick, lk_local_yyyymmdd(now));
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/lobkiosk-HAL-2-%d.json", stick, lk_local_yyyymmdd(now));
+    assert_int_equal(stat(path, &sb), 0);
+    unlink(path);
+    /* a stick that went away while exporting */
+    rmdir(stick);
+    assert_int_not_equal(export_to_usb(cfg, now), LK_OK);
+    unsetenv("LOBKIOSK_USB_ROOT");
+    assert_int_equal(export_to_usb(NULL, now), LK_ERR_INVALID);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_csv_jsonl_xapi),
+        cmocka_unit_test(test_to_usb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

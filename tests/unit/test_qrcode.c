@@ -168,11 +168,35 @@ static void test_unwritable_path(void **state)
     assert_int_equal(qrcode_write_png("X", path, 4), LK_ERR_IO);
 }
 
+/* The one surface drawing: colours, quiet zone and size as asked, and it decodes. */
+static void test_surface(void **state)
+{
+    fixture *fx = *state;
+    SDL_Surface *s = qrcode_surface(PASS_TEXT, 2, 3, 0x1E1E23, 0xEBEBE4);
+    assert_non_null(s);
+    assert_int_equal(s->w, (41 + 4) * 3);
+    assert_int_equal(s->h, s->w);
+    const unsigned char *px = s->pixels;
+    /* (0,0): quiet zone, light; (6,6): the top-left finder pattern, dark */
+    assert_memory_equal(px, "\xEB\xEB\xE4", 3);
+    const unsigned char *d = px + 6 * s->pitch + 6 * 3;
+    assert_memory_equal(d, "\x1E\x1E\x23", 3);
+    assert_int_equal(IMG_SavePNG(s, fx->png), 0);
+    SDL_FreeSurface(s);
+    char got[512];
+    decode_png(fx->png, got, sizeof got);
+    assert_string_equal(got, PASS_TEXT);
+    assert_null(qrcode_surface(PASS_TEXT, -1, 3, 0, 0xFFFFFF));
+    assert_null(qrcode_surface(PASS_TEXT, 2, 0, 0, 0xFFFFFF));
+    assert_null(qrcode_surface("", 2, 1, 0, 0xFFFFFF));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_pass_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scale, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_surface, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mixed_case_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overwrites_existing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),

@@ -1,0 +1,272 @@
+/* What the flow's effects do on the UI thread: follow the event served now and its
+ * question set, refresh the status line, run retention, write answers and host
+ * confirmations through the core, export to USB, and take a scanned payload. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lobkiosk/export.h"
+#include "lobkiosk/pin.h"
+#include "lobkiosk/state.h"
+#include "lobkiosk/util.h"
+#include "ui/kiosk_int.h"
+
+/* --- event, question set, status ------------------------------------------------ */
+
+/* Follows the event served now (it changes with the clock or the admin screen)
+ * and loads its question set. */
+void kiosk_follow_event(kiosk *k)
+{
+    const config_event *ev = config_active_event(k->cfg, lk_now_ms());
+    const char *id = ev ? ev->id : "";
+    if (strcmp(id, k->ev_id) == 0 && k->v.ev == ev)
+        return;
+    lk_strlcpy(k->ev_id, id, sizeof k->ev_id);
+    k->v.ev = ev;
+    k->f.mode = ev ? ev->mode : CONFIG_MODE_CHECKIN;
+    const char *set_name = ev && ev->questions[0] ? ev->questions : "";
+    if (strcmp(set_name, k->set_name) != 0 || (!k->set && set_name[0])) {
+        /* A reflection in progress keeps its own borrowed set until it ends; the
+         * flow holds answers only, so swap only outside a reflection. */
+        if (k->f.screen == FLOW_REFLECTION)
+            return;
+        reflection_set_destroy(k->set);
+        k->set = NULL;
+        lk_strlcpy(k->set_name, set_name, sizeof k->set_name);
+        if (set_name[0]) {
+            char err[256];
+            if (reflection_set_load(k->cfg->assets_dir, set_name, &k->set, err, sizeof err) !=
+                LK_OK)
+                fprintf(stderr, "lobkiosk: %s\n", err);
+        }
+        k->f.set = k->set;
+    }
+    k->dirty = true;
+}
+
+/* Retention ([kiosk] retention_days): right after the first idle frame of a run,
+ * then once a local day when the kiosk has stood idle for a minute (nobody waits
+ * while VACUUM rewrites the file); on the UI thread's own store connection. */
+static void retention_purge(kiosk *k)
+{
+    if (k->cfg->retention_days <= 0 || k->f.screen != FLOW_IDLE)
+        return;
+    bool first = k->purged_day == 0 && k->first_frame_done;
+    if (!first && lk_mono_ms() - k->f.since_ms < 60000)
+        return;
+    int today = lk_local_yyyymmdd(lk_now_ms());
+    if (today == k->purged_day)
+        return;
+    k->purged_day = today;
+    store_purge_stats ps;
+    if (store_purge(k->st, (int64_t)k->cfg->retention_days * STORE_DAY_MS, &ps) != LK_OK)
+        fprintf(stderr, "lobkiosk: retention purge failed; it is tried again tomorrow\n");
+    else if (ps.statements || ps.roster)
+        fprintf(stderr, "lobkiosk: retention: removed %lld sent statements, %lld roster rows\n",
+                (long long)ps.statements, (long long)ps.roster);
+}
+
+void kiosk_refresh_status(kiosk *k)
+{
+    retention_purge(k);
+    kiosk_follow_event(k);
+    int count = 0;
+    if (k->v.ev && store_count_checkins(k->st, k->v.ev->id, lk_now_ms(), &count) != LK_OK)
+        count = k->v.count_today;
+    framesrc_state cam = k->sc ? scanner_camera_state(k->sc) : FRAMESRC_NONE;
+    if (!k->v.has_camera)
+        cam = FRAMESRC_NONE;
+    sync_status ss;
+    sync_status_get(k->sync, &ss);
+    if (!k->sync) {
+        /* Sync off or not started: still show what waits in the outbox. */
+        store_outbox_stats os;
+        if (store_outbox_stats_get(k->st, &os) == LK_OK) {
+            ss.queued = os.queued;
+            ss.last_sync_ms = os.last_sent_ms;
+        }
+    }
+    if (count != k->v.count_today || cam != k->v.camera || ss.state != k->v.sync.state ||
+        ss.queued != k->v.sync.queued || ss.last_sync_ms != k->v.sync.last_sync_ms)
+        k->dirty = true;
+    k->v.count_today = count;
+    k->v.camera = cam;
+    k->v.sync = ss;
+}
+
+/* --- effects ---------------------------------------------------------------------- */
+
+typedef struct row_list {
+    kiosk *k;
+    int today;
+} row_list;
+
+static void collect_row(const store_experience *e, void *user)
+{
+    row_list *rl = user;
+    kiosk *k = rl->k;
+    if (lk_local_yyyymmdd(e->checkin_ms) != rl->today)
+        return;
+    if (k->n_rows == k->cap_rows) {
+        size_t cap = k->cap_rows ? k->cap_rows * 2 : 32;
+        ui_host_row *nr = realloc(k->rows, cap * sizeof *nr);
+        if (!nr)
+            return;
+        k->rows = nr;
+        k->cap_rows = cap;
+    }
+    ui_host_row *r = &k->rows[k->n_rows++];
+    memset(r, 0, sizeof *r);
+    r->experience_id = e->id;
+    lk_strlcpy(r->issuer, e->issuer, sizeof r->issuer);
+    lk_strlcpy(r->subject, e->subject, sizeof r->subject);
+    lk_strlcpy(r->checkin_uuid, e->checkin_uuid, sizeof r->checkin_uuid);
+    r->checkin_ms = e->checkin_ms;
+    r->confirmed = e->confirmed;
+}
+
+/* Today's experiences at the event (host screen) and the per-hour counts (admin). */
+static void load_rows(kiosk *k)
+{
+    k->n_rows = 0;
+    memset(k->v.per_hour, 0, sizeof k->v.per_hour);
+    if (k->v.ev) {
+        row_list rl = {k, lk_local_yyyymmdd(lk_now_ms())};
+        if (store_each_experience(k->st, k->v.ev->id, collect_row, &rl) != LK_OK)
+            fprintf(stderr, "lobkiosk: reading today's check-ins failed\n");
+    }
+    for (size_t i = 0; i < k->n_rows; i++) {
+        store_person p;
+        if (store_roster_find(k->st, k->rows[i].issuer, k->rows[i].subject, &p) == LK_OK)
+            lk_strlcpy(k->rows[i].first_name, p.first_name, sizeof k->rows[i].first_name);
+        time_t t = (time_t)(k->rows[i].checkin_ms / 1000);
+        struct tm tm;
+        if (localtime_r(&t, &tm))
+            k->v.per_hour[tm.tm_hour]++;
+    }
+    k->v.rows = k->rows;
+    k->v.n_rows = k->n_rows;
+}
+
+/* The host confirms row i (a student at the host's event). */
+static void confirm_row(kiosk *k, size_t i)
+{
+    const ui_host_row *r = &k->rows[i];
+    if (r->confirmed || !k->v.ev)
+        return;
+    store_experience e;
+    memset(&e, 0, sizeof e);
+    e.id = r->experience_id;
+    lk_strlcpy(e.issuer, r->issuer, sizeof e.issuer);
+    lk_strlcpy(e.subject, r->subject, sizeof e.subject);
+    lk_strlcpy(e.checkin_uuid, r->checkin_uuid, sizeof e.checkin_uuid);
+    lk_status st = checkin_confirm(k->st, k->cfg, k->v.ev, &k->f.scan.who, &e, lk_now_ms());
+    if (st != LK_OK && st != LK_ERR_EXISTS)
+        fprintf(stderr, "lobkiosk: confirmation failed: %s\n", lk_strerror(st));
+}
+
+/* Writes the answers in f.save with their statements, one transaction. */
+static bool save_answers(kiosk *k)
+{
+    const flow_pending *p = &k->f.save;
+    lk_status st =
+        checkin_save_answers(k->st, k->cfg, &p->scan, &p->refl, lk_now_ms(), lk_mono_ms());
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk: saving answers failed: %s\n", lk_strerror(st));
+        return false;
+    }
+    sync_wake(k->sync);
+    return true;
+}
+
+/* The admin's USB export: the i18n key of the notice to show. */
+static const char *export_usb(kiosk *k)
+{
+    lk_status st = export_to_usb(k->cfg, lk_now_ms());
+    return st == LK_OK              ? "admin.export_ok"
+           : st == LK_ERR_NOT_FOUND ? "admin.export_none"
+                                    : "admin.export_failed";
+}
+
+static void toggle_language(kiosk *k)
+{
+    const char *next = strcmp(i18n_language(k->tr), "nl") == 0 ? "en" : "nl";
+    if (i18n_set_language(k->tr, next))
+        draw_flush_cache(k->d);
+}
+
+void kiosk_apply(kiosk *k, unsigned fx)
+{
+    flow *f = &k->f;
+    if (fx & FLOW_FX_SAVE)
+        fx |= flow_saved(f, save_answers(k), lk_mono_ms());
+    if (fx & FLOW_FX_SOUND_OK)
+        sound_play(k->snd, SOUND_OK);
+    if (fx & FLOW_FX_SOUND_REFUSE)
+        sound_play(k->snd, SOUND_REFUSE);
+    if (fx & FLOW_FX_QUIT)
+        k->running = false;
+    if (fx & FLOW_FX_SYNC_NOW)
+        sync_request_now(k->sync);
+    if (fx & FLOW_FX_LANGUAGE)
+        toggle_language(k);
+    if (fx & FLOW_FX_EVENT) {
+        if (f->event_choice >= 0 && (size_t)f->event_choice < k->cfg->n_events)
+            lk_strlcpy(k->cfg->event_id, k->cfg->events[f->event_choice].id,
+                       sizeof k->cfg->event_id);
+        else
+            k->cfg->event_id[0] = '\0';
+        (void)state_save_event(k->cfg); /* a failure is said on stderr */
+        kiosk_follow_event(k);
+        kiosk_refresh_status(k);
+    }
+    if (fx & FLOW_FX_CONFIRM) {
+        if (f->confirm_row >= 0 && (size_t)f->confirm_row < k->n_rows)
+            confirm_row(k, (size_t)f->confirm_row);
+        else if (f->confirm_row < 0)
+            for (size_t i = 0; i < k->n_rows; i++)
+                confirm_row(k, i);
+        sync_wake(k->sync);
+    }
+    if (fx & (FLOW_FX_HOST_LOAD | FLOW_FX_ADMIN_LOAD))
+        load_rows(k);
+    if (fx & FLOW_FX_CHECK_PIN) {
+        /* Argon2 takes a fraction of a second: acceptable on the admin's keypad. */
+        bool ok = pin_verify(k->cfg->ui.admin_pin_hash, f->pin);
+        fx |= flow_pin_result(f, ok, lk_mono_ms());
+        if (ok)
+            load_rows(k);
+    }
+    if (fx & FLOW_FX_EXPORT)
+        flow_notice(f, export_usb(k));
+    if (f->screen == FLOW_DONE && (fx & FLOW_FX_REDRAW))
+        kiosk_make_qr(k);
+    if (fx)
+        k->dirty = true;
+}
+
+/* A payload from the camera, the USB scanner or a script. checkin_scan runs on the
+ * UI thread on purpose: it is one short transaction with fsync, and the screen may
+ * only say welcome after the database did; the next frame shows the outcome. */
+void kiosk_on_payload(kiosk *k, const char *payload)
+{
+    k->scan_t0 = SDL_GetPerformanceCounter();
+    checkin_result r;
+    lk_status st = checkin_scan(k->st, k->cfg, &k->mem, payload, lk_now_ms(), &r);
+    unsigned fx;
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk: check-in failed: %s\n", lk_strerror(st));
+        fx = flow_scan_failed(&k->f, lk_mono_ms());
+    } else {
+        fx = flow_scan(&k->f, &r, lk_mono_ms());
+        if (r.outcome == CHECKIN_CHECKED_IN || r.outcome == CHECKIN_CHECKED_OUT) {
+            sync_wake(k->sync);
+            k->v.count_today += r.outcome == CHECKIN_CHECKED_IN;
+            k->next_status = 0;
+        }
+    }
+    if (fx == 0)
+        k->scan_t0 = 0; /* ignored: nothing to present */
+    kiosk_apply(k, fx);
+}

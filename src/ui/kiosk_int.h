@@ -1,0 +1,100 @@
+/* Inside the kiosk program: the state the UI thread keeps, shared by kiosk.c (the
+ * composition root: set-up, loop, teardown), kiosk_effects.c (what the flow's
+ * effects do: the store, the event followed, status) and kiosk_render.c (frames,
+ * the done-screen QR, the preview). Everything here runs on the UI thread only. */
+#ifndef LOBKIOSK_UI_KIOSK_INT_H
+#define LOBKIOSK_UI_KIOSK_INT_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lobkiosk/checkin.h"
+#include "lobkiosk/evdev.h"
+#include "lobkiosk/i18n.h"
+#include "lobkiosk/reflection.h"
+#include "lobkiosk/scanner.h"
+#include "lobkiosk/store.h"
+#include "lobkiosk/sync.h"
+#include "lobkiosk/wedge.h"
+#include "ui/draw.h"
+#include "ui/flow.h"
+#include "ui/kiosk.h"
+#include "ui/preview.h"
+#include "ui/screens.h"
+#include "ui/sound.h"
+
+#define STATUS_EVERY_MS 1000 /* idle status refresh (count, sync, camera) */
+#define HIT_SHOW_MS 700      /* how long the outline of a seen code stays */
+
+typedef struct kiosk {
+    config *cfg;              /* borrowed; event_id changes from the admin screen */
+    const kiosk_options *opt; /* borrowed */
+    /* output */
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    int w, h; /* output size */
+    draw *d;
+    ui_screens scr;
+    i18n *tr;
+    sound *snd;
+    preview pv;                   /* camera preview texture */
+    SDL_Texture *qr;              /* done-screen QR */
+    char pressed[SCREENS_ID_MAX]; /* the button held down, "" = none */
+    unsigned presses;             /* presses since the script's last expect-presses */
+    bool finger_down;             /* a finger presses now (one press at a time) */
+    SDL_TouchID finger_touch;     /* its device */
+    SDL_FingerID finger_id;       /* and its id */
+    int64_t finger_t0;            /* when it went down (mono) */
+    SDL_FingerID script_finger;   /* the script's next finger id */
+    bool dirty;                   /* draw at the next chance */
+    bool can_wait;                /* the video driver sleeps in SDL_WaitEventTimeout */
+    /* flow and what it shows */
+    flow f;
+    ui_view v;
+    reflection_set *set; /* the question set of the event */
+    char set_name[64];   /* its name */
+    char ev_id[64];      /* the event served now ("" = none) */
+    ui_host_row *rows;   /* host screen rows */
+    size_t n_rows, cap_rows;
+    /* store and threads */
+    store *st;          /* the UI thread's own connection */
+    checkin_memory mem; /* repeat filter */
+    scanner *sc;        /* camera thread, NULL = none */
+    sync_thread *sync;  /* NULL = sync off */
+    /* input */
+    uint64_t last_hit;   /* last scanner hit taken */
+    int64_t hit_until;   /* outline shown until (mono) */
+    evdev *ev_in;        /* grabbed USB scanner, NULL = SDL text only */
+    wedge *wg;           /* keyboard-wedge assembler (lk_mono_ms clock) */
+    int64_t sdl_to_mono; /* lk_mono_ms() - SDL_GetTicks() */
+    /* timers */
+    bool running;
+    int64_t next_status; /* mono time of the next status refresh */
+    int purged_day;      /* local YYYYMMDD of the last retention purge, 0 = none */
+    /* script mode */
+    FILE *script;
+    int script_line;
+    int64_t script_wait; /* mono time the script sleeps until */
+    int failures;        /* failed script checks */
+    /* latency */
+    Uint64 scan_t0;        /* performance counter at payload arrival, 0 = none */
+    bool first_frame_done; /* the first frame was presented */
+    int shown;             /* flow_screen of the last frame presented, -1 = none */
+} kiosk;
+
+/* kiosk_effects.c */
+void kiosk_follow_event(kiosk *k);
+void kiosk_refresh_status(kiosk *k);
+void kiosk_apply(kiosk *k, unsigned fx);
+void kiosk_on_payload(kiosk *k, const char *payload);
+
+/* kiosk_render.c */
+void kiosk_render(kiosk *k);
+void kiosk_render_preview(kiosk *k);
+void kiosk_update_preview(kiosk *k);
+void kiosk_make_qr(kiosk *k);
+void kiosk_resize(kiosk *k, int w, int h);
+
+#endif
