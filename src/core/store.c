@@ -341,12 +341,16 @@ lk_status store_path(const config *cfg, char *buf, size_t len)
 {
     if (!cfg || !buf || !len || !cfg->data_dir[0])
         return LK_ERR_INVALID;
+    /* The folder holds first names: nobody else may list or read it. Only a folder
+     * the kiosk creates gets that mode (exactly, whatever the umask); a folder that
+     * was there keeps the mode its owner chose (a shared 1777 folder keeps its sticky
+     * bit; `lobkiosk check` warns about a folder others can read). */
+    struct stat sb;
+    bool existed = stat(cfg->data_dir, &sb) == 0;
     lk_status ls = lk_mkdirs(cfg->data_dir, 0700);
     if (ls != LK_OK)
         return ls;
-    /* The folder holds first names: nobody else may list or read it. */
-    struct stat sb;
-    if (stat(cfg->data_dir, &sb) == 0 && (sb.st_mode & 077) != 0 && sb.st_uid == geteuid())
+    if (!existed)
         (void)chmod(cfg->data_dir, 0700);
     return lk_path_join(buf, len, cfg->data_dir, LK_DB_FILE) ? LK_OK : LK_ERR_INVALID;
 }

@@ -165,6 +165,29 @@ static void test_store_path_makes_private_dir(void **state)
     assert_int_equal(store_path(NULL, path, sizeof path), LK_ERR_INVALID);
     cfg->data_dir[0] = '\0';
     assert_int_equal(store_path(cfg, path, sizeof path), LK_ERR_INVALID);
+
+    /* a folder created under a loose umask is still made private */
+    mode_t old = umask(0);
+    snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s/loose", f->dir);
+    assert_int_equal(store_path(cfg, path, sizeof path), LK_OK);
+    umask(old);
+    assert_int_equal(stat(cfg->data_dir, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 0700);
+
+    /* a folder that was there before keeps its mode: the school's shared 1777 folder
+     * keeps its sticky bit (lobkiosk check warns about it instead) */
+    snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s/shared", f->dir);
+    assert_int_equal(mkdir(cfg->data_dir, 0700), 0);
+    assert_int_equal(chmod(cfg->data_dir, 01777), 0);
+    assert_int_equal(store_path(cfg, path, sizeof path), LK_OK);
+    assert_int_equal(stat(cfg->data_dir, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 01777);
+    snprintf(cfg->data_dir, sizeof cfg->data_dir, "%s/group", f->dir);
+    assert_int_equal(mkdir(cfg->data_dir, 0700), 0);
+    assert_int_equal(chmod(cfg->data_dir, 02770), 0);
+    assert_int_equal(store_path(cfg, path, sizeof path), LK_OK);
+    assert_int_equal(stat(cfg->data_dir, &sb), 0);
+    assert_int_equal(sb.st_mode & 07777, 02770);
     free(cfg);
 }
 
