@@ -8,7 +8,8 @@ CFLAGS   ?= -O2 -g
 WERROR   ?=
 SANITIZE ?=
 
-PKGS     := sdl2 SDL2_ttf SDL2_image libqrencode zbar sqlite3 libcurl libsodium jansson inih libv4l2
+PKGS     := sdl2 SDL2_ttf SDL2_image libqrencode zbar sqlite3 libcurl libsodium jansson inih libv4l2 \
+            cairo pangocairo libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -21,7 +22,7 @@ LK_LIBS    := $(PKG_LIBS) -lpthread -lm
 
 # Sources: the folders show the data flow. The core library has no SDL or camera.
 CORE_SRC := $(wildcard src/core/*.c)
-APP_SRC  := $(filter-out src/cli/main.c,$(wildcard src/scan/*.c src/sync/*.c src/ui/*.c src/cli/*.c))
+APP_SRC  := $(filter-out src/cli/main.c,$(wildcard src/scan/*.c src/sync/*.c src/ui/*.c src/print/*.c src/cli/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 APP_OBJ  := $(APP_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/cli/main.o

@@ -132,6 +132,11 @@ typedef struct config {
  * call config_free first on a config that holds revocations. */
 void config_defaults(config *cfg);
 
+/* Sets cfg->assets_dir as config_load does when kiosk.ini names none: the installed
+ * assets, else the source tree the binary was built in, else ./assets. For commands
+ * that run without a kiosk.ini (passes). */
+void config_default_assets(config *cfg);
+
 /* Loads path into cfg (caller owns cfg; it is large, allocate it on the heap; its
  * revocation lists are released with config_free, also after a failed load).
  * On failure returns LK_ERR_CONFIG or LK_ERR_IO and writes a message naming the

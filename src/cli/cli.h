@@ -21,6 +21,7 @@ enum {
 
 int cmd_keygen(const cli_ctx *ctx, int argc, char **argv);
 int cmd_pass(const cli_ctx *ctx, int argc, char **argv);
+int cmd_passes(const cli_ctx *ctx, int argc, char **argv);
 int cmd_init(const cli_ctx *ctx, int argc, char **argv);
 int cmd_roster(const cli_ctx *ctx, int argc, char **argv);
 int cmd_checkin(const cli_ctx *ctx, int argc, char **argv);

@@ -20,6 +20,9 @@ static const command commands[] = {
     {"keygen", cmd_keygen, 0, 0, "keygen --issuer CODE --key-id ID --out DIR"},
     {"pass", cmd_pass, 0, 0,
      "pass --key FILE --role S|H|A --subject ID --expires YYYY-MM-DD [--png FILE]"},
+    {"passes", cmd_passes, 0, 0,
+     "[--config FILE] passes --key FILE --roster FILE.csv --expires YYYY-MM-DD --out FILE.pdf "
+     "[--png-dir DIR] [--role S|H] [--school NAME]"},
     {"init", cmd_init, 0, 0, "init --demo DIR [--size WxH] [--windowed]"},
     {"pin", cmd_pin, 0, 0, "pin            (reads a PIN, prints the admin_pin_hash line)"},
     {"decode", cmd_decode, 0, 0, "decode [--raw] [--verbose] IMAGE..."},

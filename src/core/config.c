@@ -739,6 +739,12 @@ static void default_assets(config *cfg)
     lk_strlcpy(cfg->assets_dir, "assets", sizeof cfg->assets_dir);
 }
 
+void config_default_assets(config *cfg)
+{
+    if (cfg)
+        default_assets(cfg);
+}
+
 lk_status config_load(config *cfg, const char *path, char *err, size_t err_len)
 {
     if (cfg)
