@@ -79,9 +79,9 @@ static lk_status draw_card(cairo_t *cr, const print_sheet *sh, const print_card 
 
     double tx = x + pad + qr + PRINT_MM(2), tw = x + w - pad - tx;
     double ty = y + pad;
-    char key[32], buf[256], date[16];
-    snprintf(key, sizeof key, "print.pass_%c", sh->role == 'H' ? 'H' : 'S');
-    ty += print_text(cr, i18n_get(sh->tr, key), tx, ty, tw, 7.5, PRINT_BOLD, 0.0);
+    char buf[256], date[16];
+    const char *title = sh->role == 'H' ? "print.pass_host" : "print.pass_student";
+    ty += print_text(cr, i18n_get(sh->tr, title), tx, ty, tw, 7.5, PRINT_BOLD, 0.0);
     ty += print_text(cr, sh->school, tx, ty, tw, 7.5, 0, 0.0);
 
     /* The name as large as fits (long names shrink, then end in an ellipsis). */
