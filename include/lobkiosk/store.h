@@ -222,9 +222,10 @@ typedef struct store_forget_stats {
     int64_t voided;        /* outbox rows that were sent, or offered and maybe stored
                               (attempts > 0, quarantined): a voiding statement was queued
                               for each, then the row deleted */
-    bool scrubbed;         /* the WAL was emptied and the file rewritten (VACUUM), so no
-                              deleted bytes remain on disk; false when another connection
-                              kept the WAL busy (run store_purge or forget again later) */
+    bool scrubbed;         /* the WAL was emptied (secure_delete had zeroed the deleted
+                              rows in the file; free pages went back to the file system);
+                              false when another connection kept the WAL busy (the next
+                              store_purge or forget empties it) */
 } store_forget_stats;
 
 /* Marks items sent at sent_ms, in one transaction, like store_outbox_mark_sent; an
@@ -239,7 +240,8 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
 /* Removes everything this kiosk holds about (issuer, subject), in one transaction:
  * roster row, experiences, answers, confirmations and the person's outbox rows.
  * Statements that left the kiosk get a voiding statement from make_void (queued as
- * kind "voiding", about no one) before their row goes. Then the file is scrubbed.
+ * kind "voiding", about no one) before their row goes. Then the WAL is emptied; no
+ * rewrite of the whole file (docs/privacy.md), so it takes the same time in any file.
  * *out (required) gets the counts. LK_ERR_NOT_FOUND, with nothing changed, when the
  * kiosk knows nothing about the person; LK_ERR_INVALID when make_void returns NULL
  * (nothing changed either). */
@@ -250,20 +252,26 @@ lk_status store_forget(store *st, const char *issuer, const char *subject, store
 typedef struct store_purge_stats {
     int64_t statements; /* sent outbox rows (their statements are in the LRS) */
     int64_t roster;     /* roster rows not updated (imported) within the period */
-    bool vacuumed;      /* the file was rewritten (a first name was deleted, or a quarter
-                           of the file was free) */
+    bool vacuumed;      /* the file was rewritten once, to make it give free pages back
+                           as it goes (a file from before that, a quarter of it free) */
     bool checkpointed;  /* the WAL was emptied; false when another connection kept it */
 } store_purge_stats;
 
 /* Retention: deletes, in one transaction, outbox rows sent more than older_than_ms
  * ago (by lk_now_ms()) and roster rows not updated for that long; never queued or
  * quarantined rows, never experiences, answers or confirmations (pseudonymous, they
- * feed the reports). Then empties the WAL and, when a first name was deleted or much
- * space is free, VACUUMs. older_than_ms must be > 0 (retention 0 means: do not call).
- * The sent count and last send time of store_outbox_stats_get survive the purge.
- * Takes a while on a large file: call it from a quiet moment, not per scan.
+ * feed the reports). Then gives free pages back (incremental vacuum) and empties the
+ * WAL; an old file that is a quarter free is rewritten once (VACUUM). older_than_ms
+ * must be > 0 (retention 0 means: do not call). The sent count and last send time of
+ * store_outbox_stats_get survive the purge. Its cost follows what it deletes, not the
+ * size of the file; still, call it from a quiet moment, not per scan.
  * *out (required) gets the counts. */
 lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out) LK_MUST_CHECK;
+
+/* The SQL of the i-th statement on a hot path (per scan, the screen's status every
+ * second, start-up, sync, sync --status, forget, purge), NULL past the last: for the
+ * test that none reads a whole experiences or outbox table (EXPLAIN QUERY PLAN). */
+const char *store_hot_sql(size_t i);
 
 /* The underlying connection, for read-only queries of the report and export modules
  * only; everything else goes through the functions above. */

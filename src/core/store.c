@@ -108,6 +108,47 @@ static const char *const migrations[] = {
     "INSERT INTO outbox_purged (id) VALUES (1);",
     /* 4: when a row went out on a USB stick: forget voids exported statements too */
     "ALTER TABLE outbox ADD COLUMN exported_ms INTEGER NOT NULL DEFAULT 0;",
+    /* 5: costs flat in the size of the file. outbox_totals keeps the rows per state
+     * and the last send time as running counts: triggers update them in the same
+     * transaction as every write to the outbox, whoever writes (the scan, the sync,
+     * forget, purge, requeue), so the screen's once-a-second status and sync --status
+     * read one row instead of counting a year of statements. The sent count of purged
+     * rows stays in outbox_purged as before. The indexes let forget find a person's
+     * experiences and the confirmations they gave as a host, and purge find old sent
+     * rows, without reading every row. */
+    "CREATE TABLE outbox_totals ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  queued INTEGER NOT NULL DEFAULT 0,"
+    "  sent INTEGER NOT NULL DEFAULT 0,"
+    "  quarantined INTEGER NOT NULL DEFAULT 0,"
+    "  last_sent_ms INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO outbox_totals (id, queued, sent, quarantined, last_sent_ms)"
+    "  SELECT 1, coalesce(sum(state = 0), 0), coalesce(sum(state = 1), 0),"
+    "  coalesce(sum(state = 2), 0), coalesce(max(CASE WHEN state = 1 THEN sent_ms END), 0)"
+    "  FROM outbox;"
+    "CREATE TRIGGER outbox_totals_insert AFTER INSERT ON outbox BEGIN"
+    "  UPDATE outbox_totals SET queued = queued + (NEW.state = 0),"
+    "  sent = sent + (NEW.state = 1), quarantined = quarantined + (NEW.state = 2),"
+    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
+    "  WHERE id = 1;"
+    "END;"
+    "CREATE TRIGGER outbox_totals_delete AFTER DELETE ON outbox BEGIN"
+    "  UPDATE outbox_totals SET queued = queued - (OLD.state = 0),"
+    "  sent = sent - (OLD.state = 1), quarantined = quarantined - (OLD.state = 2)"
+    "  WHERE id = 1;"
+    "END;"
+    "CREATE TRIGGER outbox_totals_update AFTER UPDATE OF state, sent_ms ON outbox"
+    "  WHEN OLD.state IS NOT NEW.state OR OLD.sent_ms IS NOT NEW.sent_ms BEGIN"
+    "  UPDATE outbox_totals SET"
+    "  queued = queued - (OLD.state = 0) + (NEW.state = 0),"
+    "  sent = sent - (OLD.state = 1) + (NEW.state = 1),"
+    "  quarantined = quarantined - (OLD.state = 2) + (NEW.state = 2),"
+    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
+    "  WHERE id = 1;"
+    "END;"
+    "CREATE INDEX experiences_by_person ON experiences(issuer, subject);"
+    "CREATE INDEX confirmations_by_host ON confirmations(host_issuer, host_subject);"
+    "CREATE INDEX outbox_sent ON outbox(sent_ms) WHERE state = 1;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -124,6 +165,8 @@ enum {
     Q_ROSTER_FIND,
     Q_ANSWER,
     Q_CONFIRM,
+    Q_COUNT_TODAY,
+    Q_OUTBOX_STATS,
     Q_COUNT
 };
 
@@ -153,7 +196,47 @@ static const char *const cached_sql[Q_COUNT] = {
                  " answered_ms, uuid) VALUES (?, ?, ?, ?, ?, ?)",
     [Q_CONFIRM] = "INSERT INTO confirmations (experience_id, host_issuer, host_subject,"
                   " confirmed_ms, uuid) VALUES (?, ?, ?, ?, ?)",
+    /* the idle screen's "today", every second: a range of experiences_by_event */
+    [Q_COUNT_TODAY] = "SELECT count(*) FROM experiences WHERE event_id = ?"
+                      " AND checkin_ms >= ? AND checkin_ms < ?",
+    /* the status line every second, sync --status: running counts (migration 5) */
+    [Q_OUTBOX_STATS] = "SELECT t.queued, t.sent + p.sent, t.quarantined,"
+                       " max(t.last_sent_ms, p.last_sent_ms)"
+                       " FROM outbox_totals t, outbox_purged p WHERE t.id = 1 AND p.id = 1",
 };
+
+/* The other statements on a hot path, by name, used where they run. */
+#define SQL_EACH_EXPERIENCE                                                                 \
+    "SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkin_uuid,"          \
+    " e.checkout_ms, e.checkout_uuid,"                                                     \
+    " EXISTS (SELECT 1 FROM confirmations c WHERE c.experience_id = e.id)"                \
+    " FROM experiences e WHERE e.event_id = ? ORDER BY e.checkin_ms, e.id"
+#define SQL_OUTBOX_NEXT                                                                     \
+    "SELECT id, uuid, kind, json, attempts FROM outbox WHERE state = 0 ORDER BY id LIMIT ?"
+#define SQL_QUARANTINED                                                                     \
+    "SELECT uuid, kind, coalesce(last_error, '') FROM outbox WHERE state = 2 ORDER BY id"
+#define SQL_MARK_SENT "UPDATE outbox SET state = 1, sent_ms = ?, last_error = NULL WHERE id = ?"
+#define SQL_QUARANTINE                                                                      \
+    "UPDATE outbox SET state = 2, last_error = ?, attempts = attempts + 1 WHERE id = ?"
+#define SQL_FORGET_OUTBOX "DELETE FROM outbox WHERE id = ?"
+#define SQL_FORGET_ANSWERS                                                                  \
+    "DELETE FROM answers WHERE experience_id IN"                                           \
+    " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)"
+#define SQL_FORGET_CONFIRMATIONS                                                            \
+    "DELETE FROM confirmations WHERE experience_id IN"                                     \
+    " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)"                     \
+    " OR (host_issuer = ?1 AND host_subject = ?2)"
+#define SQL_FORGET_EXPERIENCES "DELETE FROM experiences WHERE issuer = ?1 AND subject = ?2"
+/* Sent rows are most of the outbox: purge reads only the old ones (outbox_sent; the
+ * planner, without statistics, would take outbox_by_state and read them all). */
+#define SQL_PURGE_COUNT                                                                     \
+    "UPDATE outbox_purged SET"                                                             \
+    " sent = sent + (SELECT count(*) FROM outbox INDEXED BY outbox_sent"                   \
+    "   WHERE state = 1 AND sent_ms < ?3),"                                                \
+    " last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM outbox"          \
+    "   INDEXED BY outbox_sent WHERE state = 1 AND sent_ms < ?3), 0)) WHERE id = 1"
+#define SQL_PURGE_OUTBOX                                                                    \
+    "DELETE FROM outbox INDEXED BY outbox_sent WHERE state = 1 AND sent_ms < ?3"
 
 struct store {
     sqlite3 *db;                 /* the connection, owned */
@@ -258,6 +341,19 @@ static lk_status migrate(store *st)
     return LK_OK;
 }
 
+/* Whether the file holds no schema yet. */
+static bool fresh_file(store *st)
+{
+    sqlite3_stmt *s = NULL;
+    bool fresh = false;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema", -1, &s, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        fresh = sqlite3_column_int(s, 0) == 0;
+    sqlite3_finalize(s);
+    return fresh;
+}
+
 /* Creates the file 0600 before SQLite does (SQLite would use 0644 & ~umask), and
  * tightens an existing one: it holds first names. The -wal and -shm files inherit
  * the mode of the main file. */
@@ -315,6 +411,10 @@ lk_status store_open(const char *path, store **out, char *err, size_t err_len)
      * so every handle sets it. */
     if (ls == LK_OK)
         ls = exec(st, "PRAGMA secure_delete = ON", "secure_delete");
+    /* A new file gives freed pages back as it goes (forget, purge), instead of
+     * needing a full rewrite: only possible before the first table exists. */
+    if (ls == LK_OK && fresh_file(st))
+        ls = exec(st, "PRAGMA auto_vacuum = INCREMENTAL", "auto_vacuum");
     if (ls == LK_OK)
         ls = migrate(st);
     if (ls != LK_OK) {
@@ -664,21 +764,18 @@ lk_status store_count_checkins(store *st, const char *event_id, int64_t now_ms, 
     *out = 0;
     int64_t from, to;
     local_day_bounds(now_ms, &from, &to);
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT count(*) FROM experiences WHERE event_id = ?"
-                                " AND checkin_ms >= ? AND checkin_ms < ?",
-                                -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_status(st, rc, "prepare count");
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_COUNT_TODAY, &ls);
+    if (!s)
+        return ls;
     sqlite3_bind_text(s, 1, event_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, from);
     sqlite3_bind_int64(s, 3, to);
-    rc = sqlite3_step(s);
+    int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW)
         *out = sqlite3_column_int(s, 0);
-    lk_status ls = db_status(st, rc, "count checkins");
-    sqlite3_finalize(s);
+    ls = db_status(st, rc, "count checkins");
+    sqlite3_reset(s);
     return ls;
 }
 
@@ -687,14 +784,9 @@ lk_status store_each_experience(store *st, const char *event_id,
 {
     if (!st || !event_id || !fn)
         return LK_ERR_INVALID;
+    /* Its own statement, not a cached one: fn may call back into the store. */
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(
-        st->db,
-        "SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkin_uuid,"
-        " e.checkout_ms, e.checkout_uuid,"
-        " EXISTS (SELECT 1 FROM confirmations c WHERE c.experience_id = e.id)"
-        " FROM experiences e WHERE e.event_id = ? ORDER BY e.checkin_ms, e.id",
-        -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_EACH_EXPERIENCE, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare each experience");
     sqlite3_bind_text(s, 1, event_id, -1, SQLITE_STATIC);
@@ -780,10 +872,7 @@ lk_status store_outbox_next(store *st, size_t max, store_outbox_item **out_items
     if (max > 10000)
         max = 10000;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT id, uuid, kind, json, attempts FROM outbox"
-                                " WHERE state = 0 ORDER BY id LIMIT ?",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_OUTBOX_NEXT, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare outbox next");
     sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
@@ -857,10 +946,7 @@ static lk_status outbox_update_ids(store *st, const char *sql, const int64_t *id
 
 lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n, int64_t sent_ms)
 {
-    return outbox_update_ids(st,
-                             "UPDATE outbox SET state = 1, sent_ms = ?, last_error = NULL"
-                             " WHERE id = ?",
-                             ids, n, true, sent_ms, "outbox mark sent");
+    return outbox_update_ids(st, SQL_MARK_SENT, ids, n, true, sent_ms, "outbox mark sent");
 }
 
 /* Queues the voiding statement of target_uuid (built by make_void, about no one);
@@ -890,10 +976,7 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
     if (n == 0)
         return LK_OK;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "UPDATE outbox SET state = 1, sent_ms = ?, last_error = NULL"
-                                " WHERE id = ?",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_MARK_SENT, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "outbox settle");
     lk_status ls = store_begin(st);
@@ -1085,10 +1168,7 @@ lk_status store_outbox_quarantine(store *st, int64_t id, const char *message)
     if (!st)
         return LK_ERR_INVALID;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "UPDATE outbox SET state = 2, last_error = ?,"
-                                " attempts = attempts + 1 WHERE id = ?",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_QUARANTINE, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare quarantine");
     sqlite3_bind_text(s, 1, message ? message : "", -1, SQLITE_STATIC);
@@ -1105,27 +1185,19 @@ lk_status store_outbox_stats_get(store *st, store_outbox_stats *out)
     if (!st || !out)
         return LK_ERR_INVALID;
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT coalesce(sum(state = 0), 0),"
-                                " coalesce(sum(state = 1), 0)"
-                                "   + coalesce((SELECT sent FROM outbox_purged), 0),"
-                                " coalesce(sum(state = 2), 0),"
-                                " max(coalesce(max(sent_ms), 0),"
-                                "     coalesce((SELECT last_sent_ms FROM outbox_purged), 0))"
-                                " FROM outbox",
-                                -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_status(st, rc, "prepare stats");
-    rc = sqlite3_step(s);
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_OUTBOX_STATS, &ls);
+    if (!s)
+        return ls;
+    int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         out->queued = sqlite3_column_int64(s, 0);
         out->sent = sqlite3_column_int64(s, 1);
         out->quarantined = sqlite3_column_int64(s, 2);
         out->last_sent_ms = sqlite3_column_int64(s, 3);
     }
-    lk_status ls = db_status(st, rc, "stats");
-    sqlite3_finalize(s);
+    ls = db_status(st, rc, "stats");
+    sqlite3_reset(s);
     return ls;
 }
 
@@ -1137,10 +1209,7 @@ lk_status store_outbox_each_quarantined(store *st,
     if (!st || !fn)
         return LK_ERR_INVALID;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT uuid, kind, coalesce(last_error, '') FROM outbox"
-                                " WHERE state = 2 ORDER BY id",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_QUARANTINED, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare quarantined");
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -1189,13 +1258,45 @@ static void wal_truncate(store *st, bool *done)
                 sqlite3_errmsg(st->db), rc);
 }
 
-/* Rewrites the file without its free pages and gaps, then empties the WAL that
- * VACUUM filled. Returns whether both happened; failures are logged, not fatal: the
- * deletes were committed and secure_delete already zeroed the deleted rows. */
-static bool scrub_file(store *st)
+/* Whether the file was made with auto_vacuum = INCREMENTAL (new files are). */
+static bool incremental(store *st)
+{
+    sqlite3_stmt *s = NULL;
+    bool inc = false;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA auto_vacuum", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        inc = sqlite3_column_int(s, 0) == 2;
+    sqlite3_finalize(s);
+    return inc;
+}
+
+/* After a delete: returns the file's free pages to the file system (incremental
+ * vacuum: it moves only pages from the end of the file into the holes, a cost in
+ * the size of what was deleted, not of the file), then empties the WAL. Returns
+ * whether the WAL was emptied; failures are logged, not fatal: the deletes were
+ * committed and secure_delete already zeroed the deleted rows. */
+static bool release_free_pages(store *st)
+{
+    if (incremental(st)) {
+        char *msg = NULL;
+        int rc = sqlite3_exec(st->db, "PRAGMA incremental_vacuum", NULL, NULL, &msg);
+        if (rc != SQLITE_OK)
+            fprintf(stderr, "store: incremental vacuum: %s (%d)\n",
+                    msg ? msg : sqlite3_errstr(rc), rc);
+        sqlite3_free(msg);
+    }
+    bool done = false;
+    wal_truncate(st, &done);
+    return done;
+}
+
+/* Rewrites the whole file once, switching it to auto_vacuum = INCREMENTAL, so later
+ * deletes can give space back without a rewrite. For files made before new files
+ * were incremental. Returns whether it happened and the WAL was emptied. */
+static bool convert_to_incremental(store *st)
 {
     char *msg = NULL;
-    int rc = sqlite3_exec(st->db, "VACUUM", NULL, NULL, &msg);
+    int rc = sqlite3_exec(st->db, "PRAGMA auto_vacuum = INCREMENTAL; VACUUM", NULL, NULL, &msg);
     if (rc != SQLITE_OK)
         fprintf(stderr, "store: vacuum: %s (%d)\n", msg ? msg : sqlite3_errstr(rc), rc);
     sqlite3_free(msg);
@@ -1307,7 +1408,7 @@ static lk_status forget_in_tx(store *st, const char *issuer, const char *subject
     int64_t sent_n = 0, sent_last = 0;
     sqlite3_stmt *del = NULL;
     if (ls == LK_OK && n > 0) {
-        int rc = sqlite3_prepare_v2(st->db, "DELETE FROM outbox WHERE id = ?", -1, &del, NULL);
+        int rc = sqlite3_prepare_v2(st->db, SQL_FORGET_OUTBOX, -1, &del, NULL);
         if (rc != SQLITE_OK)
             ls = db_status(st, rc, "prepare forget outbox");
     }
@@ -1343,19 +1444,14 @@ static lk_status forget_in_tx(store *st, const char *issuer, const char *subject
         ls = count_purged(st, sent_n, sent_last);
     /* Children before parents: answers and confirmations refer to experiences. */
     if (ls == LK_OK)
-        ls = run_changes(st,
-                         "DELETE FROM answers WHERE experience_id IN"
-                         " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)",
-                         issuer, subject, 0, &out->answers, "forget answers");
+        ls = run_changes(st, SQL_FORGET_ANSWERS, issuer, subject, 0, &out->answers,
+                         "forget answers");
     if (ls == LK_OK)
-        ls = run_changes(st,
-                         "DELETE FROM confirmations WHERE experience_id IN"
-                         " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)"
-                         " OR (host_issuer = ?1 AND host_subject = ?2)",
-                         issuer, subject, 0, &out->confirmations, "forget confirmations");
+        ls = run_changes(st, SQL_FORGET_CONFIRMATIONS, issuer, subject, 0, &out->confirmations,
+                         "forget confirmations");
     if (ls == LK_OK)
-        ls = run_changes(st, "DELETE FROM experiences WHERE issuer = ?1 AND subject = ?2", issuer,
-                         subject, 0, &out->experiences, "forget experiences");
+        ls = run_changes(st, SQL_FORGET_EXPERIENCES, issuer, subject, 0, &out->experiences,
+                         "forget experiences");
     if (ls == LK_OK)
         ls = run_changes(st, "DELETE FROM roster WHERE issuer = ?1 AND subject = ?2", issuer,
                          subject, 0, &out->roster, "forget roster");
@@ -1389,8 +1485,10 @@ lk_status store_forget(store *st, const char *issuer, const char *subject, store
         memset(out, 0, sizeof *out);
         return ls;
     }
-    /* An erasure request is rare and must leave nothing behind: always rewrite. */
-    out->scrubbed = scrub_file(st);
+    /* secure_delete zeroed the rows in the file; free pages go back to the file
+     * system and the WAL's old page images are dropped. No full rewrite: it would
+     * cost a minute on a year's file (docs/privacy.md). */
+    out->scrubbed = release_free_pages(st);
     return LK_OK;
 }
 
@@ -1420,17 +1518,12 @@ lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out)
     if (ls != LK_OK)
         return ls;
     /* The sent count and the last send time outlive the rows (sync status). */
-    ls = run_changes(st,
-                     "UPDATE outbox_purged SET"
-                     " sent = sent + (SELECT count(*) FROM outbox WHERE state = 1 AND sent_ms < ?3),"
-                     " last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM outbox"
-                     "   WHERE state = 1 AND sent_ms < ?3), 0)) WHERE id = 1",
-                     NULL, NULL, cutoff, NULL, "purge count");
+    ls = run_changes(st, SQL_PURGE_COUNT, NULL, NULL, cutoff, NULL, "purge count");
     /* Only sent rows: queued ones still have to reach the LRS, quarantined ones wait
      * for staff (sync --requeue). */
     if (ls == LK_OK)
-        ls = run_changes(st, "DELETE FROM outbox WHERE state = 1 AND sent_ms < ?3", NULL, NULL,
-                         cutoff, &out->statements, "purge outbox");
+        ls = run_changes(st, SQL_PURGE_OUTBOX, NULL, NULL, cutoff, &out->statements,
+                         "purge outbox");
     /* A roster row is refreshed by every import; one not imported for the whole
      * period belongs to a student the school no longer lists. */
     if (ls == LK_OK)
@@ -1443,15 +1536,16 @@ lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out)
         memset(out, 0, sizeof *out);
         return ls;
     }
-    wal_truncate(st, &out->checkpointed);
-    /* VACUUM rewrites the whole file: only when a first name went (secure_delete
-     * zeroes the row, but a copy moved by an earlier page split may survive in a
-     * page's unused area), or when a quarter of the file is free pages. */
+    /* Free pages go back to the file system as they are freed (incremental vacuum);
+     * a file made before that was possible is rewritten once, when a quarter of it
+     * is free, and is incremental from then on. */
     int64_t pages = 0, free_pages = 0;
     page_counts(st, &pages, &free_pages);
-    if (out->roster > 0 || (pages > 0 && free_pages * 4 >= pages)) {
-        out->vacuumed = scrub_file(st);
+    if (!incremental(st) && pages > 0 && free_pages * 4 >= pages) {
+        out->vacuumed = convert_to_incremental(st);
         out->checkpointed = out->vacuumed;
+    } else {
+        out->checkpointed = release_free_pages(st);
     }
     return LK_OK;
 }
@@ -1459,4 +1553,22 @@ lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out)
 struct sqlite3 *store_db(store *st)
 {
     return st ? st->db : NULL;
+}
+
+/* Every statement the kiosk runs per scan, every second on the screen, at start-up,
+ * per sync batch, for sync --status, forget and purge. None may read a whole
+ * experiences or outbox table: test_store runs EXPLAIN QUERY PLAN on each. Add a new
+ * hot statement here when you write one. */
+static const char *const hot_sql[] = {
+    SQL_EACH_EXPERIENCE, SQL_OUTBOX_NEXT,     SQL_QUARANTINED,          SQL_MARK_SENT,
+    SQL_QUARANTINE,      SQL_FORGET_OUTBOX,   SQL_FORGET_ANSWERS,       SQL_FORGET_CONFIRMATIONS,
+    SQL_FORGET_EXPERIENCES, SQL_PURGE_COUNT,  SQL_PURGE_OUTBOX,         FORGET_ROWS_SQL,
+};
+
+const char *store_hot_sql(size_t i)
+{
+    if (i < Q_COUNT)
+        return cached_sql[i];
+    i -= Q_COUNT;
+    return i < sizeof hot_sql / sizeof hot_sql[0] ? hot_sql[i] : NULL;
 }

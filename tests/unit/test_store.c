@@ -582,6 +582,58 @@ static void test_full_disk(void **state)
     assert_int_equal(rows2, written);
 }
 
+/* The full scans of experiences or outbox in the plan of sql, 0 when every access
+ * to them is a SEARCH (an index or the rowid). A full scan of an index is a SCAN too. */
+static int full_scans(store *st, const char *sql, char *what, size_t what_len)
+{
+    char *eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+    assert_non_null(eqp);
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(store_db(st), eqp, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        fail_msg("cannot prepare %s: %s", sql, sqlite3_errmsg(store_db(st)));
+    sqlite3_free(eqp);
+    int scans = 0;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(s, 3);
+        char table[64] = "";
+        if (d && sscanf(d, "SCAN %63s", table) == 1 &&
+            (!strcmp(table, "experiences") || !strcmp(table, "outbox") || !strcmp(table, "e") ||
+             !strcmp(table, "o"))) {
+            scans++;
+            lk_strlcpy(what, d, what_len);
+        }
+        /* sent rows are nearly the whole outbox: finding them by state alone reads it all */
+        if (d && strstr(sql, "state = 1") && strstr(d, "outbox_by_state (state=?)")) {
+            scans++;
+            lk_strlcpy(what, d, what_len);
+        }
+    }
+    sqlite3_finalize(s);
+    return scans;
+}
+
+/* Every hot-path statement of the store finds its rows through an index: nothing
+ * the kiosk does per scan, every second or per sync batch reads a whole table, so
+ * it costs the same in a year's file as in an empty one. */
+static void test_hot_paths_use_indexes(void **state)
+{
+    fixture *f = *state;
+    char what[256] = "";
+    /* the check itself catches a full scan */
+    assert_int_equal(full_scans(f->st, "SELECT count(*) FROM outbox WHERE kind = 'x'", what,
+                                sizeof what), 1);
+    assert_int_equal(full_scans(f->st, "SELECT e.id FROM experiences e WHERE e.subject = ?",
+                                what, sizeof what), 1);
+    assert_int_equal(full_scans(f->st, "SELECT count(*) FROM outbox WHERE state = 1", what,
+                                sizeof what), 1);
+    size_t n = 0;
+    for (const char *sql; (sql = store_hot_sql(n)) != NULL; n++)
+        if (full_scans(f->st, sql, what, sizeof what) > 0)
+            fail_msg("full scan (%s) in a hot-path statement: %s", what, sql);
+    assert_true(n >= 20);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -598,6 +650,7 @@ int main(void)
         T(test_outbox_life_cycle),
         T(test_reopen_keeps_everything),
         T(test_full_disk),
+        T(test_hot_paths_use_indexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
