@@ -92,6 +92,13 @@ lk_status store_each_experience(store *st, const char *event_id,
                                 void (*fn)(const store_experience *exp, void *user),
                                 void *user) LK_MUST_CHECK;
 
+/* Like store_each_experience, for check-ins in [from_ms, to_ms) only (the host
+ * screen's "today"): an index range, whatever the size of the event. */
+lk_status store_each_experience_between(store *st, const char *event_id, int64_t from_ms,
+                                        int64_t to_ms,
+                                        void (*fn)(const store_experience *exp, void *user),
+                                        void *user) LK_MUST_CHECK;
+
 /* --- roster ------------------------------------------------------------------ */
 
 /* One roster row. First names stay on the kiosk: never in a log or statement. */

@@ -210,7 +210,8 @@ static const char *const cached_sql[Q_COUNT] = {
     "SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkin_uuid,"          \
     " e.checkout_ms, e.checkout_uuid,"                                                     \
     " EXISTS (SELECT 1 FROM confirmations c WHERE c.experience_id = e.id)"                \
-    " FROM experiences e WHERE e.event_id = ? ORDER BY e.checkin_ms, e.id"
+    " FROM experiences e WHERE e.event_id = ? AND e.checkin_ms >= ? AND e.checkin_ms < ?" \
+    " ORDER BY e.checkin_ms, e.id"
 #define SQL_OUTBOX_NEXT                                                                     \
     "SELECT id, uuid, kind, json, attempts FROM outbox WHERE state = 0 ORDER BY id LIMIT ?"
 #define SQL_QUARANTINED                                                                     \
@@ -219,6 +220,18 @@ static const char *const cached_sql[Q_COUNT] = {
 #define SQL_QUARANTINE                                                                      \
     "UPDATE outbox SET state = 2, last_error = ?, attempts = attempts + 1 WHERE id = ?"
 #define SQL_FORGET_OUTBOX "DELETE FROM outbox WHERE id = ?"
+#define SQL_RECORD_ATTEMPT                                                                  \
+    "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND state = 0"
+#define SQL_REQUEUE "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2"
+/* The (state, id) index makes this one step, however long the outbox. */
+#define SQL_HEAD_ERROR                                                                      \
+    "SELECT coalesce(last_error, ''), attempts FROM outbox WHERE state = 0 ORDER BY id LIMIT 1"
+#define SQL_OLDEST_QUEUED "SELECT min(created_ms) FROM outbox WHERE state = 0 AND created_ms > 0"
+#define SQL_PROBE_SENT "SELECT json FROM outbox WHERE state = 1 ORDER BY id DESC LIMIT 1"
+#define SQL_PROBE_QUEUED                                                                    \
+    "WITH c AS (SELECT id, json FROM outbox"                                               \
+    "           WHERE state = 0 AND id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"          \
+    " SELECT json FROM c ORDER BY id = (SELECT max(id) FROM c) DESC, random() LIMIT ?9"
 #define SQL_FORGET_ANSWERS                                                                  \
     "DELETE FROM answers WHERE experience_id IN"                                           \
     " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)"
@@ -782,6 +795,14 @@ lk_status store_count_checkins(store *st, const char *event_id, int64_t now_ms, 
 lk_status store_each_experience(store *st, const char *event_id,
                                 void (*fn)(const store_experience *exp, void *user), void *user)
 {
+    return store_each_experience_between(st, event_id, INT64_MIN, INT64_MAX, fn, user);
+}
+
+lk_status store_each_experience_between(store *st, const char *event_id, int64_t from_ms,
+                                        int64_t to_ms,
+                                        void (*fn)(const store_experience *exp, void *user),
+                                        void *user)
+{
     if (!st || !event_id || !fn)
         return LK_ERR_INVALID;
     /* Its own statement, not a cached one: fn may call back into the store. */
@@ -790,6 +811,8 @@ lk_status store_each_experience(store *st, const char *event_id,
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare each experience");
     sqlite3_bind_text(s, 1, event_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, from_ms);
+    sqlite3_bind_int64(s, 3, to_ms);
     store_experience exp;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         exp_from_row(s, &exp);
@@ -1007,10 +1030,7 @@ lk_status store_outbox_record_attempt(store *st, const int64_t *ids, size_t n, c
     if (n == 0)
         return LK_OK;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "UPDATE outbox SET attempts = attempts + 1, last_error = ?"
-                                " WHERE id = ? AND state = 0",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_RECORD_ATTEMPT, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare outbox attempt");
     lk_status ls = store_begin(st);
@@ -1031,9 +1051,7 @@ lk_status store_outbox_requeue_quarantined(store *st, int64_t *out_n)
         return LK_ERR_INVALID;
     /* attempts are kept: they tell how often a row was tried, over its whole life. */
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_REQUEUE, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare requeue");
     lk_status ls = store_begin(st);
@@ -1054,12 +1072,8 @@ lk_status store_outbox_head_error(store *st, char *buf, size_t len, int64_t *att
     buf[0] = '\0';
     if (attempts)
         *attempts = 0;
-    /* The (state, id) index makes this one step, however long the outbox. */
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT coalesce(last_error, ''), attempts FROM outbox"
-                                " WHERE state = 0 ORDER BY id LIMIT 1",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_HEAD_ERROR, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare head error");
     rc = sqlite3_step(s);
@@ -1076,12 +1090,7 @@ lk_status store_outbox_head_error(store *st, char *buf, size_t len, int64_t *att
 lk_status store_outbox_probe_candidates(store *st, const int64_t *exclude, size_t n_exclude,
                                         size_t max, char **json, size_t *out_n, bool *was_sent)
 {
-    static const char *const sql[] = {
-        "SELECT json FROM outbox WHERE state = 1 ORDER BY id DESC LIMIT 1",
-        "WITH c AS (SELECT id, json FROM outbox"
-        "           WHERE state = 0 AND id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"
-        " SELECT json FROM c ORDER BY id = (SELECT max(id) FROM c) DESC, random() LIMIT ?9",
-    };
+    static const char *const sql[] = {SQL_PROBE_SENT, SQL_PROBE_QUEUED};
     if (out_n)
         *out_n = 0;
     if (was_sent)
@@ -1130,10 +1139,7 @@ lk_status store_oldest_queued_ms(store *st, int64_t *out_ms)
         return LK_ERR_INVALID;
     *out_ms = 0;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT min(created_ms) FROM outbox"
-                                " WHERE state = 0 AND created_ms > 0",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_OLDEST_QUEUED, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare oldest queued");
     rc = sqlite3_step(s);
@@ -1563,6 +1569,8 @@ static const char *const hot_sql[] = {
     SQL_EACH_EXPERIENCE, SQL_OUTBOX_NEXT,     SQL_QUARANTINED,          SQL_MARK_SENT,
     SQL_QUARANTINE,      SQL_FORGET_OUTBOX,   SQL_FORGET_ANSWERS,       SQL_FORGET_CONFIRMATIONS,
     SQL_FORGET_EXPERIENCES, SQL_PURGE_COUNT,  SQL_PURGE_OUTBOX,         FORGET_ROWS_SQL,
+    SQL_RECORD_ATTEMPT,  SQL_REQUEUE,         SQL_HEAD_ERROR,           SQL_OLDEST_QUEUED,
+    SQL_PROBE_SENT,      SQL_PROBE_QUEUED,
 };
 
 const char *store_hot_sql(size_t i)

@@ -132,8 +132,12 @@ static void load_rows(kiosk *k)
     k->n_rows = 0;
     memset(k->v.per_hour, 0, sizeof k->v.per_hour);
     if (k->v.ev) {
-        row_list rl = {k, lk_local_yyyymmdd(lk_now_ms())};
-        if (store_each_experience(k->st, k->v.ev->id, collect_row, &rl) != LK_OK)
+        int64_t now = lk_now_ms();
+        row_list rl = {k, lk_local_yyyymmdd(now)};
+        /* a day and a half either side; collect_row keeps today's: an index range, not
+         * every check-in of an event that runs all year */
+        if (store_each_experience_between(k->st, k->v.ev->id, now - 36 * 3600000LL,
+                                          now + 36 * 3600000LL, collect_row, &rl) != LK_OK)
             fprintf(stderr, "lobkiosk: reading today's check-ins failed\n");
     }
     for (size_t i = 0; i < k->n_rows; i++) {

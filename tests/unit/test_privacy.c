@@ -627,13 +627,15 @@ static void test_running_counts_stay_true(void **state)
     assert_int_equal(store_outbox_mark_sent(st, ids + 4, 2, NOW - 1000), LK_OK);
     assert_int_equal(store_outbox_quarantine(st, ids[6], "400"), LK_OK);
     assert_int_equal(store_outbox_quarantine(st, ids[7], "400"), LK_OK);
-    assert_int_equal(store_outbox_attempted(st, ids + 8, 2), LK_OK);
+    assert_int_equal(store_outbox_record_attempt(st, ids + 8, 2, "timeout"), LK_OK);
     assert_totals_true(st);
     /* sent again (a batch that came back after a time-out): counted once */
     assert_int_equal(store_outbox_mark_sent(st, ids + 4, 1, NOW - 500), LK_OK);
     assert_totals_true(st);
-    /* requeue, as sync --requeue does it */
-    exec_ok(store_db(st), "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2");
+    /* requeue (sync --requeue) */
+    int64_t requeued = 0;
+    assert_int_equal(store_outbox_requeue_quarantined(st, &requeued), LK_OK);
+    assert_int_equal(requeued, 2);
     assert_totals_true(st);
     assert_int_equal(store_outbox_quarantine(st, ids[7], "400 again"), LK_OK);
     size_t voided = 0;

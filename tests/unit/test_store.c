@@ -603,8 +603,10 @@ static int full_scans(store *st, const char *sql, char *what, size_t what_len)
             scans++;
             lk_strlcpy(what, d, what_len);
         }
-        /* sent rows are nearly the whole outbox: finding them by state alone reads it all */
-        if (d && strstr(sql, "state = 1") && strstr(d, "outbox_by_state (state=?)")) {
+        /* sent rows are nearly the whole outbox: finding them by state alone reads them
+         * all, unless the statement stops at the first (LIMIT) */
+        if (d && strstr(sql, "state = 1") && !strstr(sql, "LIMIT") &&
+            strstr(d, "outbox_by_state (state=?)")) {
             scans++;
             lk_strlcpy(what, d, what_len);
         }
