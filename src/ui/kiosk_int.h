@@ -1,7 +1,8 @@
 /* Inside the kiosk program: the state the UI thread keeps, shared by kiosk.c (the
  * composition root: set-up, loop, teardown), kiosk_effects.c (what the flow's
- * effects do: the store, the event followed, status) and kiosk_render.c (frames,
- * the done-screen QR, the preview). Everything here runs on the UI thread only. */
+ * effects do: the store, the event followed, status), kiosk_render.c (frames, the
+ * done-screen QR, the preview), kiosk_input.c (mouse, fingers, scanners) and
+ * kiosk_script.c (the test driver). Everything here runs on the UI thread only. */
 #ifndef LOBKIOSK_UI_KIOSK_INT_H
 #define LOBKIOSK_UI_KIOSK_INT_H
 
@@ -89,6 +90,15 @@ void kiosk_follow_event(kiosk *k);
 void kiosk_refresh_status(kiosk *k);
 void kiosk_apply(kiosk *k, unsigned fx);
 void kiosk_on_payload(kiosk *k, const char *payload);
+
+/* kiosk_input.c */
+void kiosk_handle_event(kiosk *k, const SDL_Event *e);
+void kiosk_poll_sources(kiosk *k); /* the USB scanner, the wedge, the camera's hits */
+void kiosk_output_size(const kiosk *k, int *w, int *h);
+void kiosk_from_ui(const kiosk *k, int x, int y, int *px, int *py); /* UI point -> output pixel */
+
+/* kiosk_script.c: runs script lines until one waits or the script ends */
+void kiosk_script_step(kiosk *k);
 
 /* kiosk_render.c */
 void kiosk_render(kiosk *k);
