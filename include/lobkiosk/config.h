@@ -92,12 +92,19 @@ typedef struct config_ui {
 
 /* [camera] */
 typedef struct config_camera {
-    char source[16];                /* "v4l2", "folder" or "none" */
+    char source[16];                /* "v4l2", "command", "folder" or "none" */
     char device[CONFIG_PATH_MAX];   /* /dev/video0 */
+    char command[CONFIG_PATH_MAX];  /* source = command: a command line (run with
+                                       /bin/sh -c) writing raw I420 frames to stdout */
     char folder[CONFIG_PATH_MAX];   /* images played as frames (source = folder) */
     int width, height;              /* requested capture size */
     int fps;                        /* frames per second to scan */
+    int focus;                      /* v4l2: CONFIG_CAMERA_UNSET, CONFIG_CAMERA_AUTO or 0.. */
+    int exposure;                   /* v4l2: the same; N in the driver's units (UVC: 100 us) */
 } config_camera;
+
+#define CONFIG_CAMERA_UNSET (-2) /* focus/exposure: leave the camera's own setting */
+#define CONFIG_CAMERA_AUTO (-1)  /* focus/exposure: automatic */
 
 /* [scanner] */
 typedef struct config_scanner {

@@ -43,11 +43,15 @@ typedef struct framesrc_ops {
     framesrc_state (*state)(void *impl);
     /* Frees impl and everything it holds. */
     void (*close)(void *impl);
+    /* Optional (may be NULL): what the source negotiated, one line for a person
+     * ("YUYV 640x480 from /dev/video0"), written into buf. */
+    void (*describe)(void *impl, char *buf, size_t len);
 } framesrc_ops;
 
 typedef struct framesrc framesrc;
 
-/* Opens the source named by cam->source ("v4l2", "folder", "none"; "" = "none").
+/* Opens the source named by cam->source ("v4l2", "command", "folder", "none";
+ * "" = "none").
  * A missing camera device or folder is NOT an error: the source starts in
  * FRAMESRC_NOT_FOUND and keeps retrying (every ~2 s), so an unplugged camera never
  * stops the kiosk. Returns NULL only for a bad configuration (unknown source,
@@ -70,13 +74,23 @@ framesrc_state framesrc_get_state(const framesrc *src);
 /* Name of the implementation ("v4l2", ...); "none" for NULL. Static or borrowed. */
 const char *framesrc_name(const framesrc *src);
 
+/* One line on what the source negotiated (pixel format, size, device or
+ * command), into buf; the name alone when the source cannot tell. */
+void framesrc_describe(const framesrc *src, char *buf, size_t len);
+
 /* Closes the device / frees the images. Accepts NULL. */
 void framesrc_close(framesrc *src);
 
 /* Implementations, for framesrc_open() and tests. Each returns NULL only on a
  * bad argument or out of memory (message in err). */
-framesrc *framesrc_v4l2_open(const char *device, int width, int height, int fps, char *err,
-                             size_t err_len);
+/* V4L2: cam->device, width, height, fps, focus, exposure. */
+framesrc *framesrc_v4l2_open(const config_camera *cam, char *err, size_t err_len);
+/* A program (command, run with /bin/sh -c as the kiosk's user, in its own process
+ * group) writing raw I420 frames of width x height to its stdout, as rpicam-vid
+ * --codec yuv420 does. Its exit, a short frame or 3 s without one is an unplugged
+ * camera: the program is stopped, reaped and started again every ~2 s. */
+framesrc *framesrc_command_open(const char *command, int width, int height, int fps, char *err,
+                                size_t err_len);
 /* Plays the images of folder in name order at fps, looping; see docs/scanner.md
  * for holding an image for several frames. */
 framesrc *framesrc_folder_open(const char *folder, int fps, char *err, size_t err_len);

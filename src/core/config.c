@@ -69,6 +69,8 @@ void config_defaults(config *cfg)
     cfg->camera.width = 640;
     cfg->camera.height = 480;
     cfg->camera.fps = LK_UI_PREVIEW_FPS;
+    cfg->camera.focus = CONFIG_CAMERA_UNSET;
+    cfg->camera.exposure = CONFIG_CAMERA_UNSET;
     lk_strlcpy(cfg->scanner.layout, "us", sizeof cfg->scanner.layout);
 }
 
@@ -509,13 +511,29 @@ static int camera_key(parse_ctx *pc, const char *section, const char *name, cons
 {
     config_camera *cam = &pc->cfg->camera;
     if (!strcmp(name, "source")) {
-        if (strcmp(value, "v4l2") && strcmp(value, "folder") && strcmp(value, "none"))
-            return fail(pc, section, name, "'%s' is not a source; use v4l2, folder or none",
-                        value);
+        if (strcmp(value, "v4l2") && strcmp(value, "command") && strcmp(value, "folder") &&
+            strcmp(value, "none"))
+            return fail(pc, section, name,
+                        "'%s' is not a source; use v4l2, command, folder or none", value);
         return SET_TEXT(cam->source);
     }
     if (!strcmp(name, "device"))
         return SET_TEXT(cam->device);
+    if (!strcmp(name, "command"))
+        return SET_TEXT(cam->command);
+    if (!strcmp(name, "focus") || !strcmp(name, "exposure")) {
+        int *dst = !strcmp(name, "focus") ? &cam->focus : &cam->exposure;
+        if (!strcmp(value, "auto")) {
+            *dst = CONFIG_CAMERA_AUTO;
+            return 1;
+        }
+        if (value[0] == '\0') {
+            *dst = CONFIG_CAMERA_UNSET;
+            return 1;
+        }
+        return parse_int(value, 0, 1000000, dst)
+                   ? 1 : fail(pc, section, name, "'%s' is not auto or a number 0..1000000", value);
+    }
     if (!strcmp(name, "folder"))
         return set_path(pc, cam->folder, sizeof cam->folder, value)
                    ? 1 : fail(pc, section, name, "path too long", NULL);
@@ -694,6 +712,12 @@ static lk_status check_complete(parse_ctx *pc)
         lk_strlcpy(pc->err_section, "camera", sizeof pc->err_section);
         lk_strlcpy(pc->err_key, "folder", sizeof pc->err_key);
         lk_strlcpy(pc->err, "source = folder needs a folder", sizeof pc->err);
+        return LK_ERR_CONFIG;
+    }
+    if (!strcmp(c->camera.source, "command") && !c->camera.command[0]) {
+        lk_strlcpy(pc->err_section, "camera", sizeof pc->err_section);
+        lk_strlcpy(pc->err_key, "command", sizeof pc->err_key);
+        lk_strlcpy(pc->err, "source = command needs a command", sizeof pc->err);
         return LK_ERR_CONFIG;
     }
     return LK_OK;

@@ -64,9 +64,13 @@ framesrc *framesrc_open(const config_camera *cam, char *err, size_t err_len)
     if (strcmp(cam->source, "folder") == 0)
         return framesrc_folder_open(cam->folder, cam->fps, err, err_len);
     if (strcmp(cam->source, "v4l2") == 0)
-        return framesrc_v4l2_open(cam->device, cam->width, cam->height, cam->fps, err, err_len);
+        return framesrc_v4l2_open(cam, err, err_len);
+    if (strcmp(cam->source, "command") == 0)
+        return framesrc_command_open(cam->command, cam->width, cam->height, cam->fps, err,
+                                     err_len);
     if (err)
-        snprintf(err, err_len, "camera: unknown source '%s' (v4l2, folder or none)", cam->source);
+        snprintf(err, err_len, "camera: unknown source '%s' (v4l2, command, folder or none)",
+                 cam->source);
     return NULL;
 }
 
@@ -86,6 +90,17 @@ framesrc_state framesrc_get_state(const framesrc *src)
 const char *framesrc_name(const framesrc *src)
 {
     return src && src->ops->name ? src->ops->name : "none";
+}
+
+void framesrc_describe(const framesrc *src, char *buf, size_t len)
+{
+    if (!buf || len == 0)
+        return;
+    buf[0] = '\0';
+    if (src && src->ops->describe)
+        src->ops->describe(src->impl, buf, len);
+    if (buf[0] == '\0')
+        snprintf(buf, len, "%s", framesrc_name(src));
 }
 
 void framesrc_close(framesrc *src)

@@ -195,7 +195,18 @@ static void folder_close(void *impl)
     free(f);
 }
 
-static const framesrc_ops folder_ops = {"folder", folder_next, folder_state, folder_close};
+static void folder_describe(void *impl, char *buf, size_t len)
+{
+    folder_src *f = impl;
+    if (f->img.grey)
+        snprintf(buf, len, "images of %dx%d from the folder %s", f->img.width, f->img.height,
+                 f->dir);
+    else
+        snprintf(buf, len, "images from the folder %s", f->dir);
+}
+
+static const framesrc_ops folder_ops = {"folder", folder_next, folder_state, folder_close,
+                                        folder_describe};
 
 framesrc *framesrc_folder_open(const char *folder, int fps, char *err, size_t err_len)
 {

@@ -25,7 +25,7 @@ static void none_close(void *impl)
     (void)impl;
 }
 
-static const framesrc_ops none_ops = {"none", none_next, none_state, none_close};
+static const framesrc_ops none_ops = {"none", none_next, none_state, none_close, NULL};
 
 framesrc *framesrc_none_open(void)
 {

@@ -246,11 +246,12 @@ static void v4l2_free(void *impl)
     free(s);
 }
 
-static const framesrc_ops v4l2_ops = {"v4l2", v4l2_next, v4l2_state, v4l2_free};
+static const framesrc_ops v4l2_ops = {"v4l2", v4l2_next, v4l2_state, v4l2_free, NULL};
 
-framesrc *framesrc_v4l2_open(const char *device, int width, int height, int fps, char *err,
-                             size_t err_len)
+framesrc *framesrc_v4l2_open(const config_camera *cam, char *err, size_t err_len)
 {
+    const char *device = cam ? cam->device : NULL;
+    int width = cam ? cam->width : 0, height = cam ? cam->height : 0, fps = cam ? cam->fps : 0;
     if (!device || device[0] == '\0' || width < 16 || height < 16 || width > 4096 ||
         height > 4096 || fps < 1 || fps > 120) {
         if (err)

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -42,7 +44,12 @@ static void test_bad_config(void **s)
     cam.fps = 0;
     assert_null(framesrc_open(&cam, err, sizeof err));
     assert_null(framesrc_folder_open("", 15, err, sizeof err));
-    assert_null(framesrc_v4l2_open("/dev/video0", 0, 0, 15, err, sizeof err));
+    config_camera bad = {.source = "v4l2", .device = "/dev/video0", .fps = 15};
+    assert_null(framesrc_v4l2_open(&bad, err, sizeof err));
+    assert_null(framesrc_v4l2_open(NULL, err, sizeof err));
+    assert_null(framesrc_command_open("", 640, 480, 15, err, sizeof err));
+    assert_null(framesrc_command_open("true", 641, 480, 15, err, sizeof err)); /* I420: even */
+    assert_null(framesrc_command_open("true", 640, 480, 0, err, sizeof err));
     assert_int_equal(framesrc_next(NULL, &f, 0), LK_ERR_INVALID);
     assert_int_equal(framesrc_get_state(NULL), FRAMESRC_NONE);
     assert_string_equal(framesrc_state_token(FRAMESRC_NOT_FOUND), "not_found");
@@ -54,7 +61,10 @@ static void test_v4l2_missing_device(void **s)
 {
     (void)s;
     char err[256];
-    framesrc *src = framesrc_v4l2_open("/dev/lobkiosk-no-such-camera", 640, 480, 15, err, sizeof err);
+    config_camera cam = {.source = "v4l2", .device = "/dev/lobkiosk-no-such-camera",
+                         .width = 640, .height = 480, .fps = 15,
+                         .focus = CONFIG_CAMERA_UNSET, .exposure = CONFIG_CAMERA_UNSET};
+    framesrc *src = framesrc_v4l2_open(&cam, err, sizeof err);
     assert_non_null(src);
     lk_frame f;
     int64_t t0 = lk_mono_ms();
@@ -153,6 +163,166 @@ static void test_folder_appears_and_scanner_reads(void **s)
     assert_null(scanner_start_source(NULL, err, sizeof err));
 }
 
+/* --- the command source ------------------------------------------------------ */
+
+enum { CW = 64, CH = 48 };
+
+/* Writes n I420 frames: Y of frame i is all 10*(i+1), chroma 0x80. Then extra
+ * bytes of a frame that never completes. */
+static void write_i420(const char *path, int n, size_t extra)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    static uint8_t y[CW * CH], uv[CW * CH / 2];
+    memset(uv, 0x80, sizeof uv);
+    for (int i = 0; i < n; i++) {
+        memset(y, 10 * (i + 1), sizeof y);
+        assert_int_equal(fwrite(y, 1, sizeof y, f), sizeof y);
+        assert_int_equal(fwrite(uv, 1, sizeof uv, f), sizeof uv);
+    }
+    for (size_t i = 0; i < extra; i++)
+        fputc(0x33, f);
+    fclose(f);
+}
+
+/* Next frame within ms, skipping timeouts; the last status. */
+static lk_status next_within(framesrc *src, lk_frame *f, int ms)
+{
+    int64_t until = lk_mono_ms() + ms;
+    lk_status st;
+    do {
+        st = framesrc_next(src, f, 100);
+    } while (st == LK_ERR_TIMEOUT && lk_mono_ms() < until);
+    return st;
+}
+
+/* True when this process has no child left, running or zombie. */
+static bool no_children(void)
+{
+    errno = 0;
+    return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+static void test_command_frames_and_restart(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/lobkiosk-cmdsrc-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char frames[300], starts[300], cmd[900], err[256];
+    snprintf(frames, sizeof frames, "%s/frames.i420", dir);
+    snprintf(starts, sizeof starts, "%s/starts", dir);
+    write_i420(frames, 3, 0);
+    /* prints to a file each start, sends three frames 0.1 s apart (as a camera
+     * does: frames closer than 1/fps would be dropped) and ends */
+    snprintf(cmd, sizeof cmd,
+             "echo started >> '%s'; for i in 0 1 2; do dd if='%s' bs=%d skip=$i count=1 "
+             "2>/dev/null; sleep 0.1; done",
+             starts, frames, CW * CH * 3 / 2);
+    framesrc *src = framesrc_command_open(cmd, CW, CH, 60, err, sizeof err);
+    assert_non_null(src);
+    assert_string_equal(framesrc_name(src), "command");
+    char desc[256];
+    framesrc_describe(src, desc, sizeof desc);
+    assert_non_null(strstr(desc, "I420 64x48"));
+    lk_frame f;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(next_within(src, &f, 3000), LK_OK);
+        assert_int_equal(f.width, CW);
+        assert_int_equal(f.height, CH);
+        assert_null(f.rgb);
+        /* the Y plane, the chroma planes skipped: frame i is 10*(i+1) throughout */
+        assert_int_equal(f.grey[0], 10 * (i + 1));
+        assert_int_equal(f.grey[CW * CH - 1], 10 * (i + 1));
+        assert_int_equal(f.seq, (uint64_t)i + 1);
+        assert_int_equal(framesrc_get_state(src), FRAMESRC_OK);
+    }
+    /* the program ended: an unplugged camera, reaped at once */
+    assert_int_equal(next_within(src, &f, 3000), LK_ERR_DEVICE);
+    assert_int_equal(framesrc_get_state(src), FRAMESRC_NOT_FOUND);
+    assert_true(no_children());
+    /* waiting for the restart sleeps, it does not spin */
+    int64_t t0 = lk_mono_ms();
+    assert_int_equal(framesrc_next(src, &f, 100), LK_ERR_DEVICE);
+    assert_true(lk_mono_ms() - t0 >= 90);
+    /* started again after ~2 s: the same frames again */
+    lk_status st;
+    t0 = lk_mono_ms();
+    do {
+        st = framesrc_next(src, &f, 100);
+    } while (st != LK_OK && lk_mono_ms() - t0 < 5000);
+    assert_int_equal(st, LK_OK);
+    assert_true(lk_mono_ms() - t0 >= 1500); /* the back-off */
+    assert_int_equal(f.grey[0], 10);
+    assert_int_equal(f.seq, 4);
+    framesrc_close(src);
+    assert_true(no_children());
+    FILE *sf = fopen(starts, "r");
+    assert_non_null(sf);
+    int lines = 0, c;
+    while ((c = fgetc(sf)) != EOF)
+        lines += c == '\n';
+    fclose(sf);
+    assert_int_equal(lines, 2);
+    unlink(starts);
+    unlink(frames);
+    rmdir(dir);
+}
+
+static void test_command_short_and_garbage(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/lobkiosk-cmdsrc-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char frames[300], cmd[900], err[256];
+    snprintf(frames, sizeof frames, "%s/frames.i420", dir);
+    /* one frame and half of another, then the end: one frame, then unplugged */
+    write_i420(frames, 1, CW * CH / 2);
+    snprintf(cmd, sizeof cmd, "cat '%s'", frames);
+    framesrc *src = framesrc_command_open(cmd, CW, CH, 120, err, sizeof err);
+    assert_non_null(src);
+    lk_frame f;
+    assert_int_equal(next_within(src, &f, 3000), LK_OK);
+    assert_int_equal(next_within(src, &f, 3000), LK_ERR_DEVICE);
+    assert_true(no_children());
+    framesrc_close(src);
+
+    /* a few bytes, then nothing while it keeps running (a program writing the wrong
+     * size, or stuck): never a frame, never a hang; after 3 s it is stopped, its
+     * whole process group with it, and nothing is left behind */
+    snprintf(cmd, sizeof cmd, "printf garbage; sleep 60 & sleep 60; wait");
+    src = framesrc_command_open(cmd, CW, CH, 15, err, sizeof err);
+    assert_non_null(src);
+    int64_t t0 = lk_mono_ms();
+    lk_status st;
+    int calls = 0;
+    do {
+        st = framesrc_next(src, &f, 200);
+        calls++;
+        /* each call returns within its timeout (plus the stop's grace) */
+    } while (st == LK_ERR_TIMEOUT && lk_mono_ms() - t0 < 8000);
+    assert_int_equal(st, LK_ERR_DEVICE);
+    int64_t took = lk_mono_ms() - t0;
+    assert_true(took >= 2900 && took < 6000);
+    assert_true(calls >= 10);
+    assert_true(no_children());
+    assert_int_equal(framesrc_get_state(src), FRAMESRC_NOT_FOUND);
+    framesrc_close(src);
+
+    /* closed while it streams: stopped and reaped, promptly */
+    write_i420(frames, 2, 0);
+    snprintf(cmd, sizeof cmd, "while :; do cat '%s'; done", frames);
+    src = framesrc_command_open(cmd, CW, CH, 30, err, sizeof err);
+    assert_non_null(src);
+    assert_int_equal(next_within(src, &f, 3000), LK_OK);
+    assert_int_equal(next_within(src, &f, 3000), LK_OK);
+    t0 = lk_mono_ms();
+    framesrc_close(src);
+    assert_true(lk_mono_ms() - t0 < 1500);
+    assert_true(no_children());
+    unlink(frames);
+    rmdir(dir);
+}
+
 static void test_load_image_errors(void **s)
 {
     (void)s;
@@ -206,6 +376,8 @@ int main(void)
         cmocka_unit_test(test_load_image_errors),
         cmocka_unit_test(test_evdev_layouts),
         cmocka_unit_test(test_folder_appears_and_scanner_reads),
+        cmocka_unit_test(test_command_frames_and_restart),
+        cmocka_unit_test(test_command_short_and_garbage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
