@@ -37,7 +37,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEMO_DIR ?= demo
 
-.PHONY: all run test unit e2e asan tsan bench fuzz deps install uninstall clean format
+.PHONY: all run test unit e2e asan tsan bench fuzz cross deps install uninstall clean format
 
 all: $(BIN)
 
@@ -99,6 +99,11 @@ tsan: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@scripts/bench $(BUILD)
+
+# arm64 build and unit tests under qemu-user, in a Debian root under build/cross
+# (needs root, debootstrap, qemu-user-static; not part of make test).
+cross:
+	@scripts/cross
 
 fuzz: deps
 	@scripts/fuzz $(FUZZ_SECONDS)

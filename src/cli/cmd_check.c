@@ -36,6 +36,7 @@ static const char USAGE[] = "usage: lobkiosk --config FILE check [--network]\n";
 #define HOUR_MS 3600000LL
 #define DISK_WARN_BYTES (200ULL << 20) /* a busy day's database and WAL fit many times */
 #define DISK_FAIL_BYTES (20ULL << 20)  /* SQLite may refuse a check-in soon */
+#define CHECK_CAMERA_WAIT_MS 10000      /* rpicam-vid needs a second or two to start */
 
 typedef enum result { RES_OK = 0, RES_WARN = 1, RES_FAIL = 2, RES_SKIP = 3 } result;
 
@@ -576,6 +577,31 @@ static void check_device(run *r, const char *what, const char *path, const char 
         say(r, RES_OK, what, "%s is there", path);
 }
 
+/* Opens the camera as the kiosk would and waits for one real frame. */
+static void check_grab(run *r, const config_camera *cam)
+{
+    char err[512] = "", desc[CONFIG_PATH_MAX + 200];
+    framesrc *src = framesrc_open(cam, err, sizeof err);
+    if (!src) {
+        say(r, RES_FAIL, "camera", "%s -> fix [camera]", err);
+        return;
+    }
+    int64_t until = lk_mono_ms() + CHECK_CAMERA_WAIT_MS;
+    lk_frame f;
+    lk_status st;
+    do {
+        st = framesrc_next(src, &f, 200);
+    } while (st != LK_OK && lk_mono_ms() < until);
+    framesrc_describe(src, desc, sizeof desc);
+    if (st == LK_OK)
+        say(r, RES_OK, "camera", "a %dx%d frame: %s", f.width, f.height, desc);
+    else
+        say(r, RES_FAIL, "camera", "no frame within %d s: %s -> plug the camera in; stop the "
+            "kiosk first if it is running (it holds the camera); `lobkiosk camera` shows more",
+            CHECK_CAMERA_WAIT_MS / 1000, desc);
+    framesrc_close(src);
+}
+
 static void check_camera(run *r)
 {
     const config_camera *cam = &r->cfg->camera;
@@ -589,6 +615,10 @@ static void check_camera(run *r)
         check_device(r, "camera", cam->device,
                      "plug the camera in, or set [camera] source = none for a scanner only",
                      "video");
+        return;
+    }
+    if (strcmp(cam->source, "command") == 0) {
+        check_grab(r, cam);
         return;
     }
     DIR *d = opendir(cam->folder);

@@ -297,7 +297,11 @@ static framesrc_state cmd_state(void *impl)
 static void cmd_describe(void *impl, char *buf, size_t len)
 {
     cmd_src *s = impl;
-    snprintf(buf, len, "I420 %dx%d from the command '%s'", s->w, s->h, s->command);
+    if (s->state != FRAMESRC_OK && s->last_failure[0])
+        snprintf(buf, len, "I420 %dx%d from the command '%s': %s", s->w, s->h, s->command,
+                 s->last_failure);
+    else
+        snprintf(buf, len, "I420 %dx%d from the command '%s'", s->w, s->h, s->command);
 }
 
 static void cmd_free(void *impl)

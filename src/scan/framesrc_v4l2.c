@@ -25,6 +25,7 @@
 typedef struct v4l2_src {
     char device[CONFIG_PATH_MAX];
     int req_w, req_h, fps;
+    int focus, exposure;           /* CONFIG_CAMERA_UNSET, _AUTO or a value */
     int fd;                        /* -1 while closed */
     struct {
         void *start;
@@ -70,6 +71,37 @@ static void v4l2_shut(v4l2_src *s)
     s->n_buf = 0;
     v4l2_close(s->fd);
     s->fd = -1;
+}
+
+/* Sets one control; false (and a log line) when the camera refuses it. */
+static bool set_ctrl(v4l2_src *s, unsigned id, int value, const char *what)
+{
+    struct v4l2_control c = {.id = id, .value = value};
+    if (xioctl(s->fd, VIDIOC_S_CTRL, &c) == 0)
+        return true;
+    fprintf(stderr, "lobkiosk: camera %s: cannot set %s to %d (%s)\n", s->device, what, value,
+            strerror(errno));
+    return false;
+}
+
+/* [camera] focus and exposure: auto, a fixed value, or untouched. */
+static void apply_controls(v4l2_src *s)
+{
+    if (s->focus == CONFIG_CAMERA_AUTO) {
+        set_ctrl(s, V4L2_CID_FOCUS_AUTO, 1, "focus auto");
+    } else if (s->focus >= 0) {
+        set_ctrl(s, V4L2_CID_FOCUS_AUTO, 0, "focus auto");
+        set_ctrl(s, V4L2_CID_FOCUS_ABSOLUTE, s->focus, "focus");
+    }
+    if (s->exposure == CONFIG_CAMERA_AUTO) {
+        /* UVC webcams know only aperture priority as their "auto" */
+        struct v4l2_control c = {.id = V4L2_CID_EXPOSURE_AUTO, .value = V4L2_EXPOSURE_AUTO};
+        if (xioctl(s->fd, VIDIOC_S_CTRL, &c) != 0)
+            set_ctrl(s, V4L2_CID_EXPOSURE_AUTO, V4L2_EXPOSURE_APERTURE_PRIORITY, "exposure auto");
+    } else if (s->exposure >= 0) {
+        set_ctrl(s, V4L2_CID_EXPOSURE_AUTO, V4L2_EXPOSURE_MANUAL, "exposure auto");
+        set_ctrl(s, V4L2_CID_EXPOSURE_ABSOLUTE, s->exposure, "exposure");
+    }
 }
 
 /* Opens, negotiates RGB24 (converted by libv4l2), maps buffers, starts streaming. */
@@ -135,6 +167,7 @@ static bool v4l2_start(v4l2_src *s)
         s->rgb = c;
     if (!g || !c)
         goto fail;
+    apply_controls(s);
     enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     if (xioctl(s->fd, VIDIOC_STREAMON, &type) < 0)
         goto fail;
@@ -271,6 +304,8 @@ framesrc *framesrc_v4l2_open(const config_camera *cam, char *err, size_t err_len
     s->req_w = width;
     s->req_h = height;
     s->fps = fps;
+    s->focus = cam->focus;
+    s->exposure = cam->exposure;
     s->fd = -1;
     s->state = FRAMESRC_NOT_FOUND;
     s->retry_ms = 0; /* first next() opens at once */

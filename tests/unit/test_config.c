@@ -78,7 +78,10 @@ static const char *good =
     "batch_size = 50\n"
     "[camera]\n"
     "source = folder\n"
-    "folder = frames\n";
+    "folder = frames\n"
+    "command = rpicam-vid -t 0 -n --codec yuv420 -o -\n"
+    "focus = 180\n"
+    "exposure = auto\n";
 
 static void test_good_file(void **state)
 {
@@ -102,6 +105,9 @@ static void test_good_file(void **state)
     assert_int_equal(cfg->sync.timeout_s, LK_SYNC_TIMEOUT_S); /* default kept */
     assert_string_equal(cfg->camera.source, "folder");
     assert_int_equal(cfg->camera.folder[0], '/');
+    assert_string_equal(cfg->camera.command, "rpicam-vid -t 0 -n --codec yuv420 -o -");
+    assert_int_equal(cfg->camera.focus, 180);
+    assert_int_equal(cfg->camera.exposure, CONFIG_CAMERA_AUTO);
 
     int64_t t;
     assert_int_equal(lk_parse_iso8601("2026-11-28T10:32:00+01:00", &t), LK_OK);
@@ -176,6 +182,9 @@ static void test_errors_name_line_and_key(void **state)
         {"[ui]\nadmin_pin_hash = 1234\n", "lobkiosk pin"},
         {"[camera]\nsource = webcam\n", "[camera] source"},
         {"[camera]\nsource = folder\n", "needs a folder"},
+        {"[camera]\nsource = command\n", "needs a command"},
+        {"[camera]\nfocus = sharp\n", ":2: [camera] focus"},
+        {"[camera]\nexposure = -5\n", ":2: [camera] exposure"},
         {"[scanner]\nlayout = azerty\n", "[scanner] layout"},
         {"[kiosk]\nthis line is wrong\n", ":2: this line is not"},
         {"id = x\n", "outside a section"},
