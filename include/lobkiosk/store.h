@@ -83,6 +83,12 @@ lk_status store_record_confirmation(store *st, int64_t experience_id, const char
 /* Counts a refused scan by reason and local day; the payload is never stored. */
 lk_status store_count_refusal(store *st, lk_reason reason, int yyyymmdd) LK_MUST_CHECK;
 
+/* The admin PIN pad's lockout (pin_guard in pin.h), kept across restarts: wrong PINs
+ * in a row and the wall-clock ms until which the pad is shut (0 = open). Load gives
+ * 0/0 for a fresh database. UI thread. */
+lk_status store_pin_guard_load(store *st, int *failures, int64_t *locked_until_ms) LK_MUST_CHECK;
+lk_status store_pin_guard_save(store *st, int failures, int64_t locked_until_ms) LK_MUST_CHECK;
+
 /* Check-ins at an event today (local day of now_ms), for the idle screen. */
 lk_status store_count_checkins(store *st, const char *event_id, int64_t now_ms,
                                int *out) LK_MUST_CHECK;

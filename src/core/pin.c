@@ -47,3 +47,44 @@ bool pin_verify(const char *hash, const char *pin)
         return false;
     return crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0;
 }
+
+int64_t pin_lock_ms(int n)
+{
+    static const int64_t minutes[] = {1, 5, 15, 60};
+    if (n < 1)
+        return 0;
+    size_t i = (size_t)n - 1;
+    if (i >= sizeof minutes / sizeof minutes[0])
+        i = sizeof minutes / sizeof minutes[0] - 1;
+    return minutes[i] * 60000;
+}
+
+bool pin_guard_failed(pin_guard *g, int64_t now_ms)
+{
+    if (!g)
+        return false;
+    if (g->failures < INT32_MAX)
+        g->failures++;
+    if (g->failures % PIN_TRIES == 0)
+        g->locked_until_ms = now_ms + pin_lock_ms(g->failures / PIN_TRIES);
+    return pin_guard_remaining(g, now_ms) > 0;
+}
+
+void pin_guard_ok(pin_guard *g)
+{
+    if (g) {
+        g->failures = 0;
+        g->locked_until_ms = 0;
+    }
+}
+
+int64_t pin_guard_remaining(const pin_guard *g, int64_t now_ms)
+{
+    if (!g || g->locked_until_ms <= now_ms)
+        return 0;
+    int64_t left = g->locked_until_ms - now_ms;
+    int64_t max = pin_lock_ms(g->failures / PIN_TRIES);
+    if (max == 0)
+        max = pin_lock_ms(1); /* a stored lockout without its count: the shortest */
+    return left < max ? left : max;
+}

@@ -149,6 +149,12 @@ static const char *const migrations[] = {
     "CREATE INDEX experiences_by_person ON experiences(issuer, subject);"
     "CREATE INDEX confirmations_by_host ON confirmations(host_issuer, host_subject);"
     "CREATE INDEX outbox_sent ON outbox(sent_ms) WHERE state = 1;",
+    /* 6: the PIN pad's lockout survives a restart (pin_guard in pin.h) */
+    "CREATE TABLE pin_guard ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  failures INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until_ms INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO pin_guard (id) VALUES (1);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -754,6 +760,46 @@ lk_status store_count_refusal(store *st, lk_reason reason, int yyyymmdd)
     sqlite3_bind_int(s, 1, yyyymmdd);
     sqlite3_bind_text(s, 2, lk_reason_token(reason), -1, SQLITE_STATIC);
     return step_done(st, s, "count refusal");
+}
+
+lk_status store_pin_guard_load(store *st, int *failures, int64_t *locked_until_ms)
+{
+    if (!st || !failures || !locked_until_ms)
+        return LK_ERR_INVALID;
+    *failures = 0;
+    *locked_until_ms = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT failures, locked_until_ms FROM pin_guard WHERE id = 1", -1,
+                                &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "pin guard");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        int64_t n = sqlite3_column_int64(s, 0);
+        *failures = n < 0 ? 0 : n > INT32_MAX ? INT32_MAX : (int)n;
+        *locked_until_ms = sqlite3_column_int64(s, 1);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_finalize(s);
+    return db_status(st, rc, "pin guard");
+}
+
+lk_status store_pin_guard_save(store *st, int failures, int64_t locked_until_ms)
+{
+    if (!st || failures < 0)
+        return LK_ERR_INVALID;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE pin_guard SET failures = ?, locked_until_ms = ? WHERE id = 1",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "pin guard");
+    sqlite3_bind_int(s, 1, failures);
+    sqlite3_bind_int64(s, 2, locked_until_ms);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return db_status(st, rc, "pin guard");
 }
 
 /* [start, end) of the local calendar day containing ms. */

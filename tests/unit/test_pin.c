@@ -84,9 +84,71 @@ static void test_verify_hostile_hash(void **state)
     assert_false(pin_verify(longh, "1234"));
 }
 
+/* Five wrong PINs shut the pad for 1 minute, the next five for 5, then 15, then 60
+ * minutes each time; a right PIN resets everything. */
+static void test_guard_escalates(void **state)
+{
+    (void)state;
+    assert_int_equal(pin_lock_ms(0), 0);
+    assert_int_equal(pin_lock_ms(1), 60000);
+    assert_int_equal(pin_lock_ms(2), 5 * 60000);
+    assert_int_equal(pin_lock_ms(3), 15 * 60000);
+    assert_int_equal(pin_lock_ms(4), 60 * 60000);
+    assert_int_equal(pin_lock_ms(400), 60 * 60000);
+    pin_guard g = {0};
+    int64_t t = 1000;
+    const int64_t want[] = {60000, 5 * 60000, 15 * 60000, 60 * 60000, 60 * 60000};
+    for (int round = 0; round < 5; round++) {
+        for (int i = 1; i < PIN_TRIES; i++) {
+            assert_false(pin_guard_failed(&g, t));
+            assert_int_equal(pin_guard_remaining(&g, t), 0);
+            t += 3000;
+        }
+        assert_true(pin_guard_failed(&g, t));
+        assert_int_equal(pin_guard_remaining(&g, t), want[round]);
+        assert_int_equal(pin_guard_remaining(&g, t + want[round] - 1), 1);
+        t += want[round];
+        assert_int_equal(pin_guard_remaining(&g, t), 0);
+    }
+    assert_int_equal(g.failures, 25);
+    /* the clock stepped back a day: still only the hour the count earned */
+    for (int i = 1; i < PIN_TRIES; i++)
+        assert_false(pin_guard_failed(&g, t));
+    assert_true(pin_guard_failed(&g, t));
+    assert_int_equal(pin_guard_remaining(&g, t - 86400000), 60 * 60000);
+    pin_guard_ok(&g);
+    assert_int_equal(g.failures, 0);
+    assert_int_equal(pin_guard_remaining(&g, t), 0);
+    assert_false(pin_guard_failed(&g, t));
+    /* a stored lockout with a count that does not match is at most a minute */
+    pin_guard odd = {.failures = 2, .locked_until_ms = t + 86400000};
+    assert_int_equal(pin_guard_remaining(&odd, t), 60000);
+    assert_false(pin_guard_failed(NULL, t));
+    assert_int_equal(pin_guard_remaining(NULL, t), 0);
+}
+
+/* The figure in docs/kiosk.md: how long guessing a four-digit PIN takes on average
+ * with this escalation (lockouts only, not the typing). Keeps the doc honest. */
+static void test_guard_average_guessing_time(void **state)
+{
+    (void)state;
+    double total_ms = 0, locked_ms = 0;
+    for (int k = 1; k <= 10000; k++) {
+        if (k > 1 && (k - 1) % PIN_TRIES == 0)
+            locked_ms += (double)pin_lock_ms((k - 1) / PIN_TRIES);
+        total_ms += locked_ms; /* the right PIN is guess k: every lockout before it */
+    }
+    double days = total_ms / 10000 / 86400000.0;
+    /* docs/kiosk.md says "about 41 days on average, 83 days for all 10,000" */
+    assert_true(days > 41.0 && days < 42.0);
+    assert_true(locked_ms / 86400000.0 > 82.5 && locked_ms / 86400000.0 < 83.5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_guard_escalates),
+        cmocka_unit_test(test_guard_average_guessing_time),
         cmocka_unit_test(test_valid),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_hash_refuses),

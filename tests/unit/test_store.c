@@ -491,6 +491,14 @@ static void test_reopen_keeps_everything(void **state)
     store_person p = {.issuer = "00AA", .subject = "1001", .first_name = "Daan", .group = ""};
     assert_int_equal(store_roster_upsert(f->st, &p, NULL), LK_OK);
     assert_int_equal(store_count_refusal(f->st, LK_REASON_REVOKED, 20261128), LK_OK);
+    int fails = -1;
+    int64_t until = -1;
+    assert_int_equal(store_pin_guard_load(f->st, &fails, &until), LK_OK);
+    assert_int_equal(fails, 0);
+    assert_int_equal(until, 0);
+    assert_int_equal(store_pin_guard_save(f->st, 10, T0 + 300000), LK_OK);
+    assert_int_equal(store_pin_guard_save(f->st, -1, 0), LK_ERR_INVALID);
+    assert_int_equal(store_pin_guard_load(NULL, &fails, &until), LK_ERR_INVALID);
     config *cfg = calloc(1, sizeof *cfg);
     assert_non_null(cfg);
     config_defaults(cfg);
@@ -516,6 +524,10 @@ static void test_reopen_keeps_everything(void **state)
     char title[64];
     text_of(f->st, "SELECT title FROM events", title, sizeof title);
     assert_string_equal(title, "Open dag Techniek");
+    /* the PIN pad's lockout survives the restart */
+    assert_int_equal(store_pin_guard_load(f->st, &fails, &until), LK_OK);
+    assert_int_equal(fails, 10);
+    assert_int_equal(until, T0 + 300000);
 }
 
 /* A full disk: check-ins fail with LK_ERR_FULL and never leave half a check-in. */
