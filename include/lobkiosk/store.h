@@ -188,6 +188,11 @@ lk_status store_outbox_probe_candidates(store *st, const int64_t *exclude, size_
                                         size_t max, char **json, size_t *out_n,
                                         bool *was_sent) LK_MUST_CHECK;
 
+/* The max most recently sent rows, newest first (uuid, kind; json is NULL), for
+ * `sync --verify`. Free with store_outbox_free(). */
+lk_status store_outbox_recent_sent(store *st, size_t max, store_outbox_item **out_items,
+                                   size_t *out_n) LK_MUST_CHECK;
+
 /* created_ms of the oldest queued row into *out_ms; 0 when none is queued. */
 lk_status store_oldest_queued_ms(store *st, int64_t *out_ms) LK_MUST_CHECK;
 

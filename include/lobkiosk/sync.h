@@ -18,8 +18,9 @@ typedef enum sync_state {
     SYNC_SENDING = 2,     /* a batch is on its way */
     SYNC_OFFLINE = 3,     /* network error, timeout, 5xx or 429: retrying with back-off */
     SYNC_AUTH_FAILED = 4, /* 401/403: stopped until sync_request_now or a restart */
-    SYNC_ERROR = 5,       /* the store could not be read or written, or the LRS refuses
-                             every statement (cause "lrs_rejects_all"); retrying */
+    SYNC_ERROR = 5,       /* the store could not be read or written, the LRS refuses
+                             every statement (cause "lrs_rejects_all"), or the endpoint
+                             does not answer like an LRS (cause "not_lrs"); retrying */
 } sync_state;
 
 /* Stable lower-case token of a state ("off", "idle", "sending", "offline",
@@ -33,6 +34,13 @@ const char *sync_state_token(sync_state s);
  * misconfigured to answer 400 to anything): nothing is quarantined, the rows stay
  * queued and the sync retries with back-off. */
 #define SYNC_CAUSE_REJECTS_ALL "lrs_rejects_all"
+
+/* Cause token of SYNC_ERROR when the endpoint answers a POST of statements with a
+ * 2xx that is not an LRS's answer (200 and the list of exactly the ids sent): a
+ * mistyped URL, a captive portal, a login page. Only the statements it listed are
+ * marked sent; the rest stay queued and the sync retries after a minute or more.
+ * The screen says "sync.not_lrs" from assets/i18n. */
+#define SYNC_CAUSE_NOT_LRS "not_lrs"
 
 /* How many statements refused one by one, with nothing accepted in between, make
  * the sync ask whether the LRS accepts anything at all: it re-sends a statement the
@@ -98,7 +106,8 @@ void sync_stop(sync_thread *t);
  * statements until the queue is empty or the LRS or network says stop. *out (may
  * be NULL) receives what happened. LK_OK when the queue was emptied (quarantined
  * rows included); LK_ERR_AUTH on 401/403; LK_ERR_HTTP with state SYNC_ERROR and
- * cause SYNC_CAUSE_REJECTS_ALL when the LRS refuses every statement (nothing is
+ * cause SYNC_CAUSE_NOT_LRS when the endpoint does not answer like an LRS, or
+ * SYNC_CAUSE_REJECTS_ALL when the LRS refuses every statement (nothing is
  * quarantined then); LK_ERR_PERMISSION for a credentials file readable by others;
  * LK_ERR_NETWORK, LK_ERR_TIMEOUT or LK_ERR_HTTP when it stopped early;
  * LK_ERR_UNSUPPORTED when sync is off. */
@@ -116,5 +125,29 @@ lk_status sync_read_credentials(const char *path, char *user, char *password,
  * LRS. *out_n (may be NULL) receives how many rows were re-queued. Safe while a
  * kiosk runs: SQLite serialises the writers. */
 lk_status sync_requeue_quarantined(const config *cfg, int64_t *out_n) LK_MUST_CHECK;
+
+/* What sync_verify found. */
+typedef struct sync_verify_report {
+    size_t checked;                  /* statements asked about */
+    size_t missing;                  /* of them, the LRS answered 404 (does not have) */
+    int http_status;                 /* last HTTP status, 0 = none */
+    char message[SYNC_MESSAGE_MAX];  /* why it stopped early, "" when it did not */
+} sync_verify_report;
+
+/* Reads back the n most recently sent statements by id (GET
+ * <endpoint>/statements?statementId=...) and calls on_missing (may be NULL) for
+ * each one the LRS does not have (404). LK_OK when every one was asked about
+ * (missing or not); LK_ERR_AUTH on 401/403; LK_ERR_HTTP when an answer is neither
+ * the statement nor 404 (cause in message); LK_ERR_NETWORK/LK_ERR_TIMEOUT without
+ * an answer; LK_ERR_UNSUPPORTED when sync is off. Changes nothing in the store. */
+lk_status sync_verify(const config *cfg, size_t n,
+                      void (*on_missing)(const char *uuid, const char *kind, void *user),
+                      void *user, sync_verify_report *out) LK_MUST_CHECK;
+
+/* How long the thread waits after `failures` (>= 1) failed passes in a row:
+ * exponential from 1 s, capped at LK_SYNC_BACKOFF_MAX_S, with "equal jitter" (half
+ * fixed, half random) so kiosks that lost the network together do not come back in
+ * lockstep. In [d/2, d] for that d. */
+int64_t sync_backoff_ms(int failures);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef LOBKIOSK_XAPI_H
 #define LOBKIOSK_XAPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,5 +74,28 @@ char *xapi_voiding(const config *cfg, const char *uuid, int64_t ts_ms, const cha
 /* xapi_voiding in the shape of store.h's store_void_fn, for store_forget and
  * store_outbox_settle_sent: user is the config (borrowed). */
 char *xapi_voiding_fn(const char *uuid, const char *target_uuid, int64_t ts_ms, void *user);
+
+/* --- what an LRS answered to POST /statements ------------------------------------ */
+
+/* What an answer says about the batch that was sent. */
+typedef enum xapi_verdict {
+    XAPI_STORED = 0,    /* 200 with a JSON array of exactly the ids sent: all stored */
+    XAPI_NOT_LRS = 1,   /* any other 2xx, or a 200 whose body is not exactly the id list
+                           (an HTML page, empty, wrong or fewer ids): only the ids it
+                           listed count as stored; stop and tell a person */
+    XAPI_REFUSED = 2,   /* 400, 409, 413: the LRS refuses these statements */
+    XAPI_AUTH = 3,      /* 401, 403: the credentials */
+    XAPI_RETRY = 4,     /* anything else (429, 5xx, 3xx, 1xx, 404): nothing stored, retry */
+} xapi_verdict;
+
+/* Judges an answer (xAPI 1.0.3 sections 2.1.2 and 7.2.2: POST /statements answers
+ * 200 and the array of statement ids stored). ids[0..n) are the ids sent (n > 0);
+ * confirmed (required, n entries): confirmed[i] is set true when the answer lists
+ * ids[i] (only a 200 can), false otherwise; without ids or confirmed nothing counts
+ * as stored (XAPI_RETRY). why (may be NULL) gets an English one-line reason for XAPI_NOT_LRS,
+ * with no control characters and no text of the body. */
+xapi_verdict xapi_statements_answer(long status, const char *body, size_t body_len,
+                                    const char *const *ids, size_t n, bool *confirmed,
+                                    char *why, size_t why_len);
 
 #endif

@@ -29,7 +29,7 @@ static const command commands[] = {
     {"roster", cmd_roster, 1, 0, "roster import FILE.csv [--issuer CODE]"},
     {"checkin", cmd_checkin, 1, 0, "checkin PAYLOAD"},
     {"report", cmd_report, 0, 0, "[--config FILE] report [--csv] [--event ID] [--from FILE ...]"},
-    {"sync", cmd_sync, 1, 1, "sync --once | --status | --requeue"},
+    {"sync", cmd_sync, 1, 1, "sync --once | --status | --requeue | --verify [N]"},
     {"export", cmd_export, 1, 0, "export --format csv|jsonl|xapi [--since YYYY-MM-DD] --out FILE"},
     {"forget", cmd_forget, 1, 0, "forget --issuer CODE --subject ID"},
     {"purge", cmd_purge, 1, 0, "purge [--older-than DAYS]"},

@@ -1179,6 +1179,49 @@ lk_status store_outbox_probe_candidates(store *st, const int64_t *exclude, size_
     return ls;
 }
 
+lk_status store_outbox_recent_sent(store *st, size_t max, store_outbox_item **out_items,
+                                   size_t *out_n)
+{
+    if (!st || !out_items || !out_n)
+        return LK_ERR_INVALID;
+    *out_items = NULL;
+    *out_n = 0;
+    if (max == 0)
+        return LK_OK;
+    if (max > 100000)
+        max = 100000;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT id, uuid, kind, attempts FROM outbox WHERE state = 1"
+                                " ORDER BY sent_ms DESC, id DESC LIMIT ?",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare recent sent");
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+    store_outbox_item *items = calloc(max, sizeof *items);
+    if (!items) {
+        sqlite3_finalize(s);
+        return LK_ERR_NOMEM;
+    }
+    size_t n = 0;
+    while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        store_outbox_item *it = &items[n++];
+        it->id = sqlite3_column_int64(s, 0);
+        copy_col(s, 1, it->uuid, sizeof it->uuid);
+        copy_col(s, 2, it->kind, sizeof it->kind);
+        it->attempts = sqlite3_column_int(s, 3);
+    }
+    lk_status ls = rc == SQLITE_ROW ? LK_OK : db_status(st, rc, "recent sent");
+    sqlite3_finalize(s);
+    if (ls != LK_OK) {
+        store_outbox_free(items, n);
+        return ls;
+    }
+    *out_items = items;
+    *out_n = n;
+    return LK_OK;
+}
+
 lk_status store_oldest_queued_ms(store *st, int64_t *out_ms)
 {
     if (!st || !out_ms)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lobkiosk/util.h"
 
@@ -547,4 +548,64 @@ char *xapi_voiding(const config *cfg, const char *uuid, int64_t ts_ms, const cha
 char *xapi_voiding_fn(const char *uuid, const char *target_uuid, int64_t ts_ms, void *user)
 {
     return xapi_voiding((const config *)user, uuid, ts_ms, target_uuid);
+}
+
+/* --- what an LRS answered to POST /statements ------------------------------------ */
+
+xapi_verdict xapi_statements_answer(long status, const char *body, size_t body_len,
+                                    const char *const *ids, size_t n, bool *confirmed,
+                                    char *why, size_t why_len)
+{
+    char dummy[8];
+    if (!why || why_len == 0) {
+        why = dummy;
+        why_len = sizeof dummy;
+    }
+    why[0] = '\0';
+    if (!confirmed || !ids || n == 0)
+        return XAPI_RETRY; /* nothing to judge: nothing counts as stored */
+    for (size_t i = 0; i < n; i++)
+        confirmed[i] = false;
+    if (status == 400 || status == 409 || status == 413)
+        return XAPI_REFUSED;
+    if (status == 401 || status == 403)
+        return XAPI_AUTH;
+    if (status < 200 || status > 299)
+        return XAPI_RETRY;
+    if (status != 200) {
+        snprintf(why, why_len, "HTTP %ld instead of 200 with the statement ids", status);
+        return XAPI_NOT_LRS;
+    }
+    json_error_t err;
+    json_t *arr = body && body_len > 0 ? json_loadb(body, body_len, 0, &err) : NULL;
+    if (!json_is_array(arr)) {
+        snprintf(why, why_len, "HTTP 200 %s instead of the list of statement ids",
+                 !body || body_len == 0 ? "with an empty body"
+                 : arr                  ? "with other JSON"
+                                        : "with a body that is not JSON (a web page?)");
+        json_decref(arr);
+        return XAPI_NOT_LRS;
+    }
+    size_t listed = json_array_size(arr), known = 0, found = 0;
+    size_t idx;
+    json_t *v;
+    json_array_foreach(arr, idx, v) {
+        const char *s = json_string_value(v);
+        bool match = false;
+        for (size_t i = 0; s && i < n; i++) {
+            if (ids[i] && strcasecmp(s, ids[i]) == 0) {
+                match = true;
+                found += !confirmed[i];
+                confirmed[i] = true;
+            }
+        }
+        known += match;
+    }
+    json_decref(arr);
+    if (listed == n && known == n && found == n)
+        return XAPI_STORED;
+    snprintf(why, why_len,
+             "HTTP 200 listing %zu id%s for %zu statement%s sent, %zu of them ours",
+             listed, listed == 1 ? "" : "s", n, n == 1 ? "" : "s", known);
+    return XAPI_NOT_LRS;
 }

@@ -1,6 +1,7 @@
 /* The sync thread and one-shot sync: outbox rows -> POST <endpoint>/statements
- * with libcurl, in outbox order, in batches. Only a 2xx marks rows sent, so a
- * crash at any point leads to a resend, which the LRS answers as a no-op. */
+ * over http.h, in outbox order, in batches. Only the ids a 200 lists are marked
+ * sent (xapi_statements_answer), so a crash at any point leads to a resend, which
+ * the LRS answers as a no-op, and an endpoint that is not an LRS swallows nothing. */
 #include "lobkiosk/sync.h"
 #include "lobkiosk/http.h"
 #include "lobkiosk/xapi.h"
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +25,7 @@
 
 #define SYNC_BACKOFF_BASE_MS 1000 /* first retry after a failure, doubled each time */
 #define SYNC_CRED_MAX 256         /* user and password buffers */
-#define SYNC_REJECTS_WAIT_MIN_MS 60000 /* first retry after SYNC_CAUSE_REJECTS_ALL */
+#define SYNC_REJECTS_WAIT_MIN_MS 60000 /* first retry after a cause a person must fix */
 
 const char *sync_state_token(sync_state s)
 {
@@ -264,9 +266,34 @@ static void count_attempt(client *c, const int64_t *ids, size_t n, const char *w
         fprintf(stderr, "sync: could not count the attempt\n");
 }
 
-static bool is_refusal(long http)
+/* Judges the last answer for items[0..n) (xapi_statements_answer); confirmed has n
+ * entries. For XAPI_NOT_LRS, rep gets the cause and why. */
+static xapi_verdict judge(client *c, const store_outbox_item *items, size_t n, bool *confirmed,
+                          sync_report *rep)
 {
-    return http == 400 || http == 409 || http == 413;
+    const char **ids = malloc(n * sizeof *ids);
+    if (!ids)
+        return XAPI_RETRY; /* out of memory: nothing counts as stored, retried later */
+    for (size_t i = 0; i < n; i++)
+        ids[i] = items[i].uuid;
+    char why[SYNC_MESSAGE_MAX - 32];
+    xapi_verdict v = xapi_statements_answer(c->ans.status, c->ans.body, c->ans.body_len, ids, n,
+                                            confirmed, why, sizeof why);
+    free(ids);
+    if (v == XAPI_NOT_LRS) {
+        snprintf(rep->message, sizeof rep->message, "%s: %s", SYNC_CAUSE_NOT_LRS, why);
+        lk_strlcpy(rep->cause, SYNC_CAUSE_NOT_LRS, sizeof rep->cause);
+    }
+    return v;
+}
+
+/* The "id" of a statement's JSON into out ("" when it has none). */
+static void statement_id(const char *json, char *out, size_t len)
+{
+    json_t *j = json_loads(json, 0, NULL);
+    const char *id = json_string_value(json_object_get(j, "id"));
+    lk_strlcpy(out, id ? id : "", len);
+    json_decref(j);
 }
 
 /* An answer that is neither 2xx nor a refusal of the statements: why to stop. */
@@ -356,19 +383,27 @@ static lk_status held_resolve(client *c, sync_report *rep)
         return st;
     }
     long http = 0;
-    for (size_t i = 0; i < n && st == LK_OK; i++) {
+    bool accepted = false;
+    for (size_t i = 0; i < n && st == LK_OK && !accepted; i++) {
         char err[SYNC_MESSAGE_MAX] = "";
         store_outbox_item probe;
         memset(&probe, 0, sizeof probe);
         probe.json = json[i];
+        statement_id(json[i], probe.uuid, sizeof probe.uuid);
         st = client_post(c, &probe, 1, &http, err, sizeof err);
         rep->requests++;
         rep->http_status = (int)http;
-        if (st != LK_OK)
+        if (st != LK_OK) {
             snprintf(rep->message, sizeof rep->message, "%s", err);
-        else if (http >= 200 && http < 300)
             break;
-        else if (!is_refusal(http))
+        }
+        bool confirmed = false;
+        xapi_verdict v = judge(c, &probe, 1, &confirmed, rep);
+        if (v == XAPI_STORED)
+            accepted = true;
+        else if (v == XAPI_NOT_LRS)
+            st = LK_ERR_HTTP;
+        else if (v != XAPI_REFUSED)
             st = stop_answer(c, http, &probe, 1, rep);
     }
     for (size_t i = 0; i < n; i++)
@@ -377,7 +412,7 @@ static lk_status held_resolve(client *c, sync_report *rep)
         held_release(c, rep->message);
         return st;
     }
-    if (n > 0 && http >= 200 && http < 300)
+    if (accepted)
         return held_quarantine(c, rep);
     bool probed = n > 0;
     char kinds[64] = "";
@@ -400,6 +435,32 @@ static lk_status held_resolve(client *c, sync_report *rep)
     lk_strlcpy(rep->cause, SYNC_CAUSE_REJECTS_ALL, sizeof rep->cause);
     held_release(c, rep->message);
     return LK_ERR_HTTP;
+}
+
+/* Marks the confirmed ones of items[0..n) sent (voiding those forgotten meanwhile). */
+static lk_status settle_confirmed(client *c, const store_outbox_item *items, size_t n,
+                                  const bool *confirmed, sync_report *rep)
+{
+    store_outbox_item *done = malloc(n * sizeof *done);
+    if (!done)
+        return LK_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (confirmed[i])
+            done[k++] = items[i]; /* borrowed json: not freed here */
+    size_t voided = 0;
+    lk_status st = store_outbox_settle_sent(c->st, done, k, lk_now_ms(), xapi_voiding_fn,
+                                            (void *)c->cfg, &voided);
+    free(done);
+    if (st == LK_OK && voided > 0)
+        fprintf(stderr, "sync: %zu sent statements were forgotten meanwhile; voiding queued\n",
+                voided);
+    if (st != LK_OK) {
+        snprintf(rep->message, sizeof rep->message, "store: cannot mark rows sent");
+        return st;
+    }
+    rep->sent += k;
+    return LK_OK;
 }
 
 /* Sends items[0..n) and settles every one of them (sent, held as refused, or
@@ -438,23 +499,30 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
         free(ids);
         return st;
     }
-    if (http >= 200 && http < 300) {
-        size_t voided = 0;
-        st = store_outbox_settle_sent(c->st, items, n, lk_now_ms(), xapi_voiding_fn,
-                                      (void *)c->cfg, &voided);
-        if (st == LK_OK && voided > 0)
-            fprintf(stderr, "sync: %zu sent statements were forgotten meanwhile; voiding queued\n",
-                    voided);
+    bool *confirmed = calloc(n, sizeof *confirmed);
+    if (!confirmed) {
         free(ids);
-        if (st != LK_OK) {
-            snprintf(rep->message, sizeof rep->message, "store: cannot mark rows sent");
-            return st;
-        }
-        rep->sent += n;
-        /* The LRS takes statements: those it refused before these are bad. */
-        return held_quarantine(c, rep);
+        return LK_ERR_NOMEM;
     }
-    if (is_refusal(http)) {
+    xapi_verdict v = judge(c, items, n, confirmed, rep);
+    if (v == XAPI_STORED || v == XAPI_NOT_LRS) {
+        /* Only what the LRS listed is stored there; the rest stays queued. */
+        st = settle_confirmed(c, items, n, confirmed, rep);
+        if (st == LK_OK && v == XAPI_NOT_LRS) {
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++)
+                if (!confirmed[i])
+                    ids[k++] = items[i].id;
+            count_attempt(c, ids, k, rep->message);
+            st = LK_ERR_HTTP;
+        }
+        free(confirmed);
+        free(ids);
+        /* The LRS takes statements: those it refused before these are bad. */
+        return st == LK_OK ? held_quarantine(c, rep) : st;
+    }
+    free(confirmed);
+    if (v == XAPI_REFUSED) {
         free(ids);
         if (n > 1) {
             if (http == 413)
@@ -615,7 +683,7 @@ static void refresh_counts(sync_thread *t, store *s)
 
 /* Exponential back-off with "equal jitter": half fixed, half random, so kiosks
  * that lost the network together do not come back in lockstep. */
-static int64_t backoff_ms(int failures)
+int64_t sync_backoff_ms(int failures)
 {
     int64_t cap = (int64_t)LK_SYNC_BACKOFF_MAX_S * 1000;
     int64_t d = SYNC_BACKOFF_BASE_MS;
@@ -671,11 +739,11 @@ static void *thread_main(void *arg)
         } else if (rep.cause[0]) {
             /* A refusing LRS is fixed by a person, not in seconds; each try costs a
              * dozen requests. The admin's "sync now" still tries at once. */
-            wait_ms = backoff_ms(++failures);
+            wait_ms = sync_backoff_ms(++failures);
             if (wait_ms < SYNC_REJECTS_WAIT_MIN_MS)
                 wait_ms = SYNC_REJECTS_WAIT_MIN_MS;
         } else {
-            wait_ms = backoff_ms(++failures);
+            wait_ms = sync_backoff_ms(++failures);
         }
         if (st != LK_OK)
             fprintf(stderr, "sync: %s: %s\n", sync_state_token(ns), rep.message);
@@ -839,3 +907,96 @@ lk_status sync_requeue_quarantined(const config *cfg, int64_t *out_n)
     return st;
 }
 
+
+/* --- sync --verify -------------------------------------------------------------- */
+
+/* A statement id as the kiosk writes them: safe in a URL as it is. */
+static bool plain_uuid(const char *u)
+{
+    size_t n = strlen(u);
+    return n == 36 && strspn(u, "0123456789abcdefABCDEF-") == n;
+}
+
+/* 200 with a statement whose id is uuid: the LRS has it. */
+static bool answer_is_statement(const http_answer *a, const char *uuid)
+{
+    json_t *j = json_loadb(a->body, a->body_len, 0, NULL);
+    const char *id = json_string_value(json_object_get(j, "id"));
+    bool ok = id && strcasecmp(id, uuid) == 0;
+    json_decref(j);
+    return ok;
+}
+
+lk_status sync_verify(const config *cfg, size_t n,
+                      void (*on_missing)(const char *uuid, const char *kind, void *user),
+                      void *user, sync_verify_report *out)
+{
+    sync_verify_report rep;
+    memset(&rep, 0, sizeof rep);
+    lk_status st = LK_ERR_UNSUPPORTED;
+    client *c = NULL;
+    store *s = NULL;
+    store_outbox_item *items = NULL;
+    size_t count = 0;
+    if (!cfg) {
+        st = LK_ERR_INVALID;
+        goto out;
+    }
+    if (!cfg->sync.endpoint[0]) {
+        snprintf(rep.message, sizeof rep.message, "sync is off: no endpoint in [sync]");
+        goto out;
+    }
+    st = client_new(cfg, NULL, &c, rep.message, sizeof rep.message);
+    if (st != LK_OK)
+        goto out;
+    st = open_store(cfg, &s);
+    if (st == LK_OK)
+        st = store_outbox_recent_sent(s, n, &items, &count);
+    if (st != LK_OK) {
+        snprintf(rep.message, sizeof rep.message, "store: cannot read the outbox (%s)",
+                 lk_strerror(st));
+        goto out;
+    }
+    for (size_t i = 0; i < count && st == LK_OK; i++) {
+        char url[CONFIG_PATH_MAX + 80], path[80], err[SYNC_MESSAGE_MAX] = "";
+        if (!plain_uuid(items[i].uuid))
+            continue; /* not written by this kiosk; nothing to ask */
+        snprintf(path, sizeof path, "statements?statementId=%s", items[i].uuid);
+        st = http_url(&cfg->sync, path, url, sizeof url);
+        if (st != LK_OK)
+            break;
+        st = http_request(c->http, url, NULL, 0, &c->ans, err, sizeof err);
+        if (st != LK_OK) {
+            snprintf(rep.message, sizeof rep.message, "%s", err);
+            break;
+        }
+        rep.checked++;
+        rep.http_status = (int)c->ans.status;
+        if (c->ans.status == 200 && answer_is_statement(&c->ans, items[i].uuid))
+            continue;
+        if (c->ans.status == 404) {
+            rep.missing++;
+            if (on_missing)
+                on_missing(items[i].uuid, items[i].kind, user);
+            continue;
+        }
+        rep.checked--;
+        if (c->ans.status == 401 || c->ans.status == 403) {
+            snprintf(rep.message, sizeof rep.message, "HTTP %ld: the LRS refused the credentials",
+                     c->ans.status);
+            st = LK_ERR_AUTH;
+        } else {
+            snprintf(rep.message, sizeof rep.message,
+                     "%s: HTTP %ld to GET statements?statementId= is neither the statement nor 404",
+                     SYNC_CAUSE_NOT_LRS, c->ans.status);
+            st = LK_ERR_HTTP;
+        }
+    }
+out:
+    store_outbox_free(items, count);
+    client_free(c);
+    store_close(s);
+    if (out)
+        *out = rep;
+    return st;
+}

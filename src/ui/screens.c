@@ -168,6 +168,8 @@ static void sync_line(const ui_view *v, char *buf, size_t len)
             v->sync.state == SYNC_AUTH_FAILED ? "sync.auth_failed"
             : v->sync.state == SYNC_ERROR && !strcmp(v->sync.cause, SYNC_CAUSE_REJECTS_ALL)
                 ? "sync.rejected"
+            : v->sync.state == SYNC_ERROR && !strcmp(v->sync.cause, SYNC_CAUSE_NOT_LRS)
+                ? "sync.not_lrs"
             : v->sync.state == SYNC_ERROR ? "sync.error"
                                           : "sync.offline";
         char q[64];

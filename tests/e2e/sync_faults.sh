@@ -122,7 +122,7 @@ queued_ids "$K3" >"$K3/unsent"
 U=$(wc -l <"$K3/unsent")
 [ "$U" -gt 0 ] || die "the LRS died after the sync finished; nothing to re-send"
 start_lrs "$LRS"
-"$LOBKIOSK" --config "$K3/kiosk.ini" sync --once >"$K3/out" 2>&1 || die "resync after LRS restart"
+"$LOBKIOSK" --config "$K3/kiosk.ini" sync --once >"$K3/out" 2>&1 || { cat "$K3/out"; die "resync after LRS restart"; }
 C=$(lrs_count "$LRS" "$K3/unsent")
 [ "$C" = "total $U distinct $U missing 0" ] || die "after LRS restart: expected $U, got $C"
 echo "ok: LRS killed mid-sync and restarted: the $U unconfirmed statements re-sent once ($C)"

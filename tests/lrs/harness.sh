@@ -39,6 +39,9 @@ wait_line() {
 
 # start_lrs PORT: the in-memory LRS; sets LRS_PID.
 start_lrs() {
+    # a restart on the same port: the old log says "lrs ready" until the new
+    # process truncates it, which may come after the first look
+    rm -f "$LK_TMP/lrs-$1.log"
     node "$LRS_DIR/lrs.js" "$1" >"$LK_TMP/lrs-$1.log" 2>&1 &
     LRS_PID=$!
     LK_PIDS="$LK_PIDS $LRS_PID"
@@ -47,6 +50,7 @@ start_lrs() {
 
 # start_proxy PORT LRS_PORT: sets PROXY_PID.
 start_proxy() {
+    rm -f "$LK_TMP/proxy-$1.log"
     node "$LRS_DIR/proxy.js" "$1" "$2" >"$LK_TMP/proxy-$1.log" 2>&1 &
     PROXY_PID=$!
     LK_PIDS="$LK_PIDS $PROXY_PID"

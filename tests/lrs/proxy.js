@@ -15,6 +15,13 @@
 //     mode "reject_match"       answer 400 to a POST whose body matches the regular
 //                               expression "match" (a whole batch, as an LRS refuses
 //                               a batch with one bad statement); forward the others
+//     mode "body"               answer S (default 200) with the text "body" B and
+//                               Content-Type "type" T (default text/html), without
+//                               forwarding: a captive portal, a login page, a wrong URL
+//     mode "rewrite"            forward (the LRS stores the statements), then answer
+//                               with "rewrite": "fewer" (the id list without its last
+//                               id), "wrong" (as many ids, none of them sent) or
+//                               "status299" (the LRS's own answer with status 299)
 //     max_batch M               answer 413 to any POST with more than M statements
 //     count N                   the fault applies to the next N requests, then "pass";
 //                               without count (or 0) it stays until the next POST /__fault
@@ -112,6 +119,14 @@ const server = http.createServer((req, res) => {
       res.end(JSON.stringify({ message: `injected ${f.status}` }));
       return;
     }
+    if (f.mode === 'body') {
+      const status = f.status || 200;
+      count(status);
+      res.statusCode = status;
+      res.setHeader('Content-Type', f.type || 'text/html');
+      res.end(f.body || '');
+      return;
+    }
     forward(req, body, (err, up, upBody) => {
       if (err) {
         count('lrs_down');
@@ -122,6 +137,19 @@ const server = http.createServer((req, res) => {
       if (f.mode === 'drop_after_forward') {
         count('dropped');
         req.socket.destroy();
+        return;
+      }
+      if (f.mode === 'rewrite' && up.statusCode === 200) {
+        let ids = [];
+        try { ids = JSON.parse(upBody.toString()); } catch (e) { ids = []; }
+        let status = 200;
+        if (f.rewrite === 'fewer') ids = ids.slice(0, -1);
+        else if (f.rewrite === 'wrong') ids = ids.map(() => require('crypto').randomUUID());
+        else if (f.rewrite === 'status299') status = 299;
+        count(`rewrite_${f.rewrite}`);
+        res.statusCode = status;
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify(ids));
         return;
       }
       const reply = () => {

@@ -92,8 +92,16 @@ static void queue_json(fx *f, int n, const char *json)
         snprintf(e.subject, sizeof e.subject, "S%d", seq++ % 100000);
         e.checkin_ms = lk_now_ms();
         lk_uuid4(e.checkin_uuid, sizeof e.checkin_uuid);
-        store_statement st = {e.checkin_uuid, "checkin", json};
+        /* every statement carries its id, as the kiosk's own do */
+        json_t *j = json_loads(json, 0, NULL);
+        assert_non_null(j);
+        json_object_set_new(j, "id", json_string(e.checkin_uuid));
+        char *text = json_dumps(j, JSON_COMPACT);
+        json_decref(j);
+        assert_non_null(text);
+        store_statement st = {e.checkin_uuid, "checkin", text};
         assert_int_equal(store_record_checkin(s, &e, &st), LK_OK);
+        free(text);
     }
     store_close(s);
 }
@@ -262,6 +270,14 @@ typedef enum lrs_mode {
     LRS_REJECT_ALL = 1, /* 400 to everything */
     LRS_REJECT_BAD = 2, /* 400 to a batch holding a statement with "bad", else 200 */
     LRS_ECHO_BAD = 3,   /* as REJECT_BAD, and the 400 quotes the request body */
+    /* endpoints that are not an LRS, or not quite */
+    LRS_HTML = 4,       /* 200 with a web page (a captive portal, a mistyped URL) */
+    LRS_EMPTY = 5,      /* 200 with an empty body */
+    LRS_WRONG_IDS = 6,  /* 200 with as many ids, none of them sent */
+    LRS_FEWER_IDS = 7,  /* 200 listing all but the last id sent */
+    LRS_299 = 8,        /* 299 with exactly the ids sent */
+    LRS_413_OVER_3 = 9, /* 413 to a batch of more than 3 statements, else 200 */
+    LRS_429 = 10,       /* 429 with Retry-After: 2 */
 } lrs_mode;
 
 typedef struct lrs {
@@ -272,6 +288,8 @@ typedef struct lrs {
     atomic_int mode;
     atomic_int requests;
     atomic_int accepted;   /* statements in 2xx answered batches */
+    atomic_int sizes[64];  /* statements in each request, in order */
+    atomic_llong at_ms[64]; /* when each request came (lk_mono_ms) */
 } lrs;
 
 /* Statements in a body of flat objects: one '{' each (the tests' rows are flat). */
@@ -306,11 +324,52 @@ static void lrs_serve(lrs *l, int c)
     }
     if (!body)
         return;
-    atomic_fetch_add(&l->requests, 1);
+    int nreq = atomic_fetch_add(&l->requests, 1);
     int mode = atomic_load(&l->mode);
-    bool refuse = mode == LRS_REJECT_ALL ||
+    /* the ids sent, as an LRS answers them */
+    json_t *sent = json_loads(body, 0, NULL);
+    json_t *ids = json_array();
+    size_t i;
+    json_t *stmt;
+    json_array_foreach(sent, i, stmt) {
+        json_t *id = json_object_get(stmt, "id");
+        if (mode == LRS_WRONG_IDS) {
+            char u[37];
+            lk_uuid4(u, sizeof u);
+            json_array_append_new(ids, json_string(u));
+        } else if (id && !(mode == LRS_FEWER_IDS && i + 1 == json_array_size(sent))) {
+            json_array_append(ids, id);
+        }
+    }
+    if (nreq < 64) {
+        atomic_store(&l->sizes[nreq], (int)json_array_size(sent));
+        atomic_store(&l->at_ms[nreq], (long long)lk_mono_ms());
+    }
+    bool too_large = mode == LRS_413_OVER_3 && json_array_size(sent) > 3;
+    json_decref(sent);
+    char *idtext = json_dumps(ids, JSON_COMPACT);
+    json_decref(ids);
+    char ok_ans[8192];
+    lk_strlcpy(ok_ans, idtext ? idtext : "[]", sizeof ok_ans);
+    free(idtext);
+    bool refuse = mode == LRS_REJECT_ALL || too_large ||
                   ((mode == LRS_REJECT_BAD || mode == LRS_ECHO_BAD) && strstr(body, "\"bad\""));
-    const char *ans = refuse ? "{\"message\":\"no statements here\"}" : "[]";
+    const char *ans = refuse ? "{\"message\":\"no statements here\"}" : ok_ans;
+    const char *status = refuse ? (too_large ? "413 Payload Too Large" : "400 Bad Request")
+                                : "200 OK";
+    const char *extra = "";
+    if (mode == LRS_HTML)
+        ans = "<html><body>Welkom! Log in om verder te gaan.</body></html>";
+    else if (mode == LRS_EMPTY)
+        ans = "";
+    else if (mode == LRS_299)
+        status = "299 Whatever";
+    else if (mode == LRS_429) {
+        status = "429 Too Many Requests";
+        extra = "Retry-After: 2\r\n";
+        ans = "{}";
+        refuse = true; /* nothing accepted */
+    }
     char echo[4096];
     if (refuse && mode == LRS_ECHO_BAD) {
         /* as some LRSs do: the refused statement is quoted in the answer */
@@ -326,8 +385,8 @@ static void lrs_serve(lrs *l, int c)
     char head[256];
     int hl = snprintf(head, sizeof head,
                       "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-                      "Connection: close\r\n\r\n",
-                      refuse ? "400 Bad Request" : "200 OK", strlen(ans));
+                      "%sConnection: close\r\n\r\n",
+                      status, strlen(ans), extra);
     if (send(c, head, (size_t)hl, MSG_NOSIGNAL) < 0 || send(c, ans, strlen(ans), MSG_NOSIGNAL) < 0)
         return;
 }
@@ -465,9 +524,13 @@ static void test_refusal_message_without_free_text(void **state)
 {
     fx *f = *state;
     lrs *l = lrs_start(f, LRS_ECHO_BAD);
-    const char *answer =
-        "{\"bad\":1,\"object\":{\"definition\":{\"interactionType\":\"fill-in\"}},"
-        "\"result\":{\"response\":\"Ik sprak met Anouk de Vries\"}}";
+    char answer[512], ok_json[128];
+    char u[37];
+    lk_uuid4(u, sizeof u);
+    snprintf(answer, sizeof answer,
+             "{\"id\":\"%s\",\"bad\":1,\"object\":{\"definition\":{\"interactionType\":"
+             "\"fill-in\"}},\"result\":{\"response\":\"Ik sprak met Anouk de Vries\"}}",
+             u);
     char path[CONFIG_PATH_MAX + 64];
     store *s = NULL;
     assert_int_equal(store_path(&f->cfg, path, sizeof path), LK_OK);
@@ -479,10 +542,9 @@ static void test_refusal_message_without_free_text(void **state)
     lk_strlcpy(e.subject, "S1", sizeof e.subject);
     e.checkin_ms = lk_now_ms();
     lk_uuid4(e.checkin_uuid, sizeof e.checkin_uuid);
-    store_statement in = {e.checkin_uuid, "checkin", "{\"ok\":1}"};
+    snprintf(ok_json, sizeof ok_json, "{\"id\":\"%s\",\"ok\":1}", e.checkin_uuid);
+    store_statement in = {e.checkin_uuid, "checkin", ok_json};
     assert_int_equal(store_record_checkin(s, &e, &in), LK_OK);
-    char u[37];
-    lk_uuid4(u, sizeof u);
     store_answer a = {.question_id = "note", .response = "x", .answered_ms = e.checkin_ms,
                       .stmt = {u, "answer", answer}};
     assert_int_equal(store_record_answers(s, e.id, &a, 1), LK_OK);
@@ -581,6 +643,143 @@ static void test_thread_rejects_all(void **state)
     lrs_stop(l);
 }
 
+/* Endpoints that answer 2xx but not as an LRS (xAPI 1.0.3: 200 and exactly the ids
+ * sent): a web page, an empty body, wrong ids, fewer ids, status 299. Only ids the
+ * answer listed count as sent; the pass stops with cause not_lrs, the rest stays
+ * queued with the reason on the head row; a real LRS then gets them all. */
+static void test_not_an_lrs_swallows_nothing(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        lrs_mode mode;
+        int64_t sent; /* of 4 queued: what the answer confirmed */
+    } cases[] = {
+        {LRS_HTML, 0}, {LRS_EMPTY, 0}, {LRS_WRONG_IDS, 0}, {LRS_FEWER_IDS, 3}, {LRS_299, 0},
+    };
+    lrs *l = lrs_start(f, LRS_ACCEPT);
+    int64_t before = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        atomic_store(&l->mode, (int)cases[k].mode);
+        queue(f, 4);
+        sync_report rep;
+        assert_int_equal(sync_once(&f->cfg, &rep), LK_ERR_HTTP);
+        assert_int_equal(rep.state, SYNC_ERROR);
+        assert_string_equal(rep.cause, SYNC_CAUSE_NOT_LRS);
+        assert_int_equal((int64_t)rep.sent, cases[k].sent);
+        assert_int_equal(rep.requests, 1); /* no halving, no probing: it stops at once */
+        store_outbox_stats ss = stats(f);
+        assert_int_equal(ss.sent, before + cases[k].sent);
+        assert_int_equal(ss.queued, 4 - cases[k].sent);
+        assert_int_equal(ss.quarantined, 0);
+        char why[SYNC_MESSAGE_MAX];
+        int64_t attempts = 0;
+        last_error(f, why, sizeof why, &attempts);
+        assert_true(strncmp(why, "not_lrs: ", 9) == 0);
+        assert_null(strstr(why, "Welkom")); /* the page's text is not repeated */
+        assert_int_equal(attempts, 1);
+        /* the real LRS is back: everything goes, exactly once */
+        atomic_store(&l->mode, LRS_ACCEPT);
+        int acc0 = atomic_load(&l->accepted);
+        assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+        assert_string_equal(rep.cause, "");
+        assert_int_equal((int64_t)(atomic_load(&l->accepted) - acc0), 4 - cases[k].sent);
+        ss = stats(f);
+        assert_int_equal(ss.queued, 0);
+        assert_int_equal(ss.sent, before + 4);
+        before += 4;
+    }
+    lrs_stop(l);
+}
+
+/* The thread shows not_lrs as an error with its cause and waits a minute or more. */
+static void test_thread_not_an_lrs(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_HTML);
+    queue(f, 3);
+    sync_thread *t = sync_start(&f->cfg, NULL, 0);
+    assert_non_null(t);
+    sync_status s;
+    int64_t until = lk_mono_ms() + 5000;
+    do {
+        usleep(20000);
+        sync_status_get(t, &s);
+    } while (s.state != SYNC_ERROR && lk_mono_ms() < until);
+    assert_int_equal(s.state, SYNC_ERROR);
+    assert_string_equal(s.cause, SYNC_CAUSE_NOT_LRS);
+    assert_int_equal(s.queued, 3);
+    assert_true(s.next_try_ms >= lk_now_ms() + 50000);
+    sync_stop(t);
+    lrs_stop(l);
+}
+
+/* 413: the batch is halved, and stays halved for the rest of the pass. With 10
+ * queued, batches of 10 and an LRS that takes at most 3 a request, the requests
+ * are 10 (413), 5 (413), then batches of 2: 2, 2, 1 and 2, 2, 1. */
+static void test_413_halves_the_batch(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_413_OVER_3);
+    queue(f, 10);
+    sync_report rep;
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.sent, 10);
+    assert_int_equal(rep.quarantined, 0);
+    static const int want[] = {10, 5, 2, 2, 1, 2, 2, 1};
+    assert_int_equal(rep.requests, sizeof want / sizeof want[0]);
+    assert_int_equal(atomic_load(&l->requests), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        assert_int_equal(atomic_load(&l->sizes[i]), want[i]);
+    assert_int_equal(stats(f).sent, 10);
+    lrs_stop(l);
+}
+
+/* 429 with Retry-After: 2: the thread waits those two seconds, not its own shorter
+ * back-off (0.5-1 s after a first failure). */
+static void test_thread_waits_retry_after(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_429);
+    queue(f, 2);
+    sync_thread *t = sync_start(&f->cfg, NULL, 0);
+    assert_non_null(t);
+    int64_t until = lk_mono_ms() + 15000;
+    while (atomic_load(&l->requests) < 2 && lk_mono_ms() < until)
+        usleep(20000);
+    sync_status s;
+    sync_status_get(t, &s);
+    sync_stop(t);
+    assert_true(atomic_load(&l->requests) >= 2);
+    int64_t gap = atomic_load(&l->at_ms[1]) - atomic_load(&l->at_ms[0]);
+    assert_true(gap >= 1900);  /* Retry-After honoured */
+    assert_true(gap < 10000);  /* and not much more */
+    assert_int_equal(s.http_status, 429);
+    assert_int_equal(stats(f).queued, 2);
+    lrs_stop(l);
+}
+
+/* The back-off has jitter: kiosks that lost the network together do not come back
+ * in lockstep. Equal jitter: within [d/2, d] for d = 1 s doubled per failure. */
+static void test_backoff_jitter(void **state)
+{
+    (void)state;
+    for (int failures = 1; failures <= 12; failures++) {
+        int64_t d = 1000;
+        for (int i = 1; i < failures && d < LK_SYNC_BACKOFF_MAX_S * 1000; i++)
+            d *= 2;
+        if (d > LK_SYNC_BACKOFF_MAX_S * 1000)
+            d = LK_SYNC_BACKOFF_MAX_S * 1000;
+        int64_t lo = INT64_MAX, hi = 0;
+        for (int k = 0; k < 200; k++) {
+            int64_t w = sync_backoff_ms(failures);
+            assert_true(w >= d / 2 && w <= d);
+            lo = w < lo ? w : lo;
+            hi = w > hi ? w : hi;
+        }
+        assert_true(hi - lo >= d / 4); /* 200 draws spread over most of the range */
+    }
+}
+
 /* A COMMIT that fails (here a deferred foreign key that a trigger breaks, as a disk
  * error would) must not leave the sync thread inside its transaction: it would hold
  * the write lock for good and every check-in of the kiosk would fail as busy. */
@@ -635,6 +834,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused_among_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_rejects_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_releases_the_lock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_an_lrs_swallows_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_not_an_lrs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_413_halves_the_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_thread_waits_retry_after, setup, teardown),
+        cmocka_unit_test(test_backoff_jitter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

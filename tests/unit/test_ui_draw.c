@@ -259,6 +259,7 @@ static void test_sync_line_names_the_cause(void **state)
         {SYNC_OFFLINE, "", "Geen verbinding \xC2\xB7 12 berichten wachten"},
         {SYNC_AUTH_FAILED, "", "Inloggen bij dossier mislukt"},
         {SYNC_ERROR, SYNC_CAUSE_REJECTS_ALL, "Dossier weigert de gegevens"},
+        {SYNC_ERROR, SYNC_CAUSE_NOT_LRS, "Het dossier antwoordt niet zoals een LRS"},
         {SYNC_ERROR, "", "Verzendfout"},
         {SYNC_OFF, "", "Niet gekoppeld"},
     };

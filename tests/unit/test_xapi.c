@@ -456,6 +456,58 @@ static void test_long_title_and_event_id(void **state)
     json_decref(j);
 }
 
+/* What an answer to POST /statements means (xAPI 1.0.3: 200 and exactly the ids). */
+static void test_statements_answer(void **state)
+{
+    (void)state;
+    const char *ids[] = {"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b",
+                         "5c1d9a70-2f3e-4b8a-8e1d-0c9f6b7a2e31"};
+    bool ok[2];
+    char why[160];
+    static const char both[] =
+        "[\"5C1D9A70-2F3E-4B8A-8E1D-0C9F6B7A2E31\",\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\"]";
+    assert_int_equal(xapi_statements_answer(200, both, strlen(both), ids, 2, ok, why, sizeof why),
+                     XAPI_STORED);
+    assert_true(ok[0] && ok[1]);
+    static const char one[] = "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\"]";
+    assert_int_equal(xapi_statements_answer(200, one, strlen(one), ids, 2, ok, why, sizeof why),
+                     XAPI_NOT_LRS);
+    assert_true(ok[0] && !ok[1]);
+    assert_non_null(strstr(why, "listing 1 id for 2 statements sent, 1 of them ours"));
+    static const char twice[] =
+        "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\",\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\"]";
+    assert_int_equal(xapi_statements_answer(200, twice, strlen(twice), ids, 2, ok, why, sizeof why),
+                     XAPI_NOT_LRS);
+    assert_true(ok[0] && !ok[1]);
+    static const char extra[] = "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\","
+                                "\"5c1d9a70-2f3e-4b8a-8e1d-0c9f6b7a2e31\",\"x\"]";
+    assert_int_equal(xapi_statements_answer(200, extra, strlen(extra), ids, 2, ok, why, sizeof why),
+                     XAPI_NOT_LRS);
+    static const char html[] = "<html>\x1b[31mLog in</html>";
+    assert_int_equal(xapi_statements_answer(200, html, strlen(html), ids, 2, ok, why, sizeof why),
+                     XAPI_NOT_LRS);
+    assert_false(ok[0] || ok[1]);
+    assert_null(strstr(why, "Log in"));
+    assert_int_equal(xapi_statements_answer(200, "", 0, ids, 2, ok, why, sizeof why), XAPI_NOT_LRS);
+    assert_non_null(strstr(why, "empty"));
+    assert_int_equal(xapi_statements_answer(200, "{}", 2, ids, 2, ok, why, sizeof why),
+                     XAPI_NOT_LRS);
+    assert_int_equal(xapi_statements_answer(204, "", 0, ids, 2, ok, why, sizeof why), XAPI_NOT_LRS);
+    assert_int_equal(xapi_statements_answer(299, both, strlen(both), ids, 2, ok, why, sizeof why),
+                     XAPI_NOT_LRS);
+    assert_false(ok[0] || ok[1]); /* only a 200 confirms */
+    assert_int_equal(xapi_statements_answer(400, "", 0, ids, 2, ok, NULL, 0), XAPI_REFUSED);
+    assert_int_equal(xapi_statements_answer(409, "", 0, ids, 2, ok, NULL, 0), XAPI_REFUSED);
+    assert_int_equal(xapi_statements_answer(413, "", 0, ids, 2, ok, NULL, 0), XAPI_REFUSED);
+    assert_int_equal(xapi_statements_answer(401, "", 0, ids, 2, ok, NULL, 0), XAPI_AUTH);
+    assert_int_equal(xapi_statements_answer(403, "", 0, ids, 2, ok, NULL, 0), XAPI_AUTH);
+    assert_int_equal(xapi_statements_answer(302, both, strlen(both), ids, 2, ok, NULL, 0),
+                     XAPI_RETRY);
+    assert_int_equal(xapi_statements_answer(503, "", 0, ids, 2, ok, NULL, 0), XAPI_RETRY);
+    assert_int_equal(xapi_statements_answer(200, both, strlen(both), ids, 2, NULL, NULL, 0),
+                     XAPI_RETRY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +526,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_kiosk_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_future_timestamp_clamped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_title_and_event_id, setup, teardown),
+        cmocka_unit_test(test_statements_answer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
