@@ -8,13 +8,13 @@ CFLAGS   ?= -O2 -g
 WERROR   ?=
 SANITIZE ?=
 
-PKGS     := sdl2 SDL2_ttf SDL2_image libqrencode zbar sqlite3 libcurl libsodium jansson inih libv4l2 \
+PKGS     := sdl2 SDL2_ttf SDL2_image libqrencode zbar sqlite3 libcurl libsodium jansson inih libv4l2 libsystemd \
             cairo pangocairo libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-LK_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
+LK_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 -Wall -Wextra -Wpedantic \
               -Wno-unused-parameter -Iinclude -Isrc $(PKG_CFLAGS) $(WERROR) $(SANITIZE) \
               -DLK_DATADIR='"$(PREFIX)/share/lobkiosk"' -MMD -MP
 LK_LDFLAGS := $(SANITIZE)

@@ -105,6 +105,10 @@ static int setup(kiosk *k)
     }
     if (fullscreen)
         SDL_ShowCursor(SDL_DISABLE);
+    SDL_RendererInfo ri;
+    if (SDL_GetRendererInfo(k->ren, &ri) == 0)
+        fprintf(stderr, "lobkiosk: video %s, renderer %s%s\n", SDL_GetCurrentVideoDriver(), ri.name,
+                ri.flags & SDL_RENDERER_ACCELERATED ? " (accelerated)" : " (software)");
     preview_attach(&k->pv, k->win, k->ren);
     const char *drv = SDL_GetCurrentVideoDriver();
     k->can_wait = drv && (strcmp(drv, "x11") == 0 || strcmp(drv, "wayland") == 0);
@@ -117,6 +121,10 @@ static int setup(kiosk *k)
     }
     k->scr.d = k->d;
     k->snd = sound_open(cfg->assets_dir, cfg->ui.sound, cfg->ui.volume);
+    k->svc = service_open();
+    if (service_interval_ms(k->svc) > 0)
+        fprintf(stderr, "lobkiosk: systemd watchdog: keep-alive every %lld ms\n",
+                (long long)service_interval_ms(k->svc));
     k->wg = wedge_create(NULL);
     if (!k->wg)
         return -1;
@@ -160,6 +168,7 @@ static void teardown(kiosk *k)
     scanner_stop(k->sc);
     sync_stop(k->sync);
     sound_close(k->snd);
+    service_close(k->svc);
     wedge_destroy(k->wg);
     if (k->qr)
         SDL_DestroyTexture(k->qr);
@@ -210,6 +219,9 @@ int kiosk_run(config *cfg, const kiosk_options *opt)
     k->dirty = true;
     while (k->running && !stop_signal) {
         int64_t now = lk_mono_ms();
+        /* The watchdog is fed only from here: a loop stuck anywhere stops it. */
+        service_tick(k->svc, now);
+        sound_tick(k->snd, now);
         if (now >= k->next_status) {
             kiosk_refresh_status(k);
             k->next_status = now + STATUS_EVERY_MS;
@@ -229,6 +241,8 @@ int kiosk_run(config *cfg, const kiosk_options *opt)
         /* Sleep until the next thing that can change the screen. */
         now = lk_mono_ms();
         int64_t until = min64(k->next_status, flow_deadline(&k->f));
+        until = min64(until, service_deadline(k->svc));
+        until = min64(until, sound_deadline(k->snd, now));
         if (k->sc && k->f.screen == FLOW_IDLE)
             until = min64(until, k->pv.next_ms);
         if (k->sc)

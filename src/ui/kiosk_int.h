@@ -24,6 +24,7 @@
 #include "ui/kiosk.h"
 #include "ui/preview.h"
 #include "ui/screens.h"
+#include "ui/service.h"
 #include "ui/sound.h"
 
 #define STATUS_EVERY_MS 1000 /* idle status refresh (count, sync, camera) */
@@ -40,6 +41,7 @@ typedef struct kiosk {
     ui_screens scr;
     i18n *tr;
     sound *snd;
+    service *svc;                 /* systemd notify and watchdog */
     preview pv;                   /* camera preview texture */
     SDL_Texture *qr;              /* done-screen QR */
     char pressed[SCREENS_ID_MAX]; /* the button held down, "" = none */

@@ -107,6 +107,7 @@ void kiosk_render(kiosk *k)
     k->shown = (int)k->f.screen;
     if (!k->first_frame_done) {
         k->first_frame_done = true;
+        service_ready(k->svc, "showing the idle screen");
         if (k->opt->latency) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);

@@ -312,6 +312,17 @@ static bool do_size(kiosk *k, const char *cmd, char *arg)
     return false;
 }
 
+/* The loop stuck (a test of the systemd watchdog): nothing runs meanwhile. */
+static bool do_hang(kiosk *k, const char *cmd, char *arg)
+{
+    long ms;
+    if (lk_parse_long(arg, 0, 600000, &ms) != LK_OK)
+        script_fail(k, "hang needs milliseconds, got '%s'", arg);
+    else
+        SDL_Delay((Uint32)ms);
+    return false;
+}
+
 static bool do_echo(kiosk *k, const char *cmd, char *arg)
 {
     printf("%s\n", arg);
@@ -345,6 +356,7 @@ static const struct {
     {"expect", do_expect},
     {"lang", do_lang},
     {"size", do_size},
+    {"hang", do_hang},
     {"echo", do_echo},
     {"quit", do_quit},
 };

@@ -1,9 +1,12 @@
 /* Feedback sounds: WAV files read with SDL_LoadWAV, converted once to the device's
  * format and pre-scaled to the volume, then queued on play (SDL_QueueAudio), so
- * playing costs a memcpy on the UI thread and nothing else. */
+ * playing costs a memcpy on the UI thread and nothing else. The device is paused
+ * between sounds, so SDL's audio thread does not wake the CPU all day to feed
+ * silence. */
 #include "ui/sound.h"
 
 #include <SDL.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,13 @@ struct sound {
     SDL_AudioSpec spec;           /* device format */
     Uint8 *buf[SOUND_COUNT];      /* converted, scaled samples (SDL_malloc'd) */
     Uint32 len[SOUND_COUNT];      /* bytes */
+    bool playing;                 /* the device is unpaused */
+    int64_t empty_since;          /* when its queue was first seen empty, 0 = not yet */
 };
+
+/* A drained queue plays on for the device's buffer (1024 samples, 23 ms at
+ * 44.1 kHz): pause only this long after the queue ran empty. */
+#define SOUND_PAUSE_AFTER_MS 250
 
 static const char *const names[SOUND_COUNT] = {"ok.wav", "refuse.wav"};
 
@@ -77,7 +86,7 @@ sound *sound_open(const char *assets_dir, bool enabled, int volume)
         s->buf[i] = scaled;
         s->len[i] = out_len;
     }
-    SDL_PauseAudioDevice(s->dev, 0);
+    SDL_PauseAudioDevice(s->dev, 1); /* until a sound plays */
     return s;
 }
 
@@ -87,6 +96,41 @@ void sound_play(sound *s, sound_kind k)
         return;
     SDL_ClearQueuedAudio(s->dev);
     SDL_QueueAudio(s->dev, s->buf[k], s->len[k]);
+    if (!s->playing)
+        SDL_PauseAudioDevice(s->dev, 0);
+    s->playing = true;
+    s->empty_since = 0;
+}
+
+void sound_tick(sound *s, int64_t now_ms)
+{
+    if (!s || !s->playing)
+        return;
+    if (SDL_GetQueuedAudioSize(s->dev) > 0) {
+        s->empty_since = 0;
+        return;
+    }
+    if (s->empty_since == 0) {
+        s->empty_since = now_ms;
+        return;
+    }
+    if (now_ms - s->empty_since >= SOUND_PAUSE_AFTER_MS) {
+        SDL_PauseAudioDevice(s->dev, 1);
+        s->playing = false;
+        s->empty_since = 0;
+    }
+}
+
+int64_t sound_deadline(const sound *s, int64_t now_ms)
+{
+    if (!s || !s->playing)
+        return INT64_MAX;
+    return s->empty_since ? s->empty_since + SOUND_PAUSE_AFTER_MS : now_ms + 50;
+}
+
+bool sound_playing(const sound *s)
+{
+    return s && s->dev != 0 && SDL_GetAudioDeviceStatus(s->dev) == SDL_AUDIO_PLAYING;
 }
 
 bool sound_ready(const sound *s, sound_kind k)
