@@ -6,7 +6,19 @@
 #   sudo firmware-free-app/install.sh            install and enable
 #   firmware-free-app/install.sh --root DIR --no-apt --no-build --no-systemctl
 #                                                stage the files under DIR (for tests)
+#   firmware-free-app/install.sh --print-packages
+#                                                the Debian packages it installs
 set -eu
+
+# What the kiosk needs to be built here and to run: a compiler, pkg-config and
+# the -dev package of every library in the Makefile's PKGS, fonts and CA
+# certificates. Nothing the tests or the demo need (no clang, Node.js, Xvfb,
+# ImageMagick, zbar-tools): those stay on the development machine (scripts/deps).
+PACKAGES="build-essential pkg-config
+libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libqrencode-dev libzbar-dev
+libsqlite3-dev libcurl4-openssl-dev libsodium-dev libjansson-dev libinih-dev
+libv4l-dev libsystemd-dev libcairo2-dev libpango1.0-dev
+fonts-noto-core fonts-dejavu-core ca-certificates"
 
 ROOT=""
 APT=1
@@ -18,7 +30,8 @@ while [ $# -gt 0 ]; do
         --no-apt) APT=0; shift ;;
         --no-build) BUILD=0; shift ;;
         --no-systemctl) SYSTEMCTL=0; shift ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        --print-packages) echo $PACKAGES | tr ' ' '\n'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -32,7 +45,10 @@ if [ -z "$ROOT" ] && [ "$(id -u)" != 0 ]; then
 fi
 
 if [ "$APT" = 1 ]; then
-    "$SRC/scripts/deps"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $PACKAGES
 fi
 if [ "$BUILD" = 1 ]; then
     make -C "$SRC" all
@@ -52,7 +68,8 @@ fi
 install -d -m 0755 "$ROOT/etc/lobkiosk"
 install -d -m 0700 "$ROOT/var/lib/lobkiosk"
 install -d -m 0755 "$ROOT/media/lobkiosk"
-install -d -m 0755 "$ROOT/etc/systemd/system" "$ROOT/etc/udev/rules.d"
+install -d -m 0755 "$ROOT/etc/systemd/system" "$ROOT/etc/udev/rules.d" "$ROOT/etc/sysctl.d" \
+    "$ROOT/etc/systemd/logind.conf.d"
 
 # The configuration holds no secret itself, but points at the LRS credentials:
 # readable by the kiosk user, never by others. An existing config is kept.
@@ -65,7 +82,11 @@ if [ ! -f "$ROOT/etc/lobkiosk/kiosk.ini" ]; then
     echo "install.sh: edit $ROOT/etc/lobkiosk/kiosk.ini.example and save it as kiosk.ini"
 fi
 install -m 0644 "$HERE/lobkiosk.service" "$ROOT/etc/systemd/system/lobkiosk.service"
+install -m 0644 "$HERE/lobkiosk-usb@.service" "$ROOT/etc/systemd/system/lobkiosk-usb@.service"
 install -m 0644 "$HERE/99-lobkiosk.rules" "$ROOT/etc/udev/rules.d/99-lobkiosk.rules"
+# No SysRq, no login prompts on spare consoles.
+install -m 0644 "$HERE/90-lobkiosk-sysctl.conf" "$ROOT/etc/sysctl.d/90-lobkiosk.conf"
+install -m 0644 "$HERE/lobkiosk-logind.conf" "$ROOT/etc/systemd/logind.conf.d/lobkiosk.conf"
 
 if [ -z "$ROOT" ]; then
     chown -R lobkiosk:lobkiosk /var/lib/lobkiosk /media/lobkiosk
@@ -75,7 +96,11 @@ fi
 
 if [ "$SYSTEMCTL" = 1 ] && [ -z "$ROOT" ]; then
     udevadm control --reload-rules && udevadm trigger || true
+    sysctl -q -p /etc/sysctl.d/90-lobkiosk.conf || true
     systemctl daemon-reload
+    for n in 2 3 4 5 6; do
+        systemctl mask -q "getty@tty$n.service" "autovt@tty$n.service" || true
+    done
     systemctl enable lobkiosk.service
     echo "install.sh: done. Put kiosk.ini in place, then: systemctl start lobkiosk"
 fi
