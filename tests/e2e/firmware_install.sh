@@ -39,8 +39,10 @@ for bad in clang nodejs npm xvfb imagemagick xdotool zbar-tools zxing-cpp-tools 
     grep -qx "$bad" "$tmp/pkgs" && fail "install.sh installs $bad on the Pi"
 done
 if command -v dpkg >/dev/null 2>&1; then
-    for m in $(sed -n 's/^PKGS *:= *//p' Makefile); do
-        pc="$(pkg-config --variable=pcfiledir "$m" 2>/dev/null)/$m.pc"
+    mods=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' Makefile | sed -n 's/^PKGS *:= *//p')
+    [ -n "$mods" ] || fail "no PKGS in the Makefile"
+    for m in $mods; do
+        pc="$(pkg-config --variable=pcfiledir "$m" 2>/dev/null || true)/$m.pc"
         pkg=$(dpkg -S "$pc" 2>/dev/null | sed 's/:.*//' | head -1)
         [ -n "$pkg" ] || continue
         grep -qx "$pkg" "$tmp/pkgs" || fail "install.sh misses $pkg (pkg-config $m)"
