@@ -442,18 +442,27 @@ unsigned flow_pin_result(flow *f, bool ok, int64_t now_ms)
     if (!f || f->screen != FLOW_PIN)
         return 0;
     if (ok) {
-        f->pin_failures = 0;
+        pin_guard_ok(&f->pin_guard);
         enter(f, FLOW_ADMIN, now_ms);
         return FLOW_FX_REDRAW | FLOW_FX_ADMIN_LOAD;
     }
     memset(f->pin, 0, sizeof f->pin);
     f->pin_wrong = true;
-    if (++f->pin_failures >= FLOW_PIN_TRIES) {
-        f->pin_failures = 0;
+    if (pin_guard_failed(&f->pin_guard, now_ms)) {
         f->pin_locked = true;
-        f->pin_locked_until = now_ms + FLOW_PIN_LOCK_MS;
+        f->pin_locked_until = now_ms + pin_guard_remaining(&f->pin_guard, now_ms);
     }
     return FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
+}
+
+void flow_pin_restore(flow *f, int failures, int64_t locked_ms, int64_t now_ms)
+{
+    if (!f)
+        return;
+    f->pin_guard.failures = failures > 0 ? failures : 0;
+    f->pin_guard.locked_until_ms = locked_ms > 0 ? now_ms + locked_ms : 0;
+    f->pin_locked = locked_ms > 0;
+    f->pin_locked_until = f->pin_guard.locked_until_ms;
 }
 
 unsigned flow_notice(flow *f, const char *key)

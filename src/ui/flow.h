@@ -71,10 +71,10 @@ typedef struct flow_banner {
 } flow_banner;
 
 /* Timings in milliseconds; zero fields take the defaults of flow_init. */
-/* Wrong PINs in a row before the pad shuts, and for how long: Argon2 makes each try
- * slow, this makes guessing all 10,000 four-digit PINs take about a week. */
-#define FLOW_PIN_TRIES 5
-#define FLOW_PIN_LOCK_MS 60000
+/* Wrong PINs in a row before the pad shuts; each lockout lasts longer (1, 5, 15,
+ * then 60 minutes: pin_guard in pin.h), so guessing a four-digit PIN takes about 41
+ * days on average. The kiosk keeps the guard in its database across restarts. */
+#define FLOW_PIN_TRIES PIN_TRIES
 
 typedef struct flow_timing {
     int welcome_ms;    /* welcome before the reflection (LK_UI_WELCOME_MS) */
@@ -102,7 +102,7 @@ typedef struct flow {
     flow_banner banner;                 /* a scan that changed nothing, over a reflection */
     char pin[PIN_MAX_DIGITS + 1];       /* digits typed on the PIN pad */
     bool pin_wrong;                     /* the last PIN was wrong */
-    int pin_failures;                   /* wrong PINs in a row */
+    pin_guard pin_guard;                /* wrong PINs in a row and the lockout (monotonic ms) */
     bool pin_locked;                    /* too many wrong PINs: the pad is shut for a while */
     int64_t pin_locked_until;           /* when it opens again (monotonic ms) */
     bool has_pin;                       /* an admin PIN is configured */
@@ -143,8 +143,12 @@ int64_t flow_deadline(const flow *f);
  * screen: the screen only says "saved" after the database said so. */
 unsigned flow_saved(flow *f, bool ok, int64_t now_ms);
 
-/* Result of FLOW_FX_CHECK_PIN. */
+/* Result of FLOW_FX_CHECK_PIN. The caller keeps f->pin_guard (store_pin_guard_save). */
 unsigned flow_pin_result(flow *f, bool ok, int64_t now_ms);
+
+/* The PIN guard kept from before a restart: failures wrong PINs in a row, the pad
+ * shut for locked_ms more (0 = open). */
+void flow_pin_restore(flow *f, int failures, int64_t locked_ms, int64_t now_ms);
 
 /* A notice for the admin screen (i18n key, copied). */
 unsigned flow_notice(flow *f, const char *key);

@@ -135,6 +135,13 @@ static int setup(kiosk *k)
     ft.reflection_ms = (cfg->ui.reflection_timeout_s > 0 ? cfg->ui.reflection_timeout_s : LK_UI_REFLECTION_TIMEOUT_S) * 1000;
     flow_init(&k->f, &ft, lk_mono_ms());
     k->f.has_pin = cfg->ui.admin_pin_hash[0] != '\0';
+    /* The PIN pad's lockout from before a restart (wall-clock ms in the database). */
+    int pin_fails = 0;
+    int64_t pin_until = 0;
+    if (store_pin_guard_load(k->st, &pin_fails, &pin_until) == LK_OK) {
+        pin_guard g = {.failures = pin_fails, .locked_until_ms = pin_until};
+        flow_pin_restore(&k->f, pin_fails, pin_guard_remaining(&g, lk_now_ms()), lk_mono_ms());
+    }
     k->v.tr = k->tr;
     k->v.cfg = cfg;
     k->v.has_camera = strcmp(cfg->camera.source, "none") != 0 && cfg->camera.source[0];

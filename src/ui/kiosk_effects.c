@@ -238,7 +238,13 @@ void kiosk_apply(kiosk *k, unsigned fx)
     if (fx & FLOW_FX_CHECK_PIN) {
         /* Argon2 takes a fraction of a second: acceptable on the admin's keypad. */
         bool ok = pin_verify(k->cfg->ui.admin_pin_hash, f->pin);
-        fx |= flow_pin_result(f, ok, lk_mono_ms());
+        int64_t mono = lk_mono_ms();
+        fx |= flow_pin_result(f, ok, mono);
+        /* kept across restarts: a restart must not open the pad or reset the count */
+        int64_t left = pin_guard_remaining(&f->pin_guard, mono);
+        if (store_pin_guard_save(k->st, f->pin_guard.failures, left ? lk_now_ms() + left : 0) !=
+            LK_OK)
+            fprintf(stderr, "lobkiosk: the PIN lockout could not be kept in the database\n");
         if (ok)
             load_rows(k);
     }

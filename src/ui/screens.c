@@ -822,10 +822,19 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
     }
     y += 2 * dot + m->gap / 2;
     int sh = draw_line_height(s->d, m->small, false);
-    if (f->pin_locked || f->pin_wrong)
-        text(s, tr(v, f->pin_locked ? "pin.locked" : "pin.wrong"),
-             (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small, true, C_AMBER,
+    if (f->pin_locked) {
+        /* the length of this lockout (1, 5, 15 or 60 minutes): the most there is to wait */
+        long long minutes = pin_lock_ms(f->pin_guard.failures / PIN_TRIES) / 60000;
+        char n[24], msg[256];
+        snprintf(n, sizeof n, "%lld", minutes > 0 ? minutes : 1);
+        const char *vars[] = {"count", n, NULL};
+        i18n_format_n(v->tr, "pin.locked", minutes > 0 ? minutes : 1, vars, msg, sizeof msg);
+        text(s, msg, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small, true, C_AMBER,
              DRAW_CENTER, 1);
+    } else if (f->pin_wrong) {
+        text(s, tr(v, "pin.wrong"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small,
+             true, C_AMBER, DRAW_CENTER, 1);
+    }
     y += sh + m->gap / 2;
     int kh = (m->h - m->margin - y - 3 * m->gap) / 4;
     if (kh > m->target * 3 / 2)

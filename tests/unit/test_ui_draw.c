@@ -224,6 +224,7 @@ static void test_every_screen_every_size(void **state)
                     lk_strlcpy(f.pin, "1234", sizeof f.pin);
                     f.pin_wrong = true;
                     f.pin_locked = lang == 1; /* the longer message, in English */
+                    f.pin_guard.failures = 20; /* "60 minutes", the longest */
                     screens_draw(&scr, &f, &v, sizes[si][0], sizes[si][1]);
                     size_t faults = draw_check_overflow(fx->d, stderr) + screens_check_targets(&scr, stderr);
                     if (faults)

@@ -352,7 +352,7 @@ static void test_pin_pad_shuts_after_wrong_pins(void **state)
     assert_int_equal(flow_tap(&f, "pin-1", ++t), 0);
     assert_string_equal(f.pin, "");
     assert_int_equal(flow_tap(&f, "pin-ok", ++t), 0);
-    /* it opens again after FLOW_PIN_LOCK_MS, with a redraw if the pad is on screen */
+    /* it opens again after the first lockout (a minute), with a redraw if the pad is on screen */
     int64_t opens = f.pin_locked_until;
     f.input_ms = opens - 1000; /* someone waits at the pad */
     assert_int_equal(flow_deadline(&f), opens);
@@ -366,7 +366,62 @@ static void test_pin_pad_shuts_after_wrong_pins(void **state)
     assert_true(flow_tap(&f, "pin-ok", opens + 2) & FLOW_FX_CHECK_PIN);
     flow_pin_result(&f, true, opens + 3);
     assert_int_equal(f.screen, FLOW_ADMIN);
-    assert_int_equal(f.pin_failures, 0);
+    assert_int_equal(f.pin_guard.failures, 0);
+}
+
+/* The next five wrong PINs shut the pad for 5 minutes, then 15, then an hour; a
+ * guard kept from before a restart is shut at once. */
+static void test_pin_pad_lockout_escalates_and_is_restored(void **state)
+{
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.has_pin = true;
+    int64_t t = 100;
+    const int64_t want[] = {60000, 5 * 60000, 15 * 60000, 60 * 60000, 60 * 60000};
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < FLOW_PIN_TRIES; i++) {
+            assert_false(f.pin_locked);
+            assert_true(flow_tap(&f, "admin", t) || f.screen == FLOW_PIN);
+            for (int d = 0; d < 4; d++)
+                flow_tap(&f, "pin-9", ++t);
+            assert_true(flow_tap(&f, "pin-ok", ++t) & FLOW_FX_CHECK_PIN);
+            flow_pin_result(&f, false, ++t);
+        }
+        assert_true(f.pin_locked);
+        assert_int_equal(f.pin_locked_until - t, want[round]);
+        t = f.pin_locked_until;
+        flow_tick(&f, t);
+        assert_false(f.pin_locked);
+    }
+    assert_int_equal(f.pin_guard.failures, 25);
+
+    flow g;
+    flow_init(&g, NULL, 0);
+    g.has_pin = true;
+    flow_pin_restore(&g, 10, 4 * 60000, 500);
+    assert_true(g.pin_locked);
+    assert_int_equal(g.pin_locked_until, 500 + 4 * 60000);
+    assert_true(flow_tap(&g, "admin", 600));
+    for (int d = 0; d < 4; d++)
+        flow_tap(&g, "pin-1", 601);
+    assert_int_equal(flow_tap(&g, "pin-ok", 602), 0); /* shut */
+    flow_tick(&g, 500 + 4 * 60000);
+    assert_false(g.pin_locked);
+    /* the count went on: five more wrong PINs earn the third lockout, 15 minutes */
+    t = 500 + 4 * 60000;
+    if (g.screen != FLOW_PIN)
+        flow_tap(&g, "admin", t); /* the pad went back to idle meanwhile */
+    assert_int_equal(g.screen, FLOW_PIN);
+    for (int i = 0; i < FLOW_PIN_TRIES; i++) {
+        for (int d = 0; d < 4; d++)
+            flow_tap(&g, "pin-9", ++t);
+        flow_tap(&g, "pin-ok", ++t);
+        flow_pin_result(&g, false, ++t);
+    }
+    assert_true(g.pin_locked);
+    assert_int_equal(g.pin_locked_until - t, 15 * 60000);
+    flow_pin_restore(&g, 0, 0, t);
+    assert_false(g.pin_locked);
 }
 
 static void test_refusal_pin_admin_host(void **state)
@@ -454,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_already_and_no_questions),
         cmocka_unit_test(test_internship_day_reflects_at_checkout),
         cmocka_unit_test(test_pin_pad_shuts_after_wrong_pins),
+        cmocka_unit_test(test_pin_pad_lockout_escalates_and_is_restored),
         cmocka_unit_test(test_refusal_pin_admin_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
