@@ -47,8 +47,9 @@ static int bench_core(const char *dir, long n, double *lat)
     lk_strlcpy(key.issuer, "00AA", sizeof key.issuer);
     lk_strlcpy(key.key_id, "K1", sizeof key.key_id);
     crypto_sign_keypair(key.pk, key.sk);
-    config_issuer *is = &cfg->issuers[cfg->n_issuers++];
-    lk_strlcpy(is->code, "00AA", sizeof is->code);
+    config_issuer *is = config_add_issuer(cfg, "00AA");
+    if (!is)
+        return 1;
     lk_strlcpy(is->home_page, "https://dossier.example.nl/00AA", sizeof is->home_page);
     lk_strlcpy(is->keys[0].id, "K1", sizeof is->keys[0].id);
     memcpy(is->keys[0].pk, key.pk, sizeof key.pk);
@@ -99,6 +100,7 @@ static int bench_core(const char *dir, long n, double *lat)
     store_close(st);
     sodium_memzero(&key, sizeof key);
     free(passes);
+    config_free(cfg);
     free(cfg);
     print_line("checkin_scan (core, FULL)", n, total, lat);
     return 0;

@@ -13,7 +13,6 @@
 
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_TEXT_MAX 256
-#define CONFIG_MAX_ISSUERS 32
 #define CONFIG_MAX_KEYS 8
 #define CONFIG_MAX_EVENTS 64
 #define CONFIG_EVENT_ID_MAX 43 /* inih keeps 49 characters of a section name: "event." + 43 */
@@ -44,6 +43,11 @@ typedef struct config_issuer {
                                        the config, freed by config_free */
     size_t n_revoked;               /* used entries of revoked */
     size_t cap_revoked;             /* allocated entries of revoked */
+    char endpoint[CONFIG_PATH_MAX]; /* this school's own LRS (…/xAPI), "" = [sync] endpoint */
+    char credentials_file[CONFIG_PATH_MAX]; /* "user:password" for endpoint, mode 0600 */
+    char ca_file[CONFIG_PATH_MAX];  /* extra CA bundle for endpoint, "" = system store */
+    bool from_trust_list;           /* came from the region's signed trust list, not
+                                       from kiosk.ini (kiosk.ini entries win) */
 } config_issuer;
 
 /* How check-ins work at an event. */
@@ -112,6 +116,15 @@ typedef struct config_scanner {
     char layout[8];                 /* "us" or "nl" */
 } config_scanner;
 
+/* [trust]: a region's signed list of schools (trust.h). */
+typedef struct config_trust {
+    unsigned char region_key[32];   /* the region's Ed25519 public key */
+    bool has_region_key;            /* region_key is set: a trust list may be used */
+    char file[CONFIG_PATH_MAX];     /* the installed list, "" = <data_dir>/trust.json */
+    char url[CONFIG_PATH_MAX];      /* where the region publishes it, "" = not known */
+    int max_age_days;               /* warn when the list was issued longer ago */
+} config_trust;
+
 /* The whole kiosk.ini. Paths are made absolute against the ini file's folder. */
 typedef struct config {
     char path[CONFIG_PATH_MAX];     /* the ini file itself */
@@ -125,14 +138,19 @@ typedef struct config {
     int retention_days;             /* [kiosk] retention_days: sent statements and stale
                                        roster rows older than this many days are purged
                                        (store_purge); 0 = keep everything */
-    config_issuer issuers[CONFIG_MAX_ISSUERS]; /* trusted issuers */
+    config_issuer *issuers;         /* trusted issuers; heap, owned by the config, grown
+                                       by config_add_issuer, freed by config_free */
     size_t n_issuers;               /* used entries of issuers */
+    size_t cap_issuers;             /* allocated entries of issuers */
+    bool issuers_sorted;            /* issuers is sorted by code (config_sort_issuers):
+                                       config_find_issuer bsearches instead of scanning */
     config_event events[CONFIG_MAX_EVENTS]; /* events */
     size_t n_events;                /* used entries of events */
     config_sync sync;               /* [sync] */
     config_ui ui;                   /* [ui] */
     config_camera camera;           /* [camera] */
     config_scanner scanner;         /* [scanner] */
+    config_trust trust;             /* [trust] */
 } config;
 
 /* Fills cfg with defaults (no issuers, no events). Overwrites cfg without freeing:
@@ -151,7 +169,7 @@ void config_default_assets(config *cfg);
  * escaped (lk_log_escape). A line longer than inih keeps is refused, not cut. */
 lk_status config_load(config *cfg, const char *path, char *err, size_t err_len) LK_MUST_CHECK;
 
-/* Releases the heap parts of cfg (the revocation lists) and empties them; the
+/* Releases the heap parts of cfg (issuers and their revocation lists) and empties them; the
  * struct itself stays the caller's. NULL is fine. */
 void config_free(config *cfg);
 
@@ -161,9 +179,26 @@ void config_free(config *cfg);
  * LK_ERR_NOMEM when the list cannot grow. Any number of entries. */
 lk_status config_revoke(config_issuer *is, const char *subject, int expires) LK_MUST_CHECK;
 
+/* Appends one revocation written as in kiosk.ini, SUBJECT or SUBJECT@YYYYMMDD, without
+ * sorting (for loading many at once): call config_sort_revoked when done, before
+ * config_is_revoked. LK_ERR_INVALID for anything else, LK_ERR_NOMEM. */
+lk_status config_revoke_entry(config_issuer *is, const char *entry) LK_MUST_CHECK;
+
+/* Sorts an issuer's revocation list (after config_revoke_entry). */
+void config_sort_revoked(config_issuer *is);
+
 /* True when the issuer revoked this pass (all passes of subject, or the one with
  * this expiry). O(log n). False for NULL. */
 bool config_is_revoked(const config_issuer *is, const char *subject, int expires);
+
+/* The issuer with this code, added when missing (zeroed, code set). Borrowed pointer
+ * into cfg, valid until the next config_add_issuer or config_free. NULL for a code
+ * that is not 2..8 of 0-9 A-Z, or when the list cannot grow. Any number of issuers. */
+config_issuer *config_add_issuer(config *cfg, const char *code);
+
+/* Sorts the issuers by code, so lookups are O(log n). config_load does it; call it
+ * again after adding issuers by hand if lookups should be fast. */
+void config_sort_issuers(config *cfg);
 
 /* The issuer with this code that this config trusts (demo issuers only when
  * cfg->demo), or NULL. Borrowed pointer into cfg. */

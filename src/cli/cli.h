@@ -34,5 +34,13 @@ int cmd_pin(const cli_ctx *ctx, int argc, char **argv);
 int cmd_forget(const cli_ctx *ctx, int argc, char **argv);
 int cmd_purge(const cli_ctx *ctx, int argc, char **argv);
 int cmd_check(const cli_ctx *ctx, int argc, char **argv);
+int cmd_trust(const cli_ctx *ctx, int argc, char **argv);
+
+/* Loads kiosk.ini into cfg and applies the region's installed trust list, warning
+ * on stderr when the list is old, expired or broken (the kiosk then trusts
+ * kiosk.ini's issuers alone). who names the command in messages (may be NULL).
+ * CLI_EXIT_OK, or CLI_EXIT_ERROR after printing the config's error. cfg is the
+ * caller's to config_free, also after a failure. */
+int cli_config_load(config *cfg, const char *path, const char *who);
 
 #endif

@@ -115,13 +115,11 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
     } else if (ctx->config_path) {
         /* main.c may leave loading kiosk.ini to us, since --from needs none. */
         config *cfg = malloc(sizeof *cfg);
-        char err[CONFIG_ERR_MAX];
         if (!cfg) {
             fprintf(stderr, "lobkiosk report: out of memory\n");
             rc = CLI_EXIT_ERROR;
-        } else if (config_load(cfg, ctx->config_path, err, sizeof err) != LK_OK) {
-            fprintf(stderr, "lobkiosk: %s\n", err);
-            rc = CLI_EXIT_ERROR;
+        } else if ((rc = cli_config_load(cfg, ctx->config_path, "report")) != CLI_EXIT_OK) {
+            /* cli_config_load said why */
         } else {
             rc = report_store(cfg, event_id, fmt);
         }

@@ -34,6 +34,9 @@ static const command commands[] = {
     {"forget", cmd_forget, 1, 0, "forget --issuer CODE --subject ID"},
     {"purge", cmd_purge, 1, 0, "purge [--older-than DAYS]"},
     {"check", cmd_check, 1, 0, "check [--network]   (is this kiosk ready?)"},
+    {"trust", cmd_trust, 0, 1,
+     "trust make --key REGION.key --in schools.ini --out trust.json | "
+     "[--config FILE] trust import trust.json | [--config FILE] trust status"},
 };
 
 static void usage(FILE *f)
@@ -102,12 +105,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "lobkiosk: out of memory\n");
             return CLI_EXIT_ERROR;
         }
-        char err[CONFIG_ERR_MAX];
-        if (config_load(ctx.cfg, ctx.config_path, err, sizeof err) != LK_OK) {
-            fprintf(stderr, "lobkiosk: %s\n", err);
-            rc = CLI_EXIT_ERROR;
+        rc = cli_config_load(ctx.cfg, ctx.config_path, cmd ? cmd->name : NULL);
+        if (rc != CLI_EXIT_OK)
             goto out;
-        }
     }
 
     if (cmd)

@@ -72,6 +72,7 @@ void config_defaults(config *cfg)
     cfg->camera.focus = CONFIG_CAMERA_UNSET;
     cfg->camera.exposure = CONFIG_CAMERA_UNSET;
     lk_strlcpy(cfg->scanner.layout, "us", sizeof cfg->scanner.layout);
+    cfg->trust.max_age_days = LK_TRUST_MAX_AGE_DAYS;
 }
 
 /* --- value parsers ------------------------------------------------------------ */
@@ -173,19 +174,6 @@ static int kiosk_key(parse_ctx *pc, const char *section, const char *name, const
         return parse_int(value, 0, 3650, &c->retention_days)
                    ? 1 : fail(pc, section, name, "'%s' is not 0 (keep) or 1..3650 days", value);
     return fail(pc, section, name, "unknown key", NULL);
-}
-
-static config_issuer *issuer_for(parse_ctx *pc, const char *code)
-{
-    config *c = pc->cfg;
-    for (size_t i = 0; i < c->n_issuers; i++)
-        if (!strcmp(c->issuers[i].code, code))
-            return &c->issuers[i];
-    if (c->n_issuers >= CONFIG_MAX_ISSUERS)
-        return NULL;
-    config_issuer *is = &c->issuers[c->n_issuers++];
-    lk_strlcpy(is->code, code, sizeof is->code);
-    return is;
 }
 
 /* One revocation entry, SUBJECT or SUBJECT@YYYYMMDD (a real calendar date). */
@@ -312,14 +300,16 @@ static int parse_revoked_file(parse_ctx *pc, config_issuer *is, const char *sect
     return rc;
 }
 
+static bool loopback_http(const char *url);
+
 static int issuer_key(parse_ctx *pc, const char *section, const char *code, const char *name,
                       const char *value)
 {
     if (!code_ok(code, 2, LK_ISSUER_MAX))
         return fail(pc, section, name, "issuer code '%s' must be 2-8 of 0-9 A-Z", code);
-    config_issuer *is = issuer_for(pc, code);
+    config_issuer *is = config_add_issuer(pc->cfg, code);
     if (!is)
-        return fail(pc, section, name, "too many issuers", NULL);
+        return fail(pc, section, name, "out of memory for the issuer list%s", "");
     if (!strcmp(name, "name"))
         return SET_TEXT(is->name);
     if (!strcmp(name, "home_page")) {
@@ -334,6 +324,20 @@ static int issuer_key(parse_ctx *pc, const char *section, const char *code, cons
         return parse_revoked(pc, is, section, name, value);
     if (!strcmp(name, "revoked_file"))
         return parse_revoked_file(pc, is, section, name, value);
+    if (!strcmp(name, "endpoint")) {
+        if (value[0] && strncmp(value, "https://", 8) && !loopback_http(value))
+            return fail(pc, section, name,
+                        "'%s' is not an https URL (plain http only to this machine itself)", value);
+        return SET_TEXT(is->endpoint);
+    }
+    if (!strcmp(name, "credentials_file"))
+        return set_path(pc, is->credentials_file, sizeof is->credentials_file, value)
+                   ? 1
+                   : fail(pc, section, name, "path too long", NULL);
+    if (!strcmp(name, "ca_file"))
+        return set_path(pc, is->ca_file, sizeof is->ca_file, value)
+                   ? 1
+                   : fail(pc, section, name, "path too long", NULL);
     if (!strncmp(name, "key.", 4)) {
         const char *kid = name + 4;
         if (!code_ok(kid, 1, LK_KEYID_MAX))
@@ -562,6 +566,35 @@ static int scanner_key(parse_ctx *pc, const char *section, const char *name, con
     return fail(pc, section, name, "unknown key", NULL);
 }
 
+static int trust_key(parse_ctx *pc, const char *section, const char *name, const char *value)
+{
+    config_trust *t = &pc->cfg->trust;
+    if (!strcmp(name, "region_key")) {
+        size_t bin_len = 0;
+        if (sodium_base642bin(t->region_key, sizeof t->region_key, value, strlen(value), NULL,
+                              &bin_len, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+            bin_len != sizeof t->region_key)
+            return fail(pc, section, name, "not a base64 Ed25519 public key", NULL);
+        t->has_region_key = true;
+        return 1;
+    }
+    if (!strcmp(name, "file"))
+        return set_path(pc, t->file, sizeof t->file, value)
+                   ? 1
+                   : fail(pc, section, name, "path too long", NULL);
+    if (!strcmp(name, "url")) {
+        if (value[0] && strncmp(value, "https://", 8) && !loopback_http(value))
+            return fail(pc, section, name,
+                        "'%s' is not an https URL (plain http only to this machine itself)", value);
+        return SET_TEXT(t->url);
+    }
+    if (!strcmp(name, "max_age_days"))
+        return parse_int(value, 1, 3650, &t->max_age_days)
+                   ? 1
+                   : fail(pc, section, name, "'%s' is not 1..3650 days", value);
+    return fail(pc, section, name, "unknown key", NULL);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     parse_ctx *pc = user;
@@ -583,6 +616,8 @@ static int handler(void *user, const char *section, const char *name, const char
         return camera_key(pc, section, name, value);
     if (!strcmp(section, "scanner"))
         return scanner_key(pc, section, name, value);
+    if (!strcmp(section, "trust"))
+        return trust_key(pc, section, name, value);
     if (!section[0])
         return fail(pc, section, name, "key outside a section%s", "");
     return fail(pc, section, name, "unknown section", NULL);
@@ -841,11 +876,9 @@ lk_status config_load(config *cfg, const char *path, char *err, size_t err_len)
                      pc->err_key[0] ? " " : "", pc->err_key, pc->err);
         }
     }
-    for (size_t i = 0; i < cfg->n_issuers; i++) {
-        config_issuer *is = &cfg->issuers[i];
-        if (is->n_revoked > 1)
-            qsort(is->revoked, is->n_revoked, sizeof is->revoked[0], revoked_cmp);
-    }
+    for (size_t i = 0; i < cfg->n_issuers; i++)
+        config_sort_revoked(&cfg->issuers[i]);
+    config_sort_issuers(cfg);
     if (st != LK_OK)
         config_free(cfg);
     if (st == LK_OK) {
@@ -853,22 +886,72 @@ lk_status config_load(config *cfg, const char *path, char *err, size_t err_len)
             st = LK_ERR_CONFIG;
         if (!cfg->assets_dir[0])
             default_assets(cfg);
+        if (st == LK_OK && !cfg->trust.file[0] &&
+            !lk_path_join(cfg->trust.file, sizeof cfg->trust.file, cfg->data_dir, "trust.json"))
+            st = LK_ERR_CONFIG;
     }
     free(text);
     free(pc);
     return st;
 }
 
+static int issuer_cmp(const void *a, const void *b)
+{
+    return strcmp(((const config_issuer *)a)->code, ((const config_issuer *)b)->code);
+}
+
+/* The issuer with this code, trusted or not; NULL when there is none. */
+static config_issuer *issuer_lookup(const config *cfg, const char *code)
+{
+    if (cfg->issuers_sorted) {
+        config_issuer key;
+        if (!lk_strlcpy(key.code, code, sizeof key.code))
+            return NULL;
+        return bsearch(&key, cfg->issuers, cfg->n_issuers, sizeof key, issuer_cmp);
+    }
+    for (size_t i = 0; i < cfg->n_issuers; i++)
+        if (!strcmp(cfg->issuers[i].code, code))
+            return &cfg->issuers[i];
+    return NULL;
+}
+
+config_issuer *config_add_issuer(config *cfg, const char *code)
+{
+    if (!cfg || !code || !code_ok(code, 2, LK_ISSUER_MAX))
+        return NULL;
+    config_issuer *is = issuer_lookup(cfg, code);
+    if (is)
+        return is;
+    if (cfg->n_issuers == cfg->cap_issuers) {
+        size_t cap = cfg->cap_issuers ? cfg->cap_issuers * 2 : 8;
+        config_issuer *grown = realloc(cfg->issuers, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        cfg->issuers = grown;
+        cfg->cap_issuers = cap;
+    }
+    is = &cfg->issuers[cfg->n_issuers++];
+    memset(is, 0, sizeof *is);
+    lk_strlcpy(is->code, code, sizeof is->code);
+    cfg->issuers_sorted = false;
+    return is;
+}
+
+void config_sort_issuers(config *cfg)
+{
+    if (!cfg)
+        return;
+    if (cfg->n_issuers > 1)
+        qsort(cfg->issuers, cfg->n_issuers, sizeof cfg->issuers[0], issuer_cmp);
+    cfg->issuers_sorted = true;
+}
+
 const config_issuer *config_find_issuer(const config *cfg, const char *code)
 {
     if (!cfg || !code)
         return NULL;
-    for (size_t i = 0; i < cfg->n_issuers; i++) {
-        const config_issuer *is = &cfg->issuers[i];
-        if (!strcmp(is->code, code))
-            return (is->demo && !cfg->demo) ? NULL : is;
-    }
-    return NULL;
+    const config_issuer *is = issuer_lookup(cfg, code);
+    return (is && is->demo && !cfg->demo) ? NULL : is;
 }
 
 const config_event *config_find_event(const config *cfg, const char *id)
@@ -921,12 +1004,12 @@ void config_free(config *cfg)
 {
     if (!cfg)
         return;
-    for (size_t i = 0; i < cfg->n_issuers && i < CONFIG_MAX_ISSUERS; i++) {
-        config_issuer *is = &cfg->issuers[i];
-        free(is->revoked);
-        is->revoked = NULL;
-        is->n_revoked = is->cap_revoked = 0;
-    }
+    for (size_t i = 0; i < cfg->n_issuers; i++)
+        free(cfg->issuers[i].revoked);
+    free(cfg->issuers);
+    cfg->issuers = NULL;
+    cfg->n_issuers = cfg->cap_issuers = 0;
+    cfg->issuers_sorted = false;
 }
 
 lk_status config_revoke(config_issuer *is, const char *subject, int expires)
@@ -946,6 +1029,21 @@ lk_status config_revoke(config_issuer *is, const char *subject, int expires)
     }
     is->revoked[i] = add;
     return LK_OK;
+}
+
+lk_status config_revoke_entry(config_issuer *is, const char *entry)
+{
+    char subject[LK_SUBJECT_MAX + 1];
+    int expires;
+    if (!is || !entry || !revoked_entry(entry, subject, sizeof subject, &expires))
+        return LK_ERR_INVALID;
+    return revoked_append(is, subject, expires);
+}
+
+void config_sort_revoked(config_issuer *is)
+{
+    if (is && is->n_revoked > 1)
+        qsort(is->revoked, is->n_revoked, sizeof is->revoked[0], revoked_cmp);
 }
 
 bool config_is_revoked(const config_issuer *is, const char *subject, int expires)

@@ -265,7 +265,7 @@ lk_status roster_default_issuer(const config *cfg, char *buf, size_t len)
         return LK_ERR_INVALID;
     buf[0] = '\0';
     const char *found = NULL;
-    for (size_t i = 0; i < cfg->n_issuers && i < CONFIG_MAX_ISSUERS; i++) {
+    for (size_t i = 0; i < cfg->n_issuers; i++) {
         if (!config_find_issuer(cfg, cfg->issuers[i].code))
             continue;
         if (found)

@@ -24,6 +24,7 @@ const char *lk_strerror(lk_status st)
     case LK_ERR_DEVICE: return "device";
     case LK_ERR_UNSUPPORTED: return "unsupported";
     case LK_ERR_BUSY: return "busy";
+    case LK_ERR_STALE: return "stale";
     }
     return "unknown";
 }

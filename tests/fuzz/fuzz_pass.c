@@ -36,8 +36,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (!cfg)
         abort();
     config_defaults(cfg);
-    config_issuer *is = &cfg->issuers[cfg->n_issuers++];
-    lk_strlcpy(is->code, "00AA", sizeof is->code);
+    config_issuer *is = config_add_issuer(cfg, "00AA");
+    if (!is)
+        abort();
     lk_strlcpy(is->keys[0].id, "K1", sizeof is->keys[0].id);
     memcpy(is->keys[0].pk, key.pk, sizeof key.pk);
     is->n_keys = 1;

@@ -211,8 +211,8 @@ typedef struct fixture {
 
 static void add_issuer(config *cfg, const pass_key *k)
 {
-    config_issuer *is = &cfg->issuers[cfg->n_issuers++];
-    lk_strlcpy(is->code, k->issuer, sizeof is->code);
+    config_issuer *is = config_add_issuer(cfg, k->issuer);
+    assert_non_null(is);
     lk_strlcpy(is->name, "Test College", sizeof is->name);
     snprintf(is->home_page, sizeof is->home_page, "https://dossier.example.nl/%s", k->issuer);
     lk_strlcpy(is->keys[0].id, k->key_id, sizeof is->keys[0].id);

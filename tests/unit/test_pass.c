@@ -41,8 +41,8 @@ static void make_key(pass_key *k, const char *issuer, const char *key_id)
 
 static config_issuer *add_issuer(config *cfg, const char *code, const pass_key *k, bool demo)
 {
-    config_issuer *is = &cfg->issuers[cfg->n_issuers++];
-    lk_strlcpy(is->code, code, sizeof is->code);
+    config_issuer *is = config_add_issuer(cfg, code);
+    assert_non_null(is);
     is->demo = demo;
     lk_strlcpy(is->keys[0].id, k->key_id, sizeof is->keys[0].id);
     memcpy(is->keys[0].pk, k->pk, 32);
@@ -647,8 +647,8 @@ static void fuzz_config(config *cfg)
     memset(seed, 0x4c, sizeof seed); /* 'L': same seed as the fuzz target */
     crypto_sign_seed_keypair(pk, sk, seed);
     config_defaults(cfg);
-    config_issuer *is = &cfg->issuers[cfg->n_issuers++];
-    lk_strlcpy(is->code, "00AA", sizeof is->code);
+    config_issuer *is = config_add_issuer(cfg, "00AA");
+    assert_non_null(is);
     lk_strlcpy(is->keys[0].id, "K1", sizeof is->keys[0].id);
     memcpy(is->keys[0].pk, pk, 32);
     is->n_keys = 1;
@@ -697,6 +697,7 @@ static void test_fuzz_corpus_replay(void **state)
         free(data);
     }
     closedir(d);
+    config_free(cfg);
     free(cfg);
     assert_true(files >= 10);
     assert_true(valid >= 1);

@@ -263,19 +263,19 @@ static void test_default_issuer(void **state)
     config_defaults(cfg);
     char code[16];
     assert_int_equal(roster_default_issuer(cfg, code, sizeof code), LK_ERR_NOT_FOUND);
-    lk_strlcpy(cfg->issuers[0].code, "00AA", sizeof cfg->issuers[0].code);
-    cfg->issuers[0].demo = true;
-    cfg->n_issuers = 1;
+    config_issuer *is = config_add_issuer(cfg, "00AA");
+    assert_non_null(is);
+    is->demo = true;
     /* A demo issuer only counts in a demo config. */
     assert_int_equal(roster_default_issuer(cfg, code, sizeof code), LK_ERR_NOT_FOUND);
     cfg->demo = true;
     assert_int_equal(roster_default_issuer(cfg, code, sizeof code), LK_OK);
     assert_string_equal(code, "00AA");
-    lk_strlcpy(cfg->issuers[1].code, "11BB", sizeof cfg->issuers[1].code);
-    cfg->n_issuers = 2;
+    assert_non_null(config_add_issuer(cfg, "11BB"));
     assert_int_equal(roster_default_issuer(cfg, code, sizeof code), LK_ERR_EXISTS);
     assert_int_equal(roster_default_issuer(NULL, code, sizeof code), LK_ERR_INVALID);
     assert_int_equal(roster_default_issuer(cfg, NULL, 0), LK_ERR_INVALID);
+    config_free(cfg);
     free(cfg);
 }
 

@@ -40,14 +40,15 @@ static int setup(void **state)
     lk_strlcpy(f->cfg.kiosk_id, "KIOSK-7", sizeof f->cfg.kiosk_id);
     lk_strlcpy(f->cfg.activity_base, "https://lob.example.org/kiosk/",
                sizeof f->cfg.activity_base);
-    config_issuer *iss = &f->cfg.issuers[0];
-    lk_strlcpy(iss->code, "00AA", sizeof iss->code);
+    config_issuer *iss = config_add_issuer(&f->cfg, "00AA");
+    if (!iss)
+        return -1;
     lk_strlcpy(iss->name, "Het Voorbeeld College", sizeof iss->name);
     lk_strlcpy(iss->home_page, HOME, sizeof iss->home_page);
-    config_issuer *iss2 = &f->cfg.issuers[1];
-    lk_strlcpy(iss2->code, "99ZZ", sizeof iss2->code);
+    config_issuer *iss2 = config_add_issuer(&f->cfg, "99ZZ");
+    if (!iss2)
+        return -1;
     lk_strlcpy(iss2->name, "Bedrijf BV", sizeof iss2->name);
-    f->cfg.n_issuers = 2;
     config_event *ev = &f->cfg.events[0];
     lk_strlcpy(ev->id, "open-dag-techniek", sizeof ev->id);
     lk_strlcpy(ev->title, "Open dag Techniek", sizeof ev->title);
@@ -65,7 +66,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    free(*state);
+    fixture *f = *state;
+    config_free(&f->cfg);
+    free(f);
     return 0;
 }
 
