@@ -8,7 +8,7 @@ CFLAGS   ?= -O2 -g
 WERROR   ?=
 SANITIZE ?=
 
-PKGS     := sdl2 SDL2_ttf SDL2_image libqrencode zbar sqlite3 libcurl libsodium jansson inih libv4l2 libsystemd \
+PKGS     := sdl2 SDL2_ttf SDL2_image libqrencode zbar sqlite3 libcurl libsodium jansson inih libturbojpeg libsystemd \
             cairo pangocairo libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -273,8 +273,8 @@ static lk_status cmd_next(void *impl, lk_frame *out, int timeout_ms)
         if (s->state != FRAMESRC_OK)
             s->last_failure[0] = '\0'; /* a later failure is news again */
         s->state = FRAMESRC_OK;
-        if (now < s->next_due_ms)
-            continue; /* faster than fps: dropped */
+        if (now + s->period_ms / 4 < s->next_due_ms)
+            continue; /* faster than fps (a quarter period early still counts): dropped */
         s->next_due_ms += s->period_ms;
         if (s->next_due_ms < now - s->period_ms)
             s->next_due_ms = now;

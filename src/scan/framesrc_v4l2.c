@@ -1,30 +1,69 @@
-/* The V4L2 camera source: USB webcams directly, Pi camera modules through
- * libcamera's V4L2 compatibility layer. libv4l2 converts whatever the camera
- * speaks (YUYV, MJPEG, ...) to RGB24; mmap streaming. When the camera goes away
- * (ENODEV, EIO, a stall) it is closed and reopened every ~2 s. */
+/* The V4L2 camera source: USB (UVC) webcams and other V4L2 capture devices,
+ * mmap streaming. We scan grey, so the format asked for is the one that gives
+ * grey cheapest: GREY, then the YUV formats whose Y samples we pick out (YUYV,
+ * UYVY, YUV420/YVU420, NV12/NV21), then MJPEG/JPEG (decoded by libjpeg-turbo
+ * straight to grey: only the luma is decoded), then RGB24/BGR24 (luma computed).
+ * Pi camera modules are not V4L2 cameras in this sense (the raw sensor node needs
+ * libcamera's ISP): they use source = command with rpicam-vid.
+ *
+ * The kernel is called directly (open, ioctl, mmap, poll): no libv4l2. Its format
+ * conversions are not needed for the formats above, and it reaches the kernel
+ * through syscall(), which no LD_PRELOAD shim sees (neither libcamerify nor the
+ * tests' fake camera).
+ *
+ * Frames faster than fps are requeued unread. When the camera goes away (ENODEV,
+ * EIO, a stall) it is closed and reopened every ~2 s. A frame that does not decode
+ * (a torn MJPEG frame) is dropped, not a lost camera.
+ *
+ * Thread: one source is used by one thread at a time. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libv4l2.h>
 #include <linux/videodev2.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <turbojpeg.h>
 #include <unistd.h>
 
 #include "lobkiosk/framesrc.h"
 #include "lobkiosk/util.h"
 
-#define V4L2_RETRY_MS 2000   /* reopen interval while the camera is missing */
-#define V4L2_STALL_MS 3000   /* no frame this long while streaming: reopen */
+#define V4L2_RETRY_MS 2000 /* reopen interval while the camera is missing */
+#define V4L2_STALL_MS 3000 /* no frame this long while streaming: reopen */
 #define V4L2_BUFFERS 4
+
+typedef enum pix_kind {
+    PIX_GREY,  /* 8-bit luma, rows of bytesperline */
+    PIX_YUYV,  /* packed 4:2:2, Y at even bytes */
+    PIX_UYVY,  /* packed 4:2:2, Y at odd bytes */
+    PIX_YPLANE,/* planar or semi-planar 4:2:0: the Y plane comes first */
+    PIX_JPEG,  /* MJPEG / JPEG, decoded to grey by libjpeg-turbo */
+    PIX_RGB24,
+    PIX_BGR24,
+} pix_kind;
+
+/* Formats in the order we prefer them (cheapest grey first). */
+static const struct {
+    uint32_t fourcc;
+    pix_kind kind;
+} formats[] = {
+    {V4L2_PIX_FMT_GREY, PIX_GREY},   {V4L2_PIX_FMT_YUYV, PIX_YUYV},
+    {V4L2_PIX_FMT_UYVY, PIX_UYVY},   {V4L2_PIX_FMT_YUV420, PIX_YPLANE},
+    {V4L2_PIX_FMT_YVU420, PIX_YPLANE}, {V4L2_PIX_FMT_NV12, PIX_YPLANE},
+    {V4L2_PIX_FMT_NV21, PIX_YPLANE}, {V4L2_PIX_FMT_MJPEG, PIX_JPEG},
+    {V4L2_PIX_FMT_JPEG, PIX_JPEG},   {V4L2_PIX_FMT_RGB24, PIX_RGB24},
+    {V4L2_PIX_FMT_BGR24, PIX_BGR24},
+};
+#define N_FORMATS (sizeof formats / sizeof formats[0])
 
 typedef struct v4l2_src {
     char device[CONFIG_PATH_MAX];
-    int req_w, req_h, fps;
+    int req_w, req_h, fps, period_ms;
     int focus, exposure;           /* CONFIG_CAMERA_UNSET, _AUTO or a value */
     int fd;                        /* -1 while closed */
     struct {
@@ -34,18 +73,22 @@ typedef struct v4l2_src {
     unsigned n_buf;
     int w, h;
     size_t bytesperline;
-    uint8_t *grey, *rgb;           /* our copies, so the driver buffer is requeued at once */
+    uint32_t fourcc;               /* negotiated */
+    pix_kind kind;
+    tjhandle tj;                   /* JPEG decoder, made on first use */
+    uint8_t *grey;                 /* our copy, so the driver buffer is requeued at once */
     framesrc_state state;
-    int64_t retry_ms, last_frame_ms;
-    uint64_t seq;
-    bool logged_missing;           /* log "not found" once per disappearance */
+    int64_t retry_ms, last_frame_ms, next_due_ms;
+    uint64_t seq, bad_frames;
+    char offered[160];             /* the camera's formats, for describe */
+    char last_failure[200];        /* logged once until it changes */
 } v4l2_src;
 
 static int xioctl(int fd, unsigned long req, void *arg)
 {
     int r;
     do {
-        r = v4l2_ioctl(fd, req, arg);
+        r = ioctl(fd, req, arg);
     } while (r == -1 && errno == EINTR);
     return r;
 }
@@ -59,6 +102,32 @@ static void sleep_ms(int64_t ms)
     }
 }
 
+static void fourcc_str(uint32_t f, char out[5])
+{
+    for (int i = 0; i < 4; i++) {
+        char c = (char)((f >> (8 * i)) & 0xFF);
+        out[i] = c >= 0x20 && c < 0x7F ? c : '?';
+    }
+    out[4] = '\0';
+    for (int i = 3; i > 0 && out[i] == ' '; i--)
+        out[i] = '\0';
+}
+
+/* Logs a failure once until a different one comes (or frames came between). */
+static void note_failure(v4l2_src *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note_failure(v4l2_src *s, const char *fmt, ...)
+{
+    char msg[sizeof s->last_failure];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (strcmp(msg, s->last_failure) != 0) {
+        fprintf(stderr, "lobkiosk: camera %s: %s\n", s->device, msg);
+        lk_strlcpy(s->last_failure, msg, sizeof s->last_failure);
+    }
+}
+
 static void v4l2_shut(v4l2_src *s)
 {
     if (s->fd < 0)
@@ -67,9 +136,10 @@ static void v4l2_shut(v4l2_src *s)
     (void)xioctl(s->fd, VIDIOC_STREAMOFF, &type);
     for (unsigned i = 0; i < s->n_buf; i++)
         if (s->buf[i].start && s->buf[i].start != MAP_FAILED)
-            v4l2_munmap(s->buf[i].start, s->buf[i].len);
+            munmap(s->buf[i].start, s->buf[i].len);
+    memset(s->buf, 0, sizeof s->buf);
     s->n_buf = 0;
-    v4l2_close(s->fd);
+    close(s->fd);
     s->fd = -1;
 }
 
@@ -104,43 +174,122 @@ static void apply_controls(v4l2_src *s)
     }
 }
 
-/* Opens, negotiates RGB24 (converted by libv4l2), maps buffers, starts streaming. */
+/* The camera's formats; the index in formats[] of the best one we read, or -1. */
+static int choose_format(v4l2_src *s)
+{
+    int best = -1;
+    s->offered[0] = '\0';
+    for (unsigned i = 0; i < 64; i++) {
+        struct v4l2_fmtdesc d = {0};
+        d.index = i;
+        d.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+        if (xioctl(s->fd, VIDIOC_ENUM_FMT, &d) < 0)
+            break;
+        char cc[5];
+        fourcc_str(d.pixelformat, cc);
+        size_t used = strlen(s->offered);
+        if (used + 6 < sizeof s->offered)
+            snprintf(s->offered + used, sizeof s->offered - used, "%s%s", used ? " " : "", cc);
+        for (int k = 0; k < (int)N_FORMATS; k++)
+            if (formats[k].fourcc == d.pixelformat && (best < 0 || k < best))
+                best = k;
+    }
+    return best;
+}
+
+/* Bytes a whole frame of the negotiated format needs (0: compressed, any size). */
+static size_t frame_min_bytes(const v4l2_src *s)
+{
+    size_t last_row;
+    switch (s->kind) {
+    case PIX_GREY:
+    case PIX_YPLANE:
+        last_row = (size_t)s->w;
+        break;
+    case PIX_YUYV:
+    case PIX_UYVY:
+        last_row = (size_t)s->w * 2;
+        break;
+    case PIX_RGB24:
+    case PIX_BGR24:
+        last_row = (size_t)s->w * 3;
+        break;
+    case PIX_JPEG:
+    default:
+        return 0;
+    }
+    return s->bytesperline * (size_t)(s->h - 1) + last_row;
+}
+
+/* Opens, negotiates the cheapest grey format, maps buffers, starts streaming. */
 static bool v4l2_start(v4l2_src *s)
 {
-    s->fd = v4l2_open(s->device, O_RDWR | O_NONBLOCK, 0);
+    s->fd = open(s->device, O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (s->fd < 0) {
-        if (!s->logged_missing)
-            fprintf(stderr, "lobkiosk: camera %s: %s\n", s->device, strerror(errno));
-        s->logged_missing = true;
+        note_failure(s, "%s", strerror(errno));
         return false;
+    }
+    struct v4l2_capability cap = {0};
+    if (xioctl(s->fd, VIDIOC_QUERYCAP, &cap) < 0) {
+        note_failure(s, "not a V4L2 device (%s)", strerror(errno));
+        goto fail;
+    }
+    uint32_t caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps : cap.capabilities;
+    if (!(caps & V4L2_CAP_VIDEO_CAPTURE) || !(caps & V4L2_CAP_STREAMING)) {
+        note_failure(s, "not a capture device with streaming (a metadata node? try the "
+                        "-video-index0 name under /dev/v4l/by-id/)");
+        goto fail;
+    }
+    int k = choose_format(s);
+    if (k < 0) {
+        note_failure(s, "offers none of the formats we read (it offers: %s)",
+                     s->offered[0] ? s->offered : "nothing");
+        goto fail;
     }
     struct v4l2_format fmt = {0};
     fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     fmt.fmt.pix.width = (unsigned)s->req_w;
     fmt.fmt.pix.height = (unsigned)s->req_h;
-    fmt.fmt.pix.pixelformat = V4L2_PIX_FMT_RGB24;
-    fmt.fmt.pix.field = V4L2_FIELD_ANY;
-    if (xioctl(s->fd, VIDIOC_S_FMT, &fmt) < 0 || fmt.fmt.pix.pixelformat != V4L2_PIX_FMT_RGB24 ||
-        fmt.fmt.pix.width == 0 || fmt.fmt.pix.height == 0) {
-        fprintf(stderr, "lobkiosk: camera %s: no RGB24 format (%s)\n", s->device, strerror(errno));
+    fmt.fmt.pix.pixelformat = formats[k].fourcc;
+    fmt.fmt.pix.field = V4L2_FIELD_NONE;
+    if (xioctl(s->fd, VIDIOC_S_FMT, &fmt) < 0) {
+        note_failure(s, errno == EBUSY ? "busy: another program (a running kiosk?) uses it"
+                                       : "cannot set the format (%s)",
+                     strerror(errno));
+        goto fail;
+    }
+    if (fmt.fmt.pix.pixelformat != formats[k].fourcc || fmt.fmt.pix.width < 16 ||
+        fmt.fmt.pix.height < 16 || fmt.fmt.pix.width > 8192 || fmt.fmt.pix.height > 8192) {
+        char cc[5];
+        fourcc_str(fmt.fmt.pix.pixelformat, cc);
+        note_failure(s, "the driver answered %s %ux%u", cc, fmt.fmt.pix.width,
+                     fmt.fmt.pix.height);
         goto fail;
     }
     /* the driver picks the nearest size it has */
+    s->fourcc = formats[k].fourcc;
+    s->kind = formats[k].kind;
     s->w = (int)fmt.fmt.pix.width;
     s->h = (int)fmt.fmt.pix.height;
-    s->bytesperline = fmt.fmt.pix.bytesperline ? fmt.fmt.pix.bytesperline : (size_t)s->w * 3;
+    size_t bpp = s->kind == PIX_YUYV || s->kind == PIX_UYVY ? 2
+                 : s->kind == PIX_RGB24 || s->kind == PIX_BGR24 ? 3 : 1;
+    s->bytesperline = fmt.fmt.pix.bytesperline >= (size_t)s->w * bpp ? fmt.fmt.pix.bytesperline
+                                                                      : (size_t)s->w * bpp;
     struct v4l2_streamparm parm = {0};
     parm.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     parm.parm.capture.timeperframe.numerator = 1;
     parm.parm.capture.timeperframe.denominator = (unsigned)s->fps;
-    (void)xioctl(s->fd, VIDIOC_S_PARM, &parm); /* a hint; many cameras ignore it */
+    (void)xioctl(s->fd, VIDIOC_S_PARM, &parm); /* a hint; faster frames are dropped here */
+    apply_controls(s);
 
     struct v4l2_requestbuffers req = {0};
     req.count = V4L2_BUFFERS;
     req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     req.memory = V4L2_MEMORY_MMAP;
     if (xioctl(s->fd, VIDIOC_REQBUFS, &req) < 0 || req.count < 2) {
-        fprintf(stderr, "lobkiosk: camera %s: no mmap buffers (%s)\n", s->device, strerror(errno));
+        note_failure(s, errno == EBUSY ? "busy: another program (a running kiosk?) uses it"
+                                       : "no mmap buffers (%s)",
+                     strerror(errno));
         goto fail;
     }
     s->n_buf = req.count < V4L2_BUFFERS ? req.count : V4L2_BUFFERS;
@@ -150,30 +299,33 @@ static bool v4l2_start(v4l2_src *s)
         b.memory = V4L2_MEMORY_MMAP;
         b.index = i;
         if (xioctl(s->fd, VIDIOC_QUERYBUF, &b) < 0)
-            goto fail;
+            goto fail_errno;
         s->buf[i].len = b.length;
-        s->buf[i].start =
-            v4l2_mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, b.m.offset);
-        if (s->buf[i].start == MAP_FAILED)
-            goto fail;
+        s->buf[i].start = mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, b.m.offset);
+        if (s->buf[i].start == MAP_FAILED) {
+            s->buf[i].start = NULL;
+            goto fail_errno;
+        }
         if (xioctl(s->fd, VIDIOC_QBUF, &b) < 0)
-            goto fail;
+            goto fail_errno;
     }
-    size_t n = (size_t)s->w * (size_t)s->h;
-    uint8_t *g = realloc(s->grey, n), *c = g ? realloc(s->rgb, n * 3) : NULL;
-    if (g)
-        s->grey = g;
-    if (c)
-        s->rgb = c;
-    if (!g || !c)
+    uint8_t *g = realloc(s->grey, (size_t)s->w * (size_t)s->h);
+    if (!g) {
+        note_failure(s, "out of memory");
         goto fail;
-    apply_controls(s);
+    }
+    s->grey = g;
     enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     if (xioctl(s->fd, VIDIOC_STREAMON, &type) < 0)
-        goto fail;
-    fprintf(stderr, "lobkiosk: camera %s: %dx%d\n", s->device, s->w, s->h);
-    s->logged_missing = false;
+        goto fail_errno;
+    char cc[5];
+    fourcc_str(s->fourcc, cc);
+    fprintf(stderr, "lobkiosk: camera %s: %s %dx%d (offers %s)\n", s->device, cc, s->w, s->h,
+            s->offered);
+    s->last_failure[0] = '\0';
     return true;
+fail_errno:
+    note_failure(s, "cannot stream (%s)", strerror(errno));
 fail:
     v4l2_shut(s);
     return false;
@@ -181,16 +333,67 @@ fail:
 
 static void lost(v4l2_src *s, const char *why)
 {
-    fprintf(stderr, "lobkiosk: camera %s lost (%s), retrying\n", s->device, why);
+    note_failure(s, "lost (%s), retrying every %d s", why, V4L2_RETRY_MS / 1000);
     v4l2_shut(s);
     s->state = FRAMESRC_NOT_FOUND;
     s->retry_ms = lk_mono_ms() + V4L2_RETRY_MS;
+}
+
+/* The grey frame out of one filled buffer; false when it is not a whole frame. */
+static bool to_grey(v4l2_src *s, const uint8_t *src, size_t used)
+{
+    int w = s->w, h = s->h;
+    if (s->kind == PIX_JPEG) {
+        if (!s->tj && !(s->tj = tjInitDecompress()))
+            return false;
+        int jw, jh, sub, cs;
+        if (tjDecompressHeader3(s->tj, src, (unsigned long)used, &jw, &jh, &sub, &cs) != 0 ||
+            jw != w || jh != h)
+            return false;
+        if (tjDecompress2(s->tj, src, (unsigned long)used, s->grey, w, w, h, TJPF_GRAY,
+                          TJFLAG_FASTDCT | TJFLAG_NOREALLOC) != 0 &&
+            tjGetErrorCode(s->tj) != TJERR_WARNING)
+            return false; /* a warning (a torn end of the frame) still gives a picture */
+        return true;
+    }
+    if (used < frame_min_bytes(s))
+        return false;
+    for (int y = 0; y < h; y++) {
+        const uint8_t *p = src + (size_t)y * s->bytesperline;
+        uint8_t *g = s->grey + (size_t)y * (size_t)w;
+        switch (s->kind) {
+        case PIX_GREY:
+        case PIX_YPLANE:
+            memcpy(g, p, (size_t)w);
+            break;
+        case PIX_YUYV:
+            for (int x = 0; x < w; x++)
+                g[x] = p[2 * x];
+            break;
+        case PIX_UYVY:
+            for (int x = 0; x < w; x++)
+                g[x] = p[2 * x + 1];
+            break;
+        case PIX_RGB24:
+            for (int x = 0; x < w; x++, p += 3)
+                g[x] = (uint8_t)((77 * p[0] + 150 * p[1] + 29 * p[2] + 128) >> 8);
+            break;
+        case PIX_BGR24:
+            for (int x = 0; x < w; x++, p += 3)
+                g[x] = (uint8_t)((77 * p[2] + 150 * p[1] + 29 * p[0] + 128) >> 8);
+            break;
+        case PIX_JPEG:
+            break;
+        }
+    }
+    return true;
 }
 
 static lk_status v4l2_next(void *impl, lk_frame *out, int timeout_ms)
 {
     v4l2_src *s = impl;
     int64_t now = lk_mono_ms();
+    int64_t deadline = now + timeout_ms;
     if (s->fd < 0) {
         if (now < s->retry_ms) {
             int64_t wait = s->retry_ms - now;
@@ -203,69 +406,96 @@ static lk_status v4l2_next(void *impl, lk_frame *out, int timeout_ms)
             s->retry_ms = lk_mono_ms() + V4L2_RETRY_MS;
             return LK_ERR_DEVICE;
         }
-        s->last_frame_ms = lk_mono_ms();
+        s->last_frame_ms = s->next_due_ms = lk_mono_ms();
     }
-    struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
-    int r = poll(&pfd, 1, timeout_ms);
-    if (r < 0 && errno != EINTR) {
-        lost(s, strerror(errno));
-        return LK_ERR_DEVICE;
-    }
-    if (r <= 0 || !(pfd.revents & (POLLIN | POLLERR | POLLHUP))) {
-        if (lk_mono_ms() - s->last_frame_ms > V4L2_STALL_MS) {
-            lost(s, "no frames");
+    for (;;) {
+        now = lk_mono_ms();
+        int wait = (int)(deadline - now);
+        struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
+        int r = poll(&pfd, 1, wait > 0 ? wait : 0);
+        if (r < 0 && errno != EINTR) {
+            lost(s, strerror(errno));
             return LK_ERR_DEVICE;
         }
-        return LK_ERR_TIMEOUT;
-    }
-    struct v4l2_buffer b = {0};
-    b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-    b.memory = V4L2_MEMORY_MMAP;
-    if (xioctl(s->fd, VIDIOC_DQBUF, &b) < 0) {
-        if (errno == EAGAIN) {
-            /* poll said readable (or POLLERR) yet no buffer is ready: a driver in a
-             * bad state. Count it as a stall, so it is reopened after V4L2_STALL_MS
-             * instead of being polled in a tight loop meanwhile. */
+        if (r <= 0 || !(pfd.revents & (POLLIN | POLLERR | POLLHUP))) {
             if (lk_mono_ms() - s->last_frame_ms > V4L2_STALL_MS) {
                 lost(s, "no frames");
                 return LK_ERR_DEVICE;
             }
-            struct timespec nap = {0, 20 * 1000000L};
-            nanosleep(&nap, NULL);
             return LK_ERR_TIMEOUT;
         }
-        lost(s, strerror(errno)); /* ENODEV when unplugged, EIO on a USB hiccup */
-        return LK_ERR_DEVICE;
-    }
-    if (b.index < s->n_buf && b.bytesused >= s->bytesperline * (size_t)(s->h - 1) + (size_t)s->w * 3) {
-        const uint8_t *src = s->buf[b.index].start;
-        for (int y = 0; y < s->h; y++) {
-            const uint8_t *p = src + (size_t)y * s->bytesperline;
-            uint8_t *rgb = s->rgb + (size_t)y * (size_t)s->w * 3;
-            uint8_t *g = s->grey + (size_t)y * (size_t)s->w;
-            memcpy(rgb, p, (size_t)s->w * 3);
-            for (int x = 0; x < s->w; x++, p += 3)
-                g[x] = (uint8_t)((77 * p[0] + 150 * p[1] + 29 * p[2] + 128) >> 8);
+        struct v4l2_buffer b = {0};
+        b.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+        b.memory = V4L2_MEMORY_MMAP;
+        if (xioctl(s->fd, VIDIOC_DQBUF, &b) < 0) {
+            if (errno == EAGAIN) {
+                /* poll said readable (or POLLERR) yet no buffer is ready: a driver in
+                 * a bad state. Count it as a stall, so it is reopened after
+                 * V4L2_STALL_MS instead of being polled in a tight loop meanwhile. */
+                if (lk_mono_ms() - s->last_frame_ms > V4L2_STALL_MS) {
+                    lost(s, "no frames");
+                    return LK_ERR_DEVICE;
+                }
+                sleep_ms(20);
+                return LK_ERR_TIMEOUT;
+            }
+            lost(s, strerror(errno)); /* ENODEV when unplugged, EIO on a USB hiccup */
+            return LK_ERR_DEVICE;
         }
+        now = lk_mono_ms();
+        s->last_frame_ms = now;
+        /* a quarter period early still counts: USB timing jitters */
+        bool due = now + s->period_ms / 4 >= s->next_due_ms;
+        bool whole = false;
+        if (due && b.index < s->n_buf && !(b.flags & V4L2_BUF_FLAG_ERROR)) {
+            size_t used = b.bytesused ? b.bytesused : s->buf[b.index].len;
+            if (used > s->buf[b.index].len)
+                used = s->buf[b.index].len;
+            whole = to_grey(s, s->buf[b.index].start, used);
+            if (!whole && s->bad_frames++ % 100 == 0)
+                fprintf(stderr, "lobkiosk: camera %s: a frame that does not decode, dropped "
+                                "(%llu so far)\n",
+                        s->device, (unsigned long long)s->bad_frames);
+        }
+        if (xioctl(s->fd, VIDIOC_QBUF, &b) < 0) {
+            lost(s, strerror(errno));
+            return LK_ERR_DEVICE;
+        }
+        if (!whole) {
+            if (lk_mono_ms() >= deadline)
+                return LK_ERR_TIMEOUT;
+            continue; /* faster than fps, or a broken frame: dropped */
+        }
+        s->next_due_ms += s->period_ms;
+        if (s->next_due_ms < now - s->period_ms)
+            s->next_due_ms = now;
+        s->state = FRAMESRC_OK;
+        out->width = s->w;
+        out->height = s->h;
+        out->grey = s->grey;
+        out->rgb = NULL;
+        out->t_ms = now;
+        out->seq = ++s->seq;
+        return LK_OK;
     }
-    if (xioctl(s->fd, VIDIOC_QBUF, &b) < 0) {
-        lost(s, strerror(errno));
-        return LK_ERR_DEVICE;
-    }
-    s->state = FRAMESRC_OK;
-    s->last_frame_ms = lk_mono_ms();
-    out->width = s->w;
-    out->height = s->h;
-    out->grey = s->grey;
-    out->rgb = s->rgb;
-    out->t_ms = s->last_frame_ms;
-    out->seq = ++s->seq;
-    return LK_OK;
 }
 
 static framesrc_state v4l2_state(void *impl)
 {
     return ((v4l2_src *)impl)->state;
+}
+
+static void v4l2_describe(void *impl, char *buf, size_t len)
+{
+    v4l2_src *s = impl;
+    char cc[5];
+    fourcc_str(s->fourcc, cc);
+    if (s->fd >= 0)
+        snprintf(buf, len, "%s %dx%d from %s (it offers %s; %s)", cc, s->w, s->h, s->device,
+                 s->offered, s->kind == PIX_JPEG ? "decoded to grey by libjpeg-turbo"
+                                                 : "the grey taken as is");
+    else
+        snprintf(buf, len, "%s: %s", s->device, s->last_failure[0] ? s->last_failure : "closed");
 }
 
 static void v4l2_free(void *impl)
@@ -274,19 +504,18 @@ static void v4l2_free(void *impl)
     if (!s)
         return;
     v4l2_shut(s);
+    if (s->tj)
+        tjDestroy(s->tj);
     free(s->grey);
-    free(s->rgb);
     free(s);
 }
 
-static const framesrc_ops v4l2_ops = {"v4l2", v4l2_next, v4l2_state, v4l2_free, NULL};
+static const framesrc_ops v4l2_ops = {"v4l2", v4l2_next, v4l2_state, v4l2_free, v4l2_describe};
 
 framesrc *framesrc_v4l2_open(const config_camera *cam, char *err, size_t err_len)
 {
-    const char *device = cam ? cam->device : NULL;
-    int width = cam ? cam->width : 0, height = cam ? cam->height : 0, fps = cam ? cam->fps : 0;
-    if (!device || device[0] == '\0' || width < 16 || height < 16 || width > 4096 ||
-        height > 4096 || fps < 1 || fps > 120) {
+    if (!cam || cam->device[0] == '\0' || cam->width < 16 || cam->height < 16 ||
+        cam->width > 4096 || cam->height > 4096 || cam->fps < 1 || cam->fps > 120) {
         if (err)
             snprintf(err, err_len, "camera: source = v4l2 needs a device, a size of 16..4096 "
                                    "and fps 1..120");
@@ -295,15 +524,16 @@ framesrc *framesrc_v4l2_open(const config_camera *cam, char *err, size_t err_len
     v4l2_src *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    if (!lk_strlcpy(s->device, device, sizeof s->device)) {
+    if (!lk_strlcpy(s->device, cam->device, sizeof s->device)) {
         free(s);
         if (err)
             snprintf(err, err_len, "camera: device path too long");
         return NULL;
     }
-    s->req_w = width;
-    s->req_h = height;
-    s->fps = fps;
+    s->req_w = cam->width;
+    s->req_h = cam->height;
+    s->fps = cam->fps;
+    s->period_ms = 1000 / cam->fps;
     s->focus = cam->focus;
     s->exposure = cam->exposure;
     s->fd = -1;
