@@ -69,6 +69,7 @@ typedef struct config_event {
     config_mode mode;                /* check-in rules */
     char questions[64];              /* question set name in assets/questions/, "" = none */
     char issuers[CONFIG_TEXT_MAX];   /* comma list of admitted issuer codes, "" = all */
+    char expected_groups[CONFIG_TEXT_MAX]; /* comma list of roster groups expected, "" = none */
 } config_event;
 
 /* [sync] */

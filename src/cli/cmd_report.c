@@ -1,12 +1,15 @@
-/* lobkiosk report [--csv] [--event ID]: counts of practical experiences per event,
- * per kind, per student (subject) and answers per competency, from this kiosk's
- * database. With --from FILE (repeatable) the same counts over exports of several
- * kiosks (export --format xapi or jsonl), each student once per event; that needs
- * no kiosk.ini, because a coordinator runs it on a laptop with the USB stick's
- * files. Never prints a first name. */
+/* lobkiosk report: the coordinator's report from this kiosk's database, for a
+ * period (--since, --until), a group and an event: per student (with first names
+ * from the roster: the report stays at school), group, event, host, kind,
+ * competency and answer; --without-experience lists who has had none. With --from
+ * FILE (repeatable) counts over exports of several kiosks (export --format xapi or
+ * jsonl), each student once per event; that needs no kiosk.ini. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <stdbool.h>
 
 #include "cli/cli.h"
 #include "lobkiosk/report.h"
@@ -16,8 +19,11 @@ static int usage(const char *why)
 {
     if (why)
         fprintf(stderr, "lobkiosk report: %s\n", why);
-    fprintf(stderr, "usage: lobkiosk --config FILE report [--csv] [--event ID]\n"
-                    "       lobkiosk report --from FILE [--from FILE ...] [--csv] [--event ID]\n");
+    fprintf(stderr,
+            "usage: lobkiosk --config FILE report [--csv] [--event ID] [--group GROUP]\n"
+            "         [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--without-experience]\n"
+            "       lobkiosk report --from FILE [--from FILE ...] [--csv] [--event ID]\n"
+            "  --until is the last day counted; the CSV is ';' separated with hours as 6,25\n");
     return CLI_EXIT_USAGE;
 }
 
@@ -61,10 +67,10 @@ static int report_from(char **from, int n, const char *event_id, report_format f
 }
 
 /* This kiosk's own database. */
-static int report_store(const config *cfg, const char *event_id, report_format fmt)
+static int report_store(const config *cfg, const report_filter *f, bool without, report_format fmt)
 {
-    if (event_id && !config_find_event(cfg, event_id))
-        fprintf(stderr, "lobkiosk report: note: event '%s' is not in kiosk.ini\n", event_id);
+    if (f->event_id && !config_find_event(cfg, f->event_id))
+        fprintf(stderr, "lobkiosk report: note: event '%s' is not in kiosk.ini\n", f->event_id);
 
     char path[CONFIG_PATH_MAX + 32];
     lk_status ls = store_path(cfg, path, sizeof path);
@@ -76,7 +82,8 @@ static int report_store(const config *cfg, const char *event_id, report_format f
     if (ls == LK_OK)
         ls = store_sync_events(st, cfg);
     if (ls == LK_OK)
-        ls = report_write(st, event_id, fmt, stdout);
+        ls = without ? report_write_without(st, cfg, f, fmt, stdout)
+                     : report_write(st, cfg, f, fmt, stdout);
     store_close(st);
     if (ls != LK_OK) {
         fprintf(stderr, "lobkiosk report: %s %s\n", lk_strerror(ls), err);
@@ -85,10 +92,27 @@ static int report_store(const config *cfg, const char *event_id, report_format f
     return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 }
 
+/* Local midnight at the start of YYYY-MM-DD (plus days), in ms; -1 when s is no date. */
+static int64_t local_day_ms(const char *s, int days)
+{
+    int y, m, d;
+    char tail;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
+        return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + days, .tm_isdst = -1};
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1 || (days == 0 && tm.tm_mday != d))
+        return -1;
+    return (int64_t)t * 1000;
+}
+
 int cmd_report(const cli_ctx *ctx, int argc, char **argv)
 {
     report_format fmt = REPORT_TEXT;
     const char *event_id = NULL;
+    report_filter f = {0};
+    bool without = false;
     char **from = calloc((size_t)argc + 1, sizeof *from);
     if (!from) {
         fprintf(stderr, "lobkiosk report: out of memory\n");
@@ -102,16 +126,40 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
             event_id = argv[++i];
         } else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
             from[n_from++] = argv[++i];
+        } else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc) {
+            f.group = argv[++i];
+        } else if (strcmp(argv[i], "--without-experience") == 0) {
+            without = true;
+        } else if ((strcmp(argv[i], "--since") == 0 || strcmp(argv[i], "--until") == 0) &&
+                   i + 1 < argc) {
+            bool since = argv[i][2] == 's';
+            int64_t ms = local_day_ms(argv[i + 1], since ? 0 : 1);
+            if (ms < 0) {
+                free(from);
+                return usage("--since and --until take a real date, YYYY-MM-DD");
+            }
+            *(since ? &f.since_ms : &f.until_ms) = ms;
+            i++;
         } else {
             free(from);
             return usage("unknown argument");
         }
     }
+    f.event_id = event_id;
+    if (f.until_ms && f.since_ms >= f.until_ms) {
+        free(from);
+        return usage("--until is before --since");
+    }
+    if (n_from > 0 && (f.group || f.since_ms || f.until_ms || without)) {
+        free(from);
+        return usage("--group, --since, --until and --without-experience need this kiosk's "
+                     "roster: use them without --from");
+    }
     int rc;
     if (n_from > 0) {
         rc = report_from(from, n_from, event_id, fmt);
     } else if (ctx->cfg) {
-        rc = report_store(ctx->cfg, event_id, fmt);
+        rc = report_store(ctx->cfg, &f, without, fmt);
     } else if (ctx->config_path) {
         /* main.c may leave loading kiosk.ini to us, since --from needs none. */
         config *cfg = malloc(sizeof *cfg);
@@ -121,7 +169,7 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
         } else if ((rc = cli_config_load(cfg, ctx->config_path, "report")) != CLI_EXIT_OK) {
             /* cli_config_load said why */
         } else {
-            rc = report_store(cfg, event_id, fmt);
+            rc = report_store(cfg, &f, without, fmt);
         }
         config_free(cfg);
         free(cfg);

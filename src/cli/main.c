@@ -28,7 +28,9 @@ static const command commands[] = {
     {"decode", cmd_decode, 0, 0, "decode [--raw] [--verbose] IMAGE..."},
     {"roster", cmd_roster, 1, 0, "roster import FILE.csv [--issuer CODE]"},
     {"checkin", cmd_checkin, 1, 0, "checkin PAYLOAD"},
-    {"report", cmd_report, 0, 0, "[--config FILE] report [--csv] [--event ID] [--from FILE ...]"},
+    {"report", cmd_report, 0, 0,
+     "[--config FILE] report [--csv] [--event ID] [--group G] [--since DATE] [--until DATE]\n"
+     "                  [--without-experience] [--from FILE ...]"},
     {"sync", cmd_sync, 1, 1, "sync --once | --status | --requeue | --verify [N]"},
     {"export", cmd_export, 1, 0, "export --format csv|jsonl|xapi [--since YYYY-MM-DD] --out FILE"},
     {"forget", cmd_forget, 1, 0, "forget --issuer CODE --subject ID"},

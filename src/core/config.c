@@ -393,6 +393,8 @@ static int event_key(parse_ctx *pc, const char *section, const char *id, const c
         return SET_TEXT(ev->questions);
     if (!strcmp(name, "issuers"))
         return SET_TEXT(ev->issuers);
+    if (!strcmp(name, "expected_groups"))
+        return SET_TEXT(ev->expected_groups);
     if (!strcmp(name, "kind")) {
         for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
             if (!strcmp(value, event_kinds[i]))

@@ -1,47 +1,606 @@
-/* Reports over the store: a handful of read-only GROUP BY queries, each printed
- * as a text section or as CSV rows of one shared table. Schools use the counts to
- * show the quality of their LOB programme; nothing here names a person. */
+/* The coordinator's report over the kiosk's store: for a period, a group and an
+ * event, per student (every roster student, also those without an experience), per
+ * group, per event (checked in / expected), per host, per kind, per competency and
+ * per answer. Each section is one SQL query with aggregates over the indexed range
+ * of check-ins, read into a table of text cells that the text report, the CSV and
+ * the PDF pages all print: their numbers cannot differ. */
 #include "lobkiosk/report.h"
 
-#include <ctype.h>
-#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/report_int.h"
+#include "lobkiosk/reflection.h"
 #include "lobkiosk/util.h"
 
-/* Columns of the CSV table; each section fills the ones that apply. */
-enum {
-    C_SECTION, C_EVENT, C_TITLE, C_KIND, C_ISSUER, C_SUBJECT, C_GROUP, C_COMPETENCY, C_REASON,
-    C_COUNT, C_CHECKOUTS, C_STUDENTS, C_MINUTES, C_N,
-    /* the merged report's table has three more at the end */
-    C_KIOSK = C_N, C_KIOSKS, C_FILES, C_MERGE_N
+/* --- competencies and kinds ---------------------------------------------------------- */
+
+static const struct {
+    const char *id, *nl;
+} competency_names[] = {
+    {"qualities", "kwaliteitenreflectie"},
+    {"motives", "motievenreflectie"},
+    {"work_exploration", "werkexploratie"},
+    {"career_steering", "loopbaansturing"},
+    {"networking", "netwerken"},
 };
+#define N_COMPETENCIES 5
 
-static const char CSV_HEADER[] = "section,event,title,kind,issuer,subject,group,competency,"
-                                 "reason,count,checkouts,students,minutes";
-
-const char *report_csv_header(void)
+const char *report_competency_name(const char *id)
 {
-    return CSV_HEADER;
+    if (!id || !*id)
+        return "algemeen";
+    for (size_t i = 0; i < N_COMPETENCIES; i++)
+        if (strcmp(id, competency_names[i].id) == 0)
+            return competency_names[i].nl;
+    return id;
 }
 
-/* One CSV field: quoted when needed, and a leading = + - @ defused with a quote
- * so a spreadsheet shows it instead of running it. */
-static void csv_field(FILE *out, const char *s)
+/* --- the experiences in scope ------------------------------------------------------------
+ * ?1 event (NULL = all), ?2 since, ?3 until (exclusive), ?4 group (NULL = all). The
+ * range on checkin_ms uses experiences_by_time; the roster join its primary key. */
+#define X_CTE                                                                                      \
+    "WITH x AS (SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkout_ms,"        \
+    " coalesce(ev.kind, 'other') AS kind, coalesce(ev.host, '') AS host,"                          \
+    " coalesce(ev.mode, 'checkin') AS mode,"                                                       \
+    " CASE WHEN e.checkout_ms > e.checkin_ms THEN e.checkout_ms - e.checkin_ms ELSE 0 END AS ms,"  \
+    " coalesce(r.grp, '') AS grp"                                                                  \
+    " FROM experiences e LEFT JOIN events ev ON ev.id = e.event_id"                                \
+    " LEFT JOIN roster r ON r.issuer = e.issuer AND r.subject = e.subject"                         \
+    " WHERE (?1 IS NULL OR e.event_id = ?1) AND e.checkin_ms >= ?2 AND e.checkin_ms < ?3"          \
+    " AND (?4 IS NULL OR coalesce(r.grp, '') = ?4))"
+
+/* Sums of ms as hours, rounded to 2 decimals in SQL so every output agrees. */
+#define HOURS(expr) "round(coalesce(" expr ", 0) / 3600000.0, 2)"
+
+/* Per-student competency counts from answers joined to x. */
+#define COMPETENCY_SUMS                                                                            \
+    "sum(a.competency = 'qualities'), sum(a.competency = 'motives'),"                              \
+    " sum(a.competency = 'work_exploration'), sum(a.competency = 'career_steering'),"              \
+    " sum(a.competency = 'networking')"
+
+typedef struct table_def {
+    const char *name, *title;
+    const char *headers[20];
+    int widths[20];
+    const char *sql;   /* NULL: filled in C */
+    int hours_cols[4]; /* columns holding hours (decimal comma), -1 ends */
+} table_def;
+
+static const table_def defs[REPORT_T_COUNT] = {
+    [REPORT_T_STUDENTS] = {"student",
+                           "Per student",
+                           {"issuer",
+                            "subject",
+                            "first_name",
+                            "group",
+                            "experiences",
+                            "hours",
+                            "no_checkout",
+                            "confirmed",
+                            "answers",
+                            "kwaliteitenreflectie",
+                            "motievenreflectie",
+                            "werkexploratie",
+                            "loopbaansturing",
+                            "netwerken",
+                            "open_day",
+                            "trial_day",
+                            "company_visit",
+                            "career_fair",
+                            "internship_day",
+                            "other"},
+                           {-6, -12, -14, -8, 5, 8, 5, 5, 5, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4},
+                           NULL,
+                           {5, -1}},
+    [REPORT_T_GROUPS] = {"group",
+                         "Per group",
+                         {"group", "students", "with_experience", "without_experience",
+                          "experiences", "hours", "answers", "kwaliteitenreflectie",
+                          "motievenreflectie", "werkexploratie", "loopbaansturing", "netwerken"},
+                         {-10, 8, 8, 8, 8, 9, 8, 6, 6, 6, 6, 6},
+                         NULL,
+                         {5, -1}},
+    [REPORT_T_EVENTS] = {"event",
+                         "Per event (checked in / expected from expected_groups)",
+                         {"event", "date", "kind", "host", "checked_in", "expected", "expected_in",
+                          "missing", "no_checkout", "hours", "title"},
+                         {-16, -10, -14, -18, 7, 8, 8, 7, 7, 8, -30},
+                         NULL,
+                         {9, -1}},
+    [REPORT_T_MISSING] = {"missing",
+                          "Expected but not checked in",
+                          {"event", "issuer", "subject", "first_name", "group"},
+                          {-16, -6, -12, -14, -8},
+                          NULL,
+                          {-1}},
+    [REPORT_T_HOSTS] = {"host",
+                        "Per host",
+                        {"host", "students", "experiences", "days", "hours", "no_checkout"},
+                        {-30, 8, 11, 5, 9, 7},
+                        X_CTE
+                        " SELECT CASE WHEN host = '' THEN '?' ELSE host END,"
+                        " count(DISTINCT issuer || '/' || subject), count(*),"
+                        " count(DISTINCT date(checkin_ms / 1000, 'unixepoch', 'localtime')),"
+                        " " HOURS("sum(ms)") ","
+                                             " sum(checkout_ms = 0 AND mode = 'checkin_checkout')"
+                                             " FROM x GROUP BY host ORDER BY host",
+                        {4, -1}},
+    [REPORT_T_KINDS] = {"kind",
+                        "Per kind of activity",
+                        {"kind", "experiences", "students", "hours"},
+                        {-16, 11, 8, 9},
+                        X_CTE " SELECT kind, count(*), count(DISTINCT issuer || '/' || subject),"
+                              " " HOURS("sum(ms)") " FROM x GROUP BY kind ORDER BY kind",
+                        {3, -1}},
+    [REPORT_T_COMPETENCIES] = {"competency",
+                               "Per competency",
+                               {"competency", "answers", "students"},
+                               {-22, 8, 8},
+                               NULL,
+                               {-1}},
+    [REPORT_T_ANSWERS] = {"answer",
+                          "Answers",
+                          {"competency", "question", "answer", "count"},
+                          {-20, -30, -26, 6},
+                          NULL,
+                          {-1}},
+    [REPORT_T_HOURS] = {"hour",
+                        "Check-ins per hour",
+                        {"event", "hour", "checkins"},
+                        {-16, -5, 8},
+                        X_CTE " SELECT event_id, strftime('%H', checkin_ms / 1000, 'unixepoch',"
+                              " 'localtime') || ':00' AS h, count(*) FROM x GROUP BY event_id, h"
+                              " ORDER BY event_id, h",
+                        {-1}},
+    [REPORT_T_REFUSALS] = {"refusal", "Refused scans", {"reason", "count"}, {-22, 8}, NULL, {-1}},
+    [REPORT_T_WITHOUT] = {"without_experience",
+                          "Nog geen ervaring",
+                          {"issuer", "subject", "first_name", "group"},
+                          {-6, -12, -20, -10},
+                          X_CTE " SELECT r.issuer, r.subject, r.first_name, r.grp FROM roster r"
+                                " WHERE (?4 IS NULL OR r.grp = ?4) AND NOT EXISTS (SELECT 1"
+                                " FROM x WHERE x.issuer = r.issuer AND x.subject = r.subject)"
+                                " ORDER BY r.grp, r.first_name, r.issuer, r.subject",
+                          {-1}},
+};
+
+/* --- tables ----------------------------------------------------------------------------- */
+
+void report_table_free(report_table *t)
 {
-    if (!s)
-        s = "";
-    bool formula = s[0] && strchr("=+-@\t\r", s[0]);
-    bool quote = formula || strpbrk(s, ",\"\r\n;") != NULL;
-    if (!quote) {
-        fputs(s, out);
+    if (!t)
         return;
+    if (t->cells)
+        for (size_t i = 0; i < t->rows * t->cols; i++)
+            free(t->cells[i]);
+    free(t->cells);
+    t->cells = NULL;
+    t->rows = 0;
+}
+
+const char *report_cell(const report_table *t, size_t row, size_t col)
+{
+    if (!t || row >= t->rows || col >= t->cols || !t->cells[row * t->cols + col])
+        return "";
+    return t->cells[row * t->cols + col];
+}
+
+static bool is_hours_col(const table_def *d, size_t col)
+{
+    for (size_t i = 0; i < 4 && d->hours_cols[i] >= 0; i++)
+        if ((size_t)d->hours_cols[i] == col)
+            return true;
+    return false;
+}
+
+/* Appends one row of cols strings (copied; NULL as ""). Hours get a decimal comma
+ * and two decimals: "6,25", as a Dutch spreadsheet adds them. */
+static lk_status add_row(report_table *t, const table_def *d, const char *const *v)
+{
+    char **n = realloc(t->cells, (t->rows + 1) * t->cols * sizeof *n);
+    if (!n)
+        return LK_ERR_NOMEM;
+    t->cells = n;
+    for (size_t c = 0; c < t->cols; c++) {
+        const char *s = v[c] ? v[c] : "";
+        char buf[32];
+        if (is_hours_col(d, c)) {
+            snprintf(buf, sizeof buf, "%.2f", strtod(s, NULL));
+            char *dot = strchr(buf, '.');
+            if (dot)
+                *dot = ',';
+            s = buf;
+        }
+        n[t->rows * t->cols + c] = strdup(s);
+        if (!n[t->rows * t->cols + c]) {
+            for (size_t k = 0; k < c; k++)
+                free(n[t->rows * t->cols + k]);
+            return LK_ERR_NOMEM;
+        }
     }
+    t->rows++;
+    return LK_OK;
+}
+
+static void bind_filter(sqlite3_stmt *s, const report_filter *f)
+{
+    if (f->event_id && *f->event_id)
+        sqlite3_bind_text(s, 1, f->event_id, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 1);
+    sqlite3_bind_int64(s, 2, f->since_ms);
+    sqlite3_bind_int64(s, 3, f->until_ms > 0 ? f->until_ms : INT64_MAX);
+    if (f->group && *f->group)
+        sqlite3_bind_text(s, 4, f->group, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 4);
+}
+
+/* Runs sql (bound with the filter, and ?5 = extra when given) and adds every row,
+ * its first cols columns. */
+static lk_status run_rows(sqlite3 *db, const char *sql, const report_filter *f, const char *extra,
+                          report_table *t, const table_def *d)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+        return report_db_fail(db, d->name);
+    bind_filter(s, f);
+    if (extra)
+        sqlite3_bind_text(s, 5, extra, -1, SQLITE_STATIC);
+    lk_status ls = LK_OK;
+    int rc;
+    while (ls == LK_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *v[20] = {0};
+        for (size_t c = 0; c < t->cols && c < 20; c++)
+            v[c] = report_col_text(s, (int)c);
+        ls = add_row(t, d, v);
+    }
+    if (ls == LK_OK && rc != SQLITE_DONE)
+        ls = report_db_fail(db, d->name);
+    sqlite3_finalize(s);
+    return ls;
+}
+
+/* Every roster student of the group filter (and subjects seen but not on the
+ * roster), with their experiences by kind, hours, open check-outs, host
+ * confirmations, answers and answers per competency. */
+static const char STUDENT_SQL[] = X_CTE
+    ", per AS (SELECT issuer, subject, count(*) AS n, sum(ms) AS ms,"
+    " sum(checkout_ms = 0 AND mode = 'checkin_checkout') AS open,"
+    " sum(kind = 'open_day') AS k1, sum(kind = 'trial_day') AS k2,"
+    " sum(kind = 'company_visit') AS k3, sum(kind = 'career_fair') AS k4,"
+    " sum(kind = 'internship_day') AS k5,"
+    " sum(kind NOT IN ('open_day', 'trial_day', 'company_visit', 'career_fair',"
+    " 'internship_day')) AS k6 FROM x GROUP BY issuer, subject),"
+    " cf AS (SELECT x.issuer, x.subject, count(*) AS n FROM confirmations c"
+    " JOIN x ON x.id = c.experience_id GROUP BY x.issuer, x.subject),"
+    " an AS (SELECT x.issuer, x.subject, count(*) AS n,"
+    " sum(a.competency = 'qualities') AS c1, sum(a.competency = 'motives') AS c2,"
+    " sum(a.competency = 'work_exploration') AS c3,"
+    " sum(a.competency = 'career_steering') AS c4,"
+    " sum(a.competency = 'networking') AS c5"
+    " FROM answers a JOIN x ON x.id = a.experience_id GROUP BY x.issuer, x.subject),"
+    " who AS (SELECT issuer, subject, first_name, grp FROM roster"
+    " WHERE ?4 IS NULL OR grp = ?4 UNION ALL SELECT p.issuer, p.subject, '', ''"
+    " FROM per p WHERE NOT EXISTS (SELECT 1 FROM roster r WHERE r.issuer = p.issuer"
+    " AND r.subject = p.subject))"
+    " SELECT w.issuer, w.subject, w.first_name, w.grp, coalesce(p.n, 0),"
+    " " HOURS(
+        "p.ms") ", coalesce(p.open, 0), coalesce(cf.n, 0), coalesce(an.n, 0),"
+                " coalesce(an.c1, 0), coalesce(an.c2, 0), coalesce(an.c3, 0), coalesce(an.c4, 0),"
+                " coalesce(an.c5, 0), coalesce(p.k1, 0), coalesce(p.k2, 0), coalesce(p.k3, 0),"
+                " coalesce(p.k4, 0), coalesce(p.k5, 0), coalesce(p.k6, 0)"
+                " FROM who w LEFT JOIN per p ON p.issuer = w.issuer AND p.subject = w.subject"
+                " LEFT JOIN cf ON cf.issuer = w.issuer AND cf.subject = w.subject"
+                " LEFT JOIN an ON an.issuer = w.issuer AND an.subject = w.subject"
+                " ORDER BY w.grp, w.first_name, w.issuer, w.subject";
+
+/* Per group: the roster's groups (in the filter) and the groups of experiences. The
+ * competency columns count students who answered at least one question of it. */
+static const char GROUP_SQL[] =
+    X_CTE ", ro AS (SELECT grp, count(*) AS n FROM roster WHERE ?4 IS NULL OR grp = ?4"
+          " GROUP BY grp),"
+          " st AS (SELECT grp, issuer, subject, count(*) AS n, sum(ms) AS ms FROM x"
+          " GROUP BY grp, issuer, subject),"
+          " sg AS (SELECT grp, count(*) AS n, sum(n) AS exps, sum(ms) AS ms FROM st"
+          " GROUP BY grp),"
+          " an AS (SELECT x.grp, x.issuer, x.subject, count(*) AS n,"
+          " max(a.competency = 'qualities') AS c1, max(a.competency = 'motives') AS c2,"
+          " max(a.competency = 'work_exploration') AS c3,"
+          " max(a.competency = 'career_steering') AS c4,"
+          " max(a.competency = 'networking') AS c5"
+          " FROM answers a JOIN x ON x.id = a.experience_id GROUP BY x.grp, x.issuer, x.subject),"
+          " ag AS (SELECT grp, sum(n) AS n, sum(c1) AS c1, sum(c2) AS c2, sum(c3) AS c3,"
+          " sum(c4) AS c4, sum(c5) AS c5 FROM an GROUP BY grp),"
+          " g AS (SELECT grp FROM ro UNION SELECT grp FROM sg)"
+          " SELECT CASE WHEN g.grp = '' THEN '-' ELSE g.grp END, max(coalesce(ro.n, 0),"
+          " coalesce(sg.n, 0)), coalesce(sg.n, 0),"
+          " max(coalesce(ro.n, 0) - coalesce(sg.n, 0), 0), coalesce(sg.exps, 0),"
+          " " HOURS("sg.ms") ", coalesce(ag.n, 0), coalesce(ag.c1, 0), coalesce(ag.c2, 0),"
+                             " coalesce(ag.c3, 0), coalesce(ag.c4, 0), coalesce(ag.c5, 0)"
+                             " FROM g LEFT JOIN ro ON ro.grp = g.grp LEFT JOIN sg ON sg.grp = g.grp"
+                             " LEFT JOIN ag ON ag.grp = g.grp ORDER BY g.grp = '', g.grp";
+
+/* The events of the period: those with check-ins in it, and those of kiosk.ini that
+ * overlap it (an event nobody came to still shows who was expected). */
+static const char EVENT_SQL[] = X_CTE
+    ", es AS (SELECT event_id, count(DISTINCT issuer || '/' || subject) AS n,"
+    " sum(checkout_ms = 0 AND mode = 'checkin_checkout') AS open, sum(ms) AS ms,"
+    " min(checkin_ms) AS first FROM x GROUP BY event_id),"
+    " ids AS (SELECT event_id AS id FROM es UNION SELECT id FROM events"
+    " WHERE (?1 IS NULL OR id = ?1) AND start_ms < ?3 AND end_ms >= ?2"
+    " AND instr(?5, char(31) || id || char(31)) > 0)"
+    " SELECT ids.id, date(coalesce(es.first, ev.start_ms) / 1000, 'unixepoch', 'localtime'),"
+    " coalesce(ev.kind, 'other'), coalesce(ev.host, ''), coalesce(es.n, 0),"
+    " coalesce(es.open, 0), " HOURS("es.ms") ", coalesce(ev.title, '')"
+                                             " FROM ids LEFT JOIN es ON es.event_id = ids.id LEFT "
+                                             "JOIN events ev ON ev.id = ids.id"
+                                             " ORDER BY coalesce(es.first, ev.start_ms), ids.id";
+
+/* Roster students of the expected groups (?5: ",3B,3C,") at event ?6, and whether
+ * they checked in there in the period. */
+static const char EXPECTED_SQL[] =
+    X_CTE " SELECT r.issuer, r.subject, r.first_name, r.grp, EXISTS (SELECT 1 FROM x"
+          " WHERE x.event_id = ?6 AND x.issuer = r.issuer AND x.subject = r.subject)"
+          " FROM roster r WHERE (?4 IS NULL OR r.grp = ?4) AND r.grp <> ''"
+          " AND instr(?5, ',' || r.grp || ',') > 0 ORDER BY r.grp, r.first_name, r.subject";
+
+/* ",3B,3C," from "3B, 3C": the groups as instr() finds them. */
+static void group_list(const char *in, char *out, size_t len)
+{
+    size_t o = 0;
+    out[o++] = ',';
+    for (const char *p = in; *p && o + 2 < len; p++) {
+        if (*p == ' ' || *p == '\t')
+            continue;
+        if (*p == ',' && out[o - 1] == ',')
+            continue;
+        out[o++] = *p;
+    }
+    if (out[o - 1] != ',')
+        out[o++] = ',';
+    out[o] = '\0';
+}
+
+/* Events, and with want_missing the missing students of each instead. */
+static lk_status events_table(sqlite3 *db, const config *cfg, const report_filter *f,
+                              report_table *t, bool want_missing)
+{
+    /* The ids of kiosk.ini's events that expect groups, as char(31)-framed list. */
+    char ids[8192] = "\x1f";
+    size_t o = 1;
+    for (size_t i = 0; cfg && i < cfg->n_events && i < CONFIG_MAX_EVENTS; i++) {
+        const config_event *ev = &cfg->events[i];
+        if (!ev->expected_groups[0])
+            continue;
+        int n = snprintf(ids + o, sizeof ids - o, "%s\x1f", ev->id);
+        if (n < 0 || (size_t)n >= sizeof ids - o)
+            break;
+        o += (size_t)n;
+    }
+    table_def ed = defs[REPORT_T_EVENTS];
+    report_table ev = {.cols = 8};
+    lk_status ls = run_rows(db, EVENT_SQL, f, ids, &ev, &(table_def){.hours_cols = {6, -1}});
+    sqlite3_stmt *s = NULL;
+    if (ls == LK_OK && sqlite3_prepare_v2(db, EXPECTED_SQL, -1, &s, NULL) != SQLITE_OK)
+        ls = report_db_fail(db, "expected");
+    for (size_t r = 0; ls == LK_OK && r < ev.rows; r++) {
+        const char *id = report_cell(&ev, r, 0);
+        const config_event *ce = cfg ? config_find_event(cfg, id) : NULL;
+        char groups[CONFIG_TEXT_MAX + 2] = "";
+        long expected = 0, came = 0;
+        if (ce && ce->expected_groups[0]) {
+            group_list(ce->expected_groups, groups, sizeof groups);
+            sqlite3_reset(s);
+            bind_filter(s, f);
+            sqlite3_bind_text(s, 5, groups, -1, SQLITE_STATIC);
+            sqlite3_bind_text(s, 6, id, -1, SQLITE_STATIC);
+            int rc;
+            while (ls == LK_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+                expected++;
+                if (sqlite3_column_int(s, 4)) {
+                    came++;
+                } else if (want_missing) {
+                    const char *v[5] = {id, report_col_text(s, 0), report_col_text(s, 1),
+                                        report_col_text(s, 2), report_col_text(s, 3)};
+                    ls = add_row(t, &defs[REPORT_T_MISSING], v);
+                }
+            }
+            if (ls == LK_OK && rc != SQLITE_DONE)
+                ls = report_db_fail(db, "expected");
+        }
+        if (ls != LK_OK || want_missing)
+            continue;
+        char c_exp[24] = "", c_came[24] = "", c_missing[24] = "";
+        if (groups[0]) {
+            snprintf(c_exp, sizeof c_exp, "%ld", expected);
+            snprintf(c_came, sizeof c_came, "%ld", came);
+            snprintf(c_missing, sizeof c_missing, "%ld", expected - came);
+        }
+        const char *v[11] = {id,
+                             report_cell(&ev, r, 1),
+                             report_cell(&ev, r, 2),
+                             report_cell(&ev, r, 3),
+                             report_cell(&ev, r, 4),
+                             c_exp,
+                             c_came,
+                             c_missing,
+                             report_cell(&ev, r, 5),
+                             report_cell(&ev, r, 6),
+                             report_cell(&ev, r, 7)};
+        ed.hours_cols[0] = -1; /* already formatted */
+        ls = add_row(t, &ed, v);
+    }
+    sqlite3_finalize(s);
+    report_table_free(&ev);
+    return ls;
+}
+
+static lk_status competencies_table(sqlite3 *db, const report_filter *f, report_table *t)
+{
+    static const char sql[] =
+        X_CTE " SELECT a.competency, count(*), count(DISTINCT x.issuer || '/' || x.subject)"
+              " FROM answers a JOIN x ON x.id = a.experience_id GROUP BY a.competency";
+    report_table raw = {.cols = 3};
+    table_def plain = {.hours_cols = {-1}};
+    lk_status ls = run_rows(db, sql, f, NULL, &raw, &plain);
+    /* Always the five, in their order, then the overall rating. */
+    for (size_t i = 0; ls == LK_OK && i <= N_COMPETENCIES; i++) {
+        const char *id = i < N_COMPETENCIES ? competency_names[i].id : "";
+        const char *n = "0", *students = "0";
+        for (size_t r = 0; r < raw.rows; r++)
+            if (strcmp(report_cell(&raw, r, 0), id) == 0) {
+                n = report_cell(&raw, r, 1);
+                students = report_cell(&raw, r, 2);
+            }
+        const char *v[3] = {report_competency_name(id), n, students};
+        ls = add_row(t, &plain, v);
+    }
+    report_table_free(&raw);
+    return ls;
+}
+
+/* Answers by their labels from the question sets of kiosk.ini's events (the
+ * default set too). Free text is never printed: it is counted as one line. */
+static lk_status answers_table(sqlite3 *db, const config *cfg, const report_filter *f,
+                               report_table *t)
+{
+    static const char sql[] =
+        X_CTE " SELECT coalesce(a.competency, ''), a.question_id, a.response, count(*)"
+              " FROM answers a JOIN x ON x.id = a.experience_id"
+              " GROUP BY a.competency, a.question_id, a.response"
+              " ORDER BY CASE a.competency WHEN 'qualities' THEN 1 WHEN 'motives' THEN 2"
+              " WHEN 'work_exploration' THEN 3 WHEN 'career_steering' THEN 4"
+              " WHEN 'networking' THEN 5 ELSE 0 END, a.question_id, a.response";
+    reflection_set *sets[CONFIG_MAX_EVENTS + 1] = {0};
+    size_t n_sets = 0;
+    if (cfg) {
+        const char *names[CONFIG_MAX_EVENTS + 1];
+        size_t n_names = 0;
+        names[n_names++] = "default";
+        for (size_t i = 0; i < cfg->n_events && i < CONFIG_MAX_EVENTS; i++) {
+            bool seen = !cfg->events[i].questions[0];
+            for (size_t k = 0; k < n_names && !seen; k++)
+                seen = strcmp(names[k], cfg->events[i].questions) == 0;
+            if (!seen)
+                names[n_names++] = cfg->events[i].questions;
+        }
+        for (size_t k = 0; k < n_names; k++)
+            if (reflection_set_load(cfg->assets_dir, names[k], &sets[n_sets], NULL, 0) == LK_OK)
+                n_sets++;
+    }
+    report_table raw = {.cols = 4};
+    table_def plain = {.hours_cols = {-1}};
+    lk_status ls = run_rows(db, sql, f, NULL, &raw, &plain);
+    long notes = 0;
+    for (size_t r = 0; ls == LK_OK && r < raw.rows; r++) {
+        const char *qid = report_cell(&raw, r, 1), *resp = report_cell(&raw, r, 2);
+        const xapi_question *q = NULL;
+        for (size_t k = 0; k < n_sets && !q; k++)
+            for (size_t i = 0; i < reflection_set_count(sets[k]) && !q; i++) {
+                const xapi_question *c = reflection_set_question(sets[k], i);
+                if (c && strcmp(c->id, qid) == 0)
+                    q = c;
+            }
+        if (!q || q->type == XAPI_FILL_IN) {
+            /* A written note (or a question no set knows): never its text. */
+            notes += strtol(report_cell(&raw, r, 3), NULL, 10);
+            continue;
+        }
+        const char *label = NULL;
+        for (size_t c = 0; c < q->n_choices && !label; c++)
+            if (strcmp(q->choices[c].id, resp) == 0)
+                label = q->choices[c].nl;
+        const char *v[4] = {report_competency_name(report_cell(&raw, r, 0)), q->prompt_nl,
+                            label ? label : "?", report_cell(&raw, r, 3)};
+        ls = add_row(t, &plain, v);
+    }
+    if (ls == LK_OK && notes > 0) {
+        char c[24];
+        snprintf(c, sizeof c, "%ld", notes);
+        const char *v[4] = {"", "(geschreven tekst)", "(niet getoond)", c};
+        ls = add_row(t, &plain, v);
+    }
+    report_table_free(&raw);
+    for (size_t k = 0; k < n_sets; k++)
+        reflection_set_destroy(sets[k]);
+    return ls;
+}
+
+static lk_status refusals_table(sqlite3 *db, const report_filter *f, report_table *t)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT reason, sum(count) FROM refusals WHERE day >= ?1 AND day <= ?2"
+                           " GROUP BY reason ORDER BY reason",
+                           -1, &s, NULL) != SQLITE_OK)
+        return report_db_fail(db, "refusals");
+    sqlite3_bind_int(s, 1, f->since_ms > 0 ? lk_local_yyyymmdd(f->since_ms) : 0);
+    sqlite3_bind_int(s, 2, f->until_ms > 0 ? lk_local_yyyymmdd(f->until_ms - 1) : 99991231);
+    lk_status ls = LK_OK;
+    int rc;
+    table_def plain = {.hours_cols = {-1}};
+    while (ls == LK_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *v[2] = {report_col_text(s, 0), report_col_text(s, 1)};
+        ls = add_row(t, &plain, v);
+    }
+    if (ls == LK_OK && rc != SQLITE_DONE)
+        ls = report_db_fail(db, "refusals");
+    sqlite3_finalize(s);
+    return ls;
+}
+
+lk_status report_table_get(store *st, const config *cfg, const report_filter *f, report_table_id id,
+                           report_table *out)
+{
+    if (!out)
+        return LK_ERR_INVALID;
+    memset(out, 0, sizeof *out);
+    sqlite3 *db = store_db(st);
+    if (!db || (unsigned)id >= REPORT_T_COUNT)
+        return LK_ERR_INVALID;
+    report_filter none = {0};
+    if (!f)
+        f = &none;
+    const table_def *d = &defs[id];
+    out->id = id;
+    out->name = d->name;
+    out->title = d->title;
+    out->headers = d->headers;
+    out->widths = d->widths;
+    while (out->cols < 20 && d->headers[out->cols])
+        out->cols++;
+    switch (id) {
+    case REPORT_T_STUDENTS:
+        return run_rows(db, STUDENT_SQL, f, NULL, out, d);
+    case REPORT_T_GROUPS:
+        return run_rows(db, GROUP_SQL, f, NULL, out, d);
+    case REPORT_T_EVENTS:
+        return events_table(db, cfg, f, out, false);
+    case REPORT_T_MISSING:
+        return events_table(db, cfg, f, out, true);
+    case REPORT_T_COMPETENCIES:
+        return competencies_table(db, f, out);
+    case REPORT_T_ANSWERS:
+        return answers_table(db, cfg, f, out);
+    case REPORT_T_REFUSALS:
+        return refusals_table(db, f, out);
+    default:
+        return run_rows(db, d->sql, f, NULL, out, d);
+    }
+}
+
+/* --- writing ------------------------------------------------------------------------------ */
+
+/* One CSV field as the export writes it: quoted, quotes doubled, a leading
+ * = + - @ defused with an apostrophe. */
+static void csv_field(FILE *out, const char *s, bool last)
+{
     fputc('"', out);
-    if (formula)
+    if (s[0] && strchr("=+-@\t\r", s[0]))
         fputc('\'', out);
     for (; *s; s++) {
         if (*s == '"')
@@ -49,981 +608,171 @@ static void csv_field(FILE *out, const char *s)
         fputc(*s, out);
     }
     fputc('"', out);
+    fputs(last ? "\r\n" : ";", out);
 }
 
-static void csv_row(FILE *out, const char *const *cells, int ncells)
+/* Characters (code points) of s. */
+static size_t u8len(const char *s)
 {
-    for (int i = 0; i < ncells; i++) {
-        if (i)
-            fputc(',', out);
-        csv_field(out, cells[i]);
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Writes s in exactly |width| characters: padded, or cut with "~" at the end, so a
+ * long id or name never pushes the next column. */
+static void text_cell(FILE *out, const char *s, int width)
+{
+    size_t w = (size_t)(width < 0 ? -width : width);
+    size_t n = u8len(s);
+    if (n > w) {
+        size_t chars = 0;
+        const char *p = s;
+        while (*p && chars < w - 1) {
+            p++;
+            while ((*p & 0xC0) == 0x80)
+                p++;
+            chars++;
+        }
+        fwrite(s, 1, (size_t)(p - s), out);
+        fputc('~', out);
+        return;
+    }
+    if (width > 0)
+        for (size_t i = n; i < w; i++)
+            fputc(' ', out);
+    fputs(s, out);
+    if (width < 0)
+        for (size_t i = n; i < w; i++)
+            fputc(' ', out);
+}
+
+static void text_row(FILE *out, const report_table *t, const char *const *v)
+{
+    fputs(" ", out);
+    for (size_t c = 0; c < t->cols; c++) {
+        fputc(' ', out);
+        bool last = c + 1 == t->cols;
+        if (last && t->widths[c] < 0)
+            fputs(v[c], out); /* the last column may run on: nothing follows it */
+        else
+            text_cell(out, v[c], t->widths[c]);
     }
     fputc('\n', out);
 }
 
-static lk_status db_fail(sqlite3 *db, const char *what)
+lk_status report_write_tables(const report_table *t, size_t n, report_format fmt, FILE *out)
 {
-    fprintf(stderr, "report: %s: %s\n", what, sqlite3_errmsg(db));
-    return LK_ERR_DB;
-}
-
-/* Prepares sql and binds the event filter (?1, NULL = all). */
-static lk_status prepare(sqlite3 *db, const char *sql, const char *event_id, sqlite3_stmt **out)
-{
-    if (sqlite3_prepare_v2(db, sql, -1, out, NULL) != SQLITE_OK)
-        return db_fail(db, "prepare");
-    if (event_id && *event_id)
-        sqlite3_bind_text(*out, 1, event_id, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(*out, 1);
-    return LK_OK;
-}
-
-static const char *col_text(sqlite3_stmt *s, int i)
-{
-    const unsigned char *t = sqlite3_column_text(s, i);
-    return t ? (const char *)t : "";
-}
-
-/* Filter on experiences e by ?1. */
-#define EVENT_FILTER "(?1 IS NULL OR e.event_id = ?1)"
-
-typedef struct section {
-    const char *title;     /* text heading */
-    const char *columns;   /* text column titles (printf'd with the row format) */
-    const char *sql;       /* the query; columns as map describes */
-    const char *csv_name;  /* value of the section column */
-    int map[8];            /* CSV column of each result column, -1 = end */
-    const char *text_fmt;  /* format of a text row: all result columns as strings */
-} section;
-
-static const section sections[] = {
-    {"Check-ins per event",
-     "  %-16s %-16s %9s %10s %9s %8s  %s\n",
-     "SELECT e.event_id, coalesce(ev.kind, 'other'), count(*), sum(e.checkout_ms > 0),"
-     " count(DISTINCT e.issuer || '/' || e.subject),"
-     " coalesce(CAST(round(avg(CASE WHEN e.checkout_ms > 0 THEN"
-     " (e.checkout_ms - e.checkin_ms) / 60000.0 END)) AS INTEGER), ''),"
-     " coalesce(ev.title, '')"
-     " FROM experiences e LEFT JOIN events ev ON ev.id = e.event_id WHERE " EVENT_FILTER
-     " GROUP BY e.event_id ORDER BY min(e.checkin_ms), e.event_id",
-     "event",
-     {C_EVENT, C_KIND, C_COUNT, C_CHECKOUTS, C_STUDENTS, C_MINUTES, C_TITLE, -1},
-     "  %-16s %-16s %9s %10s %9s %8s  %s\n"},
-    {"Check-ins per kind of activity",
-     "  %-16s %9s %9s\n",
-     "SELECT coalesce(ev.kind, 'other') AS k, count(*),"
-     " count(DISTINCT e.issuer || '/' || e.subject)"
-     " FROM experiences e LEFT JOIN events ev ON ev.id = e.event_id WHERE " EVENT_FILTER
-     " GROUP BY k ORDER BY k",
-     "kind",
-     {C_KIND, C_COUNT, C_STUDENTS, -1},
-     "  %-16s %9s %9s\n"},
-    {"Experiences per student",
-     "  %-8s %-16s %-10s %11s %10s %8s\n",
-     "SELECT e.issuer, e.subject, coalesce(r.grp, ''), count(*), sum(e.checkout_ms > 0),"
-     /* whole minutes, rounded down as the check-out screen says them */
-     " coalesce(sum(CASE WHEN e.checkout_ms > 0 THEN"
-     " (e.checkout_ms - e.checkin_ms) END), 0) / 60000"
-     " FROM experiences e LEFT JOIN roster r ON r.issuer = e.issuer AND r.subject = e.subject"
-     " WHERE " EVENT_FILTER " GROUP BY e.issuer, e.subject ORDER BY e.issuer, e.subject",
-     "student",
-     {C_ISSUER, C_SUBJECT, C_GROUP, C_COUNT, C_CHECKOUTS, C_MINUTES, -1},
-     "  %-8s %-16s %-10s %11s %10s %8s\n"},
-    {"Answers per competency",
-     "  %-18s %9s %9s\n",
-     "SELECT coalesce(a.competency, 'overall') AS c, count(*),"
-     " count(DISTINCT e.issuer || '/' || e.subject)"
-     " FROM answers a JOIN experiences e ON e.id = a.experience_id WHERE " EVENT_FILTER
-     " GROUP BY c ORDER BY c",
-     "competency",
-     {C_COMPETENCY, C_COUNT, C_STUDENTS, -1},
-     "  %-18s %9s %9s\n"},
-};
-
-static const char *const column_titles[][8] = {
-    {"event", "kind", "check-ins", "check-outs", "students", "avg min", "title"},
-    {"kind", "check-ins", "students"},
-    {"issuer", "subject", "group", "experiences", "check-outs", "minutes"},
-    {"competency", "answers", "students"},
-};
-
-/* Prints one text row from up to 8 strings using fmt (a format with as many %s as
- * the section has columns; the rest are passed as "" and not printed). */
-static void text_row(FILE *out, const char *fmt, const char *const v[8], int n)
-{
-    const char *a[8];
-    for (int i = 0; i < 8; i++)
-        a[i] = i < n ? v[i] : "";
-    fprintf(out, fmt, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
-}
-
-static lk_status write_section(sqlite3 *db, const section *sec, const char *const titles[8],
-                               const char *event_id, report_format fmt, int csv_cols, FILE *out,
-                               int64_t *out_rows)
-{
-    sqlite3_stmt *s = NULL;
-    lk_status ls = prepare(db, sec->sql, event_id, &s);
-    if (ls != LK_OK)
-        return ls;
-    int ncols = 0;
-    while (ncols < 8 && sec->map[ncols] >= 0)
-        ncols++;
-    int64_t rows = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (fmt == REPORT_TEXT && rows == 0) {
-            fprintf(out, "\n%s\n", sec->title);
-            text_row(out, sec->columns, titles, ncols);
-        }
-        rows++;
-        const char *v[8] = {0};
-        for (int i = 0; i < ncols; i++)
-            v[i] = col_text(s, i);
+    if (!out || (!t && n > 0) || (fmt != REPORT_TEXT && fmt != REPORT_CSV))
+        return LK_ERR_INVALID;
+    if (fmt == REPORT_CSV)
+        fputs("\xEF\xBB\xBF", out); /* the BOM makes Excel read UTF-8 */
+    for (size_t i = 0; i < n; i++) {
+        const report_table *tb = &t[i];
         if (fmt == REPORT_CSV) {
-            const char *cells[C_MERGE_N] = {0};
-            cells[C_SECTION] = sec->csv_name;
-            for (int i = 0; i < ncols; i++)
-                cells[sec->map[i]] = v[i];
-            csv_row(out, cells, csv_cols);
-        } else {
-            text_row(out, sec->text_fmt, v, ncols);
+            csv_field(out, "section", false);
+            for (size_t c = 0; c < tb->cols; c++)
+                csv_field(out, tb->headers[c], c + 1 == tb->cols);
+            for (size_t r = 0; r < tb->rows; r++) {
+                csv_field(out, tb->name, false);
+                for (size_t c = 0; c < tb->cols; c++)
+                    csv_field(out, report_cell(tb, r, c), c + 1 == tb->cols);
+            }
+            continue;
+        }
+        fprintf(out, "%s%s (%zu)\n", i ? "\n" : "", tb->title, tb->rows);
+        text_row(out, tb, tb->headers);
+        for (size_t r = 0; r < tb->rows; r++) {
+            const char *v[20];
+            for (size_t c = 0; c < tb->cols && c < 20; c++)
+                v[c] = report_cell(tb, r, c);
+            text_row(out, tb, v);
         }
     }
-    ls = rc == SQLITE_DONE ? LK_OK : db_fail(db, sec->csv_name);
-    sqlite3_finalize(s);
-    if (out_rows)
-        *out_rows = rows;
-    return ls;
+    return ferror(out) ? LK_ERR_IO : LK_OK;
 }
 
-/* Refusals are counted per day, not per event: the whole kiosk's figures. */
-static lk_status write_refusals(sqlite3 *db, report_format fmt, FILE *out)
+/* The text report's first lines: totals and what the report covers. */
+static lk_status write_summary(sqlite3 *db, const report_filter *f, FILE *out)
 {
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db,
-                           "SELECT reason, sum(count) FROM refusals GROUP BY reason"
-                           " ORDER BY reason",
+                           X_CTE " SELECT count(*), count(DISTINCT issuer || '/' || subject),"
+                                 " count(DISTINCT event_id) FROM x",
                            -1, &s, NULL) != SQLITE_OK)
-        return db_fail(db, "prepare refusals");
-    int rc, rows = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (fmt == REPORT_CSV) {
-            const char *cells[C_N] = {0};
-            cells[C_SECTION] = "refusal";
-            cells[C_REASON] = col_text(s, 0);
-            cells[C_COUNT] = col_text(s, 1);
-            csv_row(out, cells, C_N);
-        } else {
-            if (rows == 0)
-                fprintf(out, "\nRefused scans (all events)\n  %-20s %9s\n", "reason", "count");
-            fprintf(out, "  %-20s %9s\n", col_text(s, 0), col_text(s, 1));
-        }
-        rows++;
-    }
-    lk_status ls = rc == SQLITE_DONE ? LK_OK : db_fail(db, "refusals");
+        return report_db_fail(db, "total");
+    bind_filter(s, f);
+    lk_status ls = LK_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        fprintf(out, "Total: %lld check-ins by %lld students at %lld events\n",
+                (long long)sqlite3_column_int64(s, 0), (long long)sqlite3_column_int64(s, 1),
+                (long long)sqlite3_column_int64(s, 2));
+    else
+        ls = report_db_fail(db, "total");
     sqlite3_finalize(s);
+    if (f->since_ms > 0 || f->until_ms > 0) {
+        int a = f->since_ms > 0 ? lk_local_yyyymmdd(f->since_ms) : 0;
+        int b = f->until_ms > 0 ? lk_local_yyyymmdd(f->until_ms - 1) : 0;
+        fprintf(out, "Period: ");
+        if (a)
+            fprintf(out, "from %04d-%02d-%02d ", a / 10000, a / 100 % 100, a % 100);
+        if (b)
+            fprintf(out, "up to and including %04d-%02d-%02d", b / 10000, b / 100 % 100, b % 100);
+        fputc('\n', out);
+    }
+    if (f->event_id && *f->event_id)
+        fprintf(out, "Event: %s\n", f->event_id);
+    if (f->group && *f->group)
+        fprintf(out, "Group: %s\n", f->group);
+    fputc('\n', out);
     return ls;
 }
 
-lk_status report_write(store *st, const char *event_id, report_format fmt, FILE *out)
+/* Reads the tables ids[0..n) in one read transaction and writes them. */
+static lk_status write_ids(store *st, const config *cfg, const report_filter *f,
+                           const report_table_id *ids, size_t n, report_format fmt, FILE *out,
+                           bool summary)
 {
     sqlite3 *db = store_db(st);
     if (!db || !out || (fmt != REPORT_TEXT && fmt != REPORT_CSV))
         return LK_ERR_INVALID;
+    report_table t[REPORT_T_COUNT];
+    memset(t, 0, sizeof t);
     /* One read transaction: every section sees the same moment, even while the
      * kiosk keeps writing. */
     if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(db, "begin");
+        return report_db_fail(db, "begin");
+    report_filter none = {0};
+    if (!f)
+        f = &none;
     lk_status ls = LK_OK;
-    if (fmt == REPORT_CSV) {
-        fprintf(out, "%s\n", CSV_HEADER);
-    } else {
-        sqlite3_stmt *s = NULL;
-        ls = prepare(db,
-                     "SELECT count(*), count(DISTINCT e.issuer || '/' || e.subject),"
-                     " count(DISTINCT e.event_id) FROM experiences e WHERE " EVENT_FILTER,
-                     event_id, &s);
-        if (ls == LK_OK && sqlite3_step(s) == SQLITE_ROW)
-            fprintf(out, "Total: %lld check-ins by %lld students at %lld events\n",
-                    (long long)sqlite3_column_int64(s, 0), (long long)sqlite3_column_int64(s, 1),
-                    (long long)sqlite3_column_int64(s, 2));
-        if (ls == LK_OK && event_id && *event_id)
-            fprintf(out, "Event: %s\n", event_id);
-        sqlite3_finalize(s);
-    }
-    for (size_t i = 0; ls == LK_OK && i < sizeof sections / sizeof sections[0]; i++)
-        ls = write_section(db, &sections[i], column_titles[i], event_id, fmt, C_N, out,
-                           NULL);
-    if (ls == LK_OK && !(event_id && *event_id))
-        ls = write_refusals(db, fmt, out);
+    for (size_t i = 0; ls == LK_OK && i < n; i++)
+        ls = report_table_get(st, cfg, f, ids[i], &t[i]);
+    if (ls == LK_OK && summary && fmt == REPORT_TEXT)
+        ls = write_summary(db, f, out);
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    if (ls == LK_OK && ferror(out))
-        ls = LK_ERR_IO;
-    return ls;
-}
-
-/* --- One report over several kiosks' exports --------------------------------------
- * The statements are loaded into an in-memory SQLite database, one row each, keyed by
- * statement id: a duplicate (the same statement in two exports, or exported twice)
- * is then simply not inserted, and the sections are GROUP BY queries like those
- * above. An experience is one (event activity, actor account) pair, whichever kiosk
- * or file it came from: that is how a student seen by two kiosks counts once. */
-
-#define LOB_IRI "https://w3id.org/xapi/lob"
-#define EXT_KIOSK LOB_IRI "/extensions/kiosk"
-#define EXT_COMPETENCY LOB_IRI "/extensions/competency"
-#define VERB_ATTENDED "http://adlnet.gov/expapi/verbs/attended"
-#define VERB_LEFT "http://activitystrea.ms/leave"
-#define VERB_ANSWERED "http://adlnet.gov/expapi/verbs/answered"
-#define VERB_VOIDED "http://adlnet.gov/expapi/verbs/voided"
-
-struct report_merge {
-    sqlite3 *db;
-    sqlite3_stmt *insert;
-    sqlite3_stmt *fill;
-    report_merge_stats stats;
-};
-
-static const char MERGE_SCHEMA[] =
-    "CREATE TABLE files (id INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-    " nread INTEGER NOT NULL DEFAULT 0, nnew INTEGER NOT NULL DEFAULT 0,"
-    " ndup INTEGER NOT NULL DEFAULT 0, nskip INTEGER NOT NULL DEFAULT 0);"
-    /* verb is attended, left, answered, voided or other; activity the event's IRI
-     * (an answer's parent event; NULL when unknown); ms a check-out's duration. */
-    "CREATE TABLE st (id TEXT PRIMARY KEY, file INTEGER NOT NULL, kiosk TEXT,"
-    " verb TEXT NOT NULL, home TEXT, subject TEXT, activity TEXT, event TEXT, kind TEXT,"
-    " title TEXT, question TEXT, competency TEXT, ms INTEGER, target TEXT);"
-    /* What still counts: neither a voiding statement nor voided by one. xAPI 1.0.3
-     * says a voiding statement cannot itself be voided, so those stay out. */
-    "CREATE VIEW live AS SELECT * FROM st WHERE verb <> 'voided' AND id NOT IN"
-    " (SELECT target FROM st WHERE verb = 'voided' AND target IS NOT NULL);"
-    /* An event's id, kind and title from any statement about it: an export row
-     * (jsonl) has no activity type, a statement of another kiosk may. */
-    "CREATE VIEW ev AS SELECT activity, max(event) AS event,"
-    " coalesce(max(nullif(kind, '')), 'unknown') AS kind,"
-    " coalesce(max(nullif(title, '')), '') AS title FROM st"
-    " WHERE activity IS NOT NULL GROUP BY activity;"
-    /* One experience per event and student; the longest of several check-outs (two
-     * kiosks each measure from their own check-in). */
-    "CREATE VIEW exp AS SELECT activity, home, subject, max(verb = 'left') AS out,"
-    " max(CASE WHEN verb = 'left' THEN ms END) AS ms FROM live"
-    " WHERE verb IN ('attended', 'left') GROUP BY activity, home, subject;";
-
-/* Filter on the event (ev) by ?1: its id or its activity IRI, NULL = all. */
-#define MERGE_FILTER "(?1 IS NULL OR ev.event = ?1 OR ev.activity = ?1)"
-#define STUDENT(t) t ".home || char(31) || " t ".subject"
-
-static const section merge_sections[] = {
-    {"Check-ins per event (each student once)",
-     "  %-16s %-16s %9s %10s %9s %8s %7s  %s\n",
-     "SELECT ev.event, ev.kind, count(*), sum(x.out), count(DISTINCT " STUDENT("x") "),"
-     " coalesce(CAST(round(avg(x.ms / 60000.0)) AS INTEGER), ''),"
-     " (SELECT count(DISTINCT k.kiosk) FROM live k WHERE k.activity = x.activity"
-     "  AND k.verb IN ('attended', 'left')),"
-     " ev.title FROM exp x JOIN ev ON ev.activity = x.activity WHERE " MERGE_FILTER
-     " GROUP BY x.activity ORDER BY ev.event, x.activity",
-     "event",
-     {C_EVENT, C_KIND, C_COUNT, C_CHECKOUTS, C_STUDENTS, C_MINUTES, C_KIOSKS, C_TITLE},
-     "  %-16s %-16s %9s %10s %9s %8s %7s  %s\n"},
-    {"Check-ins per kind of activity",
-     "  %-16s %9s %9s\n",
-     "SELECT ev.kind AS k, count(*), count(DISTINCT " STUDENT("x") ")"
-     " FROM exp x JOIN ev ON ev.activity = x.activity WHERE " MERGE_FILTER
-     " GROUP BY k ORDER BY k",
-     "kind",
-     {C_KIND, C_COUNT, C_STUDENTS, -1},
-     "  %-16s %9s %9s\n"},
-    {"Experiences per student",
-     "  %-16s %11s %10s %8s  %s\n",
-     "SELECT x.subject, count(*), sum(x.out), coalesce(sum(x.ms), 0) / 60000, x.home"
-     " FROM exp x JOIN ev ON ev.activity = x.activity WHERE " MERGE_FILTER
-     " GROUP BY x.home, x.subject ORDER BY x.home, x.subject",
-     "student",
-     {C_SUBJECT, C_COUNT, C_CHECKOUTS, C_MINUTES, C_ISSUER, -1},
-     "  %-16s %11s %10s %8s  %s\n"},
-    /* The same question answered at two kiosks of one event is one answer. */
-    {"Answers per competency",
-     "  %-18s %9s %9s\n",
-     "SELECT coalesce(a.competency, 'overall') AS c,"
-     " count(DISTINCT coalesce(a.activity, '') || char(31) || " STUDENT("a")
-     " || char(31) || a.question), count(DISTINCT " STUDENT("a") ")"
-     " FROM live a LEFT JOIN ev ON ev.activity = a.activity"
-     " WHERE a.verb = 'answered' AND " MERGE_FILTER " GROUP BY c ORDER BY c",
-     "competency",
-     {C_COMPETENCY, C_COUNT, C_STUDENTS, -1},
-     "  %-18s %9s %9s\n"},
-    {"Statements per kiosk",
-     "  %-20s %10s\n",
-     "SELECT coalesce(l.kiosk, '?'), count(*) FROM live l LEFT JOIN ev ON ev.activity = l.activity"
-     " WHERE " MERGE_FILTER " GROUP BY l.kiosk ORDER BY l.kiosk IS NULL, l.kiosk",
-     "kiosk",
-     {C_KIOSK, C_COUNT, -1},
-     "  %-20s %10s\n"},
-};
-
-static const char *const merge_titles[][8] = {
-    {"event", "kind", "check-ins", "check-outs", "students", "avg min", "kiosks", "title"},
-    {"kind", "check-ins", "students"},
-    {"subject", "experiences", "check-outs", "minutes", "home page"},
-    {"competency", "answers", "students"},
-    {"kiosk", "statements"},
-};
-
-static char merge_csv_header[sizeof CSV_HEADER + 32];
-
-const char *report_merge_csv_header(void)
-{
-    if (!merge_csv_header[0])
-        snprintf(merge_csv_header, sizeof merge_csv_header, "%s,kiosk,kiosks,files", CSV_HEADER);
-    return merge_csv_header;
-}
-
-report_merge *report_merge_create(void)
-{
-    report_merge *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
-    if (sqlite3_open(":memory:", &m->db) != SQLITE_OK ||
-        sqlite3_exec(m->db, MERGE_SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(m->db,
-                           "INSERT OR IGNORE INTO st (id, file, kiosk, verb, home, subject,"
-                           " activity, event, kind, title, question, competency, ms, target)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           -1, &m->insert, NULL) != SQLITE_OK ||
-        /* A duplicate may know more than the copy read first: a jsonl row has no
-         * kiosk id, activity type or event of an answer, the statement does. */
-        sqlite3_prepare_v2(m->db,
-                           "UPDATE st SET kiosk = coalesce(kiosk, ?3),"
-                           " activity = coalesce(activity, ?7), event = coalesce(event, ?8),"
-                           " kind = coalesce(kind, ?9), title = coalesce(title, ?10),"
-                           " competency = coalesce(competency, ?12), ms = coalesce(ms, ?13)"
-                           " WHERE id = ?1 AND verb = ?4",
-                           -1, &m->fill, NULL) != SQLITE_OK) {
-        fprintf(stderr, "report: merge: %s\n", m->db ? sqlite3_errmsg(m->db) : "no memory");
-        report_merge_destroy(m);
-        return NULL;
-    }
-    return m;
-}
-
-void report_merge_destroy(report_merge *m)
-{
-    if (!m)
-        return;
-    sqlite3_finalize(m->insert);
-    sqlite3_finalize(m->fill);
-    sqlite3_close(m->db);
-    free(m);
-}
-
-/* One statement or export row, reduced to what the report counts. Strings are
- * borrowed from the JSON; the buffers hold what had to be rewritten. */
-typedef struct mrow {
-    char id[37];
-    const char *kiosk;
-    const char *verb;
-    const char *home, *subject;
-    const char *activity;
-    char event[256];
-    char kind[64];
-    const char *title;
-    const char *question;
-    char competency[64];
-    int64_t ms; /* -1: unknown */
-    char target[37];
-} mrow;
-
-static const char *jstr(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
-}
-
-/* A statement id as xAPI requires it, a UUID, lower-cased so "A..." and "a..." are
- * one statement. */
-static bool uuid_norm(const char *s, char out[37])
-{
-    if (!s || strlen(s) != 36)
-        return false;
-    for (int i = 0; i < 36; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-')
-                return false;
-        } else if (!isxdigit(c)) {
-            return false;
-        }
-        out[i] = (char)tolower(c);
-    }
-    out[36] = '\0';
-    return true;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
-/* The last path segment of an IRI with '-' as '_': competencies and kinds as
- * kiosk.ini names them (work-exploration -> work_exploration, open-day -> open_day). */
-static void ini_name(const char *iri, char *out, size_t len)
-{
-    const char *seg = strrchr(iri, '/');
-    seg = seg ? seg + 1 : iri;
-    size_t i = 0;
-    for (; seg[i] && i + 1 < len; i++)
-        out[i] = seg[i] == '-' ? '_' : seg[i];
-    out[i] = '\0';
-}
-
-static void kind_from_type(const char *type, char *out, size_t len)
-{
-    out[0] = '\0';
-    if (!type)
-        return;
-    ini_name(type, out, len);
-    /* the profile's type for kind "other" (and any kind it does not know) */
-    if (strcmp(out, "other_experience") == 0)
-        lk_strlcpy(out, "other", len);
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* The event id from <activity base>events/<id> (percent-decoded, as the kiosk
- * encoded it); an IRI of another shape is its own id. */
-static void event_from_iri(const char *iri, char *out, size_t len)
-{
-    const char *p = NULL;
-    for (const char *q = strstr(iri, "/events/"); q; q = strstr(q + 1, "/events/"))
-        p = q + strlen("/events/");
-    if (!p || !*p || strchr(p, '/')) {
-        lk_strlcpy(out, iri, len);
-        return;
-    }
-    size_t n = 0;
-    for (; *p && n + 1 < len; p++) {
-        int hi, lo;
-        if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
-            out[n++] = (char)(hi * 16 + lo);
-            p += 2;
-        } else {
-            out[n++] = *p;
-        }
-    }
-    out[n] = '\0';
-}
-
-/* An ISO 8601 duration as the kiosk writes it (PnDTnHnMn.nnS); -1 when it is not
- * one. Only days and smaller: a check-out never spans months. */
-static int64_t duration_ms(const char *s)
-{
-    if (!s || *s != 'P')
-        return -1;
-    s++;
-    bool time = false, any = false;
-    double total = 0;
-    while (*s) {
-        if (*s == 'T' && !time) {
-            time = true;
-            s++;
-            continue;
-        }
-        if (!isdigit((unsigned char)*s))
-            return -1;
-        double v = 0, scale = 0;
-        for (; isdigit((unsigned char)*s) || (*s == '.' && scale == 0); s++) {
-            if (*s == '.') {
-                scale = 1;
-                continue;
-            }
-            if (scale > 0) {
-                scale /= 10;
-                v += (*s - '0') * scale;
-            } else {
-                v = v * 10 + (*s - '0');
-            }
-        }
-        char unit = *s++;
-        if (!time && unit == 'D')
-            total += v * 86400000.0;
-        else if (time && unit == 'H')
-            total += v * 3600000.0;
-        else if (time && unit == 'M')
-            total += v * 60000.0;
-        else if (time && unit == 'S')
-            total += v * 1000.0;
-        else
-            return -1;
-        any = true;
-    }
-    return any && total < 9e15 ? (int64_t)(total + 0.5) : -1;
-}
-
-static const char *verb_name(const char *iri)
-{
-    if (strcmp(iri, VERB_ATTENDED) == 0)
-        return "attended";
-    if (strcmp(iri, VERB_LEFT) == 0)
-        return "left";
-    if (strcmp(iri, VERB_ANSWERED) == 0)
-        return "answered";
-    if (strcmp(iri, VERB_VOIDED) == 0)
-        return "voided";
-    return "other";
-}
-
-/* A voiding statement's actor is the kiosk's own account (<base>kiosks, kiosk id). */
-static const char *kiosk_of_account(const char *home, const char *name)
-{
-    return home && name && (ends_with(home, "/kiosks") || ends_with(home, "/kiosks/")) ? name
-                                                                                         : NULL;
-}
-
-/* An xAPI statement as the kiosk builds it (docs/xapi-profile.md). Returns NULL, or
- * why it cannot be counted. */
-static const char *row_from_statement(json_t *s, mrow *r)
-{
-    if (!uuid_norm(jstr(s, "id"), r->id))
-        return "no statement id (a UUID)";
-    const char *verb = jstr(json_object_get(s, "verb"), "id");
-    if (!verb)
-        return "no verb id";
-    r->verb = verb_name(verb);
-    json_t *ctx = json_object_get(s, "context");
-    json_t *ext = json_object_get(ctx, "extensions");
-    r->kiosk = jstr(ext, EXT_KIOSK);
-    json_t *account = json_object_get(json_object_get(s, "actor"), "account");
-    r->home = jstr(account, "homePage");
-    r->subject = jstr(account, "name");
-    json_t *obj = json_object_get(s, "object");
-    const char *obj_id = jstr(obj, "id");
-    if (strcmp(r->verb, "voided") == 0) {
-        const char *t = jstr(obj, "objectType");
-        if (!t || strcmp(t, "StatementRef") != 0 || !uuid_norm(obj_id, r->target))
-            return "a voiding statement without a StatementRef to a statement id";
-        if (!r->kiosk)
-            r->kiosk = kiosk_of_account(r->home, r->subject);
-        r->home = r->subject = NULL; /* the kiosk, not a student */
-        return NULL;
-    }
-    if (strcmp(r->verb, "other") == 0)
-        return NULL;
-    if (!r->home || !r->subject)
-        return "no actor account (homePage and name)";
-    if (!obj_id)
-        return "no object id";
-    json_t *activity = obj;
-    if (strcmp(r->verb, "answered") == 0) {
-        r->question = obj_id;
-        const char *comp = jstr(ext, EXT_COMPETENCY);
-        if (comp)
-            ini_name(comp, r->competency, sizeof r->competency);
-        activity = json_array_get(json_object_get(json_object_get(ctx, "contextActivities"),
-                                                  "parent"),
-                                  0);
-        r->activity = jstr(activity, "id");
-    } else {
-        r->activity = obj_id;
-        if (strcmp(r->verb, "left") == 0)
-            r->ms = duration_ms(jstr(json_object_get(s, "result"), "duration"));
-    }
-    if (r->activity) {
-        event_from_iri(r->activity, r->event, sizeof r->event);
-        json_t *def = json_object_get(activity, "definition");
-        kind_from_type(jstr(def, "type"), r->kind, sizeof r->kind);
-        json_t *name = json_object_get(def, "name");
-        r->title = jstr(name, "nl-NL") ? jstr(name, "nl-NL") : jstr(name, "en-US");
-    }
-    return NULL;
-}
-
-/* A row of export --format jsonl (src/sync/export.c): the outbox kind, the actor's
- * account, the object id and a few result fields, but no activity type, no kiosk id
- * and no link from an answer to its event. */
-static const char *row_from_export_row(json_t *o, mrow *r)
-{
-    if (!uuid_norm(jstr(o, "statement_id"), r->id))
-        return "no statement_id (a UUID)";
-    const char *kind = jstr(o, "kind");
-    if (!kind)
-        return "no kind";
-    r->verb = strcmp(kind, "checkin") == 0    ? "attended"
-              : strcmp(kind, "checkout") == 0 ? "left"
-              : strcmp(kind, "answer") == 0   ? "answered"
-              : strcmp(kind, "voiding") == 0  ? "voided"
-                                              : "other";
-    r->home = jstr(o, "account_home");
-    r->subject = jstr(o, "account");
-    const char *obj_id = jstr(o, "activity");
-    if (strcmp(r->verb, "voided") == 0) {
-        if (!uuid_norm(obj_id, r->target))
-            return "a voiding row whose activity is no statement id";
-        r->kiosk = kiosk_of_account(r->home, r->subject);
-        r->home = r->subject = NULL;
-        return NULL;
-    }
-    if (strcmp(r->verb, "other") == 0)
-        return NULL;
-    if (!r->home || !r->subject)
-        return "no account_home and account";
-    if (!obj_id)
-        return "no activity";
-    if (strcmp(r->verb, "answered") == 0) {
-        r->question = obj_id;
-        const char *comp = jstr(o, "competency");
-        if (comp)
-            ini_name(comp, r->competency, sizeof r->competency);
-        return NULL;
-    }
-    r->activity = obj_id;
-    event_from_iri(r->activity, r->event, sizeof r->event);
-    r->title = jstr(o, "activity_name");
-    if (strcmp(r->verb, "left") == 0)
-        r->ms = duration_ms(jstr(o, "duration"));
-    return NULL;
-}
-
-static void bind_opt(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v && *v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-/* Per-file counts while adding. */
-typedef struct add_counts {
-    size_t read, added, dup, skipped;
-} add_counts;
-
-/* Counts one JSON value (a statement or an export row) found at where (e.g. "line 3"). */
-static lk_status add_value(report_merge *m, sqlite3_int64 file, json_t *v, const char *name,
-                           const char *where, FILE *diag, add_counts *c)
-{
-    c->read++;
-    mrow r;
-    memset(&r, 0, sizeof r);
-    r.ms = -1;
-    const char *why = NULL;
-    if (!json_is_object(v))
-        why = "not a JSON object";
-    else if (json_object_get(v, "statement_id"))
-        why = row_from_export_row(v, &r);
-    else
-        why = row_from_statement(v, &r);
-    if (why) {
-        if (diag)
-            fprintf(diag, "%s: %s: %s; left out\n", name, where, why);
-        c->skipped++;
-        return LK_OK;
-    }
-    for (int pass = 0; pass < 2; pass++) {
-        sqlite3_stmt *s = pass == 0 ? m->insert : m->fill;
-        sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
-        sqlite3_bind_text(s, 1, r.id, -1, SQLITE_TRANSIENT);
-        if (pass == 0)
-            sqlite3_bind_int64(s, 2, file);
-        bind_opt(s, 3, r.kiosk);
-        sqlite3_bind_text(s, 4, r.verb, -1, SQLITE_STATIC);
-        if (pass == 0) {
-            bind_opt(s, 5, r.home);
-            bind_opt(s, 6, r.subject);
-            bind_opt(s, 11, r.question);
-            bind_opt(s, 14, r.target);
-        }
-        bind_opt(s, 7, r.activity);
-        bind_opt(s, 8, r.activity ? r.event : NULL);
-        bind_opt(s, 9, r.kind);
-        bind_opt(s, 10, r.title);
-        bind_opt(s, 12, r.competency);
-        if (r.ms >= 0)
-            sqlite3_bind_int64(s, 13, r.ms);
-        if (sqlite3_step(s) != SQLITE_DONE)
-            return db_fail(m->db, "merge insert");
-        if (pass == 0 && sqlite3_changes(m->db) > 0) {
-            c->added++;
-            return LK_OK;
-        }
-    }
-    c->dup++; /* the same id is the same statement: counted once */
-    return LK_OK;
-}
-
-/* A JSON array of statements (export --format xapi). */
-static lk_status add_array(report_merge *m, sqlite3_int64 file, const char *name,
-                           const char *data, size_t len, FILE *diag, add_counts *c)
-{
-    json_error_t e;
-    json_t *root = json_loadb(data, len, 0, &e);
-    if (!root) {
-        if (diag)
-            fprintf(diag, "%s: line %d column %d: not a complete JSON array of statements (%s)\n",
-                    name, e.line, e.column, e.text);
-        return LK_ERR_INVALID;
-    }
-    if (!json_is_array(root)) {
-        json_decref(root);
-        if (diag)
-            fprintf(diag, "%s: not a JSON array of statements\n", name);
-        return LK_ERR_INVALID;
-    }
-    lk_status ls = LK_OK;
-    for (size_t i = 0; ls == LK_OK && i < json_array_size(root); i++) {
-        char where[64];
-        snprintf(where, sizeof where, "statement %zu", i + 1);
-        ls = add_value(m, file, json_array_get(root, i), name, where, diag, c);
-    }
-    json_decref(root);
-    return ls;
-}
-
-/* One JSON object a line: export --format jsonl rows, or statements. */
-static lk_status add_lines(report_merge *m, sqlite3_int64 file, const char *name,
-                           const char *data, size_t len, FILE *diag, add_counts *c)
-{
-    lk_status ls = LK_OK;
-    size_t line = 0;
-    for (size_t pos = 0; ls == LK_OK && pos < len;) {
-        const char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) : len;
-        size_t n = end - pos;
-        line++;
-        const char *p = data + pos;
-        pos = end + 1;
-        while (n > 0 && isspace((unsigned char)p[n - 1]))
-            n--;
-        size_t lead = 0;
-        while (lead < n && isspace((unsigned char)p[lead]))
-            lead++;
-        if (lead == n)
-            continue;
-        char where[64];
-        snprintf(where, sizeof where, "line %zu", line);
-        json_error_t e;
-        json_t *v = json_loadb(p + lead, n - lead, 0, &e);
-        if (!v) {
-            if (diag)
-                fprintf(diag, "%s: %s: not JSON (%s); left out\n", name, where, e.text);
-            c->read++;
-            c->skipped++;
-            continue;
-        }
-        ls = add_value(m, file, v, name, where, diag, c);
-        json_decref(v);
-    }
-    return ls;
-}
-
-lk_status report_merge_add(report_merge *m, const char *name, const char *data, size_t len,
-                           FILE *diag, size_t *out_skipped)
-{
-    if (out_skipped)
-        *out_skipped = 0;
-    if (!m || !name || (!data && len > 0))
-        return LK_ERR_INVALID;
-    size_t start = 0;
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
-        start = 3; /* a BOM, as editors on Windows write one */
-    size_t off = start;
-    while (off < len && isspace((unsigned char)data[off]))
-        off++;
-    /* An empty file is an export without statements (jsonl writes nothing then). */
-    if (off < len && data[off] != '[' && data[off] != '{') {
-        if (diag)
-            fprintf(diag,
-                    "%s: not an xapi or jsonl export (a csv export cannot be merged:"
-                    " export again with --format xapi)\n",
-                    name);
-        return LK_ERR_INVALID;
-    }
-    sqlite3_stmt *f = NULL;
-    if (sqlite3_prepare_v2(m->db, "INSERT INTO files (name) VALUES (?)", -1, &f, NULL) !=
-        SQLITE_OK)
-        return db_fail(m->db, "merge file");
-    sqlite3_bind_text(f, 1, name, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(f);
-    sqlite3_finalize(f);
-    if (rc != SQLITE_DONE)
-        return db_fail(m->db, "merge file");
-    sqlite3_int64 file = sqlite3_last_insert_rowid(m->db);
-    /* One transaction per file: all of it or (on an error) none of it. */
-    if (sqlite3_exec(m->db, "SAVEPOINT addfile", NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(m->db, "merge begin");
-    add_counts c = {0};
-    lk_status ls = off < len && data[off] == '['
-                       ? add_array(m, file, name, data + start, len - start, diag, &c)
-                       : add_lines(m, file, name, data + start, len - start, diag, &c);
-    if (ls == LK_OK) {
-        sqlite3_stmt *u = NULL;
-        if (sqlite3_prepare_v2(m->db,
-                               "UPDATE files SET nread = ?, nnew = ?, ndup = ?, nskip = ?"
-                               " WHERE id = ?",
-                               -1, &u, NULL) != SQLITE_OK) {
-            ls = db_fail(m->db, "merge file counts");
-        } else {
-            sqlite3_bind_int64(u, 1, (sqlite3_int64)c.read);
-            sqlite3_bind_int64(u, 2, (sqlite3_int64)c.added);
-            sqlite3_bind_int64(u, 3, (sqlite3_int64)c.dup);
-            sqlite3_bind_int64(u, 4, (sqlite3_int64)c.skipped);
-            sqlite3_bind_int64(u, 5, file);
-            if (sqlite3_step(u) != SQLITE_DONE)
-                ls = db_fail(m->db, "merge file counts");
-            sqlite3_finalize(u);
-        }
-    }
-    if (ls == LK_OK && sqlite3_exec(m->db, "RELEASE addfile", NULL, NULL, NULL) != SQLITE_OK)
-        ls = db_fail(m->db, "merge commit");
-    if (ls != LK_OK) {
-        sqlite3_exec(m->db, "ROLLBACK TO addfile; RELEASE addfile", NULL, NULL, NULL);
-        return ls;
-    }
-    m->stats.files++;
-    m->stats.statements += c.read;
-    m->stats.duplicates += c.dup;
-    m->stats.skipped += c.skipped;
-    if (out_skipped)
-        *out_skipped = c.skipped;
-    return LK_OK;
-}
-
-lk_status report_merge_add_file(report_merge *m, const char *path, FILE *diag,
-                                size_t *out_skipped)
-{
-    if (out_skipped)
-        *out_skipped = 0;
-    if (!m || !path)
-        return LK_ERR_INVALID;
-    char *data = NULL;
-    size_t len = 0;
-    lk_status ls = lk_read_file(path, &data, &len);
-    if (ls != LK_OK) {
-        if (diag)
-            fprintf(diag, "%s: cannot be read (%s)\n", path, lk_strerror(ls));
-        return ls;
-    }
-    ls = report_merge_add(m, path, data, len, diag, out_skipped);
-    free(data);
-    return ls;
-}
-
-/* One integer from a query without parameters but the optional filter. */
-static lk_status merge_count(sqlite3 *db, const char *sql, const char *event_id, int64_t *out)
-{
-    sqlite3_stmt *s = NULL;
-    lk_status ls = prepare(db, sql, event_id, &s);
-    if (ls != LK_OK)
-        return ls;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *out = sqlite3_column_int64(s, 0);
-    else
-        ls = db_fail(db, "merge count");
-    sqlite3_finalize(s);
-    return ls;
-}
-
-lk_status report_merge_get_stats(report_merge *m, report_merge_stats *out)
-{
-    if (!m || !out)
-        return LK_ERR_INVALID;
-    *out = m->stats;
-    int64_t voided = 0, kiosks = 0;
-    lk_status ls = merge_count(m->db,
-                               "SELECT count(*) FROM st WHERE verb <> 'voided' AND id IN"
-                               " (SELECT target FROM st WHERE verb = 'voided')",
-                               NULL, &voided);
     if (ls == LK_OK)
-        ls = merge_count(m->db, "SELECT count(DISTINCT kiosk) FROM st", NULL, &kiosks);
-    out->voided = (size_t)voided;
-    out->kiosks = (size_t)kiosks;
+        ls = report_write_tables(t, n, fmt, out);
+    for (size_t i = 0; i < n; i++)
+        report_table_free(&t[i]);
     return ls;
 }
 
-/* The per-file table of the text report: what each export brought. */
-static lk_status write_files(sqlite3 *db, FILE *out)
+lk_status report_write(store *st, const config *cfg, const report_filter *f, report_format fmt,
+                       FILE *out)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT nread, nnew, ndup, nskip, name FROM files ORDER BY id",
-                           -1, &s, NULL) != SQLITE_OK)
-        return db_fail(db, "prepare files");
-    int rc, rows = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (rows++ == 0)
-            fprintf(out, "\nFiles\n  %10s %10s %10s %10s  %s\n", "statements", "new",
-                    "duplicates", "malformed", "file");
-        fprintf(out, "  %10s %10s %10s %10s  %s\n", col_text(s, 0), col_text(s, 1),
-                col_text(s, 2), col_text(s, 3), col_text(s, 4));
-    }
-    lk_status ls = rc == SQLITE_DONE ? LK_OK : db_fail(db, "files");
-    sqlite3_finalize(s);
-    return ls;
+    static const report_table_id all[] = {
+        REPORT_T_STUDENTS, REPORT_T_GROUPS,   REPORT_T_EVENTS,       REPORT_T_MISSING,
+        REPORT_T_HOSTS,    REPORT_T_KINDS,    REPORT_T_COMPETENCIES, REPORT_T_ANSWERS,
+        REPORT_T_HOURS,    REPORT_T_REFUSALS, REPORT_T_WITHOUT,
+    };
+    return write_ids(st, cfg, f, all, sizeof all / sizeof all[0], fmt, out, true);
 }
 
-lk_status report_merge_write(report_merge *m, const char *event_id, report_format fmt, FILE *out)
+lk_status report_write_without(store *st, const config *cfg, const report_filter *f,
+                               report_format fmt, FILE *out)
 {
-    if (!m || !out || (fmt != REPORT_TEXT && fmt != REPORT_CSV))
-        return LK_ERR_INVALID;
-    report_merge_stats ms;
-    lk_status ls = report_merge_get_stats(m, &ms);
-    int64_t n = 0, students = 0, events = 0, checkouts = 0, kiosks = 0;
-    static const char FROM_EXP[] = " FROM exp x JOIN ev ON ev.activity = x.activity WHERE "
-                                   MERGE_FILTER;
-    char sql[512];
-    static const char *const what[] = {"count(*)", "count(DISTINCT " STUDENT("x") ")",
-                                       "count(DISTINCT x.activity)", "coalesce(sum(x.out), 0)"};
-    int64_t *into[] = {&n, &students, &events, &checkouts};
-    for (size_t i = 0; ls == LK_OK && i < sizeof what / sizeof what[0]; i++) {
-        snprintf(sql, sizeof sql, "SELECT %s%s", what[i], FROM_EXP);
-        ls = merge_count(m->db, sql, event_id, into[i]);
-    }
-    if (ls == LK_OK)
-        ls = merge_count(m->db,
-                         "SELECT count(DISTINCT l.kiosk) FROM live l"
-                         " LEFT JOIN ev ON ev.activity = l.activity WHERE " MERGE_FILTER,
-                         event_id, &kiosks);
-    if (ls != LK_OK)
-        return ls;
-    char c_n[24], c_students[24], c_checkouts[24], c_kiosks[24], c_files[24];
-    snprintf(c_n, sizeof c_n, "%lld", (long long)n);
-    snprintf(c_students, sizeof c_students, "%lld", (long long)students);
-    snprintf(c_checkouts, sizeof c_checkouts, "%lld", (long long)checkouts);
-    snprintf(c_kiosks, sizeof c_kiosks, "%lld", (long long)kiosks);
-    snprintf(c_files, sizeof c_files, "%zu", ms.files);
-    if (fmt == REPORT_CSV) {
-        fprintf(out, "%s\n", report_merge_csv_header());
-        const char *cells[C_MERGE_N] = {0};
-        cells[C_SECTION] = "total";
-        cells[C_COUNT] = c_n;
-        cells[C_CHECKOUTS] = c_checkouts;
-        cells[C_STUDENTS] = c_students;
-        cells[C_KIOSKS] = c_kiosks;
-        cells[C_FILES] = c_files;
-        csv_row(out, cells, C_MERGE_N);
-    } else {
-        fprintf(out, "Total: %lld check-ins by %lld students at %lld events\n", (long long)n,
-                (long long)students, (long long)events);
-        if (event_id && *event_id)
-            fprintf(out, "Event: %s\n", event_id);
-        fprintf(out,
-                "Merged: %zu files from %lld kiosks; %zu statements, %zu duplicates left out,"
-                " %zu voided, %zu malformed left out\n",
-                ms.files, (long long)kiosks, ms.statements, ms.duplicates, ms.voided,
-                ms.skipped);
-    }
-    for (size_t i = 0; ls == LK_OK && i < sizeof merge_sections / sizeof merge_sections[0]; i++)
-        ls = write_section(m->db, &merge_sections[i], merge_titles[i], event_id, fmt, C_MERGE_N,
-                           out, NULL);
-    if (ls == LK_OK && fmt == REPORT_TEXT)
-        ls = write_files(m->db, out);
-    if (ls == LK_OK && ferror(out))
-        ls = LK_ERR_IO;
-    return ls;
+    static const report_table_id only[] = {REPORT_T_WITHOUT};
+    return write_ids(st, cfg, f, only, 1, fmt, out, false);
 }

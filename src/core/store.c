@@ -155,6 +155,10 @@ static const char *const migrations[] = {
     "  failures INTEGER NOT NULL DEFAULT 0,"
     "  locked_until_ms INTEGER NOT NULL DEFAULT 0);"
     "INSERT INTO pin_guard (id) VALUES (1);",
+    /* 7: the coordinator's report over a period and a group reads a range of
+     * check-ins and one group's roster rows, not the whole year. */
+    "CREATE INDEX experiences_by_time ON experiences(checkin_ms);"
+    "CREATE INDEX roster_by_group ON roster(grp);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 

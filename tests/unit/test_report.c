@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,18 +55,6 @@ static int64_t checkin(store *st, const char *event, const char *subject, int64_
     return e.id;
 }
 
-static void answer(store *st, int64_t exp_id, const char *competency, const char *response)
-{
-    char uuid[37];
-    lk_uuid4(uuid, sizeof uuid);
-    store_answer a = {.question_id = competency ? competency : "rating",
-                      .competency = competency,
-                      .response = response,
-                      .answered_ms = T0,
-                      .stmt = {.uuid = uuid, .kind = "answer", .json = "{}"}};
-    assert_int_equal(store_record_answers(st, exp_id, &a, 1), LK_OK);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -98,112 +87,237 @@ static int teardown(void **state)
 }
 
 /* Runs the report into a heap string (free it). */
-static char *run(fixture *f, const char *event, report_format fmt)
+static char *run_f(fixture *f, const report_filter *flt, report_format fmt, bool without)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     assert_non_null(out);
-    assert_int_equal(report_write(f->st, event, fmt, out), LK_OK);
+    lk_status ls = without ? report_write_without(f->st, f->cfg, flt, fmt, out)
+                           : report_write(f->st, f->cfg, flt, fmt, out);
+    assert_int_equal(ls, LK_OK);
     fclose(out);
     return buf;
 }
 
-static void fill(fixture *f)
+static void ans(store *st, int64_t exp_id, const char *qid, const char *competency,
+                const char *response)
 {
-    int64_t a = checkin(f->st, "OPEN1", "1001", T0, 0);
-    checkin(f->st, "OPEN1", "1002", T0 + 1000, 0);
-    checkin(f->st, "OPEN1", "1003", T0 + 2000, 0);
-    checkin(f->st, "STAGE1", "1001", T0, T0 + 90 * MIN_MS);
-    checkin(f->st, "STAGE1", "1002", T0, T0 + 30 * MIN_MS);
-    checkin(f->st, "STAGE1", "1004", T0, 0);
-    checkin(f->st, "GONE", "1004", T0 - 1, 0); /* event no longer in kiosk.ini */
-    answer(f->st, a, NULL, "4");
-    answer(f->st, a, "qualities", "samenwerken");
-    answer(f->st, a, "motives", "ja");
-    store_person p = {.issuer = "00AA", .subject = "1001", .first_name = "Daan", .group = "3B"};
-    assert_int_equal(store_roster_upsert(f->st, &p, NULL), LK_OK);
-    assert_int_equal(store_count_refusal(f->st, LK_REASON_EXPIRED, 20261128), LK_OK);
-    assert_int_equal(store_count_refusal(f->st, LK_REASON_EXPIRED, 20261129), LK_OK);
+    char uuid[37];
+    lk_uuid4(uuid, sizeof uuid);
+    store_answer a = {.question_id = qid,
+                      .competency = competency,
+                      .response = response,
+                      .answered_ms = T0,
+                      .stmt = {.uuid = uuid, .kind = "answer", .json = "{}"}};
+    assert_int_equal(store_record_answers(st, exp_id, &a, 1), LK_OK);
 }
 
-static void test_csv_rows(void **state)
+static void person(store *st, const char *subject, const char *first, const char *group)
+{
+    store_person p = {.issuer = "00AA"};
+    lk_strlcpy(p.subject, subject, sizeof p.subject);
+    lk_strlcpy(p.first_name, first, sizeof p.first_name);
+    lk_strlcpy(p.group, group, sizeof p.group);
+    assert_int_equal(store_roster_upsert(st, &p, NULL), LK_OK);
+}
+
+/* The seeded school with known answers: 3B (Daan, Zoë, and Sem who only had refused
+ * scans), 4A (Anna, who never reflects, and Noor), a student not on the roster; an
+ * open day expecting 3B and 4A; an internship day expecting 3B where Daan stayed
+ * 6 h 15 min (confirmed by the host) and Zoë never checked out. */
+static void seed(fixture *f)
+{
+    config_event *open = &f->cfg->events[0], *stage = &f->cfg->events[1];
+    lk_strlcpy(open->host, "Testcollege", sizeof open->host);
+    lk_strlcpy(open->expected_groups, "3B, 4A", sizeof open->expected_groups);
+    lk_strlcpy(stage->title, "Meeloopdag", sizeof stage->title);
+    lk_strlcpy(stage->host, "Bouwbedrijf De Vries", sizeof stage->host);
+    lk_strlcpy(stage->expected_groups, "3B", sizeof stage->expected_groups);
+    stage->mode = CONFIG_MODE_CHECKIN_CHECKOUT;
+    open->start_ms = stage->start_ms = T0 - 3600000;
+    open->end_ms = stage->end_ms = T0 + 8 * 3600000;
+    lk_strlcpy(f->cfg->assets_dir, "assets", sizeof f->cfg->assets_dir);
+    assert_int_equal(store_sync_events(f->st, f->cfg), LK_OK);
+    person(f->st, "1001", "Daan", "3B");
+    person(f->st, "1002", "Zoë", "3B");
+    person(f->st, "1005", "Sem", "3B");
+    person(f->st, "1003", "Anna", "4A");
+    person(f->st, "1004", "Noor", "4A");
+    int64_t d1 = checkin(f->st, "OPEN1", "1001", T0, 0);
+    int64_t z1 = checkin(f->st, "OPEN1", "1002", T0 + 1000, 0);
+    checkin(f->st, "OPEN1", "1003", T0 + 3600000, 0);
+    checkin(f->st, "OPEN1", "9999", T0 + 3600000, 0);
+    int64_t d2 = checkin(f->st, "STAGE1", "1001", T0, T0 + 375 * MIN_MS);
+    checkin(f->st, "STAGE1", "1002", T0, 0);
+    ans(f->st, d1, "overall", NULL, "4");
+    ans(f->st, d1, "qualities", "qualities", "samenwerken");
+    ans(f->st, d1, "motives", "motives", "ja");
+    ans(f->st, z1, "networking", "networking", "ja");
+    ans(f->st, z1, "note", NULL, "Ik vond het =leuk");
+    char uuid[37];
+    lk_uuid4(uuid, sizeof uuid);
+    store_statement cs = {.uuid = uuid, .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(f->st, d2, "00AA", "H1", T0 + 60000, &cs), LK_OK);
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_EXPIRED, lk_local_yyyymmdd(T0)), LK_OK);
+    assert_int_equal(store_count_refusal(f->st, LK_REASON_EXPIRED, lk_local_yyyymmdd(T0)), LK_OK);
+}
+
+/* The table as "a|b|c\n" lines. */
+static char *flat(fixture *f, const report_filter *flt, report_table_id id)
+{
+    report_table t;
+    assert_int_equal(report_table_get(f->st, f->cfg, flt, id, &t), LK_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    for (size_t r = 0; r < t.rows; r++)
+        for (size_t c = 0; c < t.cols; c++)
+            fprintf(out, "%s%s", report_cell(&t, r, c), c + 1 == t.cols ? "\n" : "|");
+    fclose(out);
+    report_table_free(&t);
+    return buf ? buf : strdup("");
+}
+
+static void expect_table(fixture *f, const report_filter *flt, report_table_id id, const char *want)
+{
+    char *got = flat(f, flt, id);
+    if (strcmp(got, want) != 0)
+        fail_msg("table %d:\n--- got:\n%s--- want:\n%s", (int)id, got, want);
+    free(got);
+}
+
+static void test_known_answers(void **state)
 {
     fixture *f = *state;
-    fill(f);
-    char *csv = run(f, NULL, REPORT_CSV);
-    const char *header = "section,event,title,kind,issuer,subject,group,competency,reason,"
-                         "count,checkouts,students,minutes\n";
-    const char *want[] = {
-        header,
-        "event,OPEN1,Open dag Techniek,open_day,,,,,,3,0,3,\n",
-        /* a title that looks like a formula is quoted and defused */
-        "event,STAGE1,\"'=HYPERLINK(\"\"x\"\"), \"\"stage\"\"\",internship_day,,,,,,3,2,3,60\n",
-        "event,GONE,,other,,,,,,1,0,1,\n",
-        "kind,,,internship_day,,,,,,3,,3,\n",
-        "kind,,,open_day,,,,,,3,,3,\n",
-        "kind,,,other,,,,,,1,,1,\n",
-        "student,,,,00AA,1001,3B,,,2,1,,90\n",
-        "student,,,,00AA,1002,,,,2,1,,30\n",
-        "student,,,,00AA,1004,,,,2,0,,0\n",
-        "competency,,,,,,,motives,,1,,1,\n",
-        "competency,,,,,,,overall,,1,,1,\n",
-        "competency,,,,,,,qualities,,1,,1,\n",
-        "refusal,,,,,,,,expired,2,,,\n",
-    };
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
-        if (!strstr(csv, want[i]))
-            fail_msg("CSV lacks row %zu: %s\n--- got:\n%s", i, want[i], csv);
-    assert_true(strncmp(csv, want[0], strlen(want[0])) == 0);
-    assert_null(strstr(csv, "Daan"));
+    seed(f);
+    expect_table(f, NULL, REPORT_T_STUDENTS,
+                 "00AA|9999|||1|0,00|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
+                 "00AA|1001|Daan|3B|2|6,25|0|1|3|1|1|0|0|0|1|0|0|0|1|0\n"
+                 "00AA|1005|Sem|3B|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
+                 "00AA|1002|Zoë|3B|2|0,00|1|0|2|0|0|0|0|1|1|0|0|0|1|0\n"
+                 "00AA|1003|Anna|4A|1|0,00|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
+                 "00AA|1004|Noor|4A|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
+    expect_table(f, NULL, REPORT_T_GROUPS,
+                 "3B|3|2|1|4|6,25|5|1|1|0|0|1\n"
+                 "4A|2|1|1|1|0,00|0|0|0|0|0|0\n"
+                 "-|1|1|0|1|0,00|0|0|0|0|0|0\n");
+    char *ev = flat(f, NULL, REPORT_T_EVENTS);
+    assert_non_null(strstr(ev, "OPEN1|"));
+    assert_non_null(strstr(ev, "|open_day|Testcollege|4|5|3|2|0|0,00|Open dag Techniek\n"));
+    assert_non_null(strstr(ev, "|internship_day|Bouwbedrijf De Vries|2|3|2|1|1|6,25|Meeloopdag\n"));
+    free(ev);
+    expect_table(f, NULL, REPORT_T_MISSING,
+                 "OPEN1|00AA|1005|Sem|3B\n"
+                 "OPEN1|00AA|1004|Noor|4A\n"
+                 "STAGE1|00AA|1005|Sem|3B\n");
+    expect_table(f, NULL, REPORT_T_HOSTS,
+                 "Bouwbedrijf De Vries|2|2|1|6,25|1\n"
+                 "Testcollege|4|4|1|0,00|0\n");
+    expect_table(f, NULL, REPORT_T_KINDS, "internship_day|2|2|6,25\nopen_day|4|4|0,00\n");
+    expect_table(f, NULL, REPORT_T_COMPETENCIES,
+                 "kwaliteitenreflectie|1|1\nmotievenreflectie|1|1\nwerkexploratie|0|0\n"
+                 "loopbaansturing|0|0\nnetwerken|1|1\nalgemeen|2|2\n");
+    /* Labels, not ids; the written note only counted. */
+    expect_table(f, NULL, REPORT_T_ANSWERS,
+                 "algemeen|Hoe vond je het?|Leuk|1\n"
+                 "kwaliteitenreflectie|Waar was je goed in?|Samenwerken|1\n"
+                 "motievenreflectie|Past dit bij wat jij wilt?|Ja|1\n"
+                 "netwerken|Heb je iemand gesproken die je verder kan helpen?|Ja|1\n"
+                 "|(geschreven tekst)|(niet getoond)|1\n");
+    expect_table(f, NULL, REPORT_T_REFUSALS, "expired|2\n");
+    expect_table(f, NULL, REPORT_T_WITHOUT, "00AA|1005|Sem|3B\n00AA|1004|Noor|4A\n");
+    char *hours = flat(f, NULL, REPORT_T_HOURS);
+    assert_non_null(strstr(hours, "OPEN1|"));
+    free(hours);
+}
+
+static void test_filters(void **state)
+{
+    fixture *f = *state;
+    seed(f);
+    /* One group: the others' students and events' counts leave. */
+    report_filter g = {.group = "4A"};
+    expect_table(f, &g, REPORT_T_STUDENTS,
+                 "00AA|1003|Anna|4A|1|0,00|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
+                 "00AA|1004|Noor|4A|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
+    expect_table(f, &g, REPORT_T_MISSING, "OPEN1|00AA|1004|Noor|4A\n");
+    /* One event: Zoë's and Daan's internship day is not counted. */
+    report_filter e = {.event_id = "STAGE1"};
+    expect_table(f, &e, REPORT_T_KINDS, "internship_day|2|2|6,25\n");
+    expect_table(f, &e, REPORT_T_WITHOUT,
+                 "00AA|1005|Sem|3B\n00AA|1003|Anna|4A\n00AA|1004|Noor|4A\n");
+    /* A period after the events: every roster student has none, no refusals. */
+    report_filter later = {.since_ms = T0 + 86400000LL};
+    expect_table(f, &later, REPORT_T_KINDS, "");
+    expect_table(f, &later, REPORT_T_REFUSALS, "");
+    char *w = flat(f, &later, REPORT_T_WITHOUT);
+    assert_int_equal(strlen(w) > 0, 1);
+    assert_non_null(strstr(w, "Daan"));
+    free(w);
+    /* A period that ends before the second hour of the open day. */
+    report_filter early = {.until_ms = T0 + 1800000};
+    expect_table(f, &early, REPORT_T_KINDS, "internship_day|2|2|6,25\nopen_day|2|2|0,00\n");
+    /* A filter made of SQL finds nothing. */
+    report_filter evil = {.event_id = "NOPE' OR '1'='1", .group = "x' OR 1=1 --"};
+    expect_table(f, &evil, REPORT_T_KINDS, "");
+    expect_table(f, &evil, REPORT_T_STUDENTS, "");
+}
+
+static void test_csv_and_text(void **state)
+{
+    fixture *f = *state;
+    seed(f);
+    char *csv = run_f(f, NULL, REPORT_CSV, false);
+    assert_true(strncmp(csv, "\xEF\xBB\xBF\"section\";\"issuer\";\"subject\";\"first_name\"", 42) ==
+                0);
+    assert_non_null(strstr(csv, "\"student\";\"00AA\";\"1001\";\"Daan\";\"3B\";\"2\";\"6,25\";"));
+    assert_non_null(strstr(csv, "\r\n\"section\";\"group\";\"students\";"));
+    assert_non_null(strstr(csv, "\"without_experience\";\"00AA\";\"1004\";\"Noor\";\"4A\"\r\n"));
+    assert_non_null(strstr(csv, "\"netwerken\""));
+    assert_null(strstr(csv, "networking"));
+    assert_null(strstr(csv, "Ik vond"));
+    for (const char *p = csv; (p = strchr(p, '\n')); p++)
+        assert_int_equal(p[-1], '\r');
     free(csv);
-}
 
-static void test_text_and_filter(void **state)
-{
-    fixture *f = *state;
-    fill(f);
-    char *text = run(f, NULL, REPORT_TEXT);
-    assert_non_null(strstr(text, "Total: 7 check-ins by 4 students at 3 events"));
-    assert_non_null(strstr(text, "Answers per competency"));
-    assert_non_null(strstr(text, "qualities"));
+    /* Text: a long subject or name never moves the next column. */
+    person(f->st, "ABCDEFGHIJKLMNOP", "Maximiliaan-Alexander", "3B");
+    char *text = run_f(f, NULL, REPORT_TEXT, false);
+    const char *a = strstr(text, "  00AA   1001         Daan           3B    ");
+    const char *b = strstr(text, "  00AA   ABCDEFGHIJK~ Maximiliaan-A~ 3B    ");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(strstr(text, "Nog geen ervaring (3)"));
+    free(text);
+
+    text = run_f(f, NULL, REPORT_TEXT, true);
+    assert_non_null(strstr(text, "Nog geen ervaring (3)\n"));
+    assert_non_null(strstr(text, "Sem"));
     assert_null(strstr(text, "Daan"));
-    assert_null(strstr(text, "samenwerken")); /* responses are not listed */
-    free(text);
-
-    text = run(f, "OPEN1", REPORT_TEXT);
-    assert_non_null(strstr(text, "Total: 3 check-ins by 3 students at 1 events"));
-    assert_null(strstr(text, "STAGE1"));
-    assert_null(strstr(text, "Refused")); /* refusals have no event */
-    free(text);
-
-    char *csv = run(f, "STAGE1", REPORT_CSV);
-    assert_null(strstr(csv, "OPEN1"));
-    assert_non_null(strstr(csv, "student,,,,00AA,1001,3B,,,1,1,,90\n"));
-    assert_null(strstr(csv, "\ncompetency,")); /* the answers were at OPEN1 */
-    free(csv);
-
-    /* A filter that matches nothing, and one made of SQL. */
-    text = run(f, "NOPE' OR '1'='1", REPORT_TEXT);
-    assert_non_null(strstr(text, "Total: 0 check-ins"));
     free(text);
 }
 
-static void test_empty_store_and_arguments(void **state)
+static void test_empty_roster_and_arguments(void **state)
 {
     fixture *f = *state;
-    char *text = run(f, NULL, REPORT_TEXT);
-    assert_non_null(strstr(text, "Total: 0 check-ins by 0 students at 0 events"));
-    assert_null(strstr(text, "Check-ins per event"));
+    /* No roster, no check-ins: every section is there and empty. */
+    char *text = run_f(f, NULL, REPORT_TEXT, false);
+    assert_non_null(strstr(text, "Per student (0)"));
+    assert_non_null(strstr(text, "Nog geen ervaring (0)"));
     free(text);
-    char *csv = run(f, "", REPORT_CSV);
-    char want[256];
-    snprintf(want, sizeof want, "%s\n", report_csv_header());
-    assert_string_equal(csv, want);
-    free(csv);
-    assert_int_equal(report_write(NULL, NULL, REPORT_TEXT, stdout), LK_ERR_INVALID);
-    assert_int_equal(report_write(f->st, NULL, REPORT_TEXT, NULL), LK_ERR_INVALID);
-    assert_int_equal(report_write(f->st, NULL, (report_format)7, stdout), LK_ERR_INVALID);
+    checkin(f->st, "OPEN1", "1001", T0, 0);
+    expect_table(f, NULL, REPORT_T_STUDENTS, "00AA|1001|||1|0,00|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n");
+    expect_table(f, NULL, REPORT_T_WITHOUT, "");
+    report_filter none = {0};
+    assert_int_equal(report_write(NULL, f->cfg, &none, REPORT_TEXT, stdout), LK_ERR_INVALID);
+    assert_int_equal(report_write(f->st, f->cfg, &none, REPORT_TEXT, NULL), LK_ERR_INVALID);
+    assert_int_equal(report_write(f->st, f->cfg, &none, (report_format)7, stdout), LK_ERR_INVALID);
+    report_table t;
+    assert_int_equal(report_table_get(f->st, NULL, NULL, REPORT_T_COUNT, &t), LK_ERR_INVALID);
+    report_table_free(&t);
+    assert_string_equal(report_competency_name("work_exploration"), "werkexploratie");
+    assert_string_equal(report_competency_name(NULL), "algemeen");
 }
 
 /* --- the merged report over exports ------------------------------------------------ */
@@ -550,9 +664,10 @@ static void test_merge_malformed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_csv_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_text_and_filter, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_store_and_arguments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_known_answers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_and_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_roster_and_arguments, setup, teardown),
         cmocka_unit_test(test_merge_two_kiosks_count_once),
         cmocka_unit_test(test_merge_duplicates_and_voiding),
         cmocka_unit_test(test_merge_export_rows),
