@@ -1,14 +1,21 @@
 /* lobkiosk init --demo DIR: a complete, working demo kiosk in one folder: kiosk.ini,
  * a demo issuer key pair, two events, a roster, demo passes as PNG and a folder of
- * camera frames that show passes to the camera, so the kiosk can be tried at once. */
+ * camera frames that show passes to the camera, so the kiosk can be tried at once.
+ * All or nothing: it is built in a hidden sibling folder that becomes DIR with one
+ * rename at the end, and is removed when anything fails (a full disk), so a retry
+ * starts clean. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <qrencode.h>
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "lobkiosk/pass.h"
@@ -132,6 +139,18 @@ static SDL_Surface *make_scene(unsigned seed)
     return s;
 }
 
+/* IMG_SavePNG does not see a write that failed (a full disk leaves an empty or cut
+ * file and returns 0): a frame counts as written only when it reads back. */
+static bool save_png(SDL_Surface *img, const char *path)
+{
+    if (IMG_SavePNG(img, path) != 0)
+        return false;
+    SDL_Surface *back = IMG_Load(path);
+    bool ok = back && back->w == img->w && back->h == img->h;
+    SDL_FreeSurface(back);
+    return ok;
+}
+
 /* Writes the demo camera frames: an empty hall, then passes held up one after
  * another. "name@N.png" holds an image for N frames (docs/scanner.md). */
 static lk_status write_frames(const char *dir, char payloads[][LK_PASS_MAX_LEN],
@@ -150,7 +169,7 @@ static lk_status write_frames(const char *dir, char payloads[][LK_PASS_MAX_LEN],
         if (!empty)
             return LK_ERR_NOMEM;
         snprintf(name, sizeof name, "%02d-empty@60.png", idx++);
-        if (!lk_path_join(path, sizeof path, dir, name) || IMG_SavePNG(empty, path) != 0) {
+        if (!lk_path_join(path, sizeof path, dir, name) || !save_png(empty, path)) {
             SDL_FreeSurface(empty);
             return LK_ERR_IO;
         }
@@ -162,7 +181,7 @@ static lk_status write_frames(const char *dir, char payloads[][LK_PASS_MAX_LEN],
             return LK_ERR_NOMEM;
         draw_qr(scene, payloads[i], 200 + (int)(i % 3) * 40, 60 + (int)(i % 2) * 30, 5);
         snprintf(name, sizeof name, "%02d-pass@30.png", idx++);
-        if (!lk_path_join(path, sizeof path, dir, name) || IMG_SavePNG(scene, path) != 0) {
+        if (!lk_path_join(path, sizeof path, dir, name) || !save_png(scene, path)) {
             SDL_FreeSurface(scene);
             return LK_ERR_IO;
         }
@@ -189,6 +208,38 @@ static bool parse_size(const char *s, int *w, int *h)
     *w = (int)lw;
     *h = (int)lh;
     return true;
+}
+
+/* True when the folder has no entries but . and .. */
+static bool dir_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    struct dirent *e;
+    bool empty = true;
+    while (empty && (e = readdir(d)))
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if (type == FTW_DP)
+        (void)rmdir(path);
+    else
+        (void)unlink(path);
+    return 0;
+}
+
+/* Removes the half-made demo folder and all in it, without following symlinks. */
+static void remove_tree(const char *path)
+{
+    if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "lobkiosk init: could not remove %s\n", path);
 }
 
 static void usage(void)
@@ -222,21 +273,46 @@ int cmd_init(const cli_ctx *ctx, int argc, char **argv)
     if (sodium_init() < 0)
         return CLI_EXIT_ERROR;
 
-    char path[CONFIG_PATH_MAX], keys[CONFIG_PATH_MAX], passes[CONFIG_PATH_MAX];
-    if (!lk_path_join(path, sizeof path, dir, "kiosk.ini") ||
-        !lk_path_join(keys, sizeof keys, dir, "keys") ||
-        !lk_path_join(passes, sizeof passes, dir, "passes")) {
+    /* DIR without trailing slashes, its parent and its name */
+    char final[CONFIG_PATH_MAX], final_ini[CONFIG_PATH_MAX], work[CONFIG_PATH_MAX];
+    if (!lk_strlcpy(final, dir, sizeof final) || !final[0]) {
+        fprintf(stderr, "lobkiosk init: path too long\n");
+        return CLI_EXIT_USAGE;
+    }
+    for (size_t n = strlen(final); n > 1 && final[n - 1] == '/'; n--)
+        final[n - 1] = '\0';
+    const char *slash = strrchr(final, '/');
+    const char *base = slash ? slash + 1 : final;
+    int plen = slash ? (slash == final ? 1 : (int)(slash - final)) : 1;
+    int wl = snprintf(work, sizeof work, "%.*s/.%s.init-XXXXXX", plen, slash ? final : ".", base);
+    if (!lk_path_join(final_ini, sizeof final_ini, final, "kiosk.ini") || wl < 0 ||
+        (size_t)wl >= sizeof work) {
         fprintf(stderr, "lobkiosk init: path too long\n");
         return CLI_EXIT_USAGE;
     }
     struct stat sb;
-    if (stat(path, &sb) == 0) {
-        fprintf(stderr, "lobkiosk init: %s exists; not overwriting a kiosk\n", path);
+    if (stat(final_ini, &sb) == 0) {
+        fprintf(stderr, "lobkiosk init: %s exists; not overwriting a kiosk\n", final_ini);
         return CLI_EXIT_ERROR;
     }
-    if (lk_mkdirs(dir, 0755) != LK_OK || lk_mkdirs(keys, 0700) != LK_OK ||
+    if (stat(final, &sb) == 0 && (!S_ISDIR(sb.st_mode) || !dir_empty(final))) {
+        fprintf(stderr, "lobkiosk init: %s exists and is not an empty folder; give a new one\n",
+                final);
+        return CLI_EXIT_ERROR;
+    }
+    char parent[CONFIG_PATH_MAX];
+    snprintf(parent, sizeof parent, "%.*s", plen, slash ? final : ".");
+    if (lk_mkdirs(parent, 0755) != LK_OK || !mkdtemp(work) || chmod(work, 0755) != 0) {
+        fprintf(stderr, "lobkiosk init: cannot create %s\n", final);
+        return CLI_EXIT_ERROR;
+    }
+    char path[CONFIG_PATH_MAX], keys[CONFIG_PATH_MAX], passes[CONFIG_PATH_MAX];
+    if (!lk_path_join(path, sizeof path, work, "kiosk.ini") ||
+        !lk_path_join(keys, sizeof keys, work, "keys") ||
+        !lk_path_join(passes, sizeof passes, work, "passes") || lk_mkdirs(keys, 0700) != LK_OK ||
         lk_mkdirs(passes, 0755) != LK_OK) {
-        fprintf(stderr, "lobkiosk init: cannot create %s\n", dir);
+        fprintf(stderr, "lobkiosk init: cannot create %s\n", final);
+        remove_tree(work);
         return CLI_EXIT_ERROR;
     }
 
@@ -341,7 +417,7 @@ int cmd_init(const cli_ctx *ctx, int argc, char **argv)
     char list_path[CONFIG_PATH_MAX], frames[CONFIG_PATH_MAX];
     if (!lk_path_join(list_path, sizeof list_path, passes, "passes.txt") ||
         lk_write_file(list_path, list, ll, 0644, false) != LK_OK ||
-        !lk_path_join(frames, sizeof frames, dir, "frames") ||
+        !lk_path_join(frames, sizeof frames, work, "frames") ||
         write_frames(frames, payloads, shown, sizeof shown / sizeof shown[0]) != LK_OK) {
         fprintf(stderr, "lobkiosk init: cannot write the demo passes and frames\n");
         goto out;
@@ -349,7 +425,8 @@ int cmd_init(const cli_ctx *ctx, int argc, char **argv)
 
     /* 4. the roster, imported the way a school would */
     char roster_path[CONFIG_PATH_MAX], db[CONFIG_PATH_MAX];
-    if (!lk_path_join(roster_path, sizeof roster_path, dir, "roster.csv") ||
+    snprintf(err, sizeof err, "no room or no access for the roster and data folder");
+    if (!lk_path_join(roster_path, sizeof roster_path, work, "roster.csv") ||
         lk_write_file(roster_path, demo_roster, sizeof demo_roster - 1, 0600, false) != LK_OK ||
         store_path(cfg, db, sizeof db) != LK_OK ||
         store_open(db, &st, err, sizeof err) != LK_OK) {
@@ -363,16 +440,27 @@ int cmd_init(const cli_ctx *ctx, int argc, char **argv)
         goto out;
     }
 
+    /* 5. all written: the folder becomes DIR in one step (an empty DIR is replaced) */
+    store_close(st);
+    st = NULL;
+    if (rename(work, final) != 0) {
+        fprintf(stderr, "lobkiosk init: cannot move the demo into %s: %s\n", final,
+                strerror(errno));
+        goto out;
+    }
+    work[0] = '\0';
     printf("Demo kiosk ready in %s\n"
            "  kiosk.ini        the configuration (every key documented)\n"
            "  passes/          demo passes to scan (PNG; passes.txt lists them)\n"
            "  frames/          what the demo camera sees\n"
            "  admin PIN        %s\n"
            "Start it:  lobkiosk --config %s\n",
-           dir, DEMO_PIN, path);
+           final, DEMO_PIN, final_ini);
     rc = CLI_EXIT_OK;
 out:
     store_close(st);
+    if (work[0])
+        remove_tree(work); /* nothing half-made is left behind */
     sodium_memzero(&key, sizeof key);
     sodium_memzero(&foreign, sizeof foreign);
     free(ini);
