@@ -87,6 +87,8 @@ typedef struct config_sync {
 typedef struct config_ui {
     int width, height;              /* window size when not fullscreen; 0 = screen */
     bool fullscreen;                /* fullscreen kiosk mode */
+    int rotate;                     /* 0, 90, 180 or 270: the picture turned clockwise
+                                       (a screen mounted sideways or upside down) */
     bool sound;                     /* play sounds */
     int volume;                     /* 0..100 */
     char dossier_url[CONFIG_PATH_MAX]; /* URL template for the done-screen QR:

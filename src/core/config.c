@@ -490,6 +490,9 @@ static int ui_key(parse_ctx *pc, const char *section, const char *name, const ch
     if (!strcmp(name, "fullscreen"))
         return parse_bool(value, &u->fullscreen)
                    ? 1 : fail(pc, section, name, "'%s' is not true or false", value);
+    if (!strcmp(name, "rotate"))
+        return parse_int(value, 0, 270, &u->rotate) && u->rotate % 90 == 0
+                   ? 1 : fail(pc, section, name, "'%s' is not 0, 90, 180 or 270", value);
     if (!strcmp(name, "sound"))
         return parse_bool(value, &u->sound)
                    ? 1 : fail(pc, section, name, "'%s' is not true or false", value);

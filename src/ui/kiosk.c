@@ -108,7 +108,7 @@ static int setup(kiosk *k)
     SDL_RendererInfo ri;
     if (SDL_GetRendererInfo(k->ren, &ri) == 0)
         fprintf(stderr, "lobkiosk: video %s, renderer %s%s\n", SDL_GetCurrentVideoDriver(), ri.name,
-                ri.flags & SDL_RENDERER_ACCELERATED ? " (accelerated)" : " (software)");
+                ri.flags & SDL_RENDERER_ACCELERATED ? " (accelerated)" : "");
     preview_attach(&k->pv, k->win, k->ren);
     const char *drv = SDL_GetCurrentVideoDriver();
     k->can_wait = drv && (strcmp(drv, "x11") == 0 || strcmp(drv, "wayland") == 0);
@@ -180,6 +180,8 @@ static void teardown(kiosk *k)
     if (k->qr)
         SDL_DestroyTexture(k->qr);
     preview_release(&k->pv);
+    if (k->rot_tex)
+        SDL_DestroyTexture(k->rot_tex);
     draw_destroy(k->d);
     if (k->ren)
         SDL_DestroyRenderer(k->ren);
@@ -205,6 +207,7 @@ int kiosk_run(config *cfg, const kiosk_options *opt)
     }
     k->cfg = cfg;
     k->opt = opt ? opt : &none;
+    k->rot = cfg->ui.rotate;
     k->shown = -1;
     int rc = 3;
     if (k->opt->script) {

@@ -11,20 +11,57 @@
  * FINGERUP dropped with a kernel SYN_DROPPED); the new finger presses instead. */
 #define FINGER_STALE_MS 10000
 
-/* Output pixels to the UI's coordinates. */
-static void to_ui(const kiosk *k, int px, int py, int *x, int *y)
+/* Output pixels to the UI's coordinates. The UI is drawn turned clockwise by
+ * k->rot, so its point (x, y) lands on the output at (for an ow x oh output):
+ * 90: (ow-1-y, x); 180: (ow-1-x, oh-1-y); 270: (y, oh-1-x). The mouse and the
+ * touchscreen report output pixels; this turns them back. */
+void kiosk_to_ui(const kiosk *k, int px, int py, int *x, int *y)
 {
-    (void)k;
-    *x = px;
-    *y = py;
+    int ow, oh;
+    kiosk_output_size(k, &ow, &oh);
+    switch (k->rot) {
+    case 90:
+        *x = py;
+        *y = ow - 1 - px;
+        break;
+    case 180:
+        *x = ow - 1 - px;
+        *y = oh - 1 - py;
+        break;
+    case 270:
+        *x = oh - 1 - py;
+        *y = px;
+        break;
+    default:
+        *x = px;
+        *y = py;
+        break;
+    }
 }
 
 /* The UI's coordinates to output pixels (the script's taps and touches). */
 void kiosk_from_ui(const kiosk *k, int x, int y, int *px, int *py)
 {
-    (void)k;
-    *px = x;
-    *py = y;
+    int ow, oh;
+    kiosk_output_size(k, &ow, &oh);
+    switch (k->rot) {
+    case 90:
+        *px = ow - 1 - y;
+        *py = x;
+        break;
+    case 180:
+        *px = ow - 1 - x;
+        *py = oh - 1 - y;
+        break;
+    case 270:
+        *px = y;
+        *py = oh - 1 - x;
+        break;
+    default:
+        *px = x;
+        *py = y;
+        break;
+    }
 }
 
 void kiosk_output_size(const kiosk *k, int *w, int *h)
@@ -83,7 +120,7 @@ static void finger_event(kiosk *k, const SDL_TouchFingerEvent *t)
 {
     int px, py, x, y;
     finger_to_output(k, t->x, t->y, &px, &py);
-    to_ui(k, px, py, &x, &y);
+    kiosk_to_ui(k, px, py, &x, &y);
     bool ours = k->finger_down && t->touchId == k->finger_touch && t->fingerId == k->finger_id;
     if (t->type == SDL_FINGERDOWN) {
         if (k->finger_down && !ours && lk_mono_ms() - k->finger_t0 < FINGER_STALE_MS)
@@ -122,7 +159,7 @@ void kiosk_handle_event(kiosk *k, const SDL_Event *e)
         if (e->button.button == SDL_BUTTON_LEFT && e->button.which != SDL_TOUCH_MOUSEID) {
             int px, py, x, y;
             mouse_to_output(k, e->button.x, e->button.y, &px, &py);
-            to_ui(k, px, py, &x, &y);
+            kiosk_to_ui(k, px, py, &x, &y);
             if (e->type == SDL_MOUSEBUTTONDOWN)
                 kiosk_press(k, x, y);
             else

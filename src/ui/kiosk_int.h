@@ -36,7 +36,9 @@ typedef struct kiosk {
     /* output */
     SDL_Window *win;
     SDL_Renderer *ren;
-    int w, h; /* output size */
+    int w, h; /* the UI's size: the output's, turned by rot */
+    int rot;                      /* [ui] rotate: 0, 90, 180, 270 clockwise */
+    SDL_Texture *rot_tex;         /* rot != 0: the UI is drawn here, then turned */
     draw *d;
     ui_screens scr;
     i18n *tr;
@@ -98,6 +100,7 @@ void kiosk_handle_event(kiosk *k, const SDL_Event *e);
 void kiosk_poll_sources(kiosk *k); /* the USB scanner, the wedge, the camera's hits */
 void kiosk_output_size(const kiosk *k, int *w, int *h);
 void kiosk_from_ui(const kiosk *k, int x, int y, int *px, int *py); /* UI point -> output pixel */
+void kiosk_to_ui(const kiosk *k, int px, int py, int *x, int *y);   /* output pixel -> UI point */
 
 /* kiosk_script.c: runs script lines until one waits or the script ends */
 void kiosk_script_step(kiosk *k);

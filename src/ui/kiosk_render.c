@@ -75,31 +75,77 @@ void kiosk_update_preview(kiosk *k)
     k->v.code_seen = seen;
 }
 
+/* A turned screen ([ui] rotate): the UI is drawn into k->rot_tex at its own
+ * size (the output's, sides swapped at 90 and 270), which is then copied onto
+ * the output turned clockwise. Returns false (draw unturned) when the renderer
+ * cannot make the texture. */
+static bool rot_begin(kiosk *k, int ow, int oh)
+{
+    int w = k->rot % 180 ? oh : ow, h = k->rot % 180 ? ow : oh, tw = 0, th = 0;
+    if (k->rot_tex && (SDL_QueryTexture(k->rot_tex, NULL, NULL, &tw, &th) != 0 || tw != w || th != h)) {
+        SDL_DestroyTexture(k->rot_tex);
+        k->rot_tex = NULL;
+    }
+    if (!k->rot_tex) {
+        k->rot_tex = SDL_CreateTexture(k->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h);
+        if (!k->rot_tex) {
+            fprintf(stderr, "lobkiosk: rotate = %d: %s; drawing unturned\n", k->rot, SDL_GetError());
+            k->rot = 0;
+            return false;
+        }
+    }
+    return SDL_SetRenderTarget(k->ren, k->rot_tex) == 0;
+}
+
+static void rot_end(kiosk *k, int ow, int oh)
+{
+    int w = k->rot % 180 ? oh : ow, h = k->rot % 180 ? ow : oh;
+    SDL_SetRenderTarget(k->ren, NULL);
+    /* Centred on the output: turned about its centre, it covers it exactly. */
+    SDL_FRect dst = {(float)(ow - w) / 2.0f, (float)(oh - h) / 2.0f, (float)w, (float)h};
+    SDL_RenderCopyExF(k->ren, k->rot_tex, NULL, &dst, (double)k->rot, NULL, SDL_FLIP_NONE);
+}
+
 /* Only the preview changed: redraw its rectangle, on the kept frame or on a copy
  * of the last full frame. Falls back to a full frame when that is not possible. */
 void kiosk_render_preview(kiosk *k)
 {
-    bool ok = k->scr.has_preview && k->f.screen == FLOW_IDLE && !k->pressed[0] &&
-              preview_begin_partial(&k->pv, k->w, k->h);
+    int ow, oh;
+    kiosk_output_size(k, &ow, &oh);
+    bool ok = k->scr.has_preview && k->f.screen == FLOW_IDLE && !k->pressed[0];
+    if (k->rot) /* the turned texture keeps the last full frame */
+        ok = ok && k->rot_tex && rot_begin(k, ow, oh);
+    else
+        ok = ok && preview_begin_partial(&k->pv, k->w, k->h);
     if (!ok || !screens_draw_preview(&k->scr, &k->v)) {
+        if (k->rot)
+            SDL_SetRenderTarget(k->ren, NULL);
         k->dirty = true;
         return;
     }
+    if (k->rot)
+        rot_end(k, ow, oh);
     SDL_RenderPresent(k->ren);
     preview_end_partial(&k->pv);
 }
 
 void kiosk_render(kiosk *k)
 {
-    SDL_GetRendererOutputSize(k->ren, &k->w, &k->h);
+    int ow, oh;
+    kiosk_output_size(k, &ow, &oh);
+    bool turned = k->rot && rot_begin(k, ow, oh);
+    k->w = turned && k->rot % 180 ? oh : ow;
+    k->h = turned && k->rot % 180 ? ow : oh;
     k->v.qr = k->qr;
     k->v.pressed = k->pressed[0] ? k->pressed : NULL;
     /* An idle frame with a camera on a swapping renderer goes into the base
      * texture first, so the next frames can redraw the preview alone on a copy. */
-    bool base = preview_begin_full(&k->pv, k->sc && k->f.screen == FLOW_IDLE, k->w, k->h);
+    bool base = preview_begin_full(&k->pv, !turned && k->sc && k->f.screen == FLOW_IDLE, k->w, k->h);
     screens_draw(&k->scr, &k->f, &k->v, k->w, k->h);
     if (base)
         preview_end_full(&k->pv);
+    if (turned)
+        rot_end(k, ow, oh);
     SDL_RenderPresent(k->ren);
     k->dirty = false;
     if (k->opt->latency && (int)k->f.screen != k->shown)
@@ -131,6 +177,9 @@ void kiosk_resize(kiosk *k, int w, int h)
     if (k->qr)
         SDL_DestroyTexture(k->qr);
     k->qr = NULL;
+    if (k->rot_tex)
+        SDL_DestroyTexture(k->rot_tex);
+    k->rot_tex = NULL;
     preview_release(&k->pv);
     k->v.preview = NULL;
     SDL_DestroyRenderer(k->ren);

@@ -312,6 +312,53 @@ static bool do_size(kiosk *k, const char *cmd, char *arg)
     return false;
 }
 
+/* where ID: prints "where ID X Y" (the button's centre in the UI's coordinates) */
+static bool do_where(kiosk *k, const char *cmd, char *arg)
+{
+    int x, y;
+    if (script_point(k, cmd, arg, &x, &y) == 0) {
+        printf("where %s %d %d\n", arg, x, y);
+        fflush(stdout);
+    }
+    return false;
+}
+
+/* tap-output / touch-output PX PY: a click or a finger at an output pixel, as the
+ * mouse or the touchscreen report it (before [ui] rotate turns it back). */
+static bool do_output(kiosk *k, const char *cmd, char *arg)
+{
+    long px, py;
+    char *sp = strchr(arg, ' ');
+    if (!sp || (*sp = '\0', lk_parse_long(arg, 0, 100000, &px) != LK_OK) ||
+        lk_parse_long(sp + 1, 0, 100000, &py) != LK_OK) {
+        script_fail(k, "%s needs PX PY", cmd);
+        return false;
+    }
+    if (cmd[1] == 'a') {
+        push_mouse(SDL_MOUSEBUTTONDOWN, (int)px, (int)py, 0);
+        push_mouse(SDL_MOUSEBUTTONUP, (int)px, (int)py, 0);
+    } else {
+        push_finger(k, SDL_FINGERDOWN, (int)px, (int)py, 0);
+        push_finger(k, SDL_FINGERUP, (int)px, (int)py, 0);
+        k->script_finger++;
+    }
+    return true;
+}
+
+/* rotate 0|90|180|270: as [ui] rotate, from the next frame on */
+static bool do_rotate(kiosk *k, const char *cmd, char *arg)
+{
+    long r;
+    if (lk_parse_long(arg, 0, 270, &r) != LK_OK || r % 90 != 0) {
+        script_fail(k, "rotate needs 0, 90, 180 or 270, got '%s'", arg);
+        return false;
+    }
+    k->rot = (int)r;
+    k->dirty = true;
+    kiosk_render(k);
+    return false;
+}
+
 /* The loop stuck (a test of the systemd watchdog): nothing runs meanwhile. */
 static bool do_hang(kiosk *k, const char *cmd, char *arg)
 {
@@ -356,6 +403,10 @@ static const struct {
     {"expect", do_expect},
     {"lang", do_lang},
     {"size", do_size},
+    {"rotate", do_rotate},
+    {"where", do_where},
+    {"tap-output", do_output},
+    {"touch-output", do_output},
     {"hang", do_hang},
     {"echo", do_echo},
     {"quit", do_quit},

@@ -974,18 +974,23 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     static const char *const ids[4] = {"sync", "export", "lang", "leave"};
     static const char *const keys[4] = {"admin.sync_now", "admin.export", "admin.language",
                                         "admin.leave"};
+    /* Four actions in a column, or two by two where a portrait screen (a 7"
+     * screen turned, 480x800) leaves too little height for four. */
     int room = right.y + right.h - y;
-    int bh = (room - 3 * m->gap) / 4;
+    int acols = m->portrait ? 2 : 1, arows = 4 / acols;
+    int aw = (right.w - (acols - 1) * m->gap) / acols;
+    int bh = (room - (arows - 1) * m->gap) / arows;
     if (bh > m->target * 3 / 2)
         bh = m->target * 3 / 2;
     if (bh < m->target)
         bh = m->target;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0, slot = 0; i < 4; i++) {
         if (i == 2 && !i18n_has_language(v->tr, "en"))
             continue;
-        button(s, v, ids[i], (SDL_Rect){right.x, y, right.w, bh}, tr(v, keys[i]),
-               i == 3 ? BTN_DARK : BTN_PANEL);
-        y += bh + m->gap;
+        SDL_Rect r = {right.x + (slot % acols) * (aw + m->gap), y + (slot / acols) * (bh + m->gap),
+                      aw, bh};
+        button(s, v, ids[i], r, tr(v, keys[i]), i == 3 ? BTN_DARK : BTN_PANEL);
+        slot++;
     }
 }
 

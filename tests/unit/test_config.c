@@ -76,6 +76,8 @@ static const char *good =
     "[sync]\n"
     "endpoint = https://lrs.example.nl/xAPI\n"
     "batch_size = 50\n"
+    "[ui]\n"
+    "rotate = 270\n"
     "[camera]\n"
     "source = folder\n"
     "folder = frames\n"
@@ -102,6 +104,7 @@ static void test_good_file(void **state)
     assert_int_equal(cfg->n_events, 2);
     assert_int_equal(cfg->events[1].mode, CONFIG_MODE_CHECKIN_CHECKOUT);
     assert_int_equal(cfg->sync.batch_size, 50);
+    assert_int_equal(cfg->ui.rotate, 270);
     assert_int_equal(cfg->sync.timeout_s, LK_SYNC_TIMEOUT_S); /* default kept */
     assert_string_equal(cfg->camera.source, "folder");
     assert_int_equal(cfg->camera.folder[0], '/');
@@ -172,6 +175,9 @@ static void test_errors_name_line_and_key(void **state)
         {"[event.bad id]\ntitle = x\n", "event id"},
         {"[kiosk]\nevent = NOPE\n", ":2: [kiosk] event: no [event.NOPE] section"},
         {"[sync]\nbatch_size = 101\n", ":2: [sync] batch_size"},
+        {"[ui]\nrotate = 45\n", ":2: [ui] rotate: '45' is not 0, 90, 180 or 270"},
+        {"[ui]\nrotate = 360\n", ":2: [ui] rotate"},
+        {"[ui]\nrotate = -90\n", ":2: [ui] rotate"},
         {"[sync]\nendpoint = ftp://x\n", "[sync] endpoint"},
         {"[sync]\nendpoint = http://lrs.example.nl/xAPI\n", "plain http only"},
         {"[sync]\nendpoint = http://127.0.0.1.evil.example/xAPI\n", "plain http only"},
