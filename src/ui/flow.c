@@ -23,6 +23,7 @@ static void enter(flow *f, flow_screen s, int64_t now_ms)
 {
     f->screen = s;
     f->banner.kind = FLOW_BANNER_NONE;
+    f->warned = false;
     f->since_ms = now_ms;
     f->input_ms = now_ms;
     if (s != FLOW_ADMIN)
@@ -47,7 +48,7 @@ void flow_init(flow *f, const flow_timing *timing, int64_t now_ms)
     if (f->timing.reflection_ms <= 0)
         f->timing.reflection_ms = LK_UI_REFLECTION_TIMEOUT_S * 1000;
     if (f->timing.done_ms <= 0)
-        f->timing.done_ms = 10000;
+        f->timing.done_ms = FLOW_DONE_MS;
     if (f->timing.banner_ms <= 0)
         f->timing.banner_ms = 4000;
     if (f->timing.admin_ms <= 0)
@@ -96,11 +97,35 @@ static unsigned banner(flow *f, flow_banner_kind kind, const checkin_result *r, 
     return FLOW_FX_REDRAW | (ok ? FLOW_FX_SOUND_OK : FLOW_FX_SOUND_REFUSE);
 }
 
+/* The screens of one student's turn. */
+static bool student_screen(flow_screen s)
+{
+    return s == FLOW_WELCOME || s == FLOW_REFUSAL || s == FLOW_REFLECTION || s == FLOW_DONE ||
+           s == FLOW_ERROR;
+}
+
+/* The language a student chose is theirs alone: when their turn ends (back to
+ * idle), the kiosk goes back to its own language for the next one. */
+static unsigned turn_over(const flow *f, flow_screen before, unsigned fx)
+{
+    if (student_screen(before) && f->screen == FLOW_IDLE)
+        fx |= FLOW_FX_LANGUAGE_RESET;
+    return fx;
+}
+
+/* The warning comes this long before a reflection times out. */
+static int64_t warn_ms(const flow *f)
+{
+    int64_t t = f->timing.reflection_ms;
+    return t >= 2 * FLOW_WARN_MS ? FLOW_WARN_MS : t / 2;
+}
+
 unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms)
 {
     if (!f || !r || r->outcome == CHECKIN_IGNORED)
         return 0;
-    unsigned fx = 0;
+    /* A scan that takes over the screen from a student's turn ends that turn. */
+    unsigned fx = student_screen(f->screen) ? FLOW_FX_LANGUAGE_RESET : 0;
     if (f->screen == FLOW_REFLECTION) {
         /* Only a check-in or check-out takes over (the answers so far are kept);
          * anything else leaves the student's reflection running. */
@@ -108,6 +133,7 @@ unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms)
             return banner(f, FLOW_BANNER_BUSY, NULL, now_ms);
         if (r->outcome != CHECKIN_CHECKED_IN && r->outcome != CHECKIN_CHECKED_OUT)
             return banner(f, FLOW_BANNER_SCAN, r, now_ms);
+        fx = FLOW_FX_LANGUAGE_RESET;
         fx |= end_reflection(f, FLOW_IDLE, now_ms);
     }
     f->scan = *r;
@@ -147,8 +173,9 @@ unsigned flow_scan_failed(flow *f, int64_t now_ms)
         return 0;
     if (f->screen == FLOW_REFLECTION)
         return banner(f, FLOW_BANNER_ERROR, NULL, now_ms);
+    unsigned fx = student_screen(f->screen) ? FLOW_FX_LANGUAGE_RESET : 0;
     enter(f, FLOW_ERROR, now_ms);
-    return FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
+    return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_REFUSE;
 }
 
 /* After the welcome: the reflection, or straight back to idle. */
@@ -215,6 +242,13 @@ static unsigned keyboard(flow *f, const char *id)
 static unsigned tap_reflection(flow *f, const char *id, int64_t now_ms)
 {
     long n;
+    if (f->warned) {
+        /* "Nog even? Tik om door te gaan": this tap only says the student is there */
+        f->warned = false;
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "lang") == 0)
+        return FLOW_FX_LANGUAGE | FLOW_FX_REDRAW;
     if (strcmp(id, "back") == 0) {
         if (f->refl.step == 0)
             return 0;
@@ -323,10 +357,8 @@ static unsigned tap_host(flow *f, const char *id, int64_t now_ms)
     return 0;
 }
 
-unsigned flow_tap(flow *f, const char *id, int64_t now_ms)
+static unsigned tap(flow *f, const char *id, int64_t now_ms)
 {
-    if (!f || !id)
-        return 0;
     f->input_ms = now_ms;
     switch (f->screen) {
     case FLOW_IDLE:
@@ -339,6 +371,10 @@ unsigned flow_tap(flow *f, const char *id, int64_t now_ms)
         }
         return 0;
     case FLOW_WELCOME:
+        if (strcmp(id, "lang") == 0) {
+            f->since_ms = now_ms; /* time to read it in the other language */
+            return FLOW_FX_LANGUAGE | FLOW_FX_REDRAW;
+        }
         return strcmp(id, "next") == 0 ? after_welcome(f, now_ms) : 0;
     case FLOW_REFUSAL:
     case FLOW_ERROR:
@@ -365,6 +401,14 @@ unsigned flow_tap(flow *f, const char *id, int64_t now_ms)
     return 0;
 }
 
+unsigned flow_tap(flow *f, const char *id, int64_t now_ms)
+{
+    if (!f || !id)
+        return 0;
+    flow_screen before = f->screen;
+    return turn_over(f, before, tap(f, id, now_ms));
+}
+
 int64_t flow_deadline(const flow *f)
 {
     if (!f)
@@ -379,6 +423,8 @@ int64_t flow_deadline(const flow *f)
         return f->since_ms + f->timing.refusal_ms;
     case FLOW_REFLECTION: {
         int64_t end = f->input_ms + f->timing.reflection_ms;
+        if (!f->warned)
+            end -= warn_ms(f); /* first the warning */
         if (f->banner.kind != FLOW_BANNER_NONE && f->banner.until_ms < end)
             return f->banner.until_ms; /* redraw without it */
         return end;
@@ -398,7 +444,17 @@ int64_t flow_deadline(const flow *f)
     return INT64_MAX;
 }
 
+static unsigned tick(flow *f, int64_t now_ms);
+
 unsigned flow_tick(flow *f, int64_t now_ms)
+{
+    if (!f)
+        return 0;
+    flow_screen before = f->screen;
+    return turn_over(f, before, tick(f, now_ms));
+}
+
+static unsigned tick(flow *f, int64_t now_ms)
 {
     if (f && f->pin_locked && now_ms >= f->pin_locked_until) {
         f->pin_locked = false;
@@ -418,6 +474,10 @@ unsigned flow_tick(flow *f, int64_t now_ms)
     case FLOW_WELCOME:
         return after_welcome(f, now_ms);
     case FLOW_REFLECTION:
+        if (!f->warned) {
+            f->warned = true; /* "Nog even? Tik om door te gaan" */
+            return FLOW_FX_REDRAW;
+        }
         /* The student walked away: keep what was answered, serve the next one. */
         return end_reflection(f, FLOW_IDLE, now_ms);
     default:

@@ -32,19 +32,20 @@ const char *flow_screen_token(flow_screen s);
 
 /* Effects the kiosk loop carries out after a flow call (a bit set). */
 enum {
-    FLOW_FX_REDRAW = 1 << 0,       /* the screen changed */
-    FLOW_FX_SOUND_OK = 1 << 1,     /* success sound */
-    FLOW_FX_SOUND_REFUSE = 1 << 2, /* refusal sound */
-    FLOW_FX_SAVE = 1 << 3,         /* write flow.save, then call flow_saved() */
-    FLOW_FX_QUIT = 1 << 4,         /* leave kiosk mode */
-    FLOW_FX_SYNC_NOW = 1 << 5,     /* sync_request_now */
-    FLOW_FX_EXPORT = 1 << 6,       /* export to a USB stick, then flow_notice() */
-    FLOW_FX_LANGUAGE = 1 << 7,     /* switch to flow.language */
-    FLOW_FX_EVENT = 1 << 8,        /* serve event number flow.event_choice (-1 = by time) */
-    FLOW_FX_HOST_LOAD = 1 << 9,    /* (re)load the host list */
-    FLOW_FX_CONFIRM = 1 << 10,     /* confirm row flow.confirm_row (-1 = all shown) */
-    FLOW_FX_CHECK_PIN = 1 << 11,   /* verify flow.pin, then call flow_pin_result() */
-    FLOW_FX_ADMIN_LOAD = 1 << 12,  /* (re)load the admin figures */
+    FLOW_FX_REDRAW = 1 << 0,          /* the screen changed */
+    FLOW_FX_SOUND_OK = 1 << 1,        /* success sound */
+    FLOW_FX_SOUND_REFUSE = 1 << 2,    /* refusal sound */
+    FLOW_FX_SAVE = 1 << 3,            /* write flow.save, then call flow_saved() */
+    FLOW_FX_QUIT = 1 << 4,            /* leave kiosk mode */
+    FLOW_FX_SYNC_NOW = 1 << 5,        /* sync_request_now */
+    FLOW_FX_EXPORT = 1 << 6,          /* export to a USB stick, then flow_notice() */
+    FLOW_FX_LANGUAGE = 1 << 7,        /* switch to flow.language */
+    FLOW_FX_EVENT = 1 << 8,           /* serve event number flow.event_choice (-1 = by time) */
+    FLOW_FX_HOST_LOAD = 1 << 9,       /* (re)load the host list */
+    FLOW_FX_CONFIRM = 1 << 10,        /* confirm row flow.confirm_row (-1 = all shown) */
+    FLOW_FX_CHECK_PIN = 1 << 11,      /* verify flow.pin, then call flow_pin_result() */
+    FLOW_FX_ADMIN_LOAD = 1 << 12,     /* (re)load the admin figures */
+    FLOW_FX_LANGUAGE_RESET = 1 << 13, /* a student's turn ended: back to the kiosk's language */
 };
 
 /* Reflection answers waiting to be written, with the scan they belong to. */
@@ -76,6 +77,12 @@ typedef struct flow_banner {
  * days on average. The kiosk keeps the guard in its database across restarts. */
 #define FLOW_PIN_TRIES PIN_TRIES
 
+/* The reflection warns this long before it times out ("Nog even?"); half the
+ * timeout when that is shorter than twice this. The done screen (and its QR code)
+ * stays this long unless the next scan comes first. */
+#define FLOW_WARN_MS 10000
+#define FLOW_DONE_MS 20000
+
 typedef struct flow_timing {
     int welcome_ms;    /* welcome before the reflection (LK_UI_WELCOME_MS) */
     int info_ms;       /* welcome without reflection ("already") */
@@ -100,6 +107,7 @@ typedef struct flow {
     flow_pending save;                  /* answers to write (FLOW_FX_SAVE) */
     size_t saved_answers;               /* how many the done screen reports */
     flow_banner banner;                 /* a scan that changed nothing, over a reflection */
+    bool warned;                        /* the reflection is about to time out: "Nog even?" */
     char pin[PIN_MAX_DIGITS + 1];       /* digits typed on the PIN pad */
     bool pin_wrong;                     /* the last PIN was wrong */
     pin_guard pin_guard;                /* wrong PINs in a row and the lockout (monotonic ms) */

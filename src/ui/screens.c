@@ -253,6 +253,27 @@ static void preview(ui_screens *s, const ui_view *v, SDL_Rect box, bool partial)
     draw_rect(s->d, (SDL_Rect){x1, y1 + t - len, t, len}, vf);
 }
 
+/* Width of the language button: its word in header type (smaller than the
+ * screen's buttons: it is not the message), at least a target and a half. */
+static int lang_width(ui_screens *s, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    int lw = 0;
+    draw_measure(s->d, tr(v, "app.language_button"), m->small * 13 / 10, true, &lw, NULL);
+    int w = lw + 2 * m->gap;
+    return w < m->target * 3 / 2 ? m->target * 3 / 2 : w;
+}
+
+/* The language button ("English" / "Nederlands") at x, y; nothing when only one
+ * language is loaded. */
+static void lang_button(ui_screens *s, const ui_view *v, int x, int y)
+{
+    if (!i18n_has_language(v->tr, "en"))
+        return;
+    button_sized(s, v, "lang", (SDL_Rect){x, y, lang_width(s, v), s->m.target},
+                 tr(v, "app.language_button"), BTN_GHOST, s->m.small * 13 / 10);
+}
+
 static void idle(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
@@ -261,13 +282,7 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
      * left. The language button is as wide as its word in header type (smaller
      * than the screen's buttons: it is not the message). In portrait the event
      * gets a row of its own below the buttons, so a long title keeps its width. */
-    int lang_size = m->small * 13 / 10;
-    int lw = 0;
-    draw_measure(s->d, tr(v, "app.language_button"), lang_size, true, &lw, NULL);
-    int lang_w = lw + 2 * m->gap;
-    if (lang_w < m->target * 3 / 2)
-        lang_w = m->target * 3 / 2;
-    int hx = m->w - m->margin - lang_w;
+    int hx = m->w - m->margin - lang_width(s, v);
     if (f->has_pin) {
         SDL_Rect gear = {m->w - m->margin - m->target, m->margin, m->target, m->target};
         add_button(s, "admin", gear);
@@ -279,9 +294,7 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
                      C_MUTED);
         hx -= m->target + m->gap;
     }
-    if (i18n_has_language(v->tr, "en"))
-        button_sized(s, v, "lang", (SDL_Rect){hx, m->margin, lang_w, m->target},
-                     tr(v, "app.language_button"), BTN_GHOST, lang_size);
+    lang_button(s, v, hx, m->margin);
     int tx = m->margin;
     if (v->cfg && v->cfg->demo) {
         int bw = m->small * 4;
@@ -485,6 +498,7 @@ static void welcome(ui_screens *s, flow *f, const ui_view *v)
     SDL_Color bg = info ? C_BLUE : C_GREEN;
     message(s, bg, C_WHITE, DRAW_ICON_TICK, C_WHITE, bg, main, sub);
     /* Anywhere on the screen goes on; recorded last so no other target hides it. */
+    lang_button(s, v, s->m.w - s->m.margin - lang_width(s, v), s->m.margin);
     add_button(s, "next", (SDL_Rect){0, 0, s->m.w, s->m.h});
 }
 
@@ -622,24 +636,37 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
     int bw = m->target * 3;
     if (bw > m->w / 3)
         bw = m->w / 3;
+    int lang_w = i18n_has_language(v->tr, "en") ? lang_width(s, v) + m->gap : 0;
+    if (2 * bw + lang_w + m->gap > m->w - 2 * m->margin)
+        bw = (m->w - 2 * m->margin - lang_w - m->gap) / 2; /* narrow portrait screens */
     if (f->banner.kind != FLOW_BANNER_NONE)
         banner(s, f, v);
     else if (rs->step > 0)
         button(s, v, "back", (SDL_Rect){m->margin, m->margin, bw, m->target},
                tr(v, "reflection.back"), BTN_GHOST);
-    if (f->banner.kind == FLOW_BANNER_NONE)
+    if (f->banner.kind == FLOW_BANNER_NONE) {
         button(s, v, "skip", (SDL_Rect){m->w - m->margin - bw, m->margin, bw, m->target},
                tr(v, "reflection.skip"), BTN_GHOST);
-    /* The dots share the row with back and skip: as large as the room allows. */
-    int room = m->w - 2 * m->margin - 2 * bw - 2 * m->gap;
+        lang_button(s, v, m->w - m->margin - bw - lang_w, m->margin);
+    }
+    /* The dots share the row with back, language and skip: as large as the room
+     * allows, centred in what is left between them. */
+    int room = m->w - 2 * m->margin - 2 * bw - lang_w - 2 * m->gap;
     int dot = m->target / 5;
     if (n > 0 && dot * 3 * (int)n > room)
         dot = room / (3 * (int)n);
-    if (dot < 3)
-        dot = 3;
+    int left = m->margin + bw + m->gap, dy = m->margin + m->target / 2, below = 0;
+    if (dot < 5) {
+        /* too narrow (portrait): the dots get a thin row of their own below */
+        dot = m->target / 6;
+        room = m->w - 2 * m->margin;
+        left = m->margin;
+        dy = m->margin + m->target + m->gap / 2 + dot;
+        below = 2 * dot + m->gap / 2;
+    }
     int dgap = dot;
     int dots_w = (int)n * dot * 2 + ((int)n - 1) * dgap;
-    int dx = (m->w - dots_w) / 2 + dot, dy = m->margin + m->target / 2;
+    int dx = left + (room - dots_w) / 2 + dot;
     for (size_t i = 0; i < n && f->banner.kind == FLOW_BANNER_NONE; i++) {
         int cx = dx + (int)i * (2 * dot + dgap);
         if (i == rs->step)
@@ -651,7 +678,7 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
     }
     /* The question. */
     int lh = draw_line_height(s->d, m->big, true);
-    int top = m->margin + m->target + m->gap;
+    int top = m->margin + m->target + m->gap + below;
     bool text_q = q->type == XAPI_FILL_IN;
     int qh = text_q ? lh : 2 * lh;
     if (m->portrait)
@@ -726,6 +753,33 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
         button(s, v, id, (SDL_Rect){x0 + c * (cw + m->gap), y0 + r * (ch + m->gap), cw, ch},
                english(v) ? q->choices[i].en : q->choices[i].nl, chosen ? BTN_SELECTED : BTN_PANEL);
     }
+}
+
+/* "Nog even? Tik om door te gaan": over the whole reflection, which stays visible
+ * dimmed behind it; the only target is the whole screen, so a tap anywhere says
+ * "still here" and chooses nothing. */
+static void warn_overlay(ui_screens *s, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    draw_rect(s->d, (SDL_Rect){0, 0, m->w, m->h}, (SDL_Color){0, 0, 0, 170});
+    int pw = m->w * 7 / 10 > m->target * 8 ? m->w * 7 / 10 : m->w - 2 * m->margin;
+    if (pw > m->w - 2 * m->margin)
+        pw = m->w - 2 * m->margin;
+    int lb = draw_line_height(s->d, m->big, true), lm = draw_line_height(s->d, m->med, false);
+    int is = m->target;
+    int ph = m->gap + is + m->gap + lb + m->gap / 2 + 2 * lm + m->gap;
+    SDL_Rect p = {(m->w - pw) / 2, (m->h - ph) / 2, pw, ph};
+    draw_round_rect(s->d, p, m->radius, C_BLUE);
+    int y = p.y + m->gap;
+    badge(s, DRAW_ICON_EXCLAIM, m->w / 2, y + is / 2, is, C_WHITE, C_BLUE);
+    y += is + m->gap;
+    text(s, tr(v, "reflection.warn_title"), (SDL_Rect){p.x + m->gap, y, p.w - 2 * m->gap, lb},
+         m->big, true, C_WHITE, DRAW_CENTER, 1);
+    y += lb + m->gap / 2;
+    text(s, tr(v, "reflection.warn_hint"), (SDL_Rect){p.x + m->gap, y, p.w - 2 * m->gap, 2 * lm},
+         m->med, false, C_WHITE, DRAW_CENTER, 2);
+    s->n_buttons = 0; /* nothing under it can be chosen by accident */
+    add_button(s, "stay", (SDL_Rect){0, 0, m->w, m->h});
 }
 
 /* --- done ---------------------------------------------------------------------------- */
@@ -1096,6 +1150,8 @@ void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
         break;
     case FLOW_REFLECTION:
         reflection(s, f, v);
+        if (f->warned)
+            warn_overlay(s, v);
         break;
     case FLOW_DONE:
         done(s, f, v);

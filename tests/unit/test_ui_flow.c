@@ -107,9 +107,9 @@ static void test_checkin_reflection_done(void **state)
     assert_int_equal(flow_saved(&f, true, 3200), 0);
     assert_false(f.save.active);
     assert_int_equal(f.screen, FLOW_DONE);
-    /* done goes back to idle by itself, or at once with Klaar */
-    assert_int_equal(flow_tick(&f, 3100 + 9999), 0);
-    assert_true(flow_tick(&f, 3100 + 10000));
+    /* done (and its QR code) stays 20 s, then back to idle and the kiosk's language */
+    assert_int_equal(flow_tick(&f, 3100 + 19999), 0);
+    assert_int_equal(flow_tick(&f, 3100 + 20000), FLOW_FX_REDRAW | FLOW_FX_LANGUAGE_RESET);
     assert_int_equal(f.screen, FLOW_IDLE);
     reflection_set_destroy(set);
 }
@@ -268,12 +268,105 @@ static void test_reflection_timeout(void **state)
     flow_tick(&f, 5000);
     assert_int_equal(f.screen, FLOW_REFLECTION);
     flow_tap(&f, "choice-0", 5500); /* a touch restarts the wait */
+    /* a short timeout warns halfway */
+    assert_int_equal(flow_deadline(&f), 6000);
+    assert_int_equal(flow_tick(&f, 5999), 0);
+    assert_int_equal(flow_tick(&f, 6000), FLOW_FX_REDRAW);
+    assert_true(f.warned);
     assert_int_equal(flow_deadline(&f), 6500);
     assert_int_equal(flow_tick(&f, 6499), 0);
     unsigned fx = flow_tick(&f, 6500);
     assert_true(fx & FLOW_FX_SAVE);
+    assert_true(fx & FLOW_FX_LANGUAGE_RESET);
     assert_int_equal(f.screen, FLOW_IDLE);
     assert_int_equal(reflection_answered(&f.save.refl), 1);
+    reflection_set_destroy(set);
+}
+
+/* 10 s before a reflection times out it asks "Nog even?"; a tap anywhere only
+ * answers that (it chooses nothing) and the full time starts again. */
+static void test_reflection_warns_before_timeout(void **state)
+{
+    reflection_set *set = load_default();
+    flow_timing t = {0};
+    t.reflection_ms = 45000;
+    flow f;
+    flow_init(&f, &t, 0);
+    f.set = set;
+    checkin_result r = result(CHECKIN_CHECKED_IN, "1");
+    flow_scan(&f, &r, 0);
+    flow_tap(&f, "next", 0);
+    flow_tap(&f, "choice-4", 1000);
+    assert_int_equal(flow_deadline(&f), 36000);
+    assert_int_equal(flow_tick(&f, 36000), FLOW_FX_REDRAW);
+    assert_true(f.warned);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    /* the tap lands on a choice, but only says "still here" */
+    assert_int_equal(flow_tap(&f, "choice-0", 40000), FLOW_FX_REDRAW);
+    assert_false(f.warned);
+    assert_int_equal(f.refl.step, 1);
+    assert_int_equal(reflection_answered(&f.refl), 1);
+    assert_int_equal(flow_deadline(&f), 75000);
+    /* a banner does not hide the warning's time */
+    checkin_result al = result(CHECKIN_ALREADY, "2");
+    flow_scan(&f, &al, 70000);
+    assert_int_equal(flow_deadline(&f), 74000);
+    flow_tick(&f, 74000);
+    assert_false(f.warned);
+    assert_int_equal(f.banner.kind, FLOW_BANNER_NONE);
+    assert_int_equal(flow_tick(&f, 75000), FLOW_FX_REDRAW);
+    assert_true(f.warned);
+    unsigned fx = flow_tick(&f, 85000);
+    assert_true(fx & FLOW_FX_SAVE);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    reflection_set_destroy(set);
+}
+
+/* The language a student picks is theirs alone: the kiosk's own language comes
+ * back when their turn ends, whichever way it ends. */
+static void test_language_resets_after_a_turn(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    f.has_pin = true;
+    /* picked on idle: kept for the student's own scan */
+    assert_int_equal(flow_tap(&f, "lang", 0), FLOW_FX_LANGUAGE | FLOW_FX_REDRAW);
+    checkin_result a = result(CHECKIN_CHECKED_IN, "1");
+    assert_false(flow_scan(&f, &a, 10) & FLOW_FX_LANGUAGE_RESET);
+    /* on the welcome: switches and gives time to read it again */
+    assert_int_equal(flow_tap(&f, "lang", 1500), FLOW_FX_LANGUAGE | FLOW_FX_REDRAW);
+    assert_int_equal(f.screen, FLOW_WELCOME);
+    assert_int_equal(flow_deadline(&f), 3500);
+    assert_false(flow_tick(&f, 3500) & FLOW_FX_LANGUAGE_RESET);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    /* on the reflection */
+    assert_int_equal(flow_tap(&f, "lang", 3600), FLOW_FX_LANGUAGE | FLOW_FX_REDRAW);
+    assert_int_equal(f.refl.step, 0);
+    /* the next student's check-in takes over: reset */
+    checkin_result b = result(CHECKIN_CHECKED_IN, "2");
+    assert_true(flow_scan(&f, &b, 4000) & FLOW_FX_LANGUAGE_RESET);
+    /* a banner is not the end of a turn */
+    flow_tap(&f, "next", 4100);
+    checkin_result al = result(CHECKIN_ALREADY, "1");
+    assert_false(flow_scan(&f, &al, 4200) & FLOW_FX_LANGUAGE_RESET);
+    /* skipping to the end, then Klaar */
+    for (int i = 0; i < 7; i++)
+        flow_tap(&f, "skip", 4300 + i);
+    assert_int_equal(f.screen, FLOW_DONE);
+    assert_true(flow_tap(&f, "close", 4400) & FLOW_FX_LANGUAGE_RESET);
+    /* a refusal's OK, and its timeout */
+    checkin_result bad = result(CHECKIN_REFUSED, "");
+    bad.reason = LK_REASON_EXPIRED;
+    flow_scan(&f, &bad, 5000);
+    assert_true(flow_tap(&f, "ok", 5100) & FLOW_FX_LANGUAGE_RESET);
+    flow_scan(&f, &bad, 6000);
+    assert_true(flow_tick(&f, 60000) & FLOW_FX_LANGUAGE_RESET);
+    /* the admin's screens are not a student's turn */
+    assert_false(flow_tap(&f, "admin", 61000) & FLOW_FX_LANGUAGE_RESET);
+    assert_false(flow_tap(&f, "pin-cancel", 61100) & FLOW_FX_LANGUAGE_RESET);
+    assert_int_equal(f.screen, FLOW_IDLE);
     reflection_set_destroy(set);
 }
 
@@ -322,6 +415,7 @@ static void test_internship_day_reflects_at_checkout(void **state)
     flow_scan(&f, &again, 40);
     assert_int_equal(f.screen, FLOW_REFLECTION);
     assert_int_equal(f.banner.kind, FLOW_BANNER_SCAN);
+    flow_tick(&f, 100000); /* the warning */
     flow_tick(&f, 100000);
     assert_int_equal(f.screen, FLOW_IDLE);
     flow_scan(&f, &again, 100010);
@@ -506,6 +600,8 @@ int main(void)
         cmocka_unit_test(test_scan_during_reflection_keeps_answers),
         cmocka_unit_test(test_scan_that_changes_nothing_shows_a_banner),
         cmocka_unit_test(test_reflection_timeout),
+        cmocka_unit_test(test_reflection_warns_before_timeout),
+        cmocka_unit_test(test_language_resets_after_a_turn),
         cmocka_unit_test(test_already_and_no_questions),
         cmocka_unit_test(test_internship_day_reflects_at_checkout),
         cmocka_unit_test(test_pin_pad_shuts_after_wrong_pins),

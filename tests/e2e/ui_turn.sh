@@ -1,0 +1,70 @@
+#!/bin/sh
+# One student's turn, start to end, in script mode: the language button on the
+# welcome and the reflection; "Nog even? Tik om door te gaan" before a reflection
+# times out (a tap there only says "still here" and chooses nothing); the timeout
+# keeps the answers; the done screen's QR code stays 20 s; and the next student
+# starts in the kiosk's own language.
+set -eu
+: "${LOBKIOSK:?}"
+ROOT=$(pwd)
+T=$(mktemp -d /tmp/lk-ui-turn.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+SHOTS=${LK_UI_SHOTS:-$T/shots}
+mkdir -p "$SHOTS"
+"$LOBKIOSK" init --demo "$T/demo" --windowed --size 800x480 >/dev/null
+sed -i "s|^;*assets_dir *=.*|assets_dir = $ROOT/assets|" "$T/demo/kiosk.ini"
+sed -i 's/^source *= *folder/source = none/' "$T/demo/kiosk.ini"
+# A short timeout: the warning comes halfway (6 s), the end at 12 s.
+sed -i 's/^reflection_timeout *=.*/reflection_timeout = 12/' "$T/demo/kiosk.ini"
+P="$T/demo/passes/passes.txt"
+pay() { awk -v s="$1" '$3 == s { print $4 }' "$P"; }
+cat > "$T/s" <<SCRIPT
+wait 50
+expect-text Scan je LOB-pas
+scan $(pay 1001)
+expect welcome
+expect-text Welkom
+tap lang
+expect welcome
+expect-text Welcome
+shot $SHOTS/welcome-lang.png
+check-overflow
+tap next
+expect reflection
+expect-text How was it?
+tap lang
+expect-text Hoe vond je het?
+shot $SHOTS/reflection-lang.png
+check-overflow
+tap choice-4
+wait 6300
+expect reflection
+expect-text Nog even?
+expect-text Tik om door te gaan.
+shot $SHOTS/reflection-warning.png
+check-overflow
+size 1280x800
+check-overflow
+lang en
+expect-text Still there?
+check-overflow
+lang nl
+size 800x480
+# the tap lands where a chip is, but only says "still here"
+tap stay
+expect reflection
+expect-no-text Nog even?
+expect-text Waar was je goed in?
+tap choice-1
+wait 6300
+expect-text Nog even?
+wait 6200
+expect idle
+quit
+SCRIPT
+SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 LOBKIOSK_SCRIPT="$T/s" \
+    LOBKIOSK_NO_THREADS=1 "$LOBKIOSK" --config "$T/demo/kiosk.ini"
+DB="$T/demo/data/lobkiosk.db"
+got=$(sqlite3 "$DB" "SELECT group_concat(question_id || '=' || response) FROM (SELECT question_id, response FROM answers ORDER BY id)")
+[ "$got" = "overall=5,qualities=handen" ] || { echo "ui_turn: expected overall=5,qualities=handen, got $got"; exit 1; }
+echo "ui_turn: language button, warning and timeout as expected"
