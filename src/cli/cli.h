@@ -34,6 +34,7 @@ int cmd_pin(const cli_ctx *ctx, int argc, char **argv);
 int cmd_forget(const cli_ctx *ctx, int argc, char **argv);
 int cmd_purge(const cli_ctx *ctx, int argc, char **argv);
 int cmd_check(const cli_ctx *ctx, int argc, char **argv);
+int cmd_camera(const cli_ctx *ctx, int argc, char **argv);
 int cmd_trust(const cli_ctx *ctx, int argc, char **argv);
 
 /* Loads kiosk.ini into cfg and applies the region's installed trust list, warning

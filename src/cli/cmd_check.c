@@ -609,15 +609,7 @@ static void check_camera(run *r)
         say(r, RES_OK, "camera", "source none: scanner only");
         return;
     }
-    if (strcmp(cam->source, "v4l2") == 0) {
-        /* Only the device node: opening the stream would take the camera from a
-         * running kiosk. */
-        check_device(r, "camera", cam->device,
-                     "plug the camera in, or set [camera] source = none for a scanner only",
-                     "video");
-        return;
-    }
-    if (strcmp(cam->source, "command") == 0) {
+    if (strcmp(cam->source, "v4l2") == 0 || strcmp(cam->source, "command") == 0) {
         check_grab(r, cam);
         return;
     }

@@ -36,6 +36,7 @@ static const command commands[] = {
     {"forget", cmd_forget, 1, 0, "forget --issuer CODE --subject ID"},
     {"purge", cmd_purge, 1, 0, "purge [--older-than DAYS]"},
     {"check", cmd_check, 1, 0, "check [--network]   (is this kiosk ready?)"},
+    {"camera", cmd_camera, 1, 0, "camera [--frames N] [--save DIR]   (the technician's camera test)"},
     {"trust", cmd_trust, 0, 1,
      "trust make --key REGION.key --in schools.ini --out trust.json | "
      "[--config FILE] trust import trust.json | [--config FILE] trust status"},
