@@ -126,7 +126,11 @@ scanner *scanner_start_source(framesrc *src, char *err, size_t err_len)
     s->src = src;
     s->dec = decoder_create(DECODE_VIDEO);
     s->res = malloc(sizeof *s->res);
+    /* A source not tried yet reads "not found"; until the thread's first try it is
+     * starting, so the screen does not say "no camera" for a working one. */
     s->state = framesrc_get_state(src);
+    if (s->state == FRAMESRC_NOT_FOUND)
+        s->state = FRAMESRC_RECOVERING;
     atomic_init(&s->stop, false);
     if (!s->dec || !s->res || pthread_mutex_init(&s->mu, NULL) != 0) {
         decoder_destroy(s->dec);

@@ -82,6 +82,7 @@ typedef struct kiosk {
     FILE *script;
     int script_line;
     int64_t script_wait; /* mono time the script sleeps until */
+    int64_t script_camera_until; /* wait-camera: give up at (mono), 0 = not waiting */
     int failures;        /* failed script checks */
     /* latency */
     Uint64 scan_t0;        /* performance counter at payload arrival, 0 = none */

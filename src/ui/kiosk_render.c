@@ -64,8 +64,19 @@ void kiosk_update_preview(kiosk *k)
     int fps = k->cfg->camera.fps > 0 && k->cfg->camera.fps < LK_UI_PREVIEW_FPS ? k->cfg->camera.fps
                                                                                : LK_UI_PREVIEW_FPS;
     const SDL_Rect *box = k->scr.has_preview ? &k->scr.preview_box : NULL;
+    uint64_t seq = k->pv.seq;
     if (preview_update(&k->pv, k->sc, box, fps, now))
         k->dirty = true; /* a new texture: draw the whole frame once */
+    if (k->pv.seq != seq && k->v.camera != FRAMESRC_OK) {
+        /* A frame came: the camera works now, whatever the last status refresh
+         * saw (a source reads "not found" until its first try). Say so at once,
+         * not a second later. */
+        framesrc_state cam = scanner_camera_state(k->sc);
+        if (cam != k->v.camera) {
+            k->v.camera = cam;
+            k->dirty = true;
+        }
+    }
     k->v.preview = k->pv.tex;
     k->v.preview_w = k->pv.w;
     k->v.preview_h = k->pv.h;

@@ -153,6 +153,37 @@ static bool do_scan(kiosk *k, const char *cmd, char *arg)
     return false;
 }
 
+/* wait-camera MS: until the camera's picture is on the screen, at most MS. */
+static bool do_wait_camera(kiosk *k, const char *cmd, char *arg)
+{
+    long ms;
+    if (lk_parse_long(arg, 0, 600000, &ms) != LK_OK) {
+        script_fail(k, "wait-camera needs milliseconds, got '%s'", arg);
+        return false;
+    }
+    k->script_camera_until = lk_mono_ms() + ms;
+    return true;
+}
+
+/* True while a wait-camera holds the script. */
+static bool waiting_for_camera(kiosk *k)
+{
+    if (!k->script_camera_until)
+        return false;
+    int64_t now = lk_mono_ms();
+    if (k->v.camera == FRAMESRC_OK && k->v.preview) {
+        k->script_camera_until = 0;
+        return false;
+    }
+    if (now >= k->script_camera_until) {
+        script_fail(k, "%s", "wait-camera: no camera picture on the screen");
+        k->script_camera_until = 0;
+        return false;
+    }
+    k->script_wait = now + 20; /* look again soon; the loop sleeps till then */
+    return true;
+}
+
 static bool do_type(kiosk *k, const char *cmd, char *arg)
 {
     push_typed(arg);
@@ -390,6 +421,7 @@ static const struct {
     {"scan", do_scan},
     {"type", do_type},
     {"wait", do_wait},
+    {"wait-camera", do_wait_camera},
     {"tap", do_tap},
     {"touch", do_tap},
     {"touch-x11", do_tap},
@@ -415,7 +447,7 @@ static const struct {
 void kiosk_script_step(kiosk *k)
 {
     char line[1024];
-    while (k->script && k->running && lk_mono_ms() >= k->script_wait) {
+    while (k->script && k->running && lk_mono_ms() >= k->script_wait && !waiting_for_camera(k)) {
         if (!fgets(line, sizeof line, k->script)) {
             fclose(k->script);
             k->script = NULL;
