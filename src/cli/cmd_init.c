@@ -23,6 +23,7 @@
 #include "lobkiosk/qrcode.h"
 #include "lobkiosk/roster.h"
 #include "lobkiosk/store.h"
+#include "lobkiosk/paths.h"
 #include "lobkiosk/util.h"
 
 #define DEMO_ISSUER "DEMO"
@@ -339,17 +340,15 @@ int cmd_init(const cli_ctx *ctx, int argc, char **argv)
         goto out;
 
     /* 2. kiosk.ini from the documented example */
-    char assets_ini[CONFIG_PATH_MAX];
-    if (!lk_path_join(assets_ini, sizeof assets_ini, "assets", "demo/kiosk.example.ini") ||
+    char assets_dir[CONFIG_PATH_MAX], assets_ini[CONFIG_PATH_MAX];
+    if (!paths_assets_dir(assets_dir, sizeof assets_dir) ||
+        !lk_path_join(assets_ini, sizeof assets_ini, assets_dir, "demo/kiosk.example.ini") ||
         lk_read_file(assets_ini, &tmpl, NULL) != LK_OK) {
-#ifdef LK_DATADIR
-        if (!lk_path_join(assets_ini, sizeof assets_ini, LK_DATADIR, "demo/kiosk.example.ini") ||
-            lk_read_file(assets_ini, &tmpl, NULL) != LK_OK)
-#endif
-        {
-            fprintf(stderr, "lobkiosk init: cannot find assets/demo/kiosk.example.ini\n");
-            goto out;
-        }
+        fprintf(stderr,
+                "lobkiosk init: cannot find demo/kiosk.example.ini in the assets (next to the "
+                "program, in its source tree, or in %s)\n",
+                paths_datadir());
+        goto out;
     }
     char pub[64], start[40], end[40], w[16], h[16], pin[256];
     pass_pubkey_base64(key.pk, pub, sizeof pub);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lobkiosk/pass.h"
+#include "lobkiosk/paths.h"
 #include "lobkiosk/util.h"
 
 /* inih keeps this many characters of a section name (its MAX_SECTION less the NUL);
@@ -763,44 +764,12 @@ static lk_status check_complete(parse_ctx *pc)
     return LK_OK;
 }
 
-/* True when dir holds the kiosk's texts. */
-static bool assets_at(const char *dir)
-{
-    char probe[CONFIG_PATH_MAX];
-    if (!lk_path_join(probe, sizeof probe, dir, "i18n/nl.ini"))
-        return false;
-    return access(probe, R_OK) == 0;
-}
-
-/* Where the assets are when kiosk.ini does not say: the installed ones, else the
- * source tree the binary was built in (build/lobkiosk -> assets/), else ./assets. */
+/* Where the assets are when kiosk.ini does not say: next to the executable, in
+ * the source tree it was built in, or PREFIX/share (paths.h); else ./assets. */
 static void default_assets(config *cfg)
 {
-#ifdef LK_DATADIR
-    if (assets_at(LK_DATADIR)) {
-        lk_strlcpy(cfg->assets_dir, LK_DATADIR, sizeof cfg->assets_dir);
-        return;
-    }
-#endif
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        static const char *const up[] = {"/../assets", "/../../assets", "/../../../assets"};
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
-                char dir[PATH_MAX + 32], real[PATH_MAX];
-                snprintf(dir, sizeof dir, "%s%s", exe, up[i]);
-                if (assets_at(dir) && realpath(dir, real)) {
-                    lk_strlcpy(cfg->assets_dir, real, sizeof cfg->assets_dir);
-                    return;
-                }
-            }
-        }
-    }
-    lk_strlcpy(cfg->assets_dir, "assets", sizeof cfg->assets_dir);
+    if (!paths_assets_dir(cfg->assets_dir, sizeof cfg->assets_dir))
+        lk_strlcpy(cfg->assets_dir, "assets", sizeof cfg->assets_dir);
 }
 
 void config_default_assets(config *cfg)
