@@ -182,7 +182,8 @@ lk_status http_request(http_conn *c, const char *url, const char *body, size_t l
         }
         out->tls_failed = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
                           rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM;
-        snprintf(err, err_len, "%s", c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
+        /* libcurl's message may quote what the server sent (a redirect, a header) */
+        lk_log_escape(c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc), err, err_len);
         return rc == CURLE_OPERATION_TIMEDOUT ? LK_ERR_TIMEOUT : LK_ERR_NETWORK;
     }
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &out->status);

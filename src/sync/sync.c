@@ -243,11 +243,15 @@ static void lrs_message(const client *c, long http, const store_outbox_item *ite
         snprintf(out, len, "HTTP %ld: %.200s", http, c->ans.body);
     free(warn);
     json_decref(j);
-    /* One line: the admin screen and sync --status print it as is. */
-    for (char *p = out; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
     redact_free_text(out, items, n);
+    /* Foreign text on one line: the log, the admin screen and sync --status print it
+     * as is, so terminal escapes, line breaks and NULs are escaped. */
+    char *raw = strdup(out);
+    if (raw)
+        lk_log_escape(raw, out, len);
+    else
+        out[0] = '\0';
+    free(raw);
 }
 
 static lk_status ids_of(const store_outbox_item *items, size_t n, int64_t **out)

@@ -278,6 +278,8 @@ typedef enum lrs_mode {
     LRS_299 = 8,        /* 299 with exactly the ids sent */
     LRS_413_OVER_3 = 9, /* 413 to a batch of more than 3 statements, else 200 */
     LRS_429 = 10,       /* 429 with Retry-After: 2 */
+    LRS_ANSI = 11,      /* 400 whose message holds terminal escapes and a line break */
+    LRS_ANSI_RAW = 12,  /* 400 with a body that is not JSON and holds raw escapes */
 } lrs_mode;
 
 typedef struct lrs {
@@ -369,6 +371,15 @@ static void lrs_serve(lrs *l, int c)
         extra = "Retry-After: 2\r\n";
         ans = "{}";
         refuse = true; /* nothing accepted */
+    }
+    if (mode == LRS_ANSI) {
+        status = "400 Bad Request";
+        ans = "{\"message\":\"\\u001b[31mrood\\u001b[0m\\r\\nsync: forged line\"}";
+        refuse = true;
+    } else if (mode == LRS_ANSI_RAW) {
+        status = "400 Bad Request";
+        ans = "\x1b]0;owned\x07\x1b[2J<h1>\x9b" "31m</h1>";
+        refuse = true;
     }
     char echo[4096];
     if (refuse && mode == LRS_ECHO_BAD) {
@@ -819,6 +830,37 @@ static void test_failed_commit_releases_the_lock(void **state)
     sync_stop(t);
 }
 
+/* An LRS answer is foreign text: its terminal escapes, line breaks and NULs are
+ * escaped before they reach the log, last_error and the report. */
+static void test_lrs_error_text_escaped(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_ANSI);
+    queue(f, 2);
+    sync_report rep;
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_ERR_HTTP);
+    lrs_stop(l);
+    assert_null(strchr(rep.message, '\x1b'));
+    assert_null(strchr(rep.message, '\n'));
+    assert_null(strchr(rep.message, '\r'));
+    if (!strstr(rep.message, "HTTP 400: \\x1b[31mrood\\x1b[0m\\r\\nsync: forged"))
+        fail_msg("message '%s'", rep.message);
+    char le[SYNC_MESSAGE_MAX];
+    int64_t attempts = 0;
+    last_error(f, le, sizeof le, &attempts);
+    assert_null(strchr(le, '\x1b'));
+    assert_non_null(strstr(le, "\\x1b[31mrood"));
+
+    l = lrs_start(f, LRS_ANSI_RAW);
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_ERR_HTTP);
+    lrs_stop(l);
+    assert_null(strchr(rep.message, '\x1b'));
+    assert_null(strchr(rep.message, '\x07'));
+    assert_null(strchr(rep.message, '\x9b'));
+    if (!strstr(rep.message, "HTTP 400: \\x1b]0;owned\\x07\\x1b[2J<h1>\\x9b31m</h1>"))
+        fail_msg("message '%s'", rep.message);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -831,6 +873,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejects_all_keeps_queue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejects_all_fresh_kiosk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusal_message_without_free_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lrs_error_text_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_among_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_rejects_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_releases_the_lock, setup, teardown),
