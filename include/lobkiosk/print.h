@@ -9,7 +9,9 @@
 #include <stddef.h>
 
 #include "lobkiosk/i18n.h"
+#include "lobkiosk/report.h"
 #include "lobkiosk/status.h"
+#include "lobkiosk/store.h"
 
 #define PRINT_PNG_DPI 300    /* resolution of a card PNG, recorded in its pHYs chunk */
 #define PRINT_QR_MM 34.0     /* side of a card's QR code with its 4-module quiet zone */
@@ -45,5 +47,15 @@ lk_status print_pass_pdf(const char *path, const print_sheet *sh, const print_ca
  * (for a pass shown on a phone, or printed by someone else). */
 lk_status print_pass_png(const char *path, const print_sheet *sh, const print_card *card, char *err,
                          size_t err_len) LK_MUST_CHECK;
+
+/* Writes the coordinator's report for f as A4 pages to path: one page per event of
+ * the report (check-ins per hour, competencies reflected on, the rating's spread,
+ * internship hours per company, who was expected and did not come) and one per
+ * roster group (kinds of activity, competencies, ratings, hours per company, "nog
+ * geen ervaring"). The numbers are report_table_get's with that event or group as
+ * filter, so they equal `report --csv --event ID` / `--group G`. period (may be NULL)
+ * is printed in the footer. Reads st only. */
+lk_status print_report_pdf(const char *path, store *st, const config *cfg, const report_filter *f,
+                           i18n *tr, const char *period, char *err, size_t err_len) LK_MUST_CHECK;
 
 #endif

@@ -12,18 +12,22 @@
 #include <stdbool.h>
 
 #include "cli/cli.h"
+#include "lobkiosk/i18n.h"
+#include "lobkiosk/print.h"
 #include "lobkiosk/report.h"
+#include "lobkiosk/util.h"
 #include "lobkiosk/store.h"
 
 static int usage(const char *why)
 {
     if (why)
         fprintf(stderr, "lobkiosk report: %s\n", why);
-    fprintf(stderr,
-            "usage: lobkiosk --config FILE report [--csv] [--event ID] [--group GROUP]\n"
-            "         [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--without-experience]\n"
-            "       lobkiosk report --from FILE [--from FILE ...] [--csv] [--event ID]\n"
-            "  --until is the last day counted; the CSV is ';' separated with hours as 6,25\n");
+    fprintf(
+        stderr,
+        "usage: lobkiosk --config FILE report [--csv] [--event ID] [--group GROUP]\n"
+        "         [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--without-experience | --pdf FILE]\n"
+        "       lobkiosk report --from FILE [--from FILE ...] [--csv] [--event ID]\n"
+        "  --until is the last day counted; the CSV is ';' separated with hours as 6,25\n");
     return CLI_EXIT_USAGE;
 }
 
@@ -66,8 +70,9 @@ static int report_from(char **from, int n, const char *event_id, report_format f
     return CLI_EXIT_OK;
 }
 
-/* This kiosk's own database. */
-static int report_store(const config *cfg, const report_filter *f, bool without, report_format fmt)
+/* This kiosk's own database; with pdf set, the pages to that file. */
+static int report_store(const config *cfg, const report_filter *f, bool without, report_format fmt,
+                        const char *pdf)
 {
     if (f->event_id && !config_find_event(cfg, f->event_id))
         fprintf(stderr, "lobkiosk report: note: event '%s' is not in kiosk.ini\n", f->event_id);
@@ -81,9 +86,26 @@ static int report_store(const config *cfg, const report_filter *f, bool without,
     /* Titles and kinds come from kiosk.ini as it is now. */
     if (ls == LK_OK)
         ls = store_sync_events(st, cfg);
-    if (ls == LK_OK)
+    if (ls == LK_OK && pdf) {
+        i18n *tr = i18n_create();
+        char period[64] = "";
+        if (f->since_ms || f->until_ms) {
+            int a = f->since_ms ? lk_local_yyyymmdd(f->since_ms) : 0;
+            int b = f->until_ms ? lk_local_yyyymmdd(f->until_ms - 1) : 0;
+            snprintf(period, sizeof period, "%02d-%02d-%04d - %02d-%02d-%04d", a % 100,
+                     a / 100 % 100, a / 10000, b % 100, b / 100 % 100, b / 10000);
+        }
+        if (!tr || i18n_load_dir(tr, cfg->assets_dir, err, sizeof err) != LK_OK)
+            ls = LK_ERR_IO;
+        else
+            ls = print_report_pdf(pdf, st, cfg, f, tr, period, err, sizeof err);
+        i18n_destroy(tr);
+        if (ls == LK_OK)
+            printf("report written to %s\n", pdf);
+    } else if (ls == LK_OK) {
         ls = without ? report_write_without(st, cfg, f, fmt, stdout)
                      : report_write(st, cfg, f, fmt, stdout);
+    }
     store_close(st);
     if (ls != LK_OK) {
         fprintf(stderr, "lobkiosk report: %s %s\n", lk_strerror(ls), err);
@@ -113,6 +135,7 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
     const char *event_id = NULL;
     report_filter f = {0};
     bool without = false;
+    const char *pdf = NULL;
     char **from = calloc((size_t)argc + 1, sizeof *from);
     if (!from) {
         fprintf(stderr, "lobkiosk report: out of memory\n");
@@ -128,6 +151,8 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
             from[n_from++] = argv[++i];
         } else if (strcmp(argv[i], "--group") == 0 && i + 1 < argc) {
             f.group = argv[++i];
+        } else if (strcmp(argv[i], "--pdf") == 0 && i + 1 < argc && *argv[i + 1]) {
+            pdf = argv[++i];
         } else if (strcmp(argv[i], "--without-experience") == 0) {
             without = true;
         } else if ((strcmp(argv[i], "--since") == 0 || strcmp(argv[i], "--until") == 0) &&
@@ -150,7 +175,11 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
         free(from);
         return usage("--until is before --since");
     }
-    if (n_from > 0 && (f.group || f.since_ms || f.until_ms || without)) {
+    if (pdf && (without || fmt == REPORT_CSV)) {
+        free(from);
+        return usage("--pdf writes the whole report; leave out --csv and --without-experience");
+    }
+    if (n_from > 0 && (f.group || f.since_ms || f.until_ms || without || pdf)) {
         free(from);
         return usage("--group, --since, --until and --without-experience need this kiosk's "
                      "roster: use them without --from");
@@ -159,7 +188,7 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
     if (n_from > 0) {
         rc = report_from(from, n_from, event_id, fmt);
     } else if (ctx->cfg) {
-        rc = report_store(ctx->cfg, &f, without, fmt);
+        rc = report_store(ctx->cfg, &f, without, fmt, pdf);
     } else if (ctx->config_path) {
         /* main.c may leave loading kiosk.ini to us, since --from needs none. */
         config *cfg = malloc(sizeof *cfg);
@@ -169,7 +198,7 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
         } else if ((rc = cli_config_load(cfg, ctx->config_path, "report")) != CLI_EXIT_OK) {
             /* cli_config_load said why */
         } else {
-            rc = report_store(cfg, &f, without, fmt);
+            rc = report_store(cfg, &f, without, fmt, pdf);
         }
         config_free(cfg);
         free(cfg);
