@@ -39,7 +39,8 @@ for s in 1002 1003; do
     [ "$out" != "${out#checked_out}" ] || fail "stage checkout $s: $out"
 done
 [ "$(q "SELECT count(*) FROM outbox")" = 8 ] || fail "want 8 statements, have $(q 'SELECT count(*) FROM outbox')"
-q "PRAGMA user_version" | grep -qx 4 || fail "schema version $(q 'PRAGMA user_version')"
+# migration 4 (exported_ms) is what forget needs; later migrations may follow
+[ "$(q "PRAGMA user_version")" -ge 4 ] || fail "schema version $(q 'PRAGMA user_version')"
 q "SELECT count(*) FROM roster WHERE first_name = 'Daan' AND subject = '1002'" | grep -qx 1 ||
     fail "the demo roster has no Daan for 1002"
 
@@ -111,7 +112,8 @@ q "UPDATE roster SET updated_ms = $stale WHERE subject = '1003'"
 queued=$(q "SELECT count(*) FROM outbox WHERE state = 0")
 run "$L" --config "$K" purge --older-than 30
 [ "$rc" = 0 ] || fail "purge --older-than 30: exit $rc: $(cat "$T/stderr")"
-[ "$out" = "purged: 0 sent statements, 1 roster row older than 30 days; file rewritten" ] ||
+# the file is rewritten only when enough of it is free (incremental vacuum otherwise)
+[ "${out%; file rewritten}" = "purged: 0 sent statements, 1 roster row older than 30 days" ] ||
     fail "purge 30 printed '$out'"
 sed 's/^;retention_days = 180$/retention_days = 7/' "$K" >"$T/demo/ret.ini"
 grep -q '^retention_days = 7$' "$T/demo/ret.ini" || fail "the example kiosk.ini has no retention_days line"
