@@ -149,6 +149,20 @@ typedef struct store_outbox_item {
 lk_status store_outbox_next(store *st, size_t max, store_outbox_item **out_items,
                             size_t *out_n) LK_MUST_CHECK;
 
+/* Limits the rows this handle's sending queries see (store_outbox_next,
+ * _head_error, _probe_candidates, _recent_sent, _lane_queued, store_oldest_queued_ms)
+ * to one destination, so each school's LRS has a queue of its own in the one outbox:
+ * issuer non-NULL: the rows about that issuer's students; issuer NULL: the default
+ * destination, every row except those about students of the issuers in exclude
+ * (the ones with an LRS of their own; copied). A voiding statement this handle
+ * queues for a statement it settles goes to the same destination. A new handle sees
+ * every row. Thread: the handle's owner. */
+lk_status store_set_lane(store *st, const char *issuer, const char *const *exclude,
+                         size_t n_exclude) LK_MUST_CHECK;
+
+/* Queued rows of this handle's destination (store_set_lane); O(queued rows). */
+lk_status store_outbox_lane_queued(store *st, int64_t *out) LK_MUST_CHECK;
+
 /* Frees an array from store_outbox_next; accepts NULL. */
 void store_outbox_free(store_outbox_item *items, size_t n);
 

@@ -77,9 +77,30 @@ typedef struct sync_report {
     char cause[SYNC_CAUSE_MAX];       /* "" or a stable token, e.g. SYNC_CAUSE_REJECTS_ALL */
 } sync_report;
 
+/* One destination of statements: an LRS and whose statements go there. Statements
+ * about a school's students go to that school's own LRS when [issuer.CODE] endpoint
+ * names one, and to [sync] endpoint otherwise; never to another school's LRS. */
+typedef struct sync_dest {
+    char issuer[LK_ISSUER_MAX + 1]; /* "": the default ([sync] endpoint), taking every
+                                       school without an LRS of its own; else the school */
+    config_sync sc;                 /* [sync] with this destination's endpoint,
+                                       credentials file and CA file */
+} sync_dest;
+
+/* The destinations of cfg: the default when [sync] endpoint is set, then one per
+ * trusted issuer with an endpoint of its own, in code order. *out is a heap array
+ * (free()), NULL when *n is 0 (sync off). */
+lk_status sync_dests(const config *cfg, sync_dest **out, size_t *n) LK_MUST_CHECK;
+
+/* Makes the store handle s see only d's queue (store_set_lane), for reading one
+ * destination's queue outside the sync (sync --status). */
+lk_status sync_dest_scope(const config *cfg, const sync_dest *d, store *s) LK_MUST_CHECK;
+
 typedef struct sync_thread sync_thread;
 
-/* Starts the sync thread for cfg (borrowed: cfg must outlive the thread).
+/* Starts the sync for cfg (borrowed: cfg must outlive the threads): one thread per
+ * destination (sync_dests), each with its own back-off, so one school's LRS being
+ * down, slow or refusing its credentials never delays another's.
  * Returns NULL and writes a clear reason into err (may be NULL) when the
  * credentials file is missing or readable by group or others, or libcurl or the
  * thread cannot start. With an empty endpoint sync is "off": returns NULL with
@@ -94,9 +115,18 @@ void sync_wake(sync_thread *t);
 /* Tries now: ends a back-off or an auth_failed stop (the admin's "sync now"). */
 void sync_request_now(sync_thread *t);
 
-/* Copies the current status into *out (never blocks on the network). With t NULL,
- * *out says SYNC_OFF. */
+/* Copies the current status into *out (never blocks on the network): the state and
+ * message of the destination that most needs attention (auth failed, error,
+ * offline, sending, idle), the whole outbox's counts. With t NULL, SYNC_OFF. */
 void sync_status_get(sync_thread *t, sync_status *out);
+
+/* How many destinations the sync sends to (one thread each); 0 for NULL. */
+size_t sync_dest_count(sync_thread *t);
+
+/* The status of destination i (0 .. sync_dest_count - 1): its state, message and
+ * queue (queued counts only its own rows). issuer (len bytes, may be NULL) gets the
+ * school's code, "" for the default destination. Never blocks on the network. */
+void sync_dest_status(sync_thread *t, size_t i, sync_status *out, char *issuer, size_t len);
 
 /* Stops the thread (aborts a transfer in flight within a fraction of a second),
  * joins it and frees it. Accepts NULL. */

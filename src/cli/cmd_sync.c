@@ -132,6 +132,31 @@ static int show_status(const config *cfg)
     print_value(last_error);
     printf("\nhead_attempts %lld\n", (long long)head_attempts);
     print_cause(cfg, last_error);
+    /* each destination's own queue: the default and every school with its own LRS */
+    sync_dest *d = NULL;
+    size_t nd = 0;
+    if (sync_dests(cfg, &d, &nd) != LK_OK) {
+        fprintf(stderr, "lobkiosk: out of memory\n");
+        rc = CLI_EXIT_ERROR;
+        goto out;
+    }
+    for (size_t i = 0; i < nd && rc == CLI_EXIT_OK; i++) {
+        int64_t q = 0, attempts = 0;
+        if (sync_dest_scope(cfg, &d[i], s) != LK_OK || store_outbox_lane_queued(s, &q) != LK_OK ||
+            store_outbox_head_error(s, last_error, sizeof last_error, &attempts) != LK_OK) {
+            fprintf(stderr, "lobkiosk: cannot read the outbox\n");
+            rc = CLI_EXIT_ERROR;
+            break;
+        }
+        printf("destination %s %s queued %lld head_attempts %lld last_error ",
+               d[i].issuer[0] ? d[i].issuer : "-", d[i].sc.endpoint, (long long)q,
+               (long long)attempts);
+        print_value(last_error);
+        putchar('\n');
+    }
+    free(d);
+    if (rc != CLI_EXIT_OK)
+        goto out;
     if (store_outbox_each_quarantined(s, print_quarantined, NULL) != LK_OK) {
         fprintf(stderr, "lobkiosk: cannot list the quarantined statements\n");
         rc = CLI_EXIT_ERROR;

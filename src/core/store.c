@@ -223,7 +223,8 @@ static const char *const cached_sql[Q_COUNT] = {
     " FROM experiences e WHERE e.event_id = ? AND e.checkin_ms >= ? AND e.checkin_ms < ?" \
     " ORDER BY e.checkin_ms, e.id"
 #define SQL_OUTBOX_NEXT                                                                     \
-    "SELECT id, uuid, kind, json, attempts FROM outbox WHERE state = 0 ORDER BY id LIMIT ?"
+    "SELECT id, uuid, kind, json, attempts FROM outbox WHERE state = 0 AND lk_lane(issuer)"   \
+    " ORDER BY id LIMIT ?"
 #define SQL_QUARANTINED                                                                     \
     "SELECT uuid, kind, coalesce(last_error, '') FROM outbox WHERE state = 2 ORDER BY id"
 #define SQL_MARK_SENT "UPDATE outbox SET state = 1, sent_ms = ?, last_error = NULL WHERE id = ?"
@@ -235,12 +236,17 @@ static const char *const cached_sql[Q_COUNT] = {
 #define SQL_REQUEUE "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2"
 /* The (state, id) index makes this one step, however long the outbox. */
 #define SQL_HEAD_ERROR                                                                      \
-    "SELECT coalesce(last_error, ''), attempts FROM outbox WHERE state = 0 ORDER BY id LIMIT 1"
-#define SQL_OLDEST_QUEUED "SELECT min(created_ms) FROM outbox WHERE state = 0 AND created_ms > 0"
-#define SQL_PROBE_SENT "SELECT json FROM outbox WHERE state = 1 ORDER BY id DESC LIMIT 1"
+    "SELECT coalesce(last_error, ''), attempts FROM outbox WHERE state = 0 AND lk_lane(issuer)" \
+    " ORDER BY id LIMIT 1"
+#define SQL_OLDEST_QUEUED                                                                   \
+    "SELECT min(created_ms) FROM outbox WHERE state = 0 AND created_ms > 0 AND lk_lane(issuer)"
+#define SQL_LANE_QUEUED "SELECT count(*) FROM outbox WHERE state = 0 AND lk_lane(issuer)"
+#define SQL_PROBE_SENT                                                                      \
+    "SELECT json FROM outbox WHERE state = 1 AND lk_lane(issuer) ORDER BY id DESC LIMIT 1"
 #define SQL_PROBE_QUEUED                                                                    \
     "WITH c AS (SELECT id, json FROM outbox"                                               \
-    "           WHERE state = 0 AND id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"          \
+    "           WHERE state = 0 AND lk_lane(issuer)"                                     \
+    "           AND id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"          \
     " SELECT json FROM c ORDER BY id = (SELECT max(id) FROM c) DESC, random() LIMIT ?9"
 #define SQL_FORGET_ANSWERS                                                                  \
     "DELETE FROM answers WHERE experience_id IN"                                           \
@@ -264,7 +270,44 @@ static const char *const cached_sql[Q_COUNT] = {
 struct store {
     sqlite3 *db;                 /* the connection, owned */
     sqlite3_stmt *q[Q_COUNT];    /* cached statements, prepared on first use */
+    /* The destination this handle sends to (store_set_lane): what lk_lane() takes. */
+    bool lane_set;                              /* false: every row */
+    char lane_issuer[LK_ISSUER_MAX + 1];        /* "": the default destination */
+    char (*lane_exclude)[LK_ISSUER_MAX + 1];    /* default: issuers with their own LRS,
+                                                   sorted; heap, owned */
+    size_t n_lane_exclude;                      /* entries of lane_exclude */
 };
+
+static int code_cmp(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* True when this handle's destination takes rows about students of issuer (NULL:
+ * a row about no one, from before rows named their destination). */
+static bool lane_takes(const store *st, const char *issuer)
+{
+    if (!st->lane_set)
+        return true;
+    if (st->lane_issuer[0])
+        return issuer && !strcmp(issuer, st->lane_issuer);
+    if (!issuer || strlen(issuer) > LK_ISSUER_MAX)
+        return true;
+    char key[LK_ISSUER_MAX + 1];
+    lk_strlcpy(key, issuer, sizeof key);
+    return !bsearch(key, st->lane_exclude, st->n_lane_exclude, sizeof st->lane_exclude[0],
+                    code_cmp);
+}
+
+/* lk_lane(issuer): the SQL face of lane_takes, so the sending queries filter by
+ * destination inside SQLite. */
+static void lane_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const store *st = sqlite3_user_data(ctx);
+    const unsigned char *issuer = sqlite3_value_text(argv[0]);
+    sqlite3_result_int(ctx, lane_takes(st, (const char *)issuer));
+}
 
 /* Translates an SQLite result code, logging SQLite's own message (never data). */
 static lk_status db_status(store *st, int rc, const char *what)
@@ -420,6 +463,13 @@ lk_status store_open(const char *path, store **out, char *err, size_t err_len)
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, LK_DB_BUSY_TIMEOUT_MS);
+    rc = sqlite3_create_function_v2(st->db, "lk_lane", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, st,
+                                    lane_fn, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        ls = db_status(st, rc, "lk_lane");
+        store_close(st);
+        return ls;
+    }
     /* WAL: the sync thread reads while the UI writes. FULL: a confirmed check-in
      * survives a power cut. */
     ls = exec(st, "PRAGMA journal_mode = WAL", "journal_mode");
@@ -457,6 +507,7 @@ void store_close(store *st)
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(st->q[i]);
     sqlite3_close(st->db);
+    free(st->lane_exclude);
     free(st);
 }
 
@@ -1022,10 +1073,12 @@ lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n, int64_
     return outbox_update_ids(st, SQL_MARK_SENT, ids, n, true, sent_ms, "outbox mark sent");
 }
 
-/* Queues the voiding statement of target_uuid (built by make_void, about no one);
- * the caller holds the transaction. LK_ERR_INVALID when make_void built none. */
-static lk_status queue_voiding(store *st, const char *target_uuid, int64_t now_ms,
-                               store_void_fn make_void, void *user)
+/* Queues the voiding statement of target_uuid (built by make_void, about no one
+ * but sent where the target went: the LRS of issuer's students; NULL: this handle's
+ * destination); the caller holds the transaction. LK_ERR_INVALID when make_void
+ * built none. */
+static lk_status queue_voiding(store *st, const char *issuer, const char *target_uuid,
+                               int64_t now_ms, store_void_fn make_void, void *user)
 {
     char void_uuid[37];
     lk_uuid4(void_uuid, sizeof void_uuid);
@@ -1033,7 +1086,15 @@ static lk_status queue_voiding(store *st, const char *target_uuid, int64_t now_m
     if (!json)
         return LK_ERR_INVALID;
     store_statement vs = {.uuid = void_uuid, .kind = "voiding", .json = json};
-    lk_status ls = outbox_insert(st, &vs, now_ms, NULL, NULL);
+    if (!issuer && st->lane_set && st->lane_issuer[0])
+        issuer = st->lane_issuer;
+    lk_status ls;
+    sqlite3_stmt *s = prep_outbox_insert(st, Q_OUTBOX_INSERT, &vs, now_ms, &ls);
+    if (s) {
+        if (issuer)
+            sqlite3_bind_text(s, 5, issuer, -1, SQLITE_STATIC); /* subject stays NULL */
+        ls = step_done(st, s, "outbox insert");
+    }
     free(json);
     return ls;
 }
@@ -1062,7 +1123,7 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
         if (ls != LK_OK || sqlite3_changes(st->db) > 0)
             continue;
         /* forgotten while on the wire: the LRS has it, so it must be voided there */
-        ls = queue_voiding(st, items[i].uuid, sent_ms, make_void, user);
+        ls = queue_voiding(st, NULL, items[i].uuid, sent_ms, make_void, user);
         if (ls == LK_OK)
             voided++;
     }
@@ -1197,7 +1258,7 @@ lk_status store_outbox_recent_sent(store *st, size_t max, store_outbox_item **ou
     sqlite3_stmt *s = NULL;
     int rc = sqlite3_prepare_v2(st->db,
                                 "SELECT id, uuid, kind, attempts FROM outbox WHERE state = 1"
-                                " ORDER BY sent_ms DESC, id DESC LIMIT ?",
+                                " AND lk_lane(issuer) ORDER BY sent_ms DESC, id DESC LIMIT ?",
                                 -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare recent sent");
@@ -1517,7 +1578,7 @@ static lk_status forget_in_tx(store *st, const char *issuer, const char *subject
             /* It is (or may be) in the LRS: ask the LRS to drop it. A voiding
              * statement for one the LRS never stored is harmless (xAPI 1.0.3: an
              * LRS should not reject it for a missing target). */
-            ls = queue_voiding(st, r->uuid, now, make_void, user);
+            ls = queue_voiding(st, issuer, r->uuid, now, make_void, user);
             if (ls == LK_ERR_INVALID) {
                 fprintf(stderr, "store: forget: no voiding statement could be built\n");
                 break;
@@ -1672,4 +1733,46 @@ const char *store_hot_sql(size_t i)
         return cached_sql[i];
     i -= Q_COUNT;
     return i < sizeof hot_sql / sizeof hot_sql[0] ? hot_sql[i] : NULL;
+}
+
+lk_status store_set_lane(store *st, const char *issuer, const char *const *exclude,
+                         size_t n_exclude)
+{
+    if (!st || (n_exclude > 0 && !exclude) || (issuer && strlen(issuer) > LK_ISSUER_MAX))
+        return LK_ERR_INVALID;
+    char(*list)[LK_ISSUER_MAX + 1] = NULL;
+    if (n_exclude > 0) {
+        list = calloc(n_exclude, sizeof *list);
+        if (!list)
+            return LK_ERR_NOMEM;
+        for (size_t i = 0; i < n_exclude; i++)
+            if (!exclude[i] || !lk_strlcpy(list[i], exclude[i], sizeof list[i])) {
+                free(list);
+                return LK_ERR_INVALID;
+            }
+        qsort(list, n_exclude, sizeof *list, code_cmp);
+    }
+    free(st->lane_exclude);
+    st->lane_exclude = list;
+    st->n_lane_exclude = n_exclude;
+    lk_strlcpy(st->lane_issuer, issuer ? issuer : "", sizeof st->lane_issuer);
+    st->lane_set = true;
+    return LK_OK;
+}
+
+lk_status store_outbox_lane_queued(store *st, int64_t *out)
+{
+    if (!st || !out)
+        return LK_ERR_INVALID;
+    *out = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, SQL_LANE_QUEUED, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare lane queued");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    lk_status ls = db_status(st, rc, "lane queued");
+    sqlite3_finalize(s);
+    return ls;
 }

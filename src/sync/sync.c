@@ -109,10 +109,10 @@ static size_t batch_size_of(const config *cfg)
     return (size_t)b;
 }
 
-/* Sets up a client for cfg. Credentials are checked here, so a kiosk with a
- * world-readable secret refuses to sync at all. err gets the reason. */
-static lk_status client_new(const config *cfg, atomic_bool *stop, client **out, char *err,
-                            size_t err_len)
+/* Sets up a client for one destination sc of cfg. Credentials are checked here, so
+ * a kiosk with a world-readable secret refuses to sync at all. err gets the reason. */
+static lk_status client_new(const config *cfg, const config_sync *sc, atomic_bool *stop,
+                            client **out, char *err, size_t err_len)
 {
     *out = NULL;
     client *c = calloc(1, sizeof *c);
@@ -120,30 +120,30 @@ static lk_status client_new(const config *cfg, atomic_bool *stop, client **out, 
         return LK_ERR_NOMEM;
     c->stop = stop;
     c->batch_cap = batch_size_of(cfg);
-    lk_status st = http_url(&cfg->sync, "statements", c->url, sizeof c->url);
+    lk_status st = http_url(sc, "statements", c->url, sizeof c->url);
     if (st != LK_OK) {
         snprintf(err, err_len, "endpoint too long");
         client_free(c);
         return LK_ERR_CONFIG;
     }
     char user[SYNC_CRED_MAX] = "", password[SYNC_CRED_MAX] = "";
-    bool auth = cfg->sync.credentials_file[0] != '\0';
+    bool auth = sc->credentials_file[0] != '\0';
     if (auth) {
-        st = sync_read_credentials(cfg->sync.credentials_file, user, password, sizeof user);
+        st = sync_read_credentials(sc->credentials_file, user, password, sizeof user);
         if (st != LK_OK) {
             snprintf(err, err_len,
                      st == LK_ERR_PERMISSION
                          ? "credentials file %s is readable by group or others (chmod 600 it)"
                      : st == LK_ERR_INVALID ? "credentials file %s must hold user:password"
                                             : "credentials file %s cannot be read",
-                     cfg->sync.credentials_file);
+                     sc->credentials_file);
             sodium_memzero(user, sizeof user);
             sodium_memzero(password, sizeof password);
             client_free(c);
             return st;
         }
     }
-    st = http_conn_new(&cfg->sync, auth ? user : NULL, auth ? password : NULL, stop, &c->http,
+    st = http_conn_new(sc, auth ? user : NULL, auth ? password : NULL, stop, &c->http,
                        err, err_len);
     sodium_memzero(user, sizeof user);
     sodium_memzero(password, sizeof password);
@@ -602,63 +602,189 @@ static sync_state state_for(lk_status st, const sync_report *rep)
     }
 }
 
+/* --- destinations ------------------------------------------------------------------- */
+
+lk_status sync_dests(const config *cfg, sync_dest **out, size_t *n)
+{
+    if (!cfg || !out || !n)
+        return LK_ERR_INVALID;
+    *out = NULL;
+    *n = 0;
+    size_t cap = 1 + cfg->n_issuers;
+    sync_dest *d = calloc(cap, sizeof *d);
+    if (!d)
+        return LK_ERR_NOMEM;
+    size_t k = 0;
+    if (cfg->sync.endpoint[0])
+        d[k++].sc = cfg->sync; /* issuer "": the default */
+    for (size_t i = 0; i < cfg->n_issuers; i++) {
+        const config_issuer *is = &cfg->issuers[i];
+        if (!is->endpoint[0] || !config_find_issuer(cfg, is->code))
+            continue;
+        sync_dest *x = &d[k++];
+        lk_strlcpy(x->issuer, is->code, sizeof x->issuer);
+        x->sc = cfg->sync;
+        /* never the default LRS's credentials or CA: each school's own, or none */
+        lk_strlcpy(x->sc.endpoint, is->endpoint, sizeof x->sc.endpoint);
+        lk_strlcpy(x->sc.credentials_file, is->credentials_file,
+                   sizeof x->sc.credentials_file);
+        lk_strlcpy(x->sc.ca_file, is->ca_file, sizeof x->sc.ca_file);
+    }
+    if (k == 0) {
+        free(d);
+        return LK_OK;
+    }
+    *out = d;
+    *n = k;
+    return LK_OK;
+}
+
+lk_status sync_dest_scope(const config *cfg, const sync_dest *d, store *s)
+{
+    if (!cfg || !d || !s)
+        return LK_ERR_INVALID;
+    if (d->issuer[0])
+        return store_set_lane(s, d->issuer, NULL, 0);
+    /* the default takes every school's statements but those with an LRS of their own */
+    const char **own = calloc(cfg->n_issuers + 1, sizeof *own);
+    if (!own)
+        return LK_ERR_NOMEM;
+    size_t n_own = 0;
+    for (size_t i = 0; i < cfg->n_issuers; i++)
+        if (cfg->issuers[i].endpoint[0] && config_find_issuer(cfg, cfg->issuers[i].code))
+            own[n_own++] = cfg->issuers[i].code;
+    lk_status st = store_set_lane(s, NULL, own, n_own);
+    free(own);
+    return st;
+}
+
+/* Opens cfg's store with a handle that sees only d's queue; err gets the reason. */
+static lk_status open_dest_store(const config *cfg, const sync_dest *d, store **out, char *err,
+                                 size_t err_len)
+{
+    char path[CONFIG_PATH_MAX + 64];
+    char why[256] = "";
+    *out = NULL;
+    lk_status st = store_path(cfg, path, sizeof path);
+    if (st == LK_OK)
+        st = store_open(path, out, why, sizeof why);
+    if (st != LK_OK) {
+        snprintf(err, err_len, "store: %s", why[0] ? why : lk_strerror(st));
+        return st;
+    }
+    st = sync_dest_scope(cfg, d, *out);
+    if (st != LK_OK) {
+        snprintf(err, err_len, "store: %s", lk_strerror(st));
+        store_close(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+/* "11BB: " before a message about a school's own LRS; "" for the default. */
+static void dest_prefix(const sync_dest *d, char *msg, size_t len)
+{
+    if (!d->issuer[0] || !msg[0])
+        return;
+    char tmp[SYNC_MESSAGE_MAX + LK_ISSUER_MAX + 2];
+    snprintf(tmp, sizeof tmp, "%s: %s", d->issuer, msg);
+    lk_strlcpy(msg, tmp, len); /* cut at len, as every status message */
+}
+
+/* One pass to one destination on the calling thread. */
+static lk_status once_to(const config *cfg, const sync_dest *d, sync_report *rep)
+{
+    client *c = NULL;
+    store *s = NULL;
+    lk_status st = client_new(cfg, &d->sc, NULL, &c, rep->message, sizeof rep->message);
+    if (st == LK_OK)
+        st = open_dest_store(cfg, d, &s, rep->message, sizeof rep->message);
+    if (st != LK_OK) {
+        rep->state = SYNC_ERROR;
+    } else {
+        c->st = s;
+        c->cfg = cfg;
+        st = run_pass(c, cfg, rep, NULL, NULL);
+        rep->state = state_for(st, rep);
+    }
+    dest_prefix(d, rep->message, sizeof rep->message);
+    client_free(c);
+    store_close(s);
+    return st;
+}
+
 lk_status sync_once(const config *cfg, sync_report *out)
 {
     sync_report rep;
     memset(&rep, 0, sizeof rep);
     rep.state = SYNC_OFF;
     lk_status st = LK_ERR_UNSUPPORTED;
-    client *c = NULL;
-    store *s = NULL;
+    sync_dest *d = NULL;
+    size_t n = 0;
     if (!cfg) {
         st = LK_ERR_INVALID;
         goto out;
     }
-    if (!cfg->sync.endpoint[0]) {
+    st = sync_dests(cfg, &d, &n);
+    if (st != LK_OK)
+        goto out;
+    if (n == 0) {
+        st = LK_ERR_UNSUPPORTED;
         snprintf(rep.message, sizeof rep.message, "sync is off: no endpoint in [sync]");
         goto out;
     }
-    st = client_new(cfg, NULL, &c, rep.message, sizeof rep.message);
-    if (st != LK_OK) {
-        rep.state = SYNC_ERROR;
-        goto out;
+    /* Every destination gets its pass, whatever another one answers; the report
+     * adds them up and keeps the first that stopped early. */
+    st = LK_OK;
+    rep.state = SYNC_IDLE;
+    for (size_t i = 0; i < n; i++) {
+        sync_report one;
+        memset(&one, 0, sizeof one);
+        lk_status ds = once_to(cfg, &d[i], &one);
+        rep.sent += one.sent;
+        rep.quarantined += one.quarantined;
+        rep.requests += one.requests;
+        if (ds != LK_OK && st == LK_OK) {
+            st = ds;
+            rep.http_status = one.http_status;
+            rep.retry_after_ms = one.retry_after_ms;
+            rep.state = one.state;
+            lk_strlcpy(rep.message, one.message, sizeof rep.message);
+            lk_strlcpy(rep.cause, one.cause, sizeof rep.cause);
+        } else if (st == LK_OK) {
+            rep.http_status = one.http_status ? one.http_status : rep.http_status;
+        }
     }
-    char path[CONFIG_PATH_MAX + 64];
-    char err[256] = "";
-    st = store_path(cfg, path, sizeof path);
-    if (st == LK_OK)
-        st = store_open(path, &s, err, sizeof err);
-    if (st != LK_OK) {
-        snprintf(rep.message, sizeof rep.message, "store: %s", err[0] ? err : lk_strerror(st));
-        rep.state = SYNC_ERROR;
-        goto out;
-    }
-    c->st = s;
-    c->cfg = cfg;
-    st = run_pass(c, cfg, &rep, NULL, NULL);
-    rep.state = state_for(st, &rep);
 out:
-    client_free(c);
-    store_close(s);
+    free(d);
     if (out)
         *out = rep;
     return st;
 }
 
-/* --- the thread ----------------------------------------------------------------------- */
+/* --- the threads: one per destination ----------------------------------------------- */
 
-struct sync_thread {
+/* One destination's thread: its own connection, back-off, auth state and status,
+ * so one school's LRS being down, slow or refusing never delays another's. */
+typedef struct lane {
     const config *cfg;          /* borrowed */
+    sync_dest dest;             /* where it sends */
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;          /* signalled by wake, request_now and stop */
     bool wake, now, stop;       /* requests, under mu */
     atomic_bool abort;          /* stop, visible to the transfer in flight */
     client *c;                  /* owned by the thread while it runs */
-    sync_status status;         /* under mu */
+    sync_status status;         /* under mu; queued is this destination's queue */
+    sync_status totals;         /* under mu; the whole outbox's counts */
+} lane;
+
+struct sync_thread {
+    lane **lanes;               /* one per destination (sync_dests) */
+    size_t n;
 };
 
-static void set_state(sync_thread *t, sync_state s, const char *msg)
+static void set_state(lane *t, sync_state s, const char *msg)
 {
     pthread_mutex_lock(&t->mu);
     t->status.state = s;
@@ -672,16 +798,18 @@ static void on_sending(void *user)
     set_state(user, SYNC_SENDING, "");
 }
 
-static void refresh_counts(sync_thread *t, store *s)
+static void refresh_counts(lane *t, store *s)
 {
     store_outbox_stats ss;
-    if (!s || store_outbox_stats_get(s, &ss) != LK_OK)
+    int64_t mine = 0;
+    if (!s || store_outbox_stats_get(s, &ss) != LK_OK || store_outbox_lane_queued(s, &mine) != LK_OK)
         return;
     pthread_mutex_lock(&t->mu);
-    t->status.queued = ss.queued;
-    t->status.quarantined = ss.quarantined;
-    t->status.sent = ss.sent;
-    t->status.last_sync_ms = ss.last_sent_ms;
+    t->status.queued = mine;
+    t->totals.queued = ss.queued;
+    t->status.quarantined = t->totals.quarantined = ss.quarantined;
+    t->status.sent = t->totals.sent = ss.sent;
+    t->totals.last_sync_ms = ss.last_sent_ms;
     pthread_mutex_unlock(&t->mu);
 }
 
@@ -700,7 +828,7 @@ int64_t sync_backoff_ms(int failures)
 
 static void *thread_main(void *arg)
 {
-    sync_thread *t = arg;
+    lane *t = arg;
     store *s = NULL;
     int failures = 0;
     for (;;) {
@@ -708,22 +836,20 @@ static void *thread_main(void *arg)
         memset(&rep, 0, sizeof rep);
         lk_status st;
         if (!s) {
-            char path[CONFIG_PATH_MAX + 64];
-            char err[256] = "";
-            st = store_path(t->cfg, path, sizeof path);
-            if (st == LK_OK)
-                st = store_open(path, &s, err, sizeof err);
-            if (st != LK_OK) {
+            st = open_dest_store(t->cfg, &t->dest, &s, rep.message, sizeof rep.message);
+            if (st != LK_OK)
                 s = NULL;
-                snprintf(rep.message, sizeof rep.message, "store: %s",
-                         err[0] ? err : lk_strerror(st));
-            }
         }
         if (s) {
             t->c->st = s;
             t->c->cfg = t->cfg;
             refresh_counts(t, s);
             st = run_pass(t->c, t->cfg, &rep, on_sending, t);
+            if (rep.sent > 0) {
+                pthread_mutex_lock(&t->mu);
+                t->status.last_sync_ms = lk_now_ms();
+                pthread_mutex_unlock(&t->mu);
+            }
             refresh_counts(t, s);
         } else {
             st = LK_ERR_DB;
@@ -749,6 +875,7 @@ static void *thread_main(void *arg)
         } else {
             wait_ms = sync_backoff_ms(++failures);
         }
+        dest_prefix(&t->dest, rep.message, sizeof rep.message);
         if (st != LK_OK)
             fprintf(stderr, "sync: %s: %s\n", sync_state_token(ns), rep.message);
         pthread_mutex_lock(&t->mu);
@@ -795,25 +922,26 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-sync_thread *sync_start(const config *cfg, char *err, size_t err_len)
+static void lane_free(lane *t)
 {
-    char dummy[8];
-    if (!err) {
-        err = dummy;
-        err_len = sizeof dummy;
-    }
-    if (err_len)
-        err[0] = '\0';
-    if (!cfg || !cfg->sync.endpoint[0])
-        return NULL; /* sync off: no thread, err "" */
-    sync_thread *t = calloc(1, sizeof *t);
+    client_free(t->c);
+    pthread_cond_destroy(&t->cv);
+    pthread_mutex_destroy(&t->mu);
+    free(t);
+}
+
+static lane *lane_start(const config *cfg, const sync_dest *d, char *err, size_t err_len)
+{
+    lane *t = calloc(1, sizeof *t);
     if (!t) {
         snprintf(err, err_len, "out of memory");
         return NULL;
     }
     t->cfg = cfg;
+    t->dest = *d;
     atomic_init(&t->abort, false);
-    if (client_new(cfg, &t->abort, &t->c, err, err_len) != LK_OK) {
+    if (client_new(cfg, &d->sc, &t->abort, &t->c, err, err_len) != LK_OK) {
+        dest_prefix(d, err, err_len);
         free(t);
         return NULL;
     }
@@ -826,16 +954,13 @@ sync_thread *sync_start(const config *cfg, char *err, size_t err_len)
     t->status.state = SYNC_IDLE;
     if (pthread_create(&t->th, NULL, thread_main, t) != 0) {
         snprintf(err, err_len, "cannot start the sync thread");
-        client_free(t->c);
-        pthread_cond_destroy(&t->cv);
-        pthread_mutex_destroy(&t->mu);
-        free(t);
+        lane_free(t);
         return NULL;
     }
     return t;
 }
 
-static void signal_flag(sync_thread *t, bool *flag)
+static void signal_flag(lane *t, bool *flag)
 {
     pthread_mutex_lock(&t->mu);
     *flag = true;
@@ -843,43 +968,138 @@ static void signal_flag(sync_thread *t, bool *flag)
     pthread_mutex_unlock(&t->mu);
 }
 
+void sync_stop(sync_thread *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n; i++) {
+        atomic_store(&t->lanes[i]->abort, true);
+        signal_flag(t->lanes[i], &t->lanes[i]->stop);
+    }
+    for (size_t i = 0; i < t->n; i++) {
+        pthread_join(t->lanes[i]->th, NULL);
+        lane_free(t->lanes[i]);
+    }
+    free(t->lanes);
+    free(t);
+}
+
+sync_thread *sync_start(const config *cfg, char *err, size_t err_len)
+{
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        err_len = sizeof dummy;
+    }
+    if (err_len)
+        err[0] = '\0';
+    sync_dest *d = NULL;
+    size_t n = 0;
+    if (!cfg || sync_dests(cfg, &d, &n) != LK_OK || n == 0) {
+        free(d);
+        return NULL; /* sync off: no thread, err "" */
+    }
+    sync_thread *t = calloc(1, sizeof *t);
+    if (t)
+        t->lanes = calloc(n, sizeof *t->lanes);
+    if (!t || !t->lanes) {
+        snprintf(err, err_len, "out of memory");
+        free(t);
+        free(d);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        t->lanes[i] = lane_start(cfg, &d[i], err, err_len);
+        if (!t->lanes[i]) {
+            sync_stop(t);
+            free(d);
+            return NULL;
+        }
+        t->n++;
+    }
+    free(d);
+    return t;
+}
+
 void sync_wake(sync_thread *t)
 {
-    if (t)
-        signal_flag(t, &t->wake);
+    for (size_t i = 0; t && i < t->n; i++)
+        signal_flag(t->lanes[i], &t->lanes[i]->wake);
 }
 
 void sync_request_now(sync_thread *t)
 {
-    if (t)
-        signal_flag(t, &t->now);
+    for (size_t i = 0; t && i < t->n; i++)
+        signal_flag(t->lanes[i], &t->lanes[i]->now);
+}
+
+/* How much a state needs a person's eye: the worst destination speaks for all. */
+static int severity(sync_state s)
+{
+    switch (s) {
+    case SYNC_AUTH_FAILED: return 5;
+    case SYNC_ERROR: return 4;
+    case SYNC_OFFLINE: return 3;
+    case SYNC_SENDING: return 2;
+    case SYNC_IDLE: return 1;
+    default: return 0;
+    }
 }
 
 void sync_status_get(sync_thread *t, sync_status *out)
 {
     if (!out)
         return;
-    if (!t) {
-        memset(out, 0, sizeof *out);
-        out->state = SYNC_OFF;
-        return;
-    }
-    pthread_mutex_lock(&t->mu);
-    *out = t->status;
-    pthread_mutex_unlock(&t->mu);
-}
-
-void sync_stop(sync_thread *t)
-{
+    memset(out, 0, sizeof *out);
+    out->state = SYNC_OFF;
     if (!t)
         return;
-    atomic_store(&t->abort, true);
-    signal_flag(t, &t->stop);
-    pthread_join(t->th, NULL);
-    client_free(t->c);
-    pthread_cond_destroy(&t->cv);
-    pthread_mutex_destroy(&t->mu);
-    free(t);
+    for (size_t i = 0; i < t->n; i++) {
+        lane *l = t->lanes[i];
+        pthread_mutex_lock(&l->mu);
+        sync_status one = l->status;
+        sync_status totals = l->totals;
+        pthread_mutex_unlock(&l->mu);
+        if (i == 0 || severity(one.state) > severity(out->state)) {
+            int64_t last = out->last_sync_ms;
+            *out = one;
+            out->last_sync_ms = last;
+        }
+        if (totals.last_sync_ms > out->last_sync_ms)
+            out->last_sync_ms = totals.last_sync_ms;
+        if (one.last_sync_ms > out->last_sync_ms)
+            out->last_sync_ms = one.last_sync_ms;
+        if (i == t->n - 1) {
+            /* the whole outbox, whichever destination refreshed it last */
+            out->queued = totals.queued;
+            out->quarantined = totals.quarantined;
+            out->sent = totals.sent;
+        }
+    }
+}
+
+size_t sync_dest_count(sync_thread *t)
+{
+    return t ? t->n : 0;
+}
+
+void sync_dest_status(sync_thread *t, size_t i, sync_status *out, char *issuer, size_t len)
+{
+    if (out) {
+        memset(out, 0, sizeof *out);
+        out->state = SYNC_OFF;
+    }
+    if (issuer && len)
+        issuer[0] = '\0';
+    if (!t || i >= t->n)
+        return;
+    lane *l = t->lanes[i];
+    pthread_mutex_lock(&l->mu);
+    if (out)
+        *out = l->status;
+    pthread_mutex_unlock(&l->mu);
+    if (issuer)
+        lk_strlcpy(issuer, l->dest.issuer, len);
 }
 
 /* Opens cfg's store for a one-off command; err gets the reason. */
@@ -931,6 +1151,67 @@ static bool answer_is_statement(const http_answer *a, const char *uuid)
     return ok;
 }
 
+/* Asks d's LRS about the n statements most recently sent there. */
+static lk_status verify_at(const config *cfg, const sync_dest *d, size_t n,
+                           void (*on_missing)(const char *uuid, const char *kind, void *user),
+                           void *user, sync_verify_report *rep)
+{
+    client *c = NULL;
+    store *s = NULL;
+    store_outbox_item *items = NULL;
+    size_t count = 0;
+    lk_status st = client_new(cfg, &d->sc, NULL, &c, rep->message, sizeof rep->message);
+    if (st == LK_OK)
+        st = open_dest_store(cfg, d, &s, rep->message, sizeof rep->message);
+    if (st == LK_OK) {
+        st = store_outbox_recent_sent(s, n, &items, &count);
+        if (st != LK_OK)
+            snprintf(rep->message, sizeof rep->message, "store: cannot read the outbox (%s)",
+                     lk_strerror(st));
+    }
+    for (size_t i = 0; i < count && st == LK_OK; i++) {
+        char url[CONFIG_PATH_MAX + 80], path[80], err[SYNC_MESSAGE_MAX] = "";
+        if (!plain_uuid(items[i].uuid))
+            continue; /* not written by this kiosk; nothing to ask */
+        snprintf(path, sizeof path, "statements?statementId=%s", items[i].uuid);
+        st = http_url(&d->sc, path, url, sizeof url);
+        if (st != LK_OK)
+            break;
+        st = http_request(c->http, url, NULL, 0, &c->ans, err, sizeof err);
+        if (st != LK_OK) {
+            snprintf(rep->message, sizeof rep->message, "%s", err);
+            break;
+        }
+        rep->http_status = (int)c->ans.status;
+        if (c->ans.status == 200 && answer_is_statement(&c->ans, items[i].uuid)) {
+            rep->checked++;
+            continue;
+        }
+        if (c->ans.status == 404) {
+            rep->checked++;
+            rep->missing++;
+            if (on_missing)
+                on_missing(items[i].uuid, items[i].kind, user);
+            continue;
+        }
+        if (c->ans.status == 401 || c->ans.status == 403) {
+            snprintf(rep->message, sizeof rep->message,
+                     "HTTP %ld: the LRS refused the credentials", c->ans.status);
+            st = LK_ERR_AUTH;
+        } else {
+            snprintf(rep->message, sizeof rep->message,
+                     "%s: HTTP %ld to GET statements?statementId= is neither the statement nor 404",
+                     SYNC_CAUSE_NOT_LRS, c->ans.status);
+            st = LK_ERR_HTTP;
+        }
+    }
+    dest_prefix(d, rep->message, sizeof rep->message);
+    store_outbox_free(items, count);
+    client_free(c);
+    store_close(s);
+    return st;
+}
+
 lk_status sync_verify(const config *cfg, size_t n,
                       void (*on_missing)(const char *uuid, const char *kind, void *user),
                       void *user, sync_verify_report *out)
@@ -938,68 +1219,35 @@ lk_status sync_verify(const config *cfg, size_t n,
     sync_verify_report rep;
     memset(&rep, 0, sizeof rep);
     lk_status st = LK_ERR_UNSUPPORTED;
-    client *c = NULL;
-    store *s = NULL;
-    store_outbox_item *items = NULL;
-    size_t count = 0;
+    sync_dest *d = NULL;
+    size_t nd = 0;
     if (!cfg) {
         st = LK_ERR_INVALID;
         goto out;
     }
-    if (!cfg->sync.endpoint[0]) {
+    st = sync_dests(cfg, &d, &nd);
+    if (st != LK_OK)
+        goto out;
+    if (nd == 0) {
+        st = LK_ERR_UNSUPPORTED;
         snprintf(rep.message, sizeof rep.message, "sync is off: no endpoint in [sync]");
         goto out;
     }
-    st = client_new(cfg, NULL, &c, rep.message, sizeof rep.message);
-    if (st != LK_OK)
-        goto out;
-    st = open_store(cfg, &s);
-    if (st == LK_OK)
-        st = store_outbox_recent_sent(s, n, &items, &count);
-    if (st != LK_OK) {
-        snprintf(rep.message, sizeof rep.message, "store: cannot read the outbox (%s)",
-                 lk_strerror(st));
-        goto out;
-    }
-    for (size_t i = 0; i < count && st == LK_OK; i++) {
-        char url[CONFIG_PATH_MAX + 80], path[80], err[SYNC_MESSAGE_MAX] = "";
-        if (!plain_uuid(items[i].uuid))
-            continue; /* not written by this kiosk; nothing to ask */
-        snprintf(path, sizeof path, "statements?statementId=%s", items[i].uuid);
-        st = http_url(&cfg->sync, path, url, sizeof url);
-        if (st != LK_OK)
-            break;
-        st = http_request(c->http, url, NULL, 0, &c->ans, err, sizeof err);
-        if (st != LK_OK) {
-            snprintf(rep.message, sizeof rep.message, "%s", err);
-            break;
-        }
-        rep.checked++;
-        rep.http_status = (int)c->ans.status;
-        if (c->ans.status == 200 && answer_is_statement(&c->ans, items[i].uuid))
-            continue;
-        if (c->ans.status == 404) {
-            rep.missing++;
-            if (on_missing)
-                on_missing(items[i].uuid, items[i].kind, user);
-            continue;
-        }
-        rep.checked--;
-        if (c->ans.status == 401 || c->ans.status == 403) {
-            snprintf(rep.message, sizeof rep.message, "HTTP %ld: the LRS refused the credentials",
-                     c->ans.status);
-            st = LK_ERR_AUTH;
-        } else {
-            snprintf(rep.message, sizeof rep.message,
-                     "%s: HTTP %ld to GET statements?statementId= is neither the statement nor 404",
-                     SYNC_CAUSE_NOT_LRS, c->ans.status);
-            st = LK_ERR_HTTP;
+    for (size_t i = 0; i < nd; i++) {
+        sync_verify_report one;
+        memset(&one, 0, sizeof one);
+        lk_status ds = verify_at(cfg, &d[i], n, on_missing, user, &one);
+        rep.checked += one.checked;
+        rep.missing += one.missing;
+        if (one.http_status)
+            rep.http_status = one.http_status;
+        if (ds != LK_OK && st == LK_OK) {
+            st = ds;
+            lk_strlcpy(rep.message, one.message, sizeof rep.message);
         }
     }
 out:
-    store_outbox_free(items, count);
-    client_free(c);
-    store_close(s);
+    free(d);
     if (out)
         *out = rep;
     return st;

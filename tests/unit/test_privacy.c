@@ -285,10 +285,11 @@ static void test_forget(void **state)
     assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE subject = '1003'"), 1);
     assert_int_equal(count(st, "SELECT count(*) FROM outbox"), total - 11 + 4);
 
-    /* Four voiding statements, queued, about no one, each pointing at a statement
-     * that had left: the sent two, the tried one, the quarantined one. */
+    /* Four voiding statements, queued, about no one (no subject) but bound for the
+     * student's school's LRS (issuer), each pointing at a statement that had left:
+     * the sent two, the tried one, the quarantined one. */
     assert_int_equal(count(st, "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND state = 0"
-                               " AND issuer IS NULL AND subject IS NULL AND created_ms > 0"),
+                               " AND issuer = '00AA' AND subject IS NULL AND created_ms > 0"),
                      4);
     sqlite3_stmt *q = NULL;
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT json FROM outbox WHERE kind = 'voiding'", -1,
