@@ -67,6 +67,7 @@ static int setup(kiosk *k)
     }
     if (!i18n_set_language(k->tr, cfg->language[0] ? cfg->language : "nl"))
         i18n_set_language(k->tr, "nl");
+    lk_strlcpy(k->home_lang, i18n_language(k->tr), sizeof k->home_lang);
     if (store_path(cfg, path, sizeof path) != LK_OK || store_open(path, &k->st, err, sizeof err) != LK_OK) {
         fprintf(stderr, "lobkiosk: database: %s\n", err);
         return -1;

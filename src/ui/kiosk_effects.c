@@ -193,10 +193,21 @@ static const char *export_usb(kiosk *k)
                                     : "admin.export_failed";
 }
 
+/* The language button. On the admin screen it changes the kiosk's own language;
+ * elsewhere it is the student's choice, for their turn only. */
 static void toggle_language(kiosk *k)
 {
     const char *next = strcmp(i18n_language(k->tr), "nl") == 0 ? "en" : "nl";
     if (i18n_set_language(k->tr, next))
+        draw_flush_cache(k->d);
+    if (k->f.screen == FLOW_ADMIN)
+        lk_strlcpy(k->home_lang, i18n_language(k->tr), sizeof k->home_lang);
+}
+
+/* A student's turn ended: the next one starts in the kiosk's own language. */
+static void reset_language(kiosk *k)
+{
+    if (strcmp(i18n_language(k->tr), k->home_lang) != 0 && i18n_set_language(k->tr, k->home_lang))
         draw_flush_cache(k->d);
 }
 
@@ -213,6 +224,8 @@ void kiosk_apply(kiosk *k, unsigned fx)
         k->running = false;
     if (fx & FLOW_FX_SYNC_NOW)
         sync_request_now(k->sync);
+    if (fx & FLOW_FX_LANGUAGE_RESET)
+        reset_language(k);
     if (fx & FLOW_FX_LANGUAGE)
         toggle_language(k);
     if (fx & FLOW_FX_EVENT) {

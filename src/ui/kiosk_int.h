@@ -61,6 +61,7 @@ typedef struct kiosk {
     reflection_set *set; /* the question set of the event */
     char set_name[64];   /* its name */
     char ev_id[64];      /* the event served now ("" = none) */
+    char home_lang[8];   /* the kiosk's own language: [kiosk] language, or the admin's choice */
     ui_host_row *rows;   /* host screen rows */
     size_t n_rows, cap_rows;
     /* store and threads */

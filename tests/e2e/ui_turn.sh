@@ -2,8 +2,8 @@
 # One student's turn, start to end, in script mode: the language button on the
 # welcome and the reflection; "Nog even? Tik om door te gaan" before a reflection
 # times out (a tap there only says "still here" and chooses nothing); the timeout
-# keeps the answers; the done screen's QR code stays 20 s; and the next student
-# starts in the kiosk's own language.
+# keeps the answers; and the next student starts in the kiosk's own language
+# (the admin screen's language button changes that one).
 set -eu
 : "${LOBKIOSK:?}"
 ROOT=$(pwd)
@@ -56,10 +56,63 @@ expect reflection
 expect-no-text Nog even?
 expect-text Waar was je goed in?
 tap choice-1
+# the student switches to English; the warning and the end follow it
+tap lang
+expect-text Does this fit what you want?
 wait 6300
-expect-text Nog even?
+expect-text Still there?
 wait 6200
 expect idle
+# the next student starts in the kiosk's own language
+expect-text Scan je LOB-pas
+scan $(pay 1002)
+expect-text Welkom
+tap lang
+expect-text Welcome
+tap next
+tap lang
+expect-text Hoe vond je het?
+tap lang
+scan $(pay 1003)
+expect welcome
+expect-text Welkom
+tap next
+tap lang
+# Klaar on the done screen ends the turn too
+tap skip
+tap skip
+tap skip
+tap skip
+tap skip
+tap skip
+tap skip
+expect done
+expect-text Thank you!
+tap close
+expect-text Scan je LOB-pas
+# the language button on the admin screen changes the kiosk's own language
+tap admin
+tap pin-1
+tap pin-2
+tap pin-3
+tap pin-4
+tap pin-ok
+expect admin
+tap lang
+tap close
+expect-text Scan your LOB pass
+scan $(pay 1004)
+expect-text Welcome
+tap next
+tap skip
+tap skip
+tap skip
+tap skip
+tap skip
+tap skip
+tap skip
+tap close
+expect-text Scan your LOB pass
 quit
 SCRIPT
 SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 LOBKIOSK_SCRIPT="$T/s" \
