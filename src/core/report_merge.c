@@ -476,8 +476,11 @@ static lk_status add_value(report_merge *m, sqlite3_int64 file, json_t *v, const
     else
         why = row_from_statement(v, &r);
     if (why) {
-        if (diag)
-            fprintf(diag, "%s: %s: %s; left out\n", name, where, why);
+        if (diag) {
+            char sn[256];
+            lk_log_escape(name, sn, sizeof sn);
+            fprintf(diag, "%s: %s: %s; left out\n", sn, where, why);
+        }
         c->skipped++;
         return LK_OK;
     }
@@ -521,15 +524,22 @@ static lk_status add_array(report_merge *m, sqlite3_int64 file, const char *name
     json_error_t e;
     json_t *root = json_loadb(data, len, 0, &e);
     if (!root) {
-        if (diag)
+        if (diag) {
+            char sn[256], st[JSON_ERROR_TEXT_LENGTH * 4];
+            lk_log_escape(name, sn, sizeof sn); /* a file from a stick: foreign text */
+            lk_log_escape(e.text, st, sizeof st);
             fprintf(diag, "%s: line %d column %d: not a complete JSON array of statements (%s)\n",
-                    name, e.line, e.column, e.text);
+                    sn, e.line, e.column, st);
+        }
         return LK_ERR_INVALID;
     }
     if (!json_is_array(root)) {
         json_decref(root);
-        if (diag)
-            fprintf(diag, "%s: not a JSON array of statements\n", name);
+        if (diag) {
+            char sn[256];
+            lk_log_escape(name, sn, sizeof sn);
+            fprintf(diag, "%s: not a JSON array of statements\n", sn);
+        }
         return LK_ERR_INVALID;
     }
     lk_status ls = LK_OK;
@@ -567,8 +577,12 @@ static lk_status add_lines(report_merge *m, sqlite3_int64 file, const char *name
         json_error_t e;
         json_t *v = json_loadb(p + lead, n - lead, 0, &e);
         if (!v) {
-            if (diag)
-                fprintf(diag, "%s: %s: not JSON (%s); left out\n", name, where, e.text);
+            if (diag) {
+                char sn[256], st[JSON_ERROR_TEXT_LENGTH * 4];
+                lk_log_escape(name, sn, sizeof sn);
+                lk_log_escape(e.text, st, sizeof st);
+                fprintf(diag, "%s: %s: not JSON (%s); left out\n", sn, where, st);
+            }
             c->read++;
             c->skipped++;
             continue;
@@ -713,8 +727,10 @@ static lk_status write_files(sqlite3 *db, FILE *out)
         if (rows++ == 0)
             fprintf(out, "\nFiles\n  %10s %10s %10s %10s  %s\n", "statements", "new", "duplicates",
                     "malformed", "file");
+        char sn[256];
+        lk_log_escape(report_col_text(s, 4), sn, sizeof sn); /* a file name from a stick */
         fprintf(out, "  %10s %10s %10s %10s  %s\n", report_col_text(s, 0), report_col_text(s, 1),
-                report_col_text(s, 2), report_col_text(s, 3), report_col_text(s, 4));
+                report_col_text(s, 2), report_col_text(s, 3), sn);
     }
     lk_status ls = rc == SQLITE_DONE ? LK_OK : report_db_fail(db, "files");
     sqlite3_finalize(s);

@@ -54,8 +54,10 @@ lk_status state_load_event(config *cfg)
     if (!r.found)
         return LK_OK;
     if (r.id[0] && !config_find_event(cfg, r.id)) {
+        char safe[sizeof r.id * 4];
+        lk_log_escape(r.id, safe, sizeof safe); /* the file may have been edited by hand */
         fprintf(stderr, "lobkiosk: the event chosen earlier (%s) is no longer in kiosk.ini; %s\n",
-                r.id, then);
+                safe, then);
         return LK_ERR_NOT_FOUND;
     }
     lk_strlcpy(cfg->event_id, r.id, sizeof cfg->event_id);
