@@ -4,6 +4,7 @@
 #ifndef LOBKIOSK_FRAMESRC_H
 #define LOBKIOSK_FRAMESRC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,6 +96,32 @@ framesrc *framesrc_command_open(const char *command, int width, int height, int 
  * for holding an image for several frames. */
 framesrc *framesrc_folder_open(const char *folder, int fps, char *err, size_t err_len);
 framesrc *framesrc_none_open(void);
+
+/* Grey out of a camera pixel format (a V4L2 fourcc): the per-frame conversion of
+ * the v4l2 source, public so the benchmark measures the same code. */
+#define FRAMESRC_FOURCC(a, b, c, d)                                                          \
+    ((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) | ((uint32_t)(d) << 24))
+typedef struct framesrc_conv framesrc_conv;
+
+/* Preference of a format: 0 is the cheapest grey (GREY), then YUYV, UYVY, the 4:2:0
+ * formats, MJPEG/JPEG, RGB24/BGR24; -1 for a format we cannot read. */
+int framesrc_conv_rank(uint32_t fourcc);
+
+/* A converter for frames of width x height whose rows are bytesperline apart (0 or
+ * too small: packed). NULL for an unknown format, a bad size or out of memory. */
+framesrc_conv *framesrc_conv_create(uint32_t fourcc, int width, int height,
+                                    size_t bytesperline);
+
+/* Writes the width*height grey frame of src (used bytes) into grey. False when src
+ * is not a whole frame: too short, or a JPEG that does not decode or is of another
+ * size (a JPEG warning, such as a torn end, still counts as a frame). */
+bool framesrc_conv_grey(framesrc_conv *c, const uint8_t *src, size_t used, uint8_t *grey);
+
+/* True for MJPEG/JPEG (decoded by libjpeg-turbo). */
+bool framesrc_conv_is_jpeg(const framesrc_conv *c);
+
+/* Accepts NULL. */
+void framesrc_conv_destroy(framesrc_conv *c);
 
 /* Loads one image file (any format SDL2_image reads) into a frame whose grey
  * and rgb planes are heap buffers owned by the caller: free with

@@ -27,7 +27,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
-#include <turbojpeg.h>
 #include <unistd.h>
 
 #include "lobkiosk/framesrc.h"
@@ -37,51 +36,25 @@
 #define V4L2_STALL_MS 3000 /* no frame this long while streaming: reopen */
 #define V4L2_BUFFERS 4
 
-typedef enum pix_kind {
-    PIX_GREY,  /* 8-bit luma, rows of bytesperline */
-    PIX_YUYV,  /* packed 4:2:2, Y at even bytes */
-    PIX_UYVY,  /* packed 4:2:2, Y at odd bytes */
-    PIX_YPLANE,/* planar or semi-planar 4:2:0: the Y plane comes first */
-    PIX_JPEG,  /* MJPEG / JPEG, decoded to grey by libjpeg-turbo */
-    PIX_RGB24,
-    PIX_BGR24,
-} pix_kind;
-
-/* Formats in the order we prefer them (cheapest grey first). */
-static const struct {
-    uint32_t fourcc;
-    pix_kind kind;
-} formats[] = {
-    {V4L2_PIX_FMT_GREY, PIX_GREY},   {V4L2_PIX_FMT_YUYV, PIX_YUYV},
-    {V4L2_PIX_FMT_UYVY, PIX_UYVY},   {V4L2_PIX_FMT_YUV420, PIX_YPLANE},
-    {V4L2_PIX_FMT_YVU420, PIX_YPLANE}, {V4L2_PIX_FMT_NV12, PIX_YPLANE},
-    {V4L2_PIX_FMT_NV21, PIX_YPLANE}, {V4L2_PIX_FMT_MJPEG, PIX_JPEG},
-    {V4L2_PIX_FMT_JPEG, PIX_JPEG},   {V4L2_PIX_FMT_RGB24, PIX_RGB24},
-    {V4L2_PIX_FMT_BGR24, PIX_BGR24},
-};
-#define N_FORMATS (sizeof formats / sizeof formats[0])
-
 typedef struct v4l2_src {
     char device[CONFIG_PATH_MAX];
     int req_w, req_h, fps, period_ms;
-    int focus, exposure;           /* CONFIG_CAMERA_UNSET, _AUTO or a value */
-    int fd;                        /* -1 while closed */
+    int focus, exposure; /* CONFIG_CAMERA_UNSET, _AUTO or a value */
+    int fd;              /* -1 while closed */
     struct {
         void *start;
         size_t len;
     } buf[V4L2_BUFFERS];
     unsigned n_buf;
     int w, h;
-    size_t bytesperline;
-    uint32_t fourcc;               /* negotiated */
-    pix_kind kind;
-    tjhandle tj;                   /* JPEG decoder, made on first use */
-    uint8_t *grey;                 /* our copy, so the driver buffer is requeued at once */
+    uint32_t fourcc;     /* negotiated */
+    framesrc_conv *conv; /* grey out of it, owned */
+    uint8_t *grey;       /* our copy, so the driver buffer is requeued at once */
     framesrc_state state;
     int64_t retry_ms, last_frame_ms, next_due_ms;
     uint64_t seq, bad_frames;
-    char offered[160];             /* the camera's formats, for describe */
-    char last_failure[200];        /* logged once until it changes */
+    char offered[160];      /* the camera's formats, for describe */
+    char last_failure[200]; /* logged once until it changes */
 } v4l2_src;
 
 static int xioctl(int fd, unsigned long req, void *arg)
@@ -174,10 +147,11 @@ static void apply_controls(v4l2_src *s)
     }
 }
 
-/* The camera's formats; the index in formats[] of the best one we read, or -1. */
-static int choose_format(v4l2_src *s)
+/* The camera's formats; the best one we read (framesrc_conv_rank), or 0. */
+static uint32_t choose_format(v4l2_src *s)
 {
-    int best = -1;
+    uint32_t best = 0;
+    int best_rank = -1;
     s->offered[0] = '\0';
     for (unsigned i = 0; i < 64; i++) {
         struct v4l2_fmtdesc d = {0};
@@ -190,35 +164,13 @@ static int choose_format(v4l2_src *s)
         size_t used = strlen(s->offered);
         if (used + 6 < sizeof s->offered)
             snprintf(s->offered + used, sizeof s->offered - used, "%s%s", used ? " " : "", cc);
-        for (int k = 0; k < (int)N_FORMATS; k++)
-            if (formats[k].fourcc == d.pixelformat && (best < 0 || k < best))
-                best = k;
+        int rank = framesrc_conv_rank(d.pixelformat);
+        if (rank >= 0 && (best_rank < 0 || rank < best_rank)) {
+            best_rank = rank;
+            best = d.pixelformat;
+        }
     }
     return best;
-}
-
-/* Bytes a whole frame of the negotiated format needs (0: compressed, any size). */
-static size_t frame_min_bytes(const v4l2_src *s)
-{
-    size_t last_row;
-    switch (s->kind) {
-    case PIX_GREY:
-    case PIX_YPLANE:
-        last_row = (size_t)s->w;
-        break;
-    case PIX_YUYV:
-    case PIX_UYVY:
-        last_row = (size_t)s->w * 2;
-        break;
-    case PIX_RGB24:
-    case PIX_BGR24:
-        last_row = (size_t)s->w * 3;
-        break;
-    case PIX_JPEG:
-    default:
-        return 0;
-    }
-    return s->bytesperline * (size_t)(s->h - 1) + last_row;
 }
 
 /* Opens, negotiates the cheapest grey format, maps buffers, starts streaming. */
@@ -240,8 +192,8 @@ static bool v4l2_start(v4l2_src *s)
                         "-video-index0 name under /dev/v4l/by-id/)");
         goto fail;
     }
-    int k = choose_format(s);
-    if (k < 0) {
+    uint32_t want = choose_format(s);
+    if (!want) {
         note_failure(s, "offers none of the formats we read (it offers: %s)",
                      s->offered[0] ? s->offered : "nothing");
         goto fail;
@@ -250,31 +202,32 @@ static bool v4l2_start(v4l2_src *s)
     fmt.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     fmt.fmt.pix.width = (unsigned)s->req_w;
     fmt.fmt.pix.height = (unsigned)s->req_h;
-    fmt.fmt.pix.pixelformat = formats[k].fourcc;
+    fmt.fmt.pix.pixelformat = want;
     fmt.fmt.pix.field = V4L2_FIELD_NONE;
     if (xioctl(s->fd, VIDIOC_S_FMT, &fmt) < 0) {
-        note_failure(s, errno == EBUSY ? "busy: another program (a running kiosk?) uses it"
-                                       : "cannot set the format (%s)",
+        note_failure(s,
+                     errno == EBUSY ? "busy: another program (a running kiosk?) uses it"
+                                    : "cannot set the format (%s)",
                      strerror(errno));
         goto fail;
     }
-    if (fmt.fmt.pix.pixelformat != formats[k].fourcc || fmt.fmt.pix.width < 16 ||
-        fmt.fmt.pix.height < 16 || fmt.fmt.pix.width > 8192 || fmt.fmt.pix.height > 8192) {
+    if (fmt.fmt.pix.pixelformat != want || fmt.fmt.pix.width < 16 || fmt.fmt.pix.height < 16 ||
+        fmt.fmt.pix.width > 8192 || fmt.fmt.pix.height > 8192) {
         char cc[5];
         fourcc_str(fmt.fmt.pix.pixelformat, cc);
-        note_failure(s, "the driver answered %s %ux%u", cc, fmt.fmt.pix.width,
-                     fmt.fmt.pix.height);
+        note_failure(s, "the driver answered %s %ux%u", cc, fmt.fmt.pix.width, fmt.fmt.pix.height);
         goto fail;
     }
     /* the driver picks the nearest size it has */
-    s->fourcc = formats[k].fourcc;
-    s->kind = formats[k].kind;
+    s->fourcc = want;
     s->w = (int)fmt.fmt.pix.width;
     s->h = (int)fmt.fmt.pix.height;
-    size_t bpp = s->kind == PIX_YUYV || s->kind == PIX_UYVY ? 2
-                 : s->kind == PIX_RGB24 || s->kind == PIX_BGR24 ? 3 : 1;
-    s->bytesperline = fmt.fmt.pix.bytesperline >= (size_t)s->w * bpp ? fmt.fmt.pix.bytesperline
-                                                                      : (size_t)s->w * bpp;
+    framesrc_conv_destroy(s->conv);
+    s->conv = framesrc_conv_create(want, s->w, s->h, fmt.fmt.pix.bytesperline);
+    if (!s->conv) {
+        note_failure(s, "out of memory");
+        goto fail;
+    }
     struct v4l2_streamparm parm = {0};
     parm.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     parm.parm.capture.timeperframe.numerator = 1;
@@ -287,8 +240,9 @@ static bool v4l2_start(v4l2_src *s)
     req.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     req.memory = V4L2_MEMORY_MMAP;
     if (xioctl(s->fd, VIDIOC_REQBUFS, &req) < 0 || req.count < 2) {
-        note_failure(s, errno == EBUSY ? "busy: another program (a running kiosk?) uses it"
-                                       : "no mmap buffers (%s)",
+        note_failure(s,
+                     errno == EBUSY ? "busy: another program (a running kiosk?) uses it"
+                                    : "no mmap buffers (%s)",
                      strerror(errno));
         goto fail;
     }
@@ -301,7 +255,8 @@ static bool v4l2_start(v4l2_src *s)
         if (xioctl(s->fd, VIDIOC_QUERYBUF, &b) < 0)
             goto fail_errno;
         s->buf[i].len = b.length;
-        s->buf[i].start = mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, b.m.offset);
+        s->buf[i].start =
+            mmap(NULL, b.length, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, b.m.offset);
         if (s->buf[i].start == MAP_FAILED) {
             s->buf[i].start = NULL;
             goto fail_errno;
@@ -337,56 +292,6 @@ static void lost(v4l2_src *s, const char *why)
     v4l2_shut(s);
     s->state = FRAMESRC_NOT_FOUND;
     s->retry_ms = lk_mono_ms() + V4L2_RETRY_MS;
-}
-
-/* The grey frame out of one filled buffer; false when it is not a whole frame. */
-static bool to_grey(v4l2_src *s, const uint8_t *src, size_t used)
-{
-    int w = s->w, h = s->h;
-    if (s->kind == PIX_JPEG) {
-        if (!s->tj && !(s->tj = tjInitDecompress()))
-            return false;
-        int jw, jh, sub, cs;
-        if (tjDecompressHeader3(s->tj, src, (unsigned long)used, &jw, &jh, &sub, &cs) != 0 ||
-            jw != w || jh != h)
-            return false;
-        if (tjDecompress2(s->tj, src, (unsigned long)used, s->grey, w, w, h, TJPF_GRAY,
-                          TJFLAG_FASTDCT | TJFLAG_NOREALLOC) != 0 &&
-            tjGetErrorCode(s->tj) != TJERR_WARNING)
-            return false; /* a warning (a torn end of the frame) still gives a picture */
-        return true;
-    }
-    if (used < frame_min_bytes(s))
-        return false;
-    for (int y = 0; y < h; y++) {
-        const uint8_t *p = src + (size_t)y * s->bytesperline;
-        uint8_t *g = s->grey + (size_t)y * (size_t)w;
-        switch (s->kind) {
-        case PIX_GREY:
-        case PIX_YPLANE:
-            memcpy(g, p, (size_t)w);
-            break;
-        case PIX_YUYV:
-            for (int x = 0; x < w; x++)
-                g[x] = p[2 * x];
-            break;
-        case PIX_UYVY:
-            for (int x = 0; x < w; x++)
-                g[x] = p[2 * x + 1];
-            break;
-        case PIX_RGB24:
-            for (int x = 0; x < w; x++, p += 3)
-                g[x] = (uint8_t)((77 * p[0] + 150 * p[1] + 29 * p[2] + 128) >> 8);
-            break;
-        case PIX_BGR24:
-            for (int x = 0; x < w; x++, p += 3)
-                g[x] = (uint8_t)((77 * p[2] + 150 * p[1] + 29 * p[0] + 128) >> 8);
-            break;
-        case PIX_JPEG:
-            break;
-        }
-    }
-    return true;
 }
 
 static lk_status v4l2_next(void *impl, lk_frame *out, int timeout_ms)
@@ -451,10 +356,11 @@ static lk_status v4l2_next(void *impl, lk_frame *out, int timeout_ms)
             size_t used = b.bytesused ? b.bytesused : s->buf[b.index].len;
             if (used > s->buf[b.index].len)
                 used = s->buf[b.index].len;
-            whole = to_grey(s, s->buf[b.index].start, used);
+            whole = framesrc_conv_grey(s->conv, s->buf[b.index].start, used, s->grey);
             if (!whole && s->bad_frames++ % 100 == 0)
-                fprintf(stderr, "lobkiosk: camera %s: a frame that does not decode, dropped "
-                                "(%llu so far)\n",
+                fprintf(stderr,
+                        "lobkiosk: camera %s: a frame that does not decode, dropped "
+                        "(%llu so far)\n",
                         s->device, (unsigned long long)s->bad_frames);
         }
         if (xioctl(s->fd, VIDIOC_QBUF, &b) < 0) {
@@ -492,8 +398,9 @@ static void v4l2_describe(void *impl, char *buf, size_t len)
     fourcc_str(s->fourcc, cc);
     if (s->fd >= 0)
         snprintf(buf, len, "%s %dx%d from %s (it offers %s; %s)", cc, s->w, s->h, s->device,
-                 s->offered, s->kind == PIX_JPEG ? "decoded to grey by libjpeg-turbo"
-                                                 : "the grey taken as is");
+                 s->offered,
+                 framesrc_conv_is_jpeg(s->conv) ? "decoded to grey by libjpeg-turbo"
+                                                : "the grey taken as is");
     else
         snprintf(buf, len, "%s: %s", s->device, s->last_failure[0] ? s->last_failure : "closed");
 }
@@ -504,8 +411,7 @@ static void v4l2_free(void *impl)
     if (!s)
         return;
     v4l2_shut(s);
-    if (s->tj)
-        tjDestroy(s->tj);
+    framesrc_conv_destroy(s->conv);
     free(s->grey);
     free(s);
 }
@@ -517,8 +423,9 @@ framesrc *framesrc_v4l2_open(const config_camera *cam, char *err, size_t err_len
     if (!cam || cam->device[0] == '\0' || cam->width < 16 || cam->height < 16 ||
         cam->width > 4096 || cam->height > 4096 || cam->fps < 1 || cam->fps > 120) {
         if (err)
-            snprintf(err, err_len, "camera: source = v4l2 needs a device, a size of 16..4096 "
-                                   "and fps 1..120");
+            snprintf(err, err_len,
+                     "camera: source = v4l2 needs a device, a size of 16..4096 "
+                     "and fps 1..120");
         return NULL;
     }
     v4l2_src *s = calloc(1, sizeof *s);

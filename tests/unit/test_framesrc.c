@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <turbojpeg.h>
 
 #include "lobkiosk/evdev.h"
 #include "lobkiosk/framesrc.h"
@@ -323,6 +324,95 @@ static void test_command_short_and_garbage(void **s)
     rmdir(dir);
 }
 
+/* --- grey out of camera formats ------------------------------------------------ */
+
+static void test_conv_formats(void **s)
+{
+    (void)s;
+    enum { W = 32, H = 16 };
+    uint32_t grey_cc = FRAMESRC_FOURCC('G', 'R', 'E', 'Y'),
+             yuyv = FRAMESRC_FOURCC('Y', 'U', 'Y', 'V'), uyvy = FRAMESRC_FOURCC('U', 'Y', 'V', 'Y'),
+             i420 = FRAMESRC_FOURCC('Y', 'U', '1', '2'), nv12 = FRAMESRC_FOURCC('N', 'V', '1', '2'),
+             mjpg = FRAMESRC_FOURCC('M', 'J', 'P', 'G'), rgb = FRAMESRC_FOURCC('R', 'G', 'B', '3'),
+             bgr = FRAMESRC_FOURCC('B', 'G', 'R', '3');
+    /* cheapest grey first: GREY < YUYV < I420/NV12 < MJPEG < RGB24; H264 unreadable */
+    assert_int_equal(framesrc_conv_rank(grey_cc), 0);
+    assert_true(framesrc_conv_rank(yuyv) < framesrc_conv_rank(i420));
+    assert_true(framesrc_conv_rank(nv12) < framesrc_conv_rank(mjpg));
+    assert_true(framesrc_conv_rank(mjpg) < framesrc_conv_rank(rgb));
+    assert_int_equal(framesrc_conv_rank(FRAMESRC_FOURCC('H', '2', '6', '4')), -1);
+    assert_null(framesrc_conv_create(FRAMESRC_FOURCC('H', '2', '6', '4'), W, H, 0));
+    assert_null(framesrc_conv_create(yuyv, 0, H, 0));
+    static uint8_t want[W * H], in[W * H * 3 + 64 * H], out[W * H];
+    for (int i = 0; i < W * H; i++)
+        want[i] = (uint8_t)(i * 7 + i / W);
+    /* YUYV with padded rows (bytesperline 2*W+16) */
+    size_t bpl = 2 * W + 16;
+    memset(in, 0x80, sizeof in);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            in[y * bpl + 2 * x] = want[y * W + x];
+    framesrc_conv *c = framesrc_conv_create(yuyv, W, H, bpl);
+    assert_non_null(c);
+    assert_true(framesrc_conv_grey(c, in, bpl * H, out));
+    assert_memory_equal(out, want, sizeof want);
+    assert_false(framesrc_conv_grey(c, in, bpl * (H - 1), out)); /* a short frame */
+    assert_false(framesrc_conv_is_jpeg(c));
+    framesrc_conv_destroy(c);
+    /* UYVY, packed */
+    for (int i = 0; i < W * H; i++) {
+        in[2 * i] = 0x80;
+        in[2 * i + 1] = want[i];
+    }
+    c = framesrc_conv_create(uyvy, W, H, 0);
+    assert_true(framesrc_conv_grey(c, in, 2 * W * H, out));
+    assert_memory_equal(out, want, sizeof want);
+    framesrc_conv_destroy(c);
+    /* I420: the Y plane, the chroma planes after it ignored */
+    memcpy(in, want, sizeof want);
+    memset(in + W * H, 0x11, W * H / 2);
+    c = framesrc_conv_create(i420, W, H, W);
+    assert_true(framesrc_conv_grey(c, in, W * H * 3 / 2, out));
+    assert_memory_equal(out, want, sizeof want);
+    framesrc_conv_destroy(c);
+    /* RGB24 and BGR24 of a grey picture give that grey back */
+    for (int i = 0; i < W * H; i++)
+        in[3 * i] = in[3 * i + 1] = in[3 * i + 2] = want[i];
+    for (int k = 0; k < 2; k++) {
+        c = framesrc_conv_create(k ? bgr : rgb, W, H, 0);
+        assert_true(framesrc_conv_grey(c, in, 3 * W * H, out));
+        assert_memory_equal(out, want, sizeof want);
+        framesrc_conv_destroy(c);
+    }
+    /* MJPEG: a 4:2:2 colour JPEG as webcams send, decoded to grey; broken or of
+     * another size: not a frame */
+    tjhandle tj = tjInitCompress();
+    assert_non_null(tj);
+    unsigned char *jpg = NULL;
+    unsigned long jlen = 0;
+    assert_int_equal(tjCompress2(tj, in, W, 0, H, TJPF_RGB, &jpg, &jlen, TJSAMP_422, 95, 0), 0);
+    c = framesrc_conv_create(mjpg, W, H, 0);
+    assert_true(framesrc_conv_is_jpeg(c));
+    assert_true(framesrc_conv_grey(c, jpg, jlen, out));
+    int worst = 0;
+    for (int i = 0; i < W * H; i++) {
+        int d = abs((int)out[i] - (int)want[i]);
+        worst = d > worst ? d : worst;
+    }
+    assert_true(worst < 40); /* lossy, and this test picture is all edges */
+    assert_false(framesrc_conv_grey(c, jpg, 20, out));
+    static uint8_t junk[600];
+    memset(junk, 0xA5, sizeof junk);
+    assert_false(framesrc_conv_grey(c, junk, sizeof junk, out));
+    framesrc_conv_destroy(c);
+    c = framesrc_conv_create(mjpg, W * 2, H, 0);
+    assert_false(framesrc_conv_grey(c, jpg, jlen, out)); /* another size */
+    framesrc_conv_destroy(c);
+    framesrc_conv_destroy(NULL);
+    tjFree(jpg);
+    tjDestroy(tj);
+}
+
 static void test_load_image_errors(void **s)
 {
     (void)s;
@@ -376,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_load_image_errors),
         cmocka_unit_test(test_evdev_layouts),
         cmocka_unit_test(test_folder_appears_and_scanner_reads),
+        cmocka_unit_test(test_conv_formats),
         cmocka_unit_test(test_command_frames_and_restart),
         cmocka_unit_test(test_command_short_and_garbage),
     };
