@@ -43,7 +43,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEMO_DIR ?= demo
 
-.PHONY: all run test unit e2e asan tsan bench fuzz cross deps install uninstall clean format pkgcheck pkgcheck-test FORCE
+.PHONY: all run test unit e2e asan tsan bench fuzz cross deps install uninstall clean format pkgcheck pkgcheck-test checksrc FORCE
 
 all: $(BIN)
 
@@ -110,9 +110,14 @@ run: deps
 # Every test: unit tests (-Werror), then integration tests against the real binary.
 test: deps
 	@$(MAKE) --no-print-directory WERROR=-Werror BUILD=build/test all unit-bins
+	@scripts/checksrc
 	@scripts/run-tests build/test
 
 unit-bins: $(TEST_BIN)
+
+# Source rules a compiler does not check (banned calls, layers, store_db, format).
+checksrc:
+	@scripts/checksrc
 
 # Unit and integration tests under AddressSanitizer + UBSan.
 asan: deps
