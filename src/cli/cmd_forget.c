@@ -86,7 +86,7 @@ int cmd_forget(const cli_ctx *ctx, int argc, char **argv)
            plural(fs.unsent, "statement", "statements"), (long long)fs.voided,
            plural(fs.voided, "statement", "statements"));
     if (!fs.scrubbed)
-        fprintf(stderr, "lobkiosk forget: note: the database file could not be rewritten now"
+        fprintf(stderr, "lobkiosk forget: note: the write-ahead log could not be emptied now"
                         " (the kiosk is using it); run 'lobkiosk purge' when it is stopped\n");
     if (fs.voided > 0 && !ctx->cfg->sync.endpoint[0])
         fprintf(stderr, "lobkiosk forget: note: [sync] endpoint is empty; the voiding statements"

@@ -47,7 +47,7 @@ void kiosk_follow_event(kiosk *k)
 
 /* Retention ([kiosk] retention_days): right after the first idle frame of a run,
  * then once a local day when the kiosk has stood idle for a minute (nobody waits
- * while VACUUM rewrites the file); on the UI thread's own store connection. */
+ * while old statements are deleted); on the UI thread's own store connection. */
 static void retention_purge(kiosk *k)
 {
     if (k->cfg->retention_days <= 0 || k->f.screen != FLOW_IDLE)
