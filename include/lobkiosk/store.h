@@ -224,6 +224,13 @@ typedef struct store_outbox_stats {
 
 lk_status store_outbox_stats_get(store *st, store_outbox_stats *out) LK_MUST_CHECK;
 
+/* Records, in one transaction, that the outbox rows created at or after since_ms
+ * up to the last row now are going out on a USB stick at now_ms (so forget voids
+ * them as it does sent ones): one row in the exports table, whatever the number of
+ * statements. *out_max_id gets that last row id: the export writes rows up to it. */
+lk_status store_outbox_mark_export(store *st, int64_t since_ms, int64_t now_ms,
+                                   int64_t *out_max_id) LK_MUST_CHECK;
+
 /* Calls fn for each quarantined row with its message (admin screen, sync --status). */
 lk_status store_outbox_each_quarantined(store *st,
                                         void (*fn)(const char *uuid, const char *kind,

@@ -159,6 +159,14 @@ static const char *const migrations[] = {
      * check-ins and one group's roster rows, not the whole year. */
     "CREATE INDEX experiences_by_time ON experiences(checkin_ms);"
     "CREATE INDEX roster_by_group ON roster(grp);",
+    /* 8: an export to a USB stick is one row here (the rows created since since_ms,
+     * up to max_outbox_id, went out), instead of stamping exported_ms on each of a
+     * year's rows; forget checks both. */
+    "CREATE TABLE exports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  exported_ms INTEGER NOT NULL,"
+    "  since_ms INTEGER NOT NULL,"
+    "  max_outbox_id INTEGER NOT NULL);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -1479,7 +1487,9 @@ typedef struct forget_row {
  * whose columns are empty (written by older code, filled by nothing) is found too.
  * Confirmations the person gave as a host are theirs as well. */
 static const char FORGET_ROWS_SQL[] =
-    "SELECT id, uuid, state = 1 OR attempts > 0 OR exported_ms > 0, state = 1, sent_ms"
+    "SELECT id, uuid, state = 1 OR attempts > 0 OR exported_ms > 0 OR EXISTS (SELECT 1"
+    "  FROM exports x WHERE x.max_outbox_id >= outbox.id AND x.since_ms <= outbox.created_ms),"
+    " state = 1, sent_ms"
     " FROM outbox"
     " WHERE (issuer = ?1 AND subject = ?2) OR uuid IN ("
     "  SELECT checkin_uuid FROM experiences WHERE issuer = ?1 AND subject = ?2"
@@ -1713,6 +1723,38 @@ lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out)
 struct sqlite3 *store_db(store *st)
 {
     return st ? st->db : NULL;
+}
+
+lk_status store_outbox_mark_export(store *st, int64_t since_ms, int64_t now_ms,
+                                   int64_t *out_max_id)
+{
+    if (out_max_id)
+        *out_max_id = 0;
+    if (!st || !out_max_id)
+        return LK_ERR_INVALID;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "INSERT INTO exports (exported_ms, since_ms, max_outbox_id)"
+                                " SELECT ?, ?, coalesce(max(id), 0) FROM outbox"
+                                " RETURNING max_outbox_id",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK) {
+        ls = db_status(st, rc, "prepare mark export");
+    } else {
+        sqlite3_bind_int64(s, 1, now_ms);
+        sqlite3_bind_int64(s, 2, since_ms);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *out_max_id = sqlite3_column_int64(s, 0);
+            rc = sqlite3_step(s);
+        }
+        ls = rc == SQLITE_DONE ? LK_OK : db_status(st, rc, "mark export");
+        sqlite3_finalize(s);
+    }
+    return finish(st, ls);
 }
 
 /* Every statement the kiosk runs per scan, every second on the screen, at start-up,

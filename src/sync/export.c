@@ -4,9 +4,11 @@
 #include "lobkiosk/export.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -77,19 +79,20 @@ static void csv_field(FILE *f, const char *s, bool last)
 static lk_status write_row(FILE *f, export_format fmt, const char *uuid, const char *kind,
                            const char *json, int64_t created_ms, bool *first)
 {
+    if (!json)
+        return LK_ERR_INVALID;
+    if (fmt == EXPORT_XAPI) {
+        /* The statement as the LRS would receive it: the outbox holds compact JSON
+         * made by jansson (xapi.c), so it is copied, not parsed and made again. */
+        fputs(*first ? "\n" : ",\n", f);
+        *first = false;
+        return fputs(json, f) < 0 ? LK_ERR_IO : LK_OK;
+    }
     json_error_t e;
     json_t *st = json_loads(json, 0, &e);
     if (!st)
         return LK_ERR_INVALID;
     lk_status rc = LK_OK;
-    if (fmt == EXPORT_XAPI) {
-        fputs(*first ? "\n" : ",\n", f);
-        if (json_dumpf(st, f, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
-            rc = LK_ERR_IO;
-        *first = false;
-        json_decref(st);
-        return rc;
-    }
     char when[32];
     local_time(created_ms, when, sizeof when);
     const char *obj_type = str_at(st, "object", "objectType", NULL);
@@ -126,7 +129,10 @@ static lk_status write_row(FILE *f, export_format fmt, const char *uuid, const c
     return rc;
 }
 
-lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f, size_t *out_n)
+/* The rows created at or after since_ms with ids up to max_id, one at a time from
+ * an SQLite cursor straight into f: memory stays the same for any number of rows. */
+static lk_status write_rows(store *st, export_format fmt, int64_t since_ms, int64_t max_id,
+                            FILE *f, size_t *out_n)
 {
     if (out_n)
         *out_n = 0;
@@ -135,12 +141,13 @@ lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f, 
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(store_db(st),
                            "SELECT uuid, kind, json, created_ms FROM outbox"
-                           " WHERE created_ms >= ? ORDER BY id",
+                           " WHERE created_ms >= ? AND id <= ? ORDER BY id",
                            -1, &q, NULL) != SQLITE_OK) {
         fprintf(stderr, "export: %s\n", sqlite3_errmsg(store_db(st)));
         return LK_ERR_DB;
     }
     sqlite3_bind_int64(q, 1, since_ms);
+    sqlite3_bind_int64(q, 2, max_id);
     if (fmt == EXPORT_CSV) {
         fputs("\xEF\xBB\xBF", f); /* the BOM makes Excel read UTF-8 */
         for (int i = 0; i < C_COUNT; i++)
@@ -172,21 +179,25 @@ lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f, 
     return rc;
 }
 
-static lk_status mark_exported(store *st, int64_t since_ms)
+lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f, size_t *out_n)
 {
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(store_db(st),
-                           "UPDATE outbox SET exported_ms = ?1 WHERE created_ms >= ?2"
-                           " AND exported_ms = 0",
-                           -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "export: %s\n", sqlite3_errmsg(store_db(st)));
-        return LK_ERR_DB;
+    return write_rows(st, fmt, since_ms, INT64_MAX, f, out_n);
+}
+
+/* A new file beside path, mode 0600, open for writing: *tmp gets its name. */
+static FILE *open_beside(const char *path, char *tmp, size_t len)
+{
+    if (snprintf(tmp, len, "%s.XXXXXX", path) >= (int)len)
+        return NULL;
+    int fd = mkstemp(tmp); /* O_EXCL, 0600: never follows a planted link */
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
     }
-    sqlite3_bind_int64(q, 1, lk_now_ms());
-    sqlite3_bind_int64(q, 2, since_ms);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? LK_OK : LK_ERR_DB;
+    return f;
 }
 
 lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
@@ -204,31 +215,34 @@ lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
         fprintf(stderr, "export: cannot open the store: %s\n", err);
         return rc;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (!mem) {
-        store_close(st);
-        return LK_ERR_NOMEM;
+    /* Marked before the file is written, so a later forget voids what it holds (a
+     * dossier fed from this file drops it); a failed write only over-voids, which
+     * is harmless. One short write transaction: the kiosk keeps checking in. */
+    int64_t max_id = 0;
+    rc = store_outbox_mark_export(st, since_ms, lk_now_ms(), &max_id);
+    char tmp[CONFIG_PATH_MAX + 80];
+    FILE *f = rc == LK_OK ? open_beside(path, tmp, sizeof tmp) : NULL;
+    if (rc == LK_OK && !f)
+        rc = errno == ENOSPC ? LK_ERR_FULL : LK_ERR_IO;
+    /* A read transaction: one snapshot of the outbox, streamed row by row into the
+     * file; writers carry on meanwhile (WAL). */
+    if (rc == LK_OK && sqlite3_exec(store_db(st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        rc = LK_ERR_DB;
+    if (rc == LK_OK) {
+        rc = write_rows(st, fmt, since_ms, max_id, f, out_n);
+        sqlite3_exec(store_db(st), "COMMIT", NULL, NULL, NULL);
     }
-    /* One snapshot under the write lock: what is written is exactly what is marked
-     * exported, so a later forget voids it too (a dossier fed from this file drops
-     * it). Marked before the file lands: a failed write only over-voids, harmless. */
-    rc = store_begin(st);
-    if (rc == LK_OK)
-        rc = export_write(st, fmt, since_ms, mem, out_n);
-    if (rc == LK_OK)
-        rc = mark_exported(st, since_ms);
-    if (rc == LK_OK)
-        rc = store_commit(st);
-    else
-        store_rollback(st);
-    if (fclose(mem) != 0 && rc == LK_OK)
-        rc = LK_ERR_NOMEM;
     store_close(st);
-    if (rc == LK_OK)
-        rc = lk_write_file(path, buf, len, 0600, false);
-    free(buf);
+    if (f) {
+        if (rc == LK_OK && (fflush(f) != 0 || fsync(fileno(f)) != 0))
+            rc = errno == ENOSPC ? LK_ERR_FULL : LK_ERR_IO;
+        if (fclose(f) != 0 && rc == LK_OK)
+            rc = LK_ERR_IO;
+        if (rc == LK_OK && rename(tmp, path) != 0)
+            rc = LK_ERR_IO;
+        if (rc != LK_OK)
+            unlink(tmp);
+    }
     return rc;
 }
 
