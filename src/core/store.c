@@ -480,7 +480,12 @@ lk_status store_open(const char *path, store **out, char *err, size_t err_len)
     }
     /* WAL: the sync thread reads while the UI writes. FULL: a confirmed check-in
      * survives a power cut. */
-    ls = exec(st, "PRAGMA journal_mode = WAL", "journal_mode");
+    /* A new file gives freed pages back as it goes (forget, purge), instead of
+     * needing a full rewrite: only possible before the file's first page is written,
+     * so before the switch to WAL. */
+    ls = fresh_file(st) ? exec(st, "PRAGMA auto_vacuum = INCREMENTAL", "auto_vacuum") : LK_OK;
+    if (ls == LK_OK)
+        ls = exec(st, "PRAGMA journal_mode = WAL", "journal_mode");
     if (ls == LK_OK)
         ls = exec(st, "PRAGMA synchronous = FULL", "synchronous");
     if (ls == LK_OK)
@@ -492,10 +497,6 @@ lk_status store_open(const char *path, store **out, char *err, size_t err_len)
      * so every handle sets it. */
     if (ls == LK_OK)
         ls = exec(st, "PRAGMA secure_delete = ON", "secure_delete");
-    /* A new file gives freed pages back as it goes (forget, purge), instead of
-     * needing a full rewrite: only possible before the first table exists. */
-    if (ls == LK_OK && fresh_file(st))
-        ls = exec(st, "PRAGMA auto_vacuum = INCREMENTAL", "auto_vacuum");
     if (ls == LK_OK)
         ls = migrate(st);
     if (ls != LK_OK) {

@@ -445,6 +445,7 @@ static void test_purge(void **state)
      * is gone from the disk all the same (secure_delete, then the WAL emptied). */
     assert_false(ps.vacuumed);
     assert_true(ps.checkpointed);
+    assert_int_equal(count(st, "PRAGMA freelist_count"), 0); /* given back */
     {
         char *data = NULL;
         size_t len = 0;

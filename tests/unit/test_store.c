@@ -114,6 +114,7 @@ static void test_pragmas_modes_and_migrations(void **state)
     assert_string_equal(mode, "wal");
     assert_int_equal(count(f->st, "PRAGMA synchronous"), 2); /* FULL */
     assert_int_equal(count(f->st, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(count(f->st, "PRAGMA auto_vacuum"), 2); /* INCREMENTAL: a new file */
     int64_t version = count(f->st, "PRAGMA user_version");
     assert_true(version >= 2);
     int64_t objects = count(f->st, "SELECT count(*) FROM sqlite_master");
