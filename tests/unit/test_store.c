@@ -538,7 +538,7 @@ static void test_full_disk(void **state)
     char mnt[96];
     snprintf(mnt, sizeof mnt, "%s/full", f->dir);
     assert_int_equal(mkdir(mnt, 0700), 0);
-    if (mount("tmpfs", mnt, "tmpfs", 0, "size=300k") != 0) {
+    if (mount("tmpfs", mnt, "tmpfs", 0, "size=600k") != 0) {
         skip(); /* not root, or no mount permission in this container */
         return;
     }
