@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "lobkiosk/i18n.h"
+#include "lobkiosk/lrs_read.h"
 #include "lobkiosk/print.h"
 #include "lobkiosk/report.h"
 #include "lobkiosk/util.h"
@@ -70,10 +71,36 @@ static int report_from(char **from, int n, const char *event_id, report_format f
     return CLI_EXIT_OK;
 }
 
-/* This kiosk's own database; with pdf set, the pages to that file. */
-static int report_store(const config *cfg, const report_filter *f, bool without, report_format fmt,
-                        const char *pdf)
+/* The school's LRS: every statement stored in the period, through the merge engine. */
+static int report_lrs(const config *cfg, const report_filter *f, report_format fmt)
 {
+    report_merge *m = report_merge_create();
+    if (!m) {
+        fprintf(stderr, "lobkiosk report: out of memory\n");
+        return CLI_EXIT_ERROR;
+    }
+    lrs_read_stats rs;
+    lk_status ls = lrs_read_into(cfg, f->since_ms, f->until_ms, m, stderr, &rs);
+    if (ls == LK_OK) {
+        fprintf(stderr, "lobkiosk report: %zu statements in %zu pages from %s\n", rs.statements,
+                rs.pages, cfg->sync.endpoint);
+        ls = report_merge_write(m, f->event_id, fmt, stdout);
+    }
+    report_merge_destroy(m);
+    if (ls != LK_OK) {
+        fprintf(stderr, "lobkiosk report: --lrs: %s\n", lk_strerror(ls));
+        return CLI_EXIT_ERROR;
+    }
+    return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+}
+
+/* This kiosk's own database; with pdf set, the pages to that file; with lrs the
+ * school's LRS instead. */
+static int report_store(const config *cfg, const report_filter *f, bool without, report_format fmt,
+                        const char *pdf, bool lrs)
+{
+    if (lrs)
+        return report_lrs(cfg, f, fmt);
     if (f->event_id && !config_find_event(cfg, f->event_id))
         fprintf(stderr, "lobkiosk report: note: event '%s' is not in kiosk.ini\n", f->event_id);
 
@@ -136,6 +163,7 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
     report_filter f = {0};
     bool without = false;
     const char *pdf = NULL;
+    bool lrs = false;
     char **from = calloc((size_t)argc + 1, sizeof *from);
     if (!from) {
         fprintf(stderr, "lobkiosk report: out of memory\n");
@@ -153,6 +181,8 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
             f.group = argv[++i];
         } else if (strcmp(argv[i], "--pdf") == 0 && i + 1 < argc && *argv[i + 1]) {
             pdf = argv[++i];
+        } else if (strcmp(argv[i], "--lrs") == 0) {
+            lrs = true;
         } else if (strcmp(argv[i], "--without-experience") == 0) {
             without = true;
         } else if ((strcmp(argv[i], "--since") == 0 || strcmp(argv[i], "--until") == 0) &&
@@ -179,6 +209,11 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
         free(from);
         return usage("--pdf writes the whole report; leave out --csv and --without-experience");
     }
+    if (lrs && (n_from > 0 || f.group || without || pdf)) {
+        free(from);
+        return usage("--lrs counts the LRS's statements (which hold no roster): it takes "
+                     "--since, --until, --event and --csv only");
+    }
     if (n_from > 0 && (f.group || f.since_ms || f.until_ms || without || pdf)) {
         free(from);
         return usage("--group, --since, --until and --without-experience need this kiosk's "
@@ -188,7 +223,7 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
     if (n_from > 0) {
         rc = report_from(from, n_from, event_id, fmt);
     } else if (ctx->cfg) {
-        rc = report_store(ctx->cfg, &f, without, fmt, pdf);
+        rc = report_store(ctx->cfg, &f, without, fmt, pdf, lrs);
     } else if (ctx->config_path) {
         /* main.c may leave loading kiosk.ini to us, since --from needs none. */
         config *cfg = malloc(sizeof *cfg);
@@ -198,7 +233,7 @@ int cmd_report(const cli_ctx *ctx, int argc, char **argv)
         } else if ((rc = cli_config_load(cfg, ctx->config_path, "report")) != CLI_EXIT_OK) {
             /* cli_config_load said why */
         } else {
-            rc = report_store(cfg, &f, without, fmt, pdf);
+            rc = report_store(cfg, &f, without, fmt, pdf, lrs);
         }
         config_free(cfg);
         free(cfg);
