@@ -90,6 +90,19 @@ void kiosk_refresh_status(kiosk *k)
     if (count != k->v.count_today || cam != k->v.camera || ss.state != k->v.sync.state ||
         ss.queued != k->v.sync.queued || ss.last_sync_ms != k->v.sync.last_sync_ms)
         k->dirty = true;
+    size_t nd = sync_dest_count(k->sync);
+    k->v.n_dests_all = nd;
+    if (nd > UI_DESTS_MAX)
+        nd = UI_DESTS_MAX;
+    for (size_t i = 0; i < nd; i++) {
+        ui_dest d;
+        sync_dest_status(k->sync, i, &d.st, d.issuer, sizeof d.issuer);
+        if (i >= k->v.n_dests || d.st.state != k->v.dests[i].st.state ||
+            d.st.queued != k->v.dests[i].st.queued)
+            k->dirty = true;
+        k->v.dests[i] = d;
+    }
+    k->v.n_dests = nd;
     k->v.count_today = count;
     k->v.camera = cam;
     k->v.sync = ss;

@@ -147,15 +147,16 @@ static void badge(ui_screens *s, draw_icon icon, int cx, int cy, int size, SDL_C
 
 /* --- idle -------------------------------------------------------------------- */
 
-static void sync_line(const ui_view *v, char *buf, size_t len)
+/* The words for one sync status ss: its state, and what waits. */
+static void status_line(const ui_view *v, const sync_status *ss, char *buf, size_t len)
 {
     char n[24], when[8];
-    snprintf(n, sizeof n, "%lld", (long long)v->sync.queued);
+    snprintf(n, sizeof n, "%lld", (long long)ss->queued);
     const char *vars[] = {"count", n, "time", when, NULL};
     when[0] = '\0';
-    if (v->sync.last_sync_ms > 0)
-        lk_format_hhmm(v->sync.last_sync_ms, when, sizeof when);
-    switch (v->sync.state) {
+    if (ss->last_sync_ms > 0)
+        lk_format_hhmm(ss->last_sync_ms, when, sizeof when);
+    switch (ss->state) {
     case SYNC_OFF:
         lk_strlcpy(buf, tr(v, "sync.off"), len);
         return;
@@ -165,27 +166,32 @@ static void sync_line(const ui_view *v, char *buf, size_t len)
         /* staff must see why nothing leaves: a wrong password or an LRS that refuses
          * everything is fixed differently from a dead network */
         const char *why =
-            v->sync.state == SYNC_AUTH_FAILED ? "sync.auth_failed"
-            : v->sync.state == SYNC_ERROR && !strcmp(v->sync.cause, SYNC_CAUSE_REJECTS_ALL)
+            ss->state == SYNC_AUTH_FAILED ? "sync.auth_failed"
+            : ss->state == SYNC_ERROR && !strcmp(ss->cause, SYNC_CAUSE_REJECTS_ALL)
                 ? "sync.rejected"
-            : v->sync.state == SYNC_ERROR && !strcmp(v->sync.cause, SYNC_CAUSE_NOT_LRS)
+            : ss->state == SYNC_ERROR && !strcmp(ss->cause, SYNC_CAUSE_NOT_LRS)
                 ? "sync.not_lrs"
-            : v->sync.state == SYNC_ERROR ? "sync.error"
+            : ss->state == SYNC_ERROR ? "sync.error"
                                           : "sync.offline";
         char q[64];
-        i18n_format_n(v->tr, "sync.queued", v->sync.queued, vars, q, sizeof q);
+        i18n_format_n(v->tr, "sync.queued", ss->queued, vars, q, sizeof q);
         snprintf(buf, len, "%s \xC2\xB7 %s", tr(v, why), q);
         return;
     }
     default:
         break;
     }
-    if (v->sync.queued > 0)
-        i18n_format_n(v->tr, "sync.queued", v->sync.queued, vars, buf, len);
-    else if (v->sync.last_sync_ms > 0)
+    if (ss->queued > 0)
+        i18n_format_n(v->tr, "sync.queued", ss->queued, vars, buf, len);
+    else if (ss->last_sync_ms > 0)
         i18n_format(v->tr, "sync.sent", vars, buf, len);
     else
         lk_strlcpy(buf, tr(v, "sync.all_sent"), len);
+}
+
+static void sync_line(const ui_view *v, char *buf, size_t len)
+{
+    status_line(v, &v->sync, buf, len);
 }
 
 /* The preview with its viewfinder, and the outline of a code the camera sees. */
@@ -1024,7 +1030,25 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     else
         lk_strlcpy(line, tr(v, "admin.sync_never"), sizeof line);
     text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
-    y += sh + m->gap;
+    y += sh;
+    /* Several destinations (a school with its own LRS): each one's state and queue,
+     * so staff see which school's LRS is the one that is down. */
+    for (size_t i = 0; v->n_dests > 1 && i < v->n_dests; i++) {
+        char one[128];
+        status_line(v, &v->dests[i].st, one, sizeof one);
+        snprintf(line, sizeof line, "%s: %s",
+                 v->dests[i].issuer[0] ? v->dests[i].issuer : tr(v, "admin.sync_default"), one);
+        text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT,
+             1);
+        y += sh;
+    }
+    if (v->n_dests > 1 && v->n_dests_all > v->n_dests) {
+        char more[24];
+        snprintf(more, sizeof more, "+%zu", v->n_dests_all - v->n_dests);
+        text(s, more, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
+        y += sh;
+    }
+    y += m->gap;
     static const char *const ids[4] = {"sync", "export", "lang", "leave"};
     static const char *const keys[4] = {"admin.sync_now", "admin.export", "admin.language",
                                         "admin.leave"};

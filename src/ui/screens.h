@@ -36,6 +36,13 @@ typedef struct ui_host_row {
     bool confirmed;                 /* already confirmed */
 } ui_host_row;
 
+/* One destination of the sync, for the admin screen when there are several. */
+#define UI_DESTS_MAX 4
+typedef struct ui_dest {
+    char issuer[LK_ISSUER_MAX + 1]; /* the school with its own LRS, "" = the default */
+    sync_status st;                 /* its state and its own queue */
+} ui_dest;
+
 /* Everything a screen shows besides the flow. All pointers borrowed. */
 typedef struct ui_view {
     i18n *tr;                      /* texts */
@@ -45,6 +52,9 @@ typedef struct ui_view {
     bool has_camera;               /* a camera source is configured */
     framesrc_state camera;         /* its state */
     sync_status sync;              /* sync snapshot */
+    ui_dest dests[UI_DESTS_MAX];   /* each destination, when there are several (admin) */
+    size_t n_dests;                /* used entries of dests (0 or 1: not shown) */
+    size_t n_dests_all;            /* destinations in all (more than UI_DESTS_MAX: "+N") */
     int per_hour[24];              /* check-ins per local hour today (admin) */
     const ui_host_row *rows;       /* host rows */
     size_t n_rows;                 /* number of host rows */
