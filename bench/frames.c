@@ -88,7 +88,7 @@ __attribute__((noinline)) static void bench_measure(const frame_set *fs)
 int main(int argc, char **argv)
 {
     int pass = argc > 1 && strcmp(argv[1], "pass") == 0;
-    int n = argc > 2 ? atoi(argv[2]) : 30;
+    int n = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 30;
     if (argc < 2 || (!pass && strcmp(argv[1], "idle") != 0) || n < 1 || n > 1000) {
         fprintf(stderr, "usage: frames idle|pass [N]\n");
         return 2;

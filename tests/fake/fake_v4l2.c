@@ -99,17 +99,22 @@ static void setup(void)
     if (sz)
         sscanf(sz, "%dx%d", &W, &H);
     if (getenv("FAKE_V4L2_FPS"))
-        fps = atoi(getenv("FAKE_V4L2_FPS"));
+        fps = (int)strtol(getenv("FAKE_V4L2_FPS"), NULL, 10);
     if (getenv("FAKE_V4L2_HOLD"))
-        hold = atoi(getenv("FAKE_V4L2_HOLD"));
+        hold = (int)strtol(getenv("FAKE_V4L2_HOLD"), NULL, 10);
     if (fps < 1)
         fps = 30;
     if (hold < 1)
         hold = 1;
     char *list = strdup(getenv("FAKE_V4L2_FRAMES") ? getenv("FAKE_V4L2_FRAMES") : "");
     files = calloc(64, sizeof *files);
-    for (char *tok = strtok(list, ":"); tok && n_files < 64; tok = strtok(NULL, ":"))
+    for (char *tok = list; tok && *tok && n_files < 64;) {
+        char *colon = strchr(tok, ':');
+        if (colon)
+            *colon = '\0';
         files[n_files++] = tok;
+        tok = colon ? colon + 1 : NULL;
+    }
 }
 
 static size_t frame_bytes(void)
