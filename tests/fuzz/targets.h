@@ -21,5 +21,8 @@ int fuzz_i18n_one(const uint8_t *data, size_t size);       /* i18n_load_file, i1
 int fuzz_reflection_one(const uint8_t *data, size_t size); /* reflection_set_parse, session */
 int fuzz_wedge_one(const uint8_t *data, size_t size);      /* wedge_key, wedge_poll */
 int fuzz_time_one(const uint8_t *data, size_t size);       /* lk_parse_iso8601 */
+int fuzz_merge_one(const uint8_t *data, size_t size);      /* report_merge_add (report --from) */
+int fuzz_keymap_one(const uint8_t *data, size_t size);     /* evdev_key_char, into the wedge */
+int fuzz_decode_one(const uint8_t *data, size_t size);     /* decoder_scan on camera frames */
 
 #endif

@@ -28,6 +28,9 @@
 #include "../fuzz/fuzz_roster.c"
 #include "../fuzz/fuzz_time.c"
 #include "../fuzz/fuzz_wedge.c"
+#include "../fuzz/fuzz_merge.c"
+#include "../fuzz/fuzz_keymap.c"
+#include "../fuzz/fuzz_decode.c"
 /* the pass target predates targets.h: its libFuzzer functions are called as they are */
 #include "../fuzz/fuzz_pass.c"
 
@@ -120,12 +123,31 @@ static void test_time(void **state)
     replay("time", fuzz_time_one);
 }
 
+static void test_merge(void **state)
+{
+    (void)state;
+    replay("merge", fuzz_merge_one);
+}
+
+static void test_keymap(void **state)
+{
+    (void)state;
+    replay("keymap", fuzz_keymap_one);
+}
+
+static void test_decode(void **state)
+{
+    (void)state;
+    replay("decode", fuzz_decode_one);
+}
+
 /* Every folder in the corpus has a target here: a new target cannot be forgotten. */
 static void test_every_folder_replayed(void **state)
 {
     (void)state;
     static const char *const known[] = {"pass", "roster", "config", "i18n",
-                                        "reflection", "wedge", "time"};
+                                        "reflection", "wedge", "time",
+                                        "merge", "keymap", "decode"};
     DIR *d = opendir(CORPUS_ROOT);
     assert_non_null(d);
     struct dirent *e;
@@ -148,7 +170,10 @@ int main(void)
         cmocka_unit_test(test_pass),       cmocka_unit_test(test_roster),
         cmocka_unit_test(test_config),     cmocka_unit_test(test_i18n),
         cmocka_unit_test(test_reflection), cmocka_unit_test(test_wedge),
-        cmocka_unit_test(test_time),       cmocka_unit_test(test_every_folder_replayed),
+        cmocka_unit_test(test_time),
+        cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_keymap),
+        cmocka_unit_test(test_decode),       cmocka_unit_test(test_every_folder_replayed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
