@@ -227,6 +227,11 @@ static void reset_language(kiosk *k)
 void kiosk_apply(kiosk *k, unsigned fx)
 {
     flow *f = &k->f;
+    /* before the answers are queued: the done screen says "in your dossier" only
+     * once the LRS accepted a batch after this */
+    int64_t t0 = lk_now_ms();
+    flow_screen before = f->screen;
+    int64_t since = f->since_ms;
     if (fx & FLOW_FX_SAVE)
         fx |= flow_saved(f, save_answers(k), lk_mono_ms());
     if (fx & FLOW_FX_SOUND_OK)
@@ -278,6 +283,11 @@ void kiosk_apply(kiosk *k, unsigned fx)
         flow_notice(f, export_usb(k));
     if (f->screen == FLOW_DONE && (fx & FLOW_FX_REDRAW))
         kiosk_make_qr(k);
+    if (f->screen == FLOW_DONE && (before != FLOW_DONE || since != f->since_ms)) {
+        k->v.done_wall_ms = t0;
+        k->v.done_quarantined = k->v.sync.quarantined;
+        k->next_status = 0; /* look at the sync again soon */
+    }
     if (fx)
         k->dirty = true;
 }

@@ -788,6 +788,25 @@ static void warn_overlay(ui_screens *s, const ui_view *v)
     add_button(s, "stay", (SDL_Rect){0, 0, m->w, m->h});
 }
 
+const char *screens_done_key(const ui_view *v)
+{
+    const sync_status *ss = &v->sync;
+    switch (ss->state) {
+    case SYNC_OFF:
+        return "done.saved_local";
+    case SYNC_OFFLINE:
+    case SYNC_AUTH_FAILED:
+    case SYNC_ERROR:
+        return "done.saved_later";
+    default:
+        break;
+    }
+    if (ss->queued == 0 && ss->last_sync_ms > 0 && ss->last_sync_ms >= v->done_wall_ms &&
+        ss->quarantined == v->done_quarantined)
+        return "done.saved";
+    return "done.saved_queued";
+}
+
 /* --- done ---------------------------------------------------------------------------- */
 
 static void done(ui_screens *s, flow *f, const ui_view *v)
@@ -833,7 +852,7 @@ static void done(ui_screens *s, flow *f, const ui_view *v)
     text(s, tr(v, "done.title"), (SDL_Rect){words.x, y, words.w, lh}, m->big, true, C_TEXT,
          DRAW_CENTER, 1);
     y += lh + m->gap / 2;
-    text(s, tr(v, "done.saved"), (SDL_Rect){words.x, y, words.w, mh}, m->med, false, C_TEXT,
+    text(s, tr(v, screens_done_key(v)), (SDL_Rect){words.x, y, words.w, mh}, m->med, false, C_TEXT,
          DRAW_CENTER, 3);
     y += mh;
     if (f->saved_answers > 0)

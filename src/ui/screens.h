@@ -64,6 +64,8 @@ typedef struct ui_view {
     SDL_FPoint corners[4];         /* its corners in frame pixels */
     SDL_Texture *qr;               /* done-screen QR texture, NULL = none */
     const char *pressed;           /* id of the button held down now, NULL = none */
+    int64_t done_wall_ms;          /* wall-clock time the done screen's answers were queued */
+    int64_t done_quarantined;      /* sync.quarantined then */
 } ui_view;
 
 /* Sizes that follow the screen. */
@@ -76,6 +78,13 @@ typedef struct ui_metrics {
     int margin;         /* space along the edges */
     int radius;         /* corner radius */
 } ui_metrics;
+
+/* The i18n key of what the done screen may truly say about where the student's
+ * statements are: "done.saved" (in the dossier: the LRS accepted everything queued
+ * up to done_wall_ms, and refused none since), "done.saved_queued" (on the kiosk,
+ * sending), "done.saved_later" (on the kiosk, sending fails now) or
+ * "done.saved_local" (on the kiosk, no LRS: the school exports it). */
+const char *screens_done_key(const ui_view *v);
 
 /* Metrics of a w x h screen. */
 ui_metrics screens_metrics(int w, int h);

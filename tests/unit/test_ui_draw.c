@@ -80,7 +80,8 @@ static void test_long_texts_fit(void **state)
     fixture *fx = *state;
     const char *texts[] = {
         "Welkom, Maximiliaan-Alexander Van Der Heijden-Oosterhuis!",
-        "Open dag Techniek, Installatietechniek en Elektrotechniek bij het Regionaal Opleidingencentrum",
+        "Open dag Techniek, Installatietechniek en Elektrotechniek bij het Regionaal "
+        "Opleidingencentrum",
         "Aansprakelijkheidsverzekeringsmaatschappijbijeenkomstorganisatie",
         "\xff\xfe broken \xc3 utf8 \xe2\x82",
         "x",
@@ -100,7 +101,8 @@ static void test_long_texts_fit(void **state)
     assert_int_equal(draw_check_overflow(fx->d, stderr), 0);
     for (size_t i = 0; i < n; i++) {
         assert_true(rec[i].ink.w > 0);
-        assert_true(rec[i].ink.x >= rec[i].box.x && rec[i].ink.x + rec[i].ink.w <= rec[i].box.x + rec[i].box.w);
+        assert_true(rec[i].ink.x >= rec[i].box.x &&
+                    rec[i].ink.x + rec[i].ink.w <= rec[i].box.x + rec[i].box.w);
     }
     /* one line only: the rest is cut with an ellipsis */
     draw_style one = st(41, 1);
@@ -170,7 +172,8 @@ static void test_every_screen_every_size(void **state)
     ui_host_row rows[30];
     memset(rows, 0, sizeof rows);
     for (int i = 0; i < 30; i++) {
-        snprintf(rows[i].first_name, sizeof rows[i].first_name, i % 2 ? "Maximiliaan-Alexander" : "");
+        snprintf(rows[i].first_name, sizeof rows[i].first_name,
+                 i % 2 ? "Maximiliaan-Alexander" : "");
         snprintf(rows[i].subject, sizeof rows[i].subject, "S%015d", i);
         rows[i].confirmed = i % 3 == 0;
         rows[i].checkin_ms = 1764322320000LL + i * 60000;
@@ -190,13 +193,20 @@ static void test_every_screen_every_size(void **state)
     v.rows = rows;
     v.n_rows = 30;
     const screen_case cases[] = {
-        {FLOW_IDLE, CHECKIN_CHECKED_IN, 0},     {FLOW_WELCOME, CHECKIN_CHECKED_IN, 0},
-        {FLOW_WELCOME, CHECKIN_ALREADY, 0},     {FLOW_WELCOME, CHECKIN_CHECKED_OUT, 0},
-        {FLOW_WELCOME, CHECKIN_ALREADY_OUT, 0}, {FLOW_REFUSAL, CHECKIN_REFUSED, 0},
-        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 0}, {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 1},
-        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 4}, {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 6},
-        {FLOW_DONE, CHECKIN_CHECKED_IN, 0},     {FLOW_ERROR, CHECKIN_CHECKED_IN, 0},
-        {FLOW_PIN, CHECKIN_CHECKED_IN, 0},      {FLOW_ADMIN, CHECKIN_ADMIN, 0},
+        {FLOW_IDLE, CHECKIN_CHECKED_IN, 0},
+        {FLOW_WELCOME, CHECKIN_CHECKED_IN, 0},
+        {FLOW_WELCOME, CHECKIN_ALREADY, 0},
+        {FLOW_WELCOME, CHECKIN_CHECKED_OUT, 0},
+        {FLOW_WELCOME, CHECKIN_ALREADY_OUT, 0},
+        {FLOW_REFUSAL, CHECKIN_REFUSED, 0},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 0},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 1},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 4},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 6},
+        {FLOW_DONE, CHECKIN_CHECKED_IN, 0},
+        {FLOW_ERROR, CHECKIN_CHECKED_IN, 0},
+        {FLOW_PIN, CHECKIN_CHECKED_IN, 0},
+        {FLOW_ADMIN, CHECKIN_ADMIN, 0},
         {FLOW_HOST, CHECKIN_HOST, 0},
     };
     ui_screens scr;
@@ -206,8 +216,8 @@ static void test_every_screen_every_size(void **state)
         assert_true(i18n_set_language(tr, lang ? "en" : "nl"));
         for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
             for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-                for (lk_reason reason = 1; reason < (cases[c].screen == FLOW_REFUSAL ? LK_REASON_COUNT : 2);
-                     reason++) {
+                for (lk_reason reason = 1;
+                     reason < (cases[c].screen == FLOW_REFUSAL ? LK_REASON_COUNT : 2); reason++) {
                     flow f;
                     flow_init(&f, NULL, 0);
                     f.set = set;
@@ -215,7 +225,8 @@ static void test_every_screen_every_size(void **state)
                     f.screen = cases[c].screen;
                     f.scan.outcome = cases[c].outcome;
                     f.scan.reason = reason;
-                    lk_strlcpy(f.scan.first_name, "Maximiliaan-Alexander", sizeof f.scan.first_name);
+                    lk_strlcpy(f.scan.first_name, "Maximiliaan-Alexander",
+                               sizeof f.scan.first_name);
                     f.scan.duration_ms = 6 * 3600000LL + 15 * 60000;
                     reflection_session_start(&f.refl, set);
                     f.refl.step = cases[c].step;
@@ -223,13 +234,15 @@ static void test_every_screen_every_size(void **state)
                     f.saved_answers = 7;
                     lk_strlcpy(f.pin, "1234", sizeof f.pin);
                     f.pin_wrong = true;
-                    f.pin_locked = lang == 1; /* the longer message, in English */
+                    f.pin_locked = lang == 1;  /* the longer message, in English */
                     f.pin_guard.failures = 20; /* "60 minutes", the longest */
                     screens_draw(&scr, &f, &v, sizes[si][0], sizes[si][1]);
-                    size_t faults = draw_check_overflow(fx->d, stderr) + screens_check_targets(&scr, stderr);
+                    size_t faults =
+                        draw_check_overflow(fx->d, stderr) + screens_check_targets(&scr, stderr);
                     if (faults)
-                        fail_msg("%s at %dx%d (%s, case %zu): %zu faults", flow_screen_token(f.screen),
-                                 sizes[si][0], sizes[si][1], i18n_language(tr), c, faults);
+                        fail_msg("%s at %dx%d (%s, case %zu): %zu faults",
+                                 flow_screen_token(f.screen), sizes[si][0], sizes[si][1],
+                                 i18n_language(tr), c, faults);
                     size_t nrec;
                     draw_records(fx->d, &nrec);
                     assert_true(nrec > 0);
@@ -289,6 +302,37 @@ static void test_sync_line_names_the_cause(void **state)
     }
     assert_int_equal(i18n_missing(tr), 0);
     i18n_destroy(tr);
+}
+
+/* The done screen claims "in your dossier" only when the LRS accepted a batch after
+ * the answers were queued, nothing waits and nothing was refused since. */
+static void test_done_words_follow_the_sync(void **state)
+{
+    (void)state;
+    ui_view v;
+    memset(&v, 0, sizeof v);
+    v.done_wall_ms = 1000;
+    v.done_quarantined = 2;
+    v.sync.quarantined = 2;
+    v.sync.state = SYNC_OFF;
+    assert_string_equal(screens_done_key(&v), "done.saved_local");
+    v.sync.state = SYNC_OFFLINE;
+    assert_string_equal(screens_done_key(&v), "done.saved_later");
+    v.sync.state = SYNC_AUTH_FAILED;
+    assert_string_equal(screens_done_key(&v), "done.saved_later");
+    v.sync.state = SYNC_ERROR;
+    assert_string_equal(screens_done_key(&v), "done.saved_later");
+    v.sync.state = SYNC_IDLE;
+    v.sync.queued = 3;
+    v.sync.last_sync_ms = 2000;
+    assert_string_equal(screens_done_key(&v), "done.saved_queued"); /* still waiting */
+    v.sync.queued = 0;
+    v.sync.last_sync_ms = 999;
+    assert_string_equal(screens_done_key(&v), "done.saved_queued"); /* a snapshot from before */
+    v.sync.last_sync_ms = 1000;
+    assert_string_equal(screens_done_key(&v), "done.saved");
+    v.sync.quarantined = 3;
+    assert_string_equal(screens_done_key(&v), "done.saved_queued"); /* the LRS refused one */
 }
 
 static void test_hit_and_find(void **state)
@@ -417,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_every_screen_every_size),
         cmocka_unit_test(test_sync_line_names_the_cause),
+        cmocka_unit_test(test_done_words_follow_the_sync),
         cmocka_unit_test(test_hit_and_find),
         cmocka_unit_test(test_screenshot),
         cmocka_unit_test(test_few_point_likert_fits),
