@@ -179,6 +179,14 @@ lk_status store_outbox_quarantine(store *st, int64_t id, const char *message) LK
 lk_status store_outbox_record_attempt(store *st, const int64_t *ids, size_t n,
                                       const char *why) LK_MUST_CHECK;
 
+/* Marks queued rows as handed to the network (before the sync POSTs them), one
+ * transaction: from then on store_forget voids them, since the LRS may store them
+ * even when its answer is lost. present[i] (n entries) tells whether ids[i] is still
+ * queued; a row that is not (forgotten meanwhile) must not be sent. now_ms is kept
+ * on the first offer only. */
+lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int64_t now_ms,
+                                    bool *present) LK_MUST_CHECK;
+
 /* Puts every quarantined row back in the queue (one UPDATE in one transaction; the
  * reasons are cleared, the attempts kept). *out_n (may be NULL) gets how many. */
 lk_status store_outbox_requeue_quarantined(store *st, int64_t *out_n) LK_MUST_CHECK;
@@ -258,9 +266,13 @@ typedef struct store_forget_stats {
     int64_t confirmations; /* host confirmations of the person's experiences, and ones the
                               person gave as a host */
     int64_t unsent;        /* outbox rows never offered to the LRS, deleted */
-    int64_t voided;        /* outbox rows that were sent, or offered and maybe stored
-                              (attempts > 0, quarantined): a voiding statement was queued
-                              for each, then the row deleted */
+    int64_t voided;        /* statements that left the kiosk: outbox rows that were
+                              sent, or offered and maybe stored (handed to the network,
+                              attempts > 0, quarantined, exported), and statements whose
+                              sent row was purged (voided_purged): a voiding statement
+                              was queued for each, then the row deleted */
+    int64_t voided_purged; /* of voided: sent statements whose outbox row retention had
+                              purged, found by the ids the person's records keep */
     bool scrubbed;         /* the WAL was emptied (secure_delete had zeroed the deleted
                               rows in the file; free pages went back to the file system);
                               false when another connection kept the WAL busy (the next
@@ -279,7 +291,10 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
 /* Removes everything this kiosk holds about (issuer, subject), in one transaction:
  * roster row, experiences, answers, confirmations and the person's outbox rows.
  * Statements that left the kiosk get a voiding statement from make_void (queued as
- * kind "voiding", about no one) before their row goes. Then the WAL is emptied; no
+ * kind "voiding", about no one) before their row goes: rows sent, handed to the
+ * network, tried, quarantined or exported, and the statement ids the person's
+ * experiences, answers and confirmations keep whose sent row was purged (retention
+ * deletes sent rows, never these ids). Then the WAL is emptied; no
  * rewrite of the whole file (docs/privacy.md), so it takes the same time in any file.
  * *out (required) gets the counts. LK_ERR_NOT_FOUND, with nothing changed, when the
  * kiosk knows nothing about the person; LK_ERR_INVALID when make_void returns NULL

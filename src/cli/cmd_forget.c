@@ -85,6 +85,10 @@ int cmd_forget(const cli_ctx *ctx, int argc, char **argv)
            plural(fs.confirmations, "confirmation", "confirmations"), (long long)fs.unsent,
            plural(fs.unsent, "statement", "statements"), (long long)fs.voided,
            plural(fs.voided, "statement", "statements"));
+    if (fs.voided_purged > 0)
+        printf("of these, %lld %s purged from this kiosk already; voided from the ids it"
+               " keeps\n",
+               (long long)fs.voided_purged, fs.voided_purged == 1 ? "was" : "were");
     if (!fs.scrubbed)
         fprintf(stderr, "lobkiosk forget: note: the write-ahead log could not be emptied now"
                         " (the kiosk is using it); run 'lobkiosk purge' when it is stopped\n");

@@ -167,6 +167,10 @@ static const char *const migrations[] = {
     "  exported_ms INTEGER NOT NULL,"
     "  since_ms INTEGER NOT NULL,"
     "  max_outbox_id INTEGER NOT NULL);",
+    /* 9: when a queued row was first handed to the network (the sync marks a batch
+     * before it POSTs it): a student forgotten while the batch is on the wire, and
+     * the LRS's answer lost, is voided all the same (store_forget). */
+    "ALTER TABLE outbox ADD COLUMN offered_ms INTEGER NOT NULL DEFAULT 0;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -242,6 +246,22 @@ static const char *const cached_sql[Q_COUNT] = {
 #define SQL_RECORD_ATTEMPT                                                                  \
     "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND state = 0"
 #define SQL_REQUEUE "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2"
+#define SQL_MARK_OFFERED                                                                    \
+    "UPDATE outbox SET offered_ms = CASE WHEN offered_ms = 0 THEN ?1 ELSE offered_ms END"  \
+    " WHERE id = ?2 AND state = 0"
+/* The statement ids the person's records keep whose outbox row is gone: only sent rows
+ * are purged, so each of these is in the LRS (or was exported before it was sent). */
+#define SQL_FORGET_PURGED                                                                   \
+    "SELECT r.uuid FROM ("                                                                 \
+    "  SELECT checkin_uuid AS uuid FROM experiences WHERE issuer = ?1 AND subject = ?2"    \
+    "  UNION SELECT checkout_uuid FROM experiences"                                        \
+    "    WHERE issuer = ?1 AND subject = ?2 AND checkout_uuid <> ''"                       \
+    "  UNION SELECT a.uuid FROM answers a JOIN experiences e ON e.id = a.experience_id"    \
+    "    WHERE e.issuer = ?1 AND e.subject = ?2"                                           \
+    "  UNION SELECT c.uuid FROM confirmations c JOIN experiences e ON e.id = c.experience_id" \
+    "    WHERE e.issuer = ?1 AND e.subject = ?2"                                           \
+    "  UNION SELECT uuid FROM confirmations WHERE host_issuer = ?1 AND host_subject = ?2"  \
+    ") r WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.uuid = r.uuid) ORDER BY r.uuid"
 /* The (state, id) index makes this one step, however long the outbox. */
 #define SQL_HEAD_ERROR                                                                      \
     "SELECT coalesce(last_error, ''), attempts FROM outbox WHERE state = 0 AND lk_lane(issuer)" \
@@ -1163,6 +1183,32 @@ lk_status store_outbox_record_attempt(store *st, const int64_t *ids, size_t n, c
     return finish(st, ls); /* also rolls back after a failed COMMIT, which leaves it open */
 }
 
+lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int64_t now_ms,
+                                    bool *present)
+{
+    if (!st || (n > 0 && (!ids || !present)))
+        return LK_ERR_INVALID;
+    if (n == 0)
+        return LK_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, SQL_MARK_OFFERED, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare mark offered");
+    lk_status ls = store_begin(st);
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        sqlite3_bind_int64(s, 1, now_ms > 0 ? now_ms : 1);
+        sqlite3_bind_int64(s, 2, ids[i]);
+        ls = step_done(st, s, "mark offered");
+        present[i] = ls == LK_OK && sqlite3_changes(st->db) > 0;
+    }
+    sqlite3_finalize(s);
+    ls = finish(st, ls);
+    if (ls != LK_OK)
+        for (size_t i = 0; i < n; i++)
+            present[i] = false;
+    return ls;
+}
+
 lk_status store_outbox_requeue_quarantined(store *st, int64_t *out_n)
 {
     if (out_n)
@@ -1488,8 +1534,9 @@ typedef struct forget_row {
  * whose columns are empty (written by older code, filled by nothing) is found too.
  * Confirmations the person gave as a host are theirs as well. */
 static const char FORGET_ROWS_SQL[] =
-    "SELECT id, uuid, state = 1 OR attempts > 0 OR exported_ms > 0 OR EXISTS (SELECT 1"
-    "  FROM exports x WHERE x.max_outbox_id >= outbox.id AND x.since_ms <= outbox.created_ms),"
+    "SELECT id, uuid, state = 1 OR attempts > 0 OR exported_ms > 0 OR offered_ms > 0"
+    "  OR EXISTS (SELECT 1 FROM exports x"
+    "   WHERE x.max_outbox_id >= outbox.id AND x.since_ms <= outbox.created_ms),"
     " state = 1, sent_ms"
     " FROM outbox"
     " WHERE (issuer = ?1 AND subject = ?2) OR uuid IN ("
@@ -1568,14 +1615,63 @@ static lk_status count_purged(store *st, int64_t n, int64_t last_ms)
     return ls;
 }
 
+/* Queues a voiding statement for every statement id the person's records keep whose
+ * outbox row was purged (it was sent: the LRS has it). Inside the caller's
+ * transaction, before the records go. */
+static lk_status forget_purged(store *st, const char *issuer, const char *subject, int64_t now,
+                               store_void_fn make_void, void *user, store_forget_stats *out)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, SQL_FORGET_PURGED, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare forget purged");
+    sqlite3_bind_text(s, 1, issuer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, subject, -1, SQLITE_STATIC);
+    /* read them all first: queueing inserts into the outbox the query looks at */
+    char (*ids)[37] = NULL;
+    size_t n = 0, cap = 0;
+    lk_status ls = LK_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            char(*grown)[37] = realloc(ids, ncap * sizeof *ids);
+            if (!grown) {
+                ls = LK_ERR_NOMEM;
+                break;
+            }
+            ids = grown;
+            cap = ncap;
+        }
+        copy_col(s, 0, ids[n++], sizeof ids[0]);
+    }
+    if (ls == LK_OK && rc != SQLITE_DONE)
+        ls = db_status(st, rc, "forget purged");
+    sqlite3_finalize(s);
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        if (!ids[i][0])
+            continue;
+        ls = queue_voiding(st, issuer, ids[i], now, make_void, user);
+        if (ls == LK_ERR_INVALID)
+            fprintf(stderr, "store: forget: no voiding statement could be built\n");
+        if (ls == LK_OK) {
+            out->voided++;
+            out->voided_purged++;
+        }
+    }
+    free(ids);
+    return ls;
+}
+
 /* The forget itself, inside the caller's transaction. */
 static lk_status forget_in_tx(store *st, const char *issuer, const char *subject,
                               store_void_fn make_void, void *user, store_forget_stats *out)
 {
+    int64_t now = lk_now_ms();
+    lk_status ls = forget_purged(st, issuer, subject, now, make_void, user, out);
     forget_row *rows = NULL;
     size_t n = 0;
-    lk_status ls = forget_rows(st, issuer, subject, &rows, &n);
-    int64_t now = lk_now_ms();
+    if (ls == LK_OK)
+        ls = forget_rows(st, issuer, subject, &rows, &n);
     int64_t sent_n = 0, sent_last = 0;
     sqlite3_stmt *del = NULL;
     if (ls == LK_OK && n > 0) {
@@ -1767,7 +1863,7 @@ static const char *const hot_sql[] = {
     SQL_QUARANTINE,      SQL_FORGET_OUTBOX,   SQL_FORGET_ANSWERS,       SQL_FORGET_CONFIRMATIONS,
     SQL_FORGET_EXPERIENCES, SQL_PURGE_COUNT,  SQL_PURGE_OUTBOX,         FORGET_ROWS_SQL,
     SQL_RECORD_ATTEMPT,  SQL_REQUEUE,         SQL_HEAD_ERROR,           SQL_OLDEST_QUEUED,
-    SQL_PROBE_SENT,      SQL_PROBE_QUEUED,
+    SQL_PROBE_SENT,      SQL_PROBE_QUEUED,    SQL_MARK_OFFERED,         SQL_FORGET_PURGED,
 };
 
 const char *store_hot_sql(size_t i)

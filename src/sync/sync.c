@@ -493,6 +493,38 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
     lk_status st = ids_of(items, n, &ids);
     if (st != LK_OK)
         return st;
+    /* Handed to the network from here on: a forget from now on voids them. A row
+     * forgotten since the batch was read is not sent at all. */
+    bool *present = calloc(n, sizeof *present);
+    st = present ? store_outbox_mark_offered(c->st, ids, n, lk_now_ms(), present)
+                 : LK_ERR_NOMEM;
+    size_t kept = 0;
+    for (size_t i = 0; st == LK_OK && i < n; i++)
+        kept += present[i];
+    if (st != LK_OK || kept < n) {
+        free(ids);
+        if (st != LK_OK) {
+            free(present);
+            snprintf(rep->message, sizeof rep->message, "store: cannot mark the batch (%s)",
+                     lk_strerror(st));
+            return st;
+        }
+        /* some were forgotten meanwhile: send the others, in order */
+        store_outbox_item *rest = malloc((kept ? kept : 1) * sizeof *rest);
+        if (!rest) {
+            free(present);
+            return LK_ERR_NOMEM;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (present[i])
+                rest[k++] = items[i]; /* borrowed json */
+        free(present);
+        st = send_range(c, rest, kept, rep);
+        free(rest);
+        return st;
+    }
+    free(present);
     st = client_post(c, items, n, &http, err, sizeof err);
     rep->requests++;
     rep->http_status = (int)http;

@@ -809,6 +809,94 @@ static void test_forget_voids_exported_statements(void **state)
     (void)b;
 }
 
+/* Retention purges sent rows; forget must still void those statements, from the ids
+ * the person's records keep (and only those: another student's stay untouched). */
+static void test_forget_after_purge_voids_from_kept_ids(void **state)
+{
+    fixture *f = *state;
+    store_experience a, b;
+    visit(f->st, "EV1", "1001", &a);
+    visit(f->st, "EV1", "1002", &b);
+    exec_ok(store_db(f->st), "UPDATE outbox SET state = 1, sent_ms = 1");
+    store_purge_stats ps;
+    assert_int_equal(store_purge(f->st, DAY_MS, &ps), LK_OK);
+    assert_int_equal(ps.statements, 10);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 0);
+    store_forget_stats fs;
+    assert_int_equal(store_forget(f->st, "00AA", "1001", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.voided, 5);
+    assert_int_equal(fs.voided_purged, 5);
+    assert_int_equal(fs.unsent, 0);
+    /* one voiding statement for each of 1001's five statements, none for 1002's */
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+                                        "SELECT json FROM outbox WHERE kind = 'voiding'", -1, &q,
+                                        NULL),
+                     SQLITE_OK);
+    size_t seen = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *target = check_voiding((const char *)sqlite3_column_text(q, 0));
+        assert_true(strcmp(target, b.checkin_uuid) != 0 && strcmp(target, b.checkout_uuid) != 0);
+        seen++;
+    }
+    sqlite3_finalize(q);
+    assert_int_equal(seen, 5);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"
+                                  " AND json LIKE '%' || (SELECT checkin_uuid FROM experiences"
+                                  " WHERE subject = '1002') || '%'"),
+                     0);
+    /* forgetting again finds nothing: the ids went with the records */
+    assert_int_equal(store_forget(f->st, "00AA", "1001", make_void, f->cfg, &fs),
+                     LK_ERR_NOT_FOUND);
+    /* the other student's statements are voided only when they are forgotten */
+    assert_int_equal(store_forget(f->st, "00AA", "1002", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.voided_purged, 5);
+}
+
+/* The sync marks a batch before it POSTs it: a forget while it is on the wire (the
+ * answer may be lost: the LRS may have it) voids it; before the mark it was never
+ * offered and is just deleted; a batch row forgotten before the mark is not sent. */
+static void test_forget_while_in_flight(void **state)
+{
+    fixture *f = *state;
+    store_experience a, b;
+    visit(f->st, "EV1", "1001", &a);
+    visit(f->st, "EV1", "1002", &b);
+    store_outbox_item *items = NULL;
+    size_t n = 0;
+    assert_int_equal(store_outbox_next(f->st, 100, &items, &n), LK_OK);
+    assert_int_equal(n, 10);
+    int64_t ids[10];
+    bool present[10];
+    for (size_t i = 0; i < n; i++)
+        ids[i] = items[i].id;
+    /* 1002 forgotten after the batch was read, before it was marked */
+    store_forget_stats fs;
+    assert_int_equal(store_forget(f->st, "00AA", "1002", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.unsent, 5);
+    assert_int_equal(fs.voided, 0);
+    assert_int_equal(store_outbox_mark_offered(f->st, ids, n, NOW, present), LK_OK);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        kept += present[i];
+        /* exactly 1001's rows are still there to send */
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE id = %lld AND subject = '1001'",
+                 (long long)ids[i]);
+        assert_int_equal(present[i], count(f->st, sql) == 1);
+    }
+    assert_int_equal(kept, 5);
+    /* 1001 forgotten while the batch is on the wire, its answer then lost */
+    assert_int_equal(store_forget(f->st, "00AA", "1001", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.voided, 5);
+    assert_int_equal(fs.unsent, 0);
+    assert_int_equal(store_outbox_record_attempt(f->st, ids, n, "timeout"), LK_OK); /* no-op */
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"), 5);
+    assert_int_equal(store_outbox_mark_offered(f->st, ids, 0, NOW, NULL), LK_OK);
+    assert_int_equal(store_outbox_mark_offered(f->st, ids, 1, NOW, NULL), LK_ERR_INVALID);
+    store_outbox_free(items, n);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -819,6 +907,8 @@ int main(void)
         T(test_migration_from_version_2), T(test_retention_days_key),
         T(test_settle_sent_voids_rows_forgotten_meanwhile),
         T(test_forget_voids_exported_statements),
+        T(test_forget_after_purge_voids_from_kept_ids),
+        T(test_forget_while_in_flight),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
