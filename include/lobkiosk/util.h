@@ -10,10 +10,24 @@
 
 #include "lobkiosk/status.h"
 
-/* Wall-clock time in milliseconds since the Unix epoch. Honours the environment
- * variable LOBKIOSK_FAKE_NOW (ISO 8601, e.g. 2026-11-28T10:32:00+01:00) so tests and
- * demos can run at a fixed moment. */
+/* Wall-clock time in milliseconds since the Unix epoch, from the clock seam:
+ * the system clock unless lk_clock_set() or lk_clock_from_env() chose another.
+ * Any thread. */
 int64_t lk_now_ms(void);
+
+/* A wall clock: milliseconds since the Unix epoch. */
+typedef int64_t (*lk_clock_fn)(void);
+
+/* Sets the clock lk_now_ms() reads (NULL: the system clock). Call once at start,
+ * before any thread runs (tests: between cases); it takes no lock. */
+void lk_clock_set(lk_clock_fn fn);
+
+/* Reads the environment variable LOBKIOSK_FAKE_NOW once (ISO 8601, e.g.
+ * 2026-11-28T10:32:00+01:00): set, lk_now_ms() stands still at that moment, so
+ * tests and demos run at a fixed time; unset, the system clock. LK_ERR_INVALID
+ * (and the system clock) when it is set but not a time. main() calls it at start;
+ * the rules of lk_clock_set() apply. */
+lk_status lk_clock_from_env(void);
 
 /* Monotonic milliseconds, for timeouts and benchmarks. */
 int64_t lk_mono_ms(void);

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "lobkiosk/config.h"
+#include "lobkiosk/util.h"
 
 typedef struct command {
     const char *name;   /* as typed */
@@ -66,6 +67,9 @@ int main(int argc, char **argv)
     cli_ctx ctx = {0};
     int rc = CLI_EXIT_USAGE;
     int i = 1;
+    if (lk_clock_from_env() != LK_OK)
+        fprintf(stderr,
+                "lobkiosk: LOBKIOSK_FAKE_NOW is not an ISO 8601 time; using the system clock\n");
 
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {

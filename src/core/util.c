@@ -12,15 +12,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int64_t lk_now_ms(void)
+static int64_t system_now_ms(void)
 {
-    const char *fake = getenv("LOBKIOSK_FAKE_NOW");
-    int64_t ms;
-    if (fake && *fake && lk_parse_iso8601(fake, &ms) == LK_OK)
-        return ms;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The clock seam: set once at start, before any thread runs, read by every
+ * lk_now_ms() without a lock. */
+static lk_clock_fn now_fn = system_now_ms;
+static int64_t fixed_ms;
+
+static int64_t fixed_now_ms(void)
+{
+    return fixed_ms;
+}
+
+int64_t lk_now_ms(void)
+{
+    return now_fn();
+}
+
+void lk_clock_set(lk_clock_fn fn)
+{
+    now_fn = fn ? fn : system_now_ms;
+}
+
+lk_status lk_clock_from_env(void)
+{
+    const char *fake = getenv("LOBKIOSK_FAKE_NOW");
+    if (!fake || !*fake) {
+        lk_clock_set(NULL);
+        return LK_OK;
+    }
+    int64_t ms;
+    if (lk_parse_iso8601(fake, &ms) != LK_OK) {
+        lk_clock_set(NULL);
+        return LK_ERR_INVALID;
+    }
+    fixed_ms = ms;
+    lk_clock_set(fixed_now_ms);
+    return LK_OK;
 }
 
 int64_t lk_mono_ms(void)

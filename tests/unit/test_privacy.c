@@ -37,6 +37,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     setenv("LOBKIOSK_FAKE_NOW", NOW_ISO, 1);
+    assert_int_equal(lk_clock_from_env(), LK_OK);
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
     snprintf(f->dir, sizeof f->dir, "/tmp/lk-privacy-XXXXXX");

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "lobkiosk/util.h"
@@ -59,9 +60,43 @@ static void test_escape_truncates_whole(void **state)
     assert_false(lk_log_escape("x", NULL, 0));
 }
 
+static int64_t clock_42(void)
+{
+    return 42;
+}
+
+/* The clock seam: a function set once; LOBKIOSK_FAKE_NOW is read when asked to,
+ * not on every call. */
+static void test_clock_seam(void **state)
+{
+    (void)state;
+    unsetenv("LOBKIOSK_FAKE_NOW");
+    assert_int_equal(lk_clock_from_env(), LK_OK);
+    int64_t real = lk_now_ms();
+    assert_true(real > 1700000000000LL);
+    setenv("LOBKIOSK_FAKE_NOW", "2026-11-28T10:32:00+01:00", 1);
+    assert_int_equal(lk_clock_from_env(), LK_OK);
+    int64_t fake = 0;
+    assert_int_equal(lk_parse_iso8601("2026-11-28T10:32:00+01:00", &fake), LK_OK);
+    assert_int_equal(lk_now_ms(), fake);
+    /* changed afterwards: not read again */
+    setenv("LOBKIOSK_FAKE_NOW", "2030-01-01T00:00:00Z", 1);
+    assert_int_equal(lk_now_ms(), fake);
+    /* not a time: said, and the system clock */
+    setenv("LOBKIOSK_FAKE_NOW", "tomorrow", 1);
+    assert_int_equal(lk_clock_from_env(), LK_ERR_INVALID);
+    assert_true(lk_now_ms() >= real);
+    lk_clock_set(clock_42);
+    assert_int_equal(lk_now_ms(), 42);
+    lk_clock_set(NULL);
+    assert_true(lk_now_ms() >= real);
+    unsetenv("LOBKIOSK_FAKE_NOW");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clock_seam),
         cmocka_unit_test(test_escape_controls),
         cmocka_unit_test(test_escape_bytes_with_nul),
         cmocka_unit_test(test_escape_truncates_whole),

@@ -437,6 +437,7 @@ static void test_future_timestamp_clamped(void **state)
 {
     fixture *f = *state;
     setenv("LOBKIOSK_FAKE_NOW", "2025-11-28T11:00:00+01:00", 1); /* == TS */
+    assert_int_equal(lk_clock_from_env(), LK_OK);
     json_t *j = parse(xapi_checkin(&f->cfg, &f->cfg.events[0], &f->student, UUID1,
                                    TS + 3600000));
     int64_t ms = 0;
@@ -444,6 +445,7 @@ static void test_future_timestamp_clamped(void **state)
     assert_int_equal(ms, TS);
     json_decref(j);
     unsetenv("LOBKIOSK_FAKE_NOW");
+    assert_int_equal(lk_clock_from_env(), LK_OK);
 }
 
 static void test_long_title_and_event_id(void **state)
