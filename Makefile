@@ -72,10 +72,15 @@ $(BUILD)/src/core/paths.o: $(DATADIR_H)
 
 FORCE:
 
+# -Wshadow -Wconversion everywhere but src/ui: there SDL's float drawing calls take
+# pixel ints (exact below 2^24), and casts at every call would hide real mistakes.
+STRICT_OBJ := $(filter-out $(BUILD)/src/ui/%,$(CORE_OBJ) $(APP_OBJ) $(MAIN_OBJ))
+$(STRICT_OBJ): LK_STRICT := -Wshadow -Wconversion
+
 $(BUILD)/%.o: %.c | pkgcheck
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LK_CFLAGS) -c $< -o $@
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(LK_CFLAGS) $(LK_STRICT) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)

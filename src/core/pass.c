@@ -237,7 +237,8 @@ lk_status pass_sign(const pass_key *key, pass_role role, const char *subject, in
     if (n < 0 || (size_t)n >= sizeof msg)
         return LK_ERR_INVALID;
     unsigned char sig[SIG_BYTES];
-    if (crypto_sign_detached(sig, NULL, (const unsigned char *)msg, (size_t)n, key->sk) != 0)
+    if (crypto_sign_detached(sig, NULL, (const unsigned char *)msg, (unsigned long long)n,
+                             key->sk) != 0)
         return LK_ERR_CRYPTO;
     char sig32[SIG_B32_LEN + 1];
     b32_encode(sig, sizeof sig, sig32);
