@@ -81,7 +81,7 @@ char evdev_key_char(unsigned code, bool shift, const char *layout)
     case KEY_EQUAL:
         return nl ? (shift ? '~' : 0) : (shift ? '+' : '=');
     case KEY_SEMICOLON:
-        return nl ? (shift ? '+' : '+') : (shift ? ':' : ';');
+        return nl ? (shift ? 0 : '+') : (shift ? ':' : ';'); /* nl shift: a plus-minus sign, no ASCII */
     case KEY_KPDOT:
         return '.';
     case KEY_KPMINUS:

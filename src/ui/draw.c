@@ -388,26 +388,43 @@ static text_slot *line_texture(draw *d, const char *s, int size, bool bold, SDL_
     return victim;
 }
 
-/* Cuts line (NUL-terminated in buf) until line + "…" fits in width. */
+/* Width of the first n bytes of line (trailing spaces left off) and "…". */
+static int cut_width(TTF_Font *f, const char *line, size_t n, char *tmp, size_t cap)
+{
+    while (n > 0 && line[n - 1] == ' ')
+        n--;
+    snprintf(tmp, cap, "%.*s\xE2\x80\xA6", (int)n, line);
+    int w = 0;
+    TTF_SizeUTF8(f, tmp, &w, NULL);
+    return w;
+}
+
+/* Cuts line (NUL-terminated in buf) at the last character boundary where line +
+ * "…" still fits in width: a binary search over the boundaries, so a long line
+ * costs O(n log n) in measuring, not a measurement per character (O(n^2)). */
 static void ellipsize(TTF_Font *f, char *buf, size_t cap, int width)
 {
-    static const char dots[] = "\xE2\x80\xA6";
-    size_t n = strlen(buf);
-    for (;;) {
-        char tmp[LINE_MAX + 4];
-        snprintf(tmp, sizeof tmp, "%.*s%s", (int)n, buf, dots);
-        int w = 0;
-        TTF_SizeUTF8(f, tmp, &w, NULL);
-        if (w <= width || n == 0) {
-            lk_strlcpy(buf, tmp, cap);
-            return;
-        }
-        do
-            n--;
-        while (n > 0 && ((unsigned char)buf[n] & 0xC0) == 0x80);
-        while (n > 0 && buf[n - 1] == ' ')
-            n--;
+    char tmp[LINE_MAX + 4];
+    size_t len = strlen(buf);
+    if (len > LINE_MAX)
+        len = LINE_MAX;
+    /* cut[i]: where character i starts; cut[k] = len (the whole line) */
+    size_t cut[LINE_MAX + 1], k = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)buf[i] & 0xC0) != 0x80)
+            cut[k++] = i;
+    cut[k] = len;
+    /* the largest i in [0, k] whose cut fits; cut 0 ("…" alone) is the floor */
+    size_t lo = 0, hi = k;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        if (cut_width(f, buf, cut[mid], tmp, sizeof tmp) <= width)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
+    cut_width(f, buf, cut[lo], tmp, sizeof tmp);
+    lk_strlcpy(buf, tmp, cap);
 }
 
 static int text_impl(draw *d, const char *text, SDL_Rect box, const draw_style *st, bool render)

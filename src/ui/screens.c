@@ -1011,7 +1011,7 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     int ev_h = ev_rows * (m->target + m->gap);
     chart(s, v, (SDL_Rect){left.x, left.y, left.w, left.h - ev_h - m->gap});
     int y = left.y + left.h - ev_h + m->gap;
-    int cols = m->portrait ? 2 : 2;
+    int cols = 2; /* two event buttons a row, in portrait and landscape alike */
     int cw = (left.w - (cols - 1) * m->gap) / cols;
     int slots = ev_rows * cols;
     bool chosen_auto = !v->cfg || !v->cfg->event_id[0];

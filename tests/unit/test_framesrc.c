@@ -443,6 +443,10 @@ static void test_evdev_layouts(void **s)
     /* where they differ */
     assert_int_equal(evdev_key_char(KEY_MINUS, false, "us"), '-');
     assert_int_equal(evdev_key_char(KEY_SLASH, false, "nl"), '-');
+    /* nl: the key right of L is + unshifted; shifted a plus-minus sign (no ASCII) */
+    assert_int_equal(evdev_key_char(KEY_SEMICOLON, false, "nl"), '+');
+    assert_int_equal(evdev_key_char(KEY_SEMICOLON, true, "nl"), 0);
+    assert_int_equal(evdev_key_char(KEY_SEMICOLON, true, "us"), ':');
     assert_int_equal(evdev_key_char(KEY_2, true, "us"), '@');
     assert_int_equal(evdev_key_char(KEY_2, true, "nl"), '"');
     char err[128];

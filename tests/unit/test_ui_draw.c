@@ -110,6 +110,19 @@ static void test_long_texts_fit(void **state)
     rec = draw_records(fx->d, &n);
     assert_true(rec[n - 1].ellipsized);
     assert_int_equal(draw_check_overflow(fx->d, NULL), 0);
+    /* a long line is cut where it fills the box: not shorter, never wider */
+    char longline[500];
+    for (size_t i = 0; i < sizeof longline - 1; i++)
+        longline[i] = i % 7 == 6 ? ' ' : (char)('a' + i % 26);
+    longline[sizeof longline - 1] = '\0';
+    draw_begin(fx->d, 800, 480);
+    draw_style big = st(20, 1);
+    draw_text(fx->d, longline, (SDL_Rect){0, 0, 400, 60}, &big);
+    rec = draw_records(fx->d, &n);
+    assert_int_equal(n, 1);
+    assert_true(rec[0].ellipsized);
+    assert_true(rec[0].ink.w <= 400);
+    assert_true(rec[0].ink.w > 400 - 3 * rec[0].size); /* within a few characters of the edge */
 }
 
 /* The check must be able to fail: a box lower than one line, a box off screen. */
