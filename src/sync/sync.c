@@ -745,6 +745,23 @@ static lk_status once_to(const config *cfg, const sync_dest *d, sync_report *rep
     return st;
 }
 
+/* once_to on a thread of its own, so --once sends to every destination at once. */
+typedef struct once_job {
+    const config *cfg;
+    const sync_dest *d;
+    sync_report rep;
+    lk_status st;
+    pthread_t th;
+    bool started;
+} once_job;
+
+static void *once_main(void *arg)
+{
+    once_job *j = arg;
+    j->st = once_to(j->cfg, j->d, &j->rep);
+    return NULL;
+}
+
 lk_status sync_once(const config *cfg, sync_report *out)
 {
     sync_report rep;
@@ -765,14 +782,28 @@ lk_status sync_once(const config *cfg, sync_report *out)
         snprintf(rep.message, sizeof rep.message, "sync is off: no endpoint in [sync]");
         goto out;
     }
-    /* Every destination gets its pass, whatever another one answers; the report
-     * adds them up and keeps the first that stopped early. */
+    /* Every destination gets its pass at the same time, whatever another one
+     * answers or however slowly; the report adds them up and keeps the first (in
+     * destination order) that stopped early. */
+    once_job *jobs = calloc(n, sizeof *jobs);
+    if (!jobs) {
+        st = LK_ERR_NOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        jobs[i].cfg = cfg;
+        jobs[i].d = &d[i];
+        jobs[i].started = n > 1 && pthread_create(&jobs[i].th, NULL, once_main, &jobs[i]) == 0;
+        if (!jobs[i].started)
+            once_main(&jobs[i]); /* one destination, or no thread to spare: here */
+    }
     st = LK_OK;
     rep.state = SYNC_IDLE;
     for (size_t i = 0; i < n; i++) {
-        sync_report one;
-        memset(&one, 0, sizeof one);
-        lk_status ds = once_to(cfg, &d[i], &one);
+        if (jobs[i].started)
+            pthread_join(jobs[i].th, NULL);
+        sync_report one = jobs[i].rep;
+        lk_status ds = jobs[i].st;
         rep.sent += one.sent;
         rep.quarantined += one.quarantined;
         rep.requests += one.requests;
@@ -787,6 +818,7 @@ lk_status sync_once(const config *cfg, sync_report *out)
             rep.http_status = one.http_status ? one.http_status : rep.http_status;
         }
     }
+    free(jobs);
 out:
     free(d);
     if (out)
