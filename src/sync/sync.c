@@ -6,6 +6,7 @@
 #include "lobkiosk/http.h"
 #include "lobkiosk/xapi.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -568,12 +569,19 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
             return st != LK_OK ? st : send_range(c, items + half, n - half, rep);
         }
         /* One statement refused: held until the LRS shows whether it takes others. */
+        /* Room: held_resolve below empties the list whenever it fills, on every
+         * way out (held_release or held_quarantine), and run_pass starts empty. */
+        assert(c->n_held < SYNC_REJECT_RUN);
         struct held *h = &c->held[c->n_held++];
         h->id = items[0].id;
         lk_strlcpy(h->uuid, items[0].uuid, sizeof h->uuid);
         lk_strlcpy(h->kind, items[0].kind, sizeof h->kind);
         lrs_message(c, http, items, 1, h->msg, sizeof h->msg);
-        return c->n_held == SYNC_REJECT_RUN ? held_resolve(c, rep) : LK_OK;
+        if (c->n_held < SYNC_REJECT_RUN)
+            return LK_OK;
+        st = held_resolve(c, rep);
+        assert(c->n_held == 0);
+        return st;
     }
     st = stop_answer(c, http, items, n, rep);
     count_attempt(c, ids, n, rep->message);

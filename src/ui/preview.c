@@ -1,6 +1,7 @@
 /* The camera preview texture: see preview.h. */
 #include "ui/preview.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define PREVIEW_MAX_W 2048 /* widest preview texture (column table on the stack) */
@@ -51,7 +52,8 @@ static void upload_frame(preview *p, const lk_frame *fr)
 {
     void *pixels;
     int pitch, tw = p->w, th = p->h;
-    if (tw > PREVIEW_MAX_W || SDL_LockTexture(p->tex, NULL, &pixels, &pitch) != 0)
+    assert(tw <= PREVIEW_MAX_W); /* fit_size caps it: the column tables are that long */
+    if (SDL_LockTexture(p->tex, NULL, &pixels, &pitch) != 0)
         return;
     /* Source columns once per frame, not a division per pixel. */
     int cx0[PREVIEW_MAX_W], cx1[PREVIEW_MAX_W];
@@ -87,25 +89,24 @@ static void upload_frame(preview *p, const lk_frame *fr)
 }
 
 /* The size the preview is shown at: the frame fitted into box, never larger than
- * the frame (enlarging is the renderer's). */
+ * the frame (enlarging is the renderer's) and never wider than PREVIEW_MAX_W. */
 static void fit_size(const SDL_Rect *box, const lk_frame *fr, int *w, int *h)
 {
-    *w = fr->width;
-    *h = fr->height;
-    if (!box || box->w <= 0 || box->h <= 0)
-        return;
-    double sx = (double)box->w / fr->width, sy = (double)box->h / fr->height;
-    double sc = sx < sy ? sx : sy;
-    if (sc < 1.0 || *w > PREVIEW_MAX_W) {
-        if (sc * fr->width > PREVIEW_MAX_W)
-            sc = (double)PREVIEW_MAX_W / fr->width;
-        *w = (int)(fr->width * sc);
-        *h = (int)(fr->height * sc);
-        if (*w < 1)
-            *w = 1;
-        if (*h < 1)
-            *h = 1;
+    double sc = 1.0;
+    if (box && box->w > 0 && box->h > 0) {
+        double sx = (double)box->w / fr->width, sy = (double)box->h / fr->height;
+        sc = sx < sy ? sx : sy;
     }
+    if (sc > 1.0)
+        sc = 1.0;
+    if (sc * fr->width > PREVIEW_MAX_W)
+        sc = (double)PREVIEW_MAX_W / fr->width;
+    *w = sc < 1.0 ? (int)(fr->width * sc) : fr->width;
+    *h = sc < 1.0 ? (int)(fr->height * sc) : fr->height;
+    if (*w < 1)
+        *w = 1;
+    if (*h < 1)
+        *h = 1;
 }
 
 bool preview_update(preview *p, scanner *sc, const SDL_Rect *box, int fps, int64_t now_ms)
