@@ -72,6 +72,16 @@ typedef struct checkin_memory {
 lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const char *payload,
                        int64_t now_ms, checkin_result *out) LK_MUST_CHECK;
 
+/* Checks in a roster student by hand: the admin screen's "forgot the pass". No pass
+ * is verified (staff vouch for the student), so the student must be on the roster
+ * of an issuer cfg trusts (else refused unknown_issuer); the event's rules apply as
+ * for a scan (no event, issuer not invited). A student already checked in is
+ * reported (already / already_out), never checked out by hand. The experience and
+ * its statement are marked manual (xapi_checkin_manual) and written in one
+ * transaction. LK_ERR_NOT_FOUND when (issuer, subject) is not on the roster. */
+lk_status checkin_manual(store *st, const config *cfg, const char *issuer, const char *subject,
+                         int64_t now_ms, checkin_result *out) LK_MUST_CHECK;
+
 /* Saves a finished reflection of the experience that scan checked in: the given
  * answers, each with its xAPI answer statement (context -> the check-in), in one
  * transaction. The session's answered_ms are on the clock that reads clock_now_ms

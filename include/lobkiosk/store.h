@@ -38,6 +38,7 @@ typedef struct store_experience {
     int64_t checkout_ms;              /* check-out time, 0 = still in */
     char checkout_uuid[37];           /* statement id of the check-out, "" = none */
     bool confirmed;                   /* a host confirmed attendance */
+    bool manual;                      /* checked in by hand (forgotten pass), written once */
 } store_experience;
 
 /* The experience of (event, issuer, subject): LK_OK and *out filled, or
@@ -122,6 +123,12 @@ void store_rollback(store *st);                    /* ROLLBACK, ignores errors *
 /* Inserts or updates a roster row (use inside store_begin/store_commit for bulk).
  * *out_inserted (may be NULL) tells whether the row is new. */
 lk_status store_roster_upsert(store *st, const store_person *p, bool *out_inserted) LK_MUST_CHECK;
+
+/* Roster rows whose first name starts with name (any case for ASCII letters), in
+ * group when group is neither NULL nor "", sorted by first name: at most max into
+ * out[], *out_n how many. For the admin screen's check-in by hand. UI thread. */
+lk_status store_roster_search(store *st, const char *name, const char *group, store_person *out,
+                              size_t max, size_t *out_n) LK_MUST_CHECK;
 
 /* The roster row of (issuer, subject), or LK_ERR_NOT_FOUND. */
 lk_status store_roster_find(store *st, const char *issuer, const char *subject,

@@ -46,6 +46,12 @@ typedef struct xapi_question {
 char *xapi_checkin(const config *cfg, const config_event *ev, const pass *student,
                    const char *uuid, int64_t ts_ms);
 
+/* A check-in by hand on the admin screen (the student forgot the pass): as
+ * xapi_checkin, with the context extension .../extensions/manual-checkin = true,
+ * so a dossier can tell it from a scanned pass. */
+char *xapi_checkin_manual(const config *cfg, const config_event *ev, const pass *student,
+                          const char *uuid, int64_t ts_ms);
+
 /* Check-out: verb leave, result.duration; context.statement -> the check-in. */
 char *xapi_checkout(const config *cfg, const config_event *ev, const pass *student,
                     const char *uuid, int64_t ts_ms, const char *checkin_uuid,

@@ -1,11 +1,15 @@
 /* lobkiosk checkin PAYLOAD: what the kiosk does on a scan, without a screen.
+ * lobkiosk checkin --manual --subject ID [--issuer CODE]: the admin screen's check-in
+ * by hand of a roster student who forgot the pass.
  * Prints the outcome token (and the reason token of a refusal) on the first line,
  * pseudonymous details on the second; never a first name. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "lobkiosk/checkin.h"
+#include "lobkiosk/roster.h"
 #include "lobkiosk/store.h"
 #include "lobkiosk/util.h"
 
@@ -61,9 +65,30 @@ static void print_details(const checkin_result *r)
 
 int cmd_checkin(const cli_ctx *ctx, int argc, char **argv)
 {
-    if (argc != 1 || !ctx->cfg) {
-        fprintf(stderr, "usage: lobkiosk --config FILE checkin PAYLOAD\n");
+    const char *subject = NULL, *issuer = NULL;
+    bool manual = argc >= 1 && strcmp(argv[0], "--manual") == 0;
+    for (int i = 1; manual && i < argc; i++) {
+        if (strcmp(argv[i], "--subject") == 0 && i + 1 < argc)
+            subject = argv[++i];
+        else if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc)
+            issuer = argv[++i];
+        else
+            subject = NULL, i = argc; /* a wrong argument: usage below */
+    }
+    if (!ctx->cfg || (manual ? !subject : argc != 1)) {
+        fprintf(stderr, "usage: lobkiosk --config FILE checkin PAYLOAD\n"
+                        "       lobkiosk --config FILE checkin --manual --subject ID "
+                        "[--issuer CODE]\n");
         return CLI_EXIT_USAGE;
+    }
+    char def[LK_ISSUER_MAX + 1] = "";
+    if (manual && !issuer) {
+        /* The only trusted issuer, as roster import takes it. */
+        if (roster_default_issuer(ctx->cfg, def, sizeof def) != LK_OK) {
+            fprintf(stderr, "lobkiosk: checkin --manual: give --issuer CODE\n");
+            return CLI_EXIT_USAGE;
+        }
+        issuer = def;
     }
     store *st = NULL;
     lk_status ls = open_store(ctx->cfg, &st);
@@ -72,8 +97,15 @@ int cmd_checkin(const cli_ctx *ctx, int argc, char **argv)
         return CLI_EXIT_ERROR;
     }
     checkin_result r;
-    ls = checkin_scan(st, ctx->cfg, NULL, argv[0], lk_now_ms(), &r);
+    if (manual)
+        ls = checkin_manual(st, ctx->cfg, issuer, subject, lk_now_ms(), &r);
+    else
+        ls = checkin_scan(st, ctx->cfg, NULL, argv[0], lk_now_ms(), &r);
     store_close(st);
+    if (ls == LK_ERR_NOT_FOUND && manual) {
+        fprintf(stderr, "lobkiosk: checkin: %s %s is not on the roster\n", issuer, subject);
+        return CLI_EXIT_REFUSED;
+    }
     if (ls != LK_OK) {
         /* Nothing was confirmed: the kiosk would not say welcome either. */
         fprintf(stderr, "lobkiosk: checkin: %s\n", lk_strerror(ls));

@@ -28,7 +28,7 @@ static const command commands[] = {
     {"pin", cmd_pin, 0, 0, "pin            (reads a PIN, prints the admin_pin_hash line)"},
     {"decode", cmd_decode, 0, 0, "decode [--raw] [--verbose] IMAGE..."},
     {"roster", cmd_roster, 1, 0, "roster import FILE.csv [--issuer CODE]"},
-    {"checkin", cmd_checkin, 1, 0, "checkin PAYLOAD"},
+    {"checkin", cmd_checkin, 1, 0, "checkin PAYLOAD | checkin --manual --subject ID [--issuer CODE]"},
     {"report", cmd_report, 0, 0,
      "[--config FILE] report [--csv] [--event ID] [--group G] [--since DATE] [--until DATE]\n"
      "                  [--without-experience] [--from FILE ...]"},

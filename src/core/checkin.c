@@ -100,7 +100,7 @@ static void count_refusal(store *st, lk_reason reason, int64_t now_ms)
 }
 
 static lk_status write_checkin(store *st, const config *cfg, const config_event *ev,
-                               const pass *p, int64_t now_ms, checkin_result *out)
+                               const pass *p, int64_t now_ms, checkin_result *out, bool manual)
 {
     store_experience *exp = &out->exp;
     memset(exp, 0, sizeof *exp);
@@ -108,8 +108,10 @@ static lk_status write_checkin(store *st, const config *cfg, const config_event 
     lk_strlcpy(exp->issuer, p->issuer, sizeof exp->issuer);
     lk_strlcpy(exp->subject, p->subject, sizeof exp->subject);
     exp->checkin_ms = now_ms;
+    exp->manual = manual;
     lk_uuid4(exp->checkin_uuid, sizeof exp->checkin_uuid);
-    char *json = xapi_checkin(cfg, ev, p, exp->checkin_uuid, now_ms);
+    char *json = manual ? xapi_checkin_manual(cfg, ev, p, exp->checkin_uuid, now_ms)
+                        : xapi_checkin(cfg, ev, p, exp->checkin_uuid, now_ms);
     if (!json)
         return LK_ERR_NOMEM;
     store_statement stmt = {.uuid = exp->checkin_uuid, .kind = "checkin", .json = json};
@@ -208,7 +210,7 @@ lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const 
     lk_status ls = LK_OK;
     switch (out->outcome) {
     case CHECKIN_REFUSED: count_refusal(st, out->reason, now_ms); break;
-    case CHECKIN_CHECKED_IN: ls = write_checkin(st, cfg, ev, p, now_ms, out); break;
+    case CHECKIN_CHECKED_IN: ls = write_checkin(st, cfg, ev, p, now_ms, out, false); break;
     case CHECKIN_CHECKED_OUT: ls = write_checkout(st, cfg, ev, p, now_ms, out); break;
     case CHECKIN_IGNORED:
     case CHECKIN_ALREADY:
@@ -238,6 +240,52 @@ lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const 
             lk_strlcpy(out->first_name, person.first_name, sizeof out->first_name);
     }
     return LK_OK;
+}
+
+lk_status checkin_manual(store *st, const config *cfg, const char *issuer, const char *subject,
+                         int64_t now_ms, checkin_result *out)
+{
+    if (!st || !cfg || !issuer || !subject || !out)
+        return LK_ERR_INVALID;
+    memset(out, 0, sizeof *out);
+    store_person person;
+    lk_status ls = store_roster_find(st, issuer, subject, &person);
+    if (ls != LK_OK)
+        return ls;
+    pass *p = &out->who;
+    lk_strlcpy(p->issuer, person.issuer, sizeof p->issuer);
+    lk_strlcpy(p->subject, person.subject, sizeof p->subject);
+    p->role = PASS_ROLE_STUDENT;
+    if (!config_find_issuer(cfg, p->issuer)) {
+        out->outcome = CHECKIN_REFUSED;
+        out->reason = LK_REASON_UNKNOWN_ISSUER;
+        return LK_OK;
+    }
+    const config_event *ev = config_active_event(cfg, now_ms);
+    checkin_prior prior;
+    memset(&prior, 0, sizeof prior);
+    if (ev) {
+        ls = store_find_experience(st, ev->id, p->issuer, p->subject, &out->exp);
+        if (ls == LK_OK) {
+            prior.has_experience = true;
+            prior.checkin_ms = out->exp.checkin_ms;
+            prior.checkout_ms = out->exp.checkout_ms;
+        } else if (ls != LK_ERR_NOT_FOUND) {
+            return ls;
+        }
+        ls = LK_OK;
+    }
+    out->outcome = checkin_decide(p, ev, &prior, now_ms, &out->reason);
+    /* By hand only in, never out: a check-out needs the pass (or the host). */
+    if (out->outcome == CHECKIN_CHECKED_OUT)
+        out->outcome = CHECKIN_ALREADY;
+    if (out->outcome == CHECKIN_CHECKED_IN)
+        ls = write_checkin(st, cfg, ev, p, now_ms, out, true);
+    else if (out->outcome == CHECKIN_REFUSED)
+        memset(&out->exp, 0, sizeof out->exp);
+    if (ls == LK_OK && out->exp.id > 0)
+        lk_strlcpy(out->first_name, person.first_name, sizeof out->first_name);
+    return ls;
 }
 
 lk_status checkin_save_answers(store *st, const config *cfg, const checkin_result *scan,

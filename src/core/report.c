@@ -44,7 +44,7 @@ const char *report_competency_name(const char *id)
 #define X_CTE                                                                                      \
     "WITH x AS (SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkout_ms,"        \
     " coalesce(ev.kind, 'other') AS kind, coalesce(ev.host, '') AS host,"                          \
-    " coalesce(ev.mode, 'checkin') AS mode,"                                                       \
+    " coalesce(ev.mode, 'checkin') AS mode, e.manual AS manual,"                                   \
     " CASE WHEN e.checkout_ms > e.checkin_ms THEN e.checkout_ms - e.checkin_ms ELSE 0 END AS ms,"  \
     " coalesce(r.grp, '') AS grp"                                                                  \
     " FROM experiences e LEFT JOIN events ev ON ev.id = e.event_id"                                \
@@ -63,8 +63,8 @@ const char *report_competency_name(const char *id)
 
 typedef struct table_def {
     const char *name, *title;
-    const char *headers[20];
-    int widths[20];
+    const char *headers[24];
+    int widths[24];
     const char *sql;   /* NULL: filled in C */
     int hours_cols[4]; /* columns holding hours (decimal comma), -1 ends */
 } table_def;
@@ -80,6 +80,7 @@ static const table_def defs[REPORT_T_COUNT] = {
                             "hours",
                             "no_checkout",
                             "confirmed",
+                            "manual",
                             "answers",
                             "kwaliteitenreflectie",
                             "motievenreflectie",
@@ -92,7 +93,7 @@ static const table_def defs[REPORT_T_COUNT] = {
                             "career_fair",
                             "internship_day",
                             "other"},
-                           {-6, -12, -14, -8, 5, 8, 5, 5, 5, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4},
+                           {-6, -12, -14, -8, 5, 8, 5, 5, 5, 5, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4},
                            NULL,
                            {5, -1}},
     [REPORT_T_GROUPS] = {"group",
@@ -105,9 +106,9 @@ static const table_def defs[REPORT_T_COUNT] = {
                          {5, -1}},
     [REPORT_T_EVENTS] = {"event",
                          "Per event (checked in / expected from expected_groups)",
-                         {"event", "date", "kind", "host", "checked_in", "expected", "expected_in",
-                          "missing", "no_checkout", "hours", "title"},
-                         {-16, -10, -14, -18, 7, 8, 8, 7, 7, 8, -30},
+                         {"event", "date", "kind", "host", "checked_in", "manual", "expected",
+                          "expected_in", "missing", "no_checkout", "hours", "title"},
+                         {-16, -10, -14, -18, 7, 6, 8, 8, 7, 7, 8, -30},
                          NULL,
                          {9, -1}},
     [REPORT_T_MISSING] = {"missing",
@@ -253,8 +254,8 @@ static lk_status run_rows(sqlite3 *db, const char *sql, const report_filter *f, 
     lk_status ls = LK_OK;
     int rc;
     while (ls == LK_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *v[20] = {0};
-        for (size_t c = 0; c < t->cols && c < 20; c++)
+        const char *v[24] = {0};
+        for (size_t c = 0; c < t->cols && c < 24; c++)
             v[c] = report_col_text(s, (int)c);
         ls = add_row(t, d, v);
     }
@@ -268,7 +269,7 @@ static lk_status run_rows(sqlite3 *db, const char *sql, const report_filter *f, 
  * roster), with their experiences by kind, hours, open check-outs, host
  * confirmations, answers and answers per competency. */
 static const char STUDENT_SQL[] = X_CTE
-    ", per AS (SELECT issuer, subject, count(*) AS n, sum(ms) AS ms,"
+    ", per AS (SELECT issuer, subject, count(*) AS n, sum(ms) AS ms, sum(manual) AS man,"
     " sum(checkout_ms = 0 AND mode = 'checkin_checkout') AS open,"
     " sum(kind = 'open_day') AS k1, sum(kind = 'trial_day') AS k2,"
     " sum(kind = 'company_visit') AS k3, sum(kind = 'career_fair') AS k4,"
@@ -289,7 +290,7 @@ static const char STUDENT_SQL[] = X_CTE
     " AND r.subject = p.subject))"
     " SELECT w.issuer, w.subject, w.first_name, w.grp, coalesce(p.n, 0),"
     " " HOURS(
-        "p.ms") ", coalesce(p.open, 0), coalesce(cf.n, 0), coalesce(an.n, 0),"
+        "p.ms") ", coalesce(p.open, 0), coalesce(cf.n, 0), coalesce(p.man, 0), coalesce(an.n, 0),"
                 " coalesce(an.c1, 0), coalesce(an.c2, 0), coalesce(an.c3, 0), coalesce(an.c4, 0),"
                 " coalesce(an.c5, 0), coalesce(p.k1, 0), coalesce(p.k2, 0), coalesce(p.k3, 0),"
                 " coalesce(p.k4, 0), coalesce(p.k5, 0), coalesce(p.k6, 0)"
@@ -327,7 +328,7 @@ static const char GROUP_SQL[] =
 /* The events of the period: those with check-ins in it, and those of kiosk.ini that
  * overlap it (an event nobody came to still shows who was expected). */
 static const char EVENT_SQL[] = X_CTE
-    ", es AS (SELECT event_id, count(DISTINCT issuer || '/' || subject) AS n,"
+    ", es AS (SELECT event_id, count(DISTINCT issuer || '/' || subject) AS n, sum(manual) AS man,"
     " sum(checkout_ms = 0 AND mode = 'checkin_checkout') AS open, sum(ms) AS ms,"
     " min(checkin_ms) AS first FROM x GROUP BY event_id),"
     " ids AS (SELECT event_id AS id FROM es UNION SELECT id FROM events"
@@ -335,7 +336,7 @@ static const char EVENT_SQL[] = X_CTE
     " AND instr(?5, char(31) || id || char(31)) > 0)"
     " SELECT ids.id, date(coalesce(es.first, ev.start_ms) / 1000, 'unixepoch', 'localtime'),"
     " coalesce(ev.kind, 'other'), coalesce(ev.host, ''), coalesce(es.n, 0),"
-    " coalesce(es.open, 0), " HOURS("es.ms") ", coalesce(ev.title, '')"
+    " coalesce(es.open, 0), " HOURS("es.ms") ", coalesce(ev.title, ''), coalesce(es.man, 0)"
                                              " FROM ids LEFT JOIN es ON es.event_id = ids.id LEFT "
                                              "JOIN events ev ON ev.id = ids.id"
                                              " ORDER BY coalesce(es.first, ev.start_ms), ids.id";
@@ -382,7 +383,7 @@ static lk_status events_table(sqlite3 *db, const config *cfg, const report_filte
         o += (size_t)n;
     }
     table_def ed = defs[REPORT_T_EVENTS];
-    report_table ev = {.cols = 8};
+    report_table ev = {.cols = 9};
     lk_status ls = run_rows(db, EVENT_SQL, f, ids, &ev, &(table_def){.hours_cols = {6, -1}});
     sqlite3_stmt *s = NULL;
     if (ls == LK_OK && sqlite3_prepare_v2(db, EXPECTED_SQL, -1, &s, NULL) != SQLITE_OK)
@@ -420,11 +421,12 @@ static lk_status events_table(sqlite3 *db, const config *cfg, const report_filte
             snprintf(c_came, sizeof c_came, "%ld", came);
             snprintf(c_missing, sizeof c_missing, "%ld", expected - came);
         }
-        const char *v[11] = {id,
+        const char *v[12] = {id,
                              report_cell(&ev, r, 1),
                              report_cell(&ev, r, 2),
                              report_cell(&ev, r, 3),
                              report_cell(&ev, r, 4),
+                             report_cell(&ev, r, 8),
                              c_exp,
                              c_came,
                              c_missing,
@@ -571,7 +573,7 @@ lk_status report_table_get(store *st, const config *cfg, const report_filter *f,
     out->title = d->title;
     out->headers = d->headers;
     out->widths = d->widths;
-    while (out->cols < 20 && d->headers[out->cols])
+    while (out->cols < 24 && d->headers[out->cols])
         out->cols++;
     switch (id) {
     case REPORT_T_STUDENTS:
@@ -684,8 +686,8 @@ lk_status report_write_tables(const report_table *t, size_t n, report_format fmt
         fprintf(out, "%s%s (%zu)\n", i ? "\n" : "", tb->title, tb->rows);
         text_row(out, tb, tb->headers);
         for (size_t r = 0; r < tb->rows; r++) {
-            const char *v[20];
-            for (size_t c = 0; c < tb->cols && c < 20; c++)
+            const char *v[24];
+            for (size_t c = 0; c < tb->cols && c < 24; c++)
                 v[c] = report_cell(tb, r, c);
             text_row(out, tb, v);
         }

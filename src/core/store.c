@@ -171,6 +171,9 @@ static const char *const migrations[] = {
      * before it POSTs it): a student forgotten while the batch is on the wire, and
      * the LRS's answer lost, is voided all the same (store_forget). */
     "ALTER TABLE outbox ADD COLUMN offered_ms INTEGER NOT NULL DEFAULT 0;",
+    /* 10: a check-in by hand on the admin screen (the student forgot the pass):
+     * reports count these apart. */
+    "ALTER TABLE experiences ADD COLUMN manual INTEGER NOT NULL DEFAULT 0;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -197,8 +200,8 @@ static const char *const cached_sql[Q_COUNT] = {
                    " e.checkout_ms, e.checkout_uuid,"
                    " EXISTS (SELECT 1 FROM confirmations c WHERE c.experience_id = e.id)"
                    " FROM experiences e WHERE e.event_id = ? AND e.issuer = ? AND e.subject = ?",
-    [Q_INSERT_EXP] = "INSERT INTO experiences (event_id, issuer, subject, checkin_ms, checkin_uuid)"
-                     " VALUES (?, ?, ?, ?, ?)",
+    [Q_INSERT_EXP] = "INSERT INTO experiences (event_id, issuer, subject, checkin_ms, checkin_uuid,"
+                     " manual) VALUES (?, ?, ?, ?, ?, ?)",
     [Q_CHECKOUT] = "UPDATE experiences SET checkout_ms = ?, checkout_uuid = ?"
                    " WHERE id = ? AND checkout_ms = 0",
     [Q_OUTBOX_INSERT] = "INSERT INTO outbox (uuid, kind, json, created_ms, issuer, subject)"
@@ -737,6 +740,7 @@ lk_status store_record_checkin(store *st, store_experience *exp, const store_sta
         sqlite3_bind_text(s, 3, exp->subject, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 4, exp->checkin_ms);
         sqlite3_bind_text(s, 5, exp->checkin_uuid, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 6, exp->manual ? 1 : 0);
         ls = step_done(st, s, "insert experience");
     }
     if (ls == LK_OK) {
@@ -1009,6 +1013,53 @@ lk_status store_roster_find(store *st, const char *issuer, const char *subject, 
         ls = rc == SQLITE_DONE ? LK_ERR_NOT_FOUND : db_status(st, rc, "roster find");
     }
     sqlite3_reset(s);
+    return ls;
+}
+
+lk_status store_roster_search(store *st, const char *name, const char *group, store_person *out,
+                              size_t max, size_t *out_n)
+{
+    if (out_n)
+        *out_n = 0;
+    if (!st || !name || !out || !out_n)
+        return LK_ERR_INVALID;
+    sqlite3_stmt *s = NULL;
+    /* A prefix of the first name in any case (ASCII; "zo" finds "Zoë"), optionally
+     * one group; LIKE's own wildcards in the input are escaped. */
+    if (sqlite3_prepare_v2(st->db,
+                           "SELECT issuer, subject, first_name, grp FROM roster"
+                           " WHERE first_name LIKE ?1 || '%' ESCAPE '\\'"
+                           " AND (?2 IS NULL OR grp = ?2)"
+                           " ORDER BY first_name, grp, subject LIMIT ?3",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_status(st, sqlite3_errcode(st->db), "roster search");
+    char esc[2 * sizeof out->first_name + 1];
+    size_t o = 0;
+    for (const char *p = name; *p && o + 2 < sizeof esc; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\')
+            esc[o++] = '\\';
+        esc[o++] = *p;
+    }
+    esc[o] = '\0';
+    sqlite3_bind_text(s, 1, esc, -1, SQLITE_TRANSIENT);
+    if (group && *group)
+        sqlite3_bind_text(s, 2, group, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 2);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
+    int rc;
+    size_t n = 0;
+    while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&out[n], 0, sizeof out[n]);
+        copy_col(s, 0, out[n].issuer, sizeof out[n].issuer);
+        copy_col(s, 1, out[n].subject, sizeof out[n].subject);
+        copy_col(s, 2, out[n].first_name, sizeof out[n].first_name);
+        copy_col(s, 3, out[n].group, sizeof out[n].group);
+        n++;
+    }
+    lk_status ls = n == max || rc == SQLITE_DONE ? LK_OK : db_status(st, rc, "roster search");
+    sqlite3_finalize(s);
+    *out_n = n;
     return ls;
 }
 

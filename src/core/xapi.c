@@ -18,6 +18,7 @@
 #define XAPI_ACTIVITY_TYPE_BASE XAPI_PROFILE_IRI "/activity-types/"
 #define XAPI_EXT_COMPETENCY XAPI_PROFILE_IRI "/extensions/competency"
 #define XAPI_EXT_KIOSK XAPI_PROFILE_IRI "/extensions/kiosk"
+#define XAPI_EXT_MANUAL XAPI_PROFILE_IRI "/extensions/manual-checkin"
 #define XAPI_EXT_LEARNER XAPI_PROFILE_IRI "/extensions/learner"
 #define XAPI_EXT_QUESTION_SET XAPI_PROFILE_IRI "/extensions/question-set"
 #define XAPI_COMPETENCY_BASE XAPI_PROFILE_IRI "/competencies/"
@@ -367,6 +368,26 @@ char *xapi_checkin(const config *cfg, const config_event *ev, const pass *studen
         return NULL;
     return finish(uuid, ts_ms, &VERB_ATTENDED, agent_json(cfg, student),
                   event_activity(cfg, ev), context_json(cfg, NULL, NULL, true), NULL);
+}
+
+char *xapi_checkin_manual(const config *cfg, const config_event *ev, const pass *student,
+                          const char *uuid, int64_t ts_ms)
+{
+    if (!common_ok(cfg, ev, student, uuid, ts_ms))
+        return NULL;
+    json_t *ctx = context_json(cfg, NULL, NULL, true);
+    json_t *ext = json_object_get(ctx, "extensions");
+    if (ctx && !ext) {
+        ext = json_object();
+        if (json_object_set_new(ctx, "extensions", ext) != 0)
+            ext = NULL;
+    }
+    if (!ext || json_object_set_new(ext, XAPI_EXT_MANUAL, json_true()) != 0) {
+        json_decref(ctx);
+        return NULL;
+    }
+    return finish(uuid, ts_ms, &VERB_ATTENDED, agent_json(cfg, student), event_activity(cfg, ev),
+                  ctx, NULL);
 }
 
 /* ISO 8601 duration with hours, minutes and seconds (centisecond precision, as

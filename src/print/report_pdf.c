@@ -215,16 +215,18 @@ static lk_status event_page(page *p, store *st, const config *cfg, const report_
         return ls;
     }
     char buf[512], sub[512];
-    const char *title = report_cell(events, r, 10);
+    const char *title = report_cell(events, r, 11);
     snprintf(buf, sizeof buf, "%s: %s", i18n_get(p->tr, "print.event_page"), *title ? title : id);
     p->y += print_text(p->cr, buf, MARGIN, p->y, PAGE_W - 2 * MARGIN, 17, PRINT_BOLD, 0);
     snprintf(sub, sizeof sub, "%s  ·  %s  ·  %s  ·  %s", report_cell(events, r, 1),
              report_cell(events, r, 3), report_cell(events, r, 2), id);
     line(p, sub, 9.5);
     p->y += PRINT_MM(2);
-    line(p, fmt1(p->tr, "print.checked_in", "n", report_cell(events, r, 4), buf, sizeof buf), 11);
-    if (*report_cell(events, r, 5)) {
-        const char *v[] = {"came", report_cell(events, r, 6), "expected", report_cell(events, r, 5),
+    const char *cv[] = {"n", report_cell(events, r, 4), "manual", report_cell(events, r, 5), NULL};
+    i18n_format(p->tr, "print.checked_in", cv, buf, sizeof buf);
+    line(p, buf, 11);
+    if (*report_cell(events, r, 6)) {
+        const char *v[] = {"came", report_cell(events, r, 7), "expected", report_cell(events, r, 6),
                            NULL};
         i18n_format(p->tr, "print.expected", v, buf, sizeof buf);
         line(p, buf, 11);
@@ -239,7 +241,7 @@ static lk_status event_page(page *p, store *st, const config *cfg, const report_
     competency_bars(p, &t[T_COMP]);
     rating_bars(p, &t[T_ANS]);
     host_hours(p, &t[T_HOSTS]);
-    if (*report_cell(events, r, 5))
+    if (*report_cell(events, r, 6))
         names(p, i18n_get(p->tr, "print.missing"), &t[T_MISS], 3, 4, 2, id);
     footer(p);
     unload(t);

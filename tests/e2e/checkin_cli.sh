@@ -133,7 +133,7 @@ printf '%s\n' "$out" | grep -q ' 1001 *Daan *3B ' || fail "report: no roster row
 run "$L" --config "$T/kiosk.ini" report --csv --event OPEN1
 [ "$rc" = 0 ] || fail "report --csv: exit $rc"
 printf '%s\n' "$out" | head -n 1 | grep -q '^.*"section";"issuer";"subject";"first_name";"group"' || fail "report --csv: no header"
-printf '%s\n' "$out" | grep -q '^"event";"OPEN1";"2030-06-03";"open_day";"Testcollege";"2";"";"";"";"0";"0,00";"Open dag Techniek"'"$(printf '\r')"'$' || fail "report --csv: $out"
+printf '%s\n' "$out" | grep -q '^"event";"OPEN1";"2030-06-03";"open_day";"Testcollege";"2";"0";"";"";"";"0";"0,00";"Open dag Techniek"'"$(printf '\r')"'$' || fail "report --csv: $out"
 if printf '%s\n' "$out" | grep -q 'STAGE1'; then fail "report --event OPEN1 shows STAGE1"; fi
 run "$L" --config "$T/kiosk.ini" report --bogus
 [ "$rc" = 2 ] || fail "report --bogus: exit $rc"

@@ -77,15 +77,15 @@ INSERT INTO confirmations (experience_id, host_issuer, host_subject, confirmed_m
 "$L" --config "$T/open.ini" report --csv >"$T/all.csv" || fail "report --csv"
 head -c 3 "$T/all.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV has no BOM"
 row() { grep -q "^$1$CR\$" "$T/all.csv" || fail "CSV lacks: $1"; }
-row '"student";"00AA";"1001";"Daan";"3B";"2";"6,25";"0";"1";"4";"1";"0";"0";"0";"1";"1";"0";"0";"0";"1";"0"'
-row '"student";"00AA";"1002";"Zoë";"3B";"2";"0,00";"1";"0";"2";"0";"0";"0";"0";"1";"1";"0";"0";"0";"1";"0"'
-row '"student";"00AA";"1005";"Sem";"3B";"0";"0,00";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0"'
-row '"student";"00AA";"1003";"Anna";"4A";"1";"0,00";"0";"0";"0";"0";"0";"0";"0";"0";"1";"0";"0";"0";"0";"0"'
-row '"student";"00AA";"9999";"";"";"1";"0,00";"0";"0";"0";"0";"0";"0";"0";"0";"1";"0";"0";"0";"0";"0"'
+row '"student";"00AA";"1001";"Daan";"3B";"2";"6,25";"0";"1";"0";"4";"1";"0";"0";"0";"1";"1";"0";"0";"0";"1";"0"'
+row '"student";"00AA";"1002";"Zoë";"3B";"2";"0,00";"1";"0";"0";"2";"0";"0";"0";"0";"1";"1";"0";"0";"0";"1";"0"'
+row '"student";"00AA";"1005";"Sem";"3B";"0";"0,00";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0";"0"'
+row '"student";"00AA";"1003";"Anna";"4A";"1";"0,00";"0";"0";"0";"0";"0";"0";"0";"0";"0";"1";"0";"0";"0";"0";"0"'
+row '"student";"00AA";"9999";"";"";"1";"0,00";"0";"0";"0";"0";"0";"0";"0";"0";"0";"1";"0";"0";"0";"0";"0"'
 row '"group";"3B";"3";"2";"1";"4";"6,25";"6";"1";"0";"0";"0";"2"'
 row '"group";"4A";"2";"1";"1";"1";"0,00";"0";"0";"0";"0";"0";"0"'
-row '"event";"OPEN1";"2030-06-03";"open_day";"Testcollege";"4";"5";"3";"2";"0";"0,00";"Open dag Techniek"'
-row '"event";"STAGE1";"2030-06-04";"internship_day";"Bouwbedrijf De Vries";"2";"3";"2";"1";"1";"6,25";"Meeloopdag"'
+row '"event";"OPEN1";"2030-06-03";"open_day";"Testcollege";"4";"0";"5";"3";"2";"0";"0,00";"Open dag Techniek"'
+row '"event";"STAGE1";"2030-06-04";"internship_day";"Bouwbedrijf De Vries";"2";"0";"3";"2";"1";"1";"6,25";"Meeloopdag"'
 row '"missing";"OPEN1";"00AA";"1005";"Sem";"3B"'
 row '"missing";"STAGE1";"00AA";"1005";"Sem";"3B"'
 row '"host";"Bouwbedrijf De Vries";"2";"2";"1";"6,25";"1"'
@@ -124,8 +124,9 @@ csv() { "$L" --config "$T/open.ini" report --csv "$@"; }
 # Page 1, the open day: checked in, expected, per hour, competencies, ratings.
 p1=$(page 1)
 ev=$(csv --event OPEN1 | grep '^"event";"OPEN1"' | tr -d '"\r')
-n=$(echo "$ev" | cut -d';' -f6); exp=$(echo "$ev" | cut -d';' -f7); came=$(echo "$ev" | cut -d';' -f8)
-printf '%s\n' "$p1" | grep -q "Ingecheckt: $n\$" || fail "page 1: checked in is not $n"
+n=$(echo "$ev" | cut -d';' -f6); man=$(echo "$ev" | cut -d';' -f7)
+exp=$(echo "$ev" | cut -d';' -f8); came=$(echo "$ev" | cut -d';' -f9)
+printf '%s\n' "$p1" | grep -q "Ingecheckt: $n (met de hand: $man)\$" || fail "page 1: checked in is not $n ($man)"
 printf '%s\n' "$p1" | grep -q "Verwacht: $came van $exp gekomen" || fail "page 1: expected $came/$exp"
 csv --event OPEN1 | grep '^"hour";"OPEN1"' | tr -d '"\r' | while IFS=';' read -r _ _ h c; do
     printf '%s\n' "$p1" | grep -Eq "^ *$h +$c\$" || fail "page 1: hour $h is not $c"
@@ -150,6 +151,21 @@ done
 page 3 | grep -q 'Sem (3B) 1005' || fail "page 3: Sem not in nog geen ervaring"
 page 4 | grep -q 'Noor (4A) 1004' || fail "page 4: Noor not in nog geen ervaring"
 if [ -n "${LK_KEEP_PDF:-}" ]; then cp "$T/r.pdf" "$LK_KEEP_PDF"; fi
+
+# Noor forgot her pass: checked in by hand, counted apart, marked in the statement.
+out=$(LOBKIOSK_FAKE_NOW=2030-06-03T11:00:00+02:00 "$L" --config "$T/open.ini" checkin --manual --subject 1004)
+[ "$(printf '%s\n' "$out" | head -n 1)" = checked_in ] || fail "manual check-in: $out"
+out=$(LOBKIOSK_FAKE_NOW=2030-06-03T11:01:00+02:00 "$L" --config "$T/open.ini" checkin --manual --subject 1004)
+[ "$(printf '%s\n' "$out" | head -n 1)" = already ] || fail "manual again: $out"
+set +e
+LOBKIOSK_FAKE_NOW=2030-06-03T11:00:00+02:00 "$L" --config "$T/open.ini" checkin --manual --subject 4242 >/dev/null 2>&1; rc=$?
+set -e
+[ "$rc" = 1 ] || fail "manual check-in of someone not on the roster: exit $rc"
+csv --event OPEN1 | grep -q '^"event";"OPEN1";"2030-06-03";"open_day";"Testcollege";"5";"1";"5";"4";"1";' ||
+    fail "manual not counted apart: $(csv --event OPEN1 | grep '^"event"')"
+csv | grep -q '^"student";"00AA";"1004";"Noor";"4A";"1";"0,00";"0";"0";"1";' || fail "Noor's manual check-in"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE subject = '1004' AND json LIKE '%manual-checkin%'")" = 1 ] ||
+    fail "the statement is not marked manual"
 
 # An empty period still writes a page that says so.
 "$L" --config "$T/open.ini" report --pdf "$T/e.pdf" --since 2031-01-01 >/dev/null || fail "empty pdf"

@@ -332,6 +332,61 @@ static void test_scan_checkin_writes_both_rows(void **state)
     assert_int_equal(count(f->st, "SELECT count(*) FROM experiences"), 1);
 }
 
+static void test_manual_checkin(void **state)
+{
+    fixture *f = *state;
+    store_person p = {.issuer = "00AA", .subject = "1002", .first_name = "Zoë", .group = "3B"};
+    assert_int_equal(store_roster_upsert(f->st, &p, NULL), LK_OK);
+    store_person z = {.issuer = "99ZZ", .subject = "1003", .first_name = "Zara", .group = "3B"};
+    assert_int_equal(store_roster_upsert(f->st, &z, NULL), LK_OK);
+    /* Finding a student: a prefix of the first name in any case, one group. */
+    store_person found[8];
+    size_t n = 0;
+    assert_int_equal(store_roster_search(f->st, "zo", "3B", found, 8, &n), LK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(found[0].first_name, "Zoë");
+    assert_int_equal(store_roster_search(f->st, "Z", NULL, found, 8, &n), LK_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(store_roster_search(f->st, "%", NULL, found, 8, &n), LK_OK);
+    assert_int_equal(n, 0); /* LIKE's wildcards are letters here */
+    assert_int_equal(store_roster_search(f->st, "", "4A", found, 8, &n), LK_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(store_roster_search(f->st, "", NULL, found, 1, &n), LK_OK);
+    assert_int_equal(n, 1);
+
+    int64_t now = T0 + HOUR_MS;
+    checkin_result r;
+    assert_int_equal(checkin_manual(f->st, f->cfg, "00AA", "1002", now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_IN);
+    assert_string_equal(r.first_name, "Zoë");
+    assert_true(r.exp.manual);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences WHERE manual = 1"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE json LIKE"
+                                  " '%extensions/manual-checkin\":true%'"),
+                     1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE json LIKE '%Zo%'"), 0);
+    /* Again: already, nothing written; a scan of the pass later says already too. */
+    assert_int_equal(checkin_manual(f->st, f->cfg, "00AA", "1002", now + 60000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_ALREADY);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+    /* A scanned check-in is not manual. */
+    char payload[256];
+    sign(&f->key, 'S', "1001", 20271231, payload, sizeof payload);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, now, &r), LK_OK);
+    assert_false(r.exp.manual);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences WHERE manual = 0"), 1);
+    /* Not on the roster; an issuer the kiosk does not trust; no event. */
+    assert_int_equal(checkin_manual(f->st, f->cfg, "00AA", "7777", now, &r), LK_ERR_NOT_FOUND);
+    assert_int_equal(checkin_manual(f->st, f->cfg, "99ZZ", "1003", now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    assert_int_equal(r.reason, LK_REASON_UNKNOWN_ISSUER);
+    assert_int_equal(checkin_manual(f->st, f->cfg, "00AA", "1002", T0 - 365LL * 86400000, &r),
+                     LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_REFUSED);
+    assert_int_equal(r.reason, LK_REASON_NO_EVENT);
+    assert_int_equal(checkin_manual(NULL, f->cfg, "00AA", "1002", now, &r), LK_ERR_INVALID);
+}
+
 static void test_scan_without_memory_and_roster(void **state)
 {
     fixture *f = *state;
@@ -679,6 +734,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_without_memory_and_roster, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_checkout, setup_scan, teardown_scan),
+        cmocka_unit_test_setup_teardown(test_manual_checkin, setup_scan, teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_refused_code_held_in_view_counts_once, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_refusals_are_counted_not_stored, setup_scan,

@@ -192,20 +192,20 @@ static void test_known_answers(void **state)
     fixture *f = *state;
     seed(f);
     expect_table(f, NULL, REPORT_T_STUDENTS,
-                 "00AA|9999|||1|0,00|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
-                 "00AA|1001|Daan|3B|2|6,25|0|1|3|1|1|0|0|0|1|0|0|0|1|0\n"
-                 "00AA|1005|Sem|3B|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
-                 "00AA|1002|Zoë|3B|2|0,00|1|0|2|0|0|0|0|1|1|0|0|0|1|0\n"
-                 "00AA|1003|Anna|4A|1|0,00|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
-                 "00AA|1004|Noor|4A|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
+                 "00AA|9999|||1|0,00|0|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
+                 "00AA|1001|Daan|3B|2|6,25|0|1|0|3|1|1|0|0|0|1|0|0|0|1|0\n"
+                 "00AA|1005|Sem|3B|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n"
+                 "00AA|1002|Zoë|3B|2|0,00|1|0|0|2|0|0|0|0|1|1|0|0|0|1|0\n"
+                 "00AA|1003|Anna|4A|1|0,00|0|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
+                 "00AA|1004|Noor|4A|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
     expect_table(f, NULL, REPORT_T_GROUPS,
                  "3B|3|2|1|4|6,25|5|1|1|0|0|1\n"
                  "4A|2|1|1|1|0,00|0|0|0|0|0|0\n"
                  "-|1|1|0|1|0,00|0|0|0|0|0|0\n");
     char *ev = flat(f, NULL, REPORT_T_EVENTS);
     assert_non_null(strstr(ev, "OPEN1|"));
-    assert_non_null(strstr(ev, "|open_day|Testcollege|4|5|3|2|0|0,00|Open dag Techniek\n"));
-    assert_non_null(strstr(ev, "|internship_day|Bouwbedrijf De Vries|2|3|2|1|1|6,25|Meeloopdag\n"));
+    assert_non_null(strstr(ev, "|open_day|Testcollege|4|0|5|3|2|0|0,00|Open dag Techniek\n"));
+    assert_non_null(strstr(ev, "|internship_day|Bouwbedrijf De Vries|2|0|3|2|1|1|6,25|Meeloopdag\n"));
     free(ev);
     expect_table(f, NULL, REPORT_T_MISSING,
                  "OPEN1|00AA|1005|Sem|3B\n"
@@ -239,8 +239,8 @@ static void test_filters(void **state)
     /* One group: the others' students and events' counts leave. */
     report_filter g = {.group = "4A"};
     expect_table(f, &g, REPORT_T_STUDENTS,
-                 "00AA|1003|Anna|4A|1|0,00|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
-                 "00AA|1004|Noor|4A|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
+                 "00AA|1003|Anna|4A|1|0,00|0|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n"
+                 "00AA|1004|Noor|4A|0|0,00|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0\n");
     expect_table(f, &g, REPORT_T_MISSING, "OPEN1|00AA|1004|Noor|4A\n");
     /* One event: Zoë's and Daan's internship day is not counted. */
     report_filter e = {.event_id = "STAGE1"};
@@ -307,7 +307,7 @@ static void test_empty_roster_and_arguments(void **state)
     assert_non_null(strstr(text, "Nog geen ervaring (0)"));
     free(text);
     checkin(f->st, "OPEN1", "1001", T0, 0);
-    expect_table(f, NULL, REPORT_T_STUDENTS, "00AA|1001|||1|0,00|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n");
+    expect_table(f, NULL, REPORT_T_STUDENTS, "00AA|1001|||1|0,00|0|0|0|0|0|0|0|0|0|1|0|0|0|0|0\n");
     expect_table(f, NULL, REPORT_T_WITHOUT, "");
     report_filter none = {0};
     assert_int_equal(report_write(NULL, f->cfg, &none, REPORT_TEXT, stdout), LK_ERR_INVALID);

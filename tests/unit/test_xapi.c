@@ -156,6 +156,23 @@ static void test_checkin(void **state)
     json_decref(j);
 }
 
+static void test_checkin_manual(void **state)
+{
+    fixture *f = *state;
+    json_t *j = parse(xapi_checkin_manual(&f->cfg, &f->cfg.events[0], &f->student, UUID1, TS));
+    assert_common(j, UUID1);
+    assert_string_equal(str_at(j, "verb.id"), "http://adlnet.gov/expapi/verbs/attended");
+    json_t *ext = json_object_get(json_object_get(j, "context"), "extensions");
+    assert_true(json_is_true(json_object_get(ext, "https://w3id.org/xapi/lob/extensions/manual-checkin")));
+    json_decref(j);
+    /* A scanned check-in carries no such extension. */
+    j = parse(xapi_checkin(&f->cfg, &f->cfg.events[0], &f->student, UUID1, TS));
+    ext = json_object_get(json_object_get(j, "context"), "extensions");
+    assert_null(json_object_get(ext, "https://w3id.org/xapi/lob/extensions/manual-checkin"));
+    json_decref(j);
+    assert_null(xapi_checkin_manual(&f->cfg, NULL, &f->student, UUID1, TS));
+}
+
 static void test_checkin_every_kind(void **state)
 {
     fixture *f = *state;
@@ -517,6 +534,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_checkin, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkin_manual, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkin_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkout, setup, teardown),
