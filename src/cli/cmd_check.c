@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lobkiosk/trust.h"
 #include "lobkiosk/framesrc.h"
 #include "lobkiosk/i18n.h"
 #include "lobkiosk/reflection.h"
@@ -112,6 +113,46 @@ static void check_issuers(run *r)
     else
         say(r, RES_OK, "issuers", "%zu trusted issuer%s with %zu key%s", trusted,
             trusted == 1 ? "" : "s", keys, keys == 1 ? "" : "s");
+}
+
+/* The region's trust list: installed, signed by region_key, in date, not too old.
+ * The config was loaded with it applied (cli_config_load); this says how it stands. */
+static void check_trust(run *r)
+{
+    const config *cfg = r->cfg;
+    if (!cfg->trust.has_region_key) {
+        say(r, RES_SKIP, "trust", "no [trust] region_key: kiosk.ini's issuers alone");
+        return;
+    }
+    config *probe = malloc(sizeof *probe);
+    if (!probe) {
+        say(r, RES_FAIL, "trust", "out of memory");
+        return;
+    }
+    config_defaults(probe);
+    probe->trust = cfg->trust;
+    char err[512];
+    trust_meta m;
+    int today = lk_local_yyyymmdd(lk_now_ms());
+    lk_status st = trust_apply_installed(probe, today, &m, err, sizeof err);
+    config_free(probe);
+    free(probe);
+    if (st != LK_OK) {
+        say(r, RES_FAIL, "trust",
+            "%s -> import the region's current list (lobkiosk trust import FILE, or the "
+            "admin screen's USB stick)",
+            err);
+        return;
+    }
+    long age = trust_days_between(m.issued, today);
+    long left = trust_days_between(today, m.expires);
+    if (age > cfg->trust.max_age_days)
+        say(r, RES_WARN, "trust",
+            "%s version %ld is %ld days old (max_age_days = %d) -> import a newer list",
+            m.region, m.version, age, cfg->trust.max_age_days);
+    else
+        say(r, RES_OK, "trust", "%s version %ld: %zu schools, %zu revoked, expires in %ld days",
+            m.region, m.version, m.n_issuers, m.n_revoked, left);
 }
 
 static void check_demo(run *r)
@@ -765,6 +806,7 @@ int cmd_check(const cli_ctx *ctx, int argc, char **argv)
     run r = {.cfg = ctx->cfg, .now_ms = lk_now_ms()};
     say(&r, RES_OK, "config", "%s loads", ctx->config_path);
     check_issuers(&r);
+    check_trust(&r);
     check_demo(&r);
     check_clock(&r);
     check_event(&r);

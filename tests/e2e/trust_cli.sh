@@ -76,6 +76,9 @@ run "$L" --config kiosk.ini trust import trust.json
 
 run "$L" --config kiosk.ini checkin "$(pass 11BB-K1 12345)"
 [ "$rc" = 0 ] && printf '%s\n' "$out" | head -n1 | grep -q '^checked_in$' || fail "list school: $rc $out"
+run "$L" --config kiosk.ini check
+printf '%s\n' "$out" | grep -q '^ok    trust       Regio Twente version 3: 2 schools, 2 revoked' ||
+    fail "check: no trust line: $out"
 run "$L" --config kiosk.ini checkin "$(pass 11BB-K1 777)"
 [ "$out" = "refused revoked" ] || fail "revoked by the list: $out"
 # kiosk.ini names 22CC with key K9 only: the list's K1 for 22CC is not used
@@ -111,6 +114,8 @@ export LOBKIOSK_FAKE_NOW=2027-08-02T10:00:00+02:00
 run "$L" --config kiosk.ini checkin "$(pass 11BB-K1 12347)"
 [ "$out" = "refused unknown_issuer" ] || fail "expired list still used: $out"
 grep -q 'expired on 2027-08-01' "$T/stderr" || fail "no warning for an expired list: $(cat "$T/stderr")"
+run "$L" --config kiosk.ini check
+printf '%s\n' "$out" | grep -q '^FAIL  trust .*expired on 2027-08-01' || fail "check: expired list: $out"
 run "$L" --config kiosk.ini checkin \
     "$("$L" pass --key keys/00AA-K1.key --role S --subject 42 --expires 2028-07-31 2>/dev/null)"
 [ "$rc" = 0 ] || fail "own issuer with an expired list: $out"
