@@ -15,28 +15,33 @@
 
 /* What a scan leads to. Tokens: see checkin_outcome_token(). */
 typedef enum checkin_outcome {
-    CHECKIN_REFUSED = 0,        /* see the reason */
-    CHECKIN_IGNORED = 1,        /* same pass again within seconds: say and store nothing */
-    CHECKIN_CHECKED_IN = 2,     /* a new experience */
-    CHECKIN_ALREADY = 3,        /* checkin mode: already checked in (at checkin_ms) */
-    CHECKIN_CHECKED_OUT = 4,    /* checkin_checkout mode: checked out, duration known */
-    CHECKIN_ALREADY_OUT = 5,    /* checkin_checkout mode: checked out before */
-    CHECKIN_HOST = 6,           /* a host pass: open the host screen */
-    CHECKIN_ADMIN = 7,          /* an admin pass: open the admin screen */
+    CHECKIN_REFUSED = 0,          /* see the reason */
+    CHECKIN_IGNORED = 1,          /* same pass again within seconds: say and store nothing */
+    CHECKIN_CHECKED_IN = 2,       /* a new experience */
+    CHECKIN_ALREADY = 3,          /* checkin mode: already checked in (at checkin_ms) */
+    CHECKIN_CHECKED_OUT = 4,      /* checkin_checkout mode: checked out, duration known */
+    CHECKIN_ALREADY_OUT = 5,      /* checkin_checkout mode: checked out before */
+    CHECKIN_HOST = 6,             /* a host pass: open the host screen */
+    CHECKIN_ADMIN = 7,            /* an admin pass: open the admin screen */
+    CHECKIN_CONFIRM_CHECKOUT = 8, /* checkin_checkout mode, asked for (ask_early_checkout):
+                                   a scan sooner than the event's min_stay_minutes after
+                                   the check-in; nothing written, checkin_checkout() does
+                                   it when the student says yes */
 } checkin_outcome;
 
 /* Stable token: "refused", "ignored", "checked_in", "already", "checked_out",
- * "already_out", "host", "admin". */
+ * "already_out", "host", "admin", "confirm_checkout". */
 const char *checkin_outcome_token(checkin_outcome o);
 
 /* What the rules need to know about the past. Plain data. */
 typedef struct checkin_prior {
-    bool has_experience;      /* the student has an experience at this event */
-    int64_t checkin_ms;       /* its check-in time */
-    int64_t checkout_ms;      /* its check-out time, 0 = none */
+    bool has_experience;                           /* the student has an experience at this event */
+    int64_t checkin_ms;                            /* its check-in time */
+    int64_t checkout_ms;                           /* its check-out time, 0 = none */
     char last_payload_subject[LK_SUBJECT_MAX + 1]; /* subject of the previous scan */
     char last_payload_issuer[LK_ISSUER_MAX + 1];   /* issuer of the previous scan */
-    int64_t last_scan_ms;     /* time of the previous scan of any pass, 0 = none */
+    int64_t last_scan_ms;    /* time of the previous scan of any pass, 0 = none */
+    bool ask_early_checkout; /* a check-out within min_stay_minutes asks first */
 } checkin_prior;
 
 /* The pure rules: given a verified pass, the event (may be NULL: no event), what
@@ -46,12 +51,12 @@ checkin_outcome checkin_decide(const pass *p, const config_event *ev, const chec
 
 /* Everything a screen or the CLI needs to say about a scan. */
 typedef struct checkin_result {
-    checkin_outcome outcome;   /* what happened */
-    lk_reason reason;          /* why refused, LK_REASON_NONE otherwise */
-    pass who;                  /* the pass (valid unless refused for parsing reasons) */
-    store_experience exp;      /* the experience (checked_in/already/checked_out/already_out) */
-    int64_t duration_ms;       /* time spent (checked_out) */
-    char first_name[128];      /* from the roster, "" when unknown: screen only */
+    checkin_outcome outcome; /* what happened */
+    lk_reason reason;        /* why refused, LK_REASON_NONE otherwise */
+    pass who;                /* the pass (valid unless refused for parsing reasons) */
+    store_experience exp;    /* the experience (checked_in/already/checked_out/already_out) */
+    int64_t duration_ms;     /* time spent (checked_out) */
+    char first_name[128];    /* from the roster, "" when unknown: screen only */
 } checkin_result;
 
 /* Scan state that survives between calls (the repeat filter). Zero-initialise. */
@@ -63,6 +68,9 @@ typedef struct checkin_memory {
                                          only, never stored), so a refused code held in
                                          front of the camera is counted once */
     int64_t refused_at_ms;            /* when it was last seen, 0 = never */
+    bool ask_early_checkout;          /* set by the kiosk: a scan within the event's
+                                         min_stay_minutes is CHECKIN_CONFIRM_CHECKOUT
+                                         (the command line checks out at once) */
 } checkin_memory;
 
 /* Verifies payload, decides, and writes what must be written (experience and its
@@ -81,6 +89,13 @@ lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const 
  * transaction. LK_ERR_NOT_FOUND when (issuer, subject) is not on the roster. */
 lk_status checkin_manual(store *st, const config *cfg, const char *issuer, const char *subject,
                          int64_t now_ms, checkin_result *out) LK_MUST_CHECK;
+/* The check-out a student confirmed after CHECKIN_CONFIRM_CHECKOUT: asked is that
+ * scan's result (its pass and experience). Writes the check-out and its statement
+ * like a scan would; *out as checkin_scan fills it (CHECKIN_CHECKED_OUT, or
+ * CHECKIN_ALREADY_OUT when it happened meanwhile). LK_ERR_INVALID when asked is not
+ * such a result or the event is no longer served. */
+lk_status checkin_checkout(store *st, const config *cfg, const checkin_result *asked,
+                           int64_t now_ms, checkin_result *out) LK_MUST_CHECK;
 
 /* Saves a finished reflection of the experience that scan checked in: the given
  * answers, each with its xAPI answer statement (context -> the check-in), in one

@@ -70,6 +70,9 @@ typedef struct config_event {
     char questions[64];              /* question set name in assets/questions/, "" = none */
     char issuers[CONFIG_TEXT_MAX];   /* comma list of admitted issuer codes, "" = all */
     char expected_groups[CONFIG_TEXT_MAX]; /* comma list of roster groups expected, "" = none */
+    int min_stay_minutes;            /* checkin_checkout: the kiosk asks "Wil je uitchecken?"
+                                        for a scan sooner than this after the check-in
+                                        (default LK_MIN_STAY_MINUTES, 0 = never asks) */
 } config_event;
 
 /* [sync] */

@@ -36,6 +36,7 @@
 #define LK_USB_MOUNT "/media/lobkiosk"
 
 /* UI */
+#define LK_MIN_STAY_MINUTES 30        /* checkin_checkout: a scan before this asks first */
 #define LK_UI_WELCOME_MS 2000          /* how long the welcome screen stays */
 #define LK_UI_REFLECTION_TIMEOUT_S 45  /* idle time before a reflection ends itself */
 #define LK_UI_PREVIEW_FPS 15           /* cap of the camera preview frame rate */

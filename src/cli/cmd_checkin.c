@@ -44,6 +44,7 @@ static void print_details(const checkin_result *r)
     switch (r->outcome) {
     case CHECKIN_CHECKED_IN:
     case CHECKIN_ALREADY:
+    case CHECKIN_CONFIRM_CHECKOUT: /* only the kiosk asks; the command line checks out */
         printf("event=%s issuer=%s subject=%s checkin=%s\n", r->exp.event_id, r->exp.issuer,
                r->exp.subject, in);
         break;

@@ -15,14 +15,24 @@
 const char *checkin_outcome_token(checkin_outcome o)
 {
     switch (o) {
-    case CHECKIN_REFUSED: return "refused";
-    case CHECKIN_IGNORED: return "ignored";
-    case CHECKIN_CHECKED_IN: return "checked_in";
-    case CHECKIN_ALREADY: return "already";
-    case CHECKIN_CHECKED_OUT: return "checked_out";
-    case CHECKIN_ALREADY_OUT: return "already_out";
-    case CHECKIN_HOST: return "host";
-    case CHECKIN_ADMIN: return "admin";
+    case CHECKIN_REFUSED:
+        return "refused";
+    case CHECKIN_IGNORED:
+        return "ignored";
+    case CHECKIN_CHECKED_IN:
+        return "checked_in";
+    case CHECKIN_ALREADY:
+        return "already";
+    case CHECKIN_CHECKED_OUT:
+        return "checked_out";
+    case CHECKIN_ALREADY_OUT:
+        return "already_out";
+    case CHECKIN_HOST:
+        return "host";
+    case CHECKIN_ADMIN:
+        return "admin";
+    case CHECKIN_CONFIRM_CHECKOUT:
+        return "confirm_checkout";
     }
     return "unknown";
 }
@@ -69,10 +79,15 @@ checkin_outcome checkin_decide(const pass *p, const config_event *ev, const chec
         return CHECKIN_REFUSED;
     }
     switch (p->role) {
-    case PASS_ROLE_ADMIN: return CHECKIN_ADMIN;
-    case PASS_ROLE_HOST: return CHECKIN_HOST;
-    case PASS_ROLE_STUDENT: break;
-    default: *out_reason = LK_REASON_ROLE_NOT_ALLOWED; return CHECKIN_REFUSED;
+    case PASS_ROLE_ADMIN:
+        return CHECKIN_ADMIN;
+    case PASS_ROLE_HOST:
+        return CHECKIN_HOST;
+    case PASS_ROLE_STUDENT:
+        break;
+    default:
+        *out_reason = LK_REASON_ROLE_NOT_ALLOWED;
+        return CHECKIN_REFUSED;
     }
     /* An event pinned in kiosk.ini still only runs inside its window. */
     if (!ev || (ev->end_ms > ev->start_ms && (now_ms < ev->start_ms || now_ms >= ev->end_ms))) {
@@ -85,8 +100,15 @@ checkin_outcome checkin_decide(const pass *p, const config_event *ev, const chec
     }
     if (!prior || !prior->has_experience)
         return CHECKIN_CHECKED_IN;
-    if (ev->mode == CONFIG_MODE_CHECKIN_CHECKOUT)
-        return prior->checkout_ms == 0 ? CHECKIN_CHECKED_OUT : CHECKIN_ALREADY_OUT;
+    if (ev->mode == CONFIG_MODE_CHECKIN_CHECKOUT) {
+        if (prior->checkout_ms != 0)
+            return CHECKIN_ALREADY_OUT;
+        /* One extra scan soon after arriving must not end an internship day. */
+        if (prior->ask_early_checkout && ev->min_stay_minutes > 0 &&
+            now_ms - prior->checkin_ms < (int64_t)ev->min_stay_minutes * 60000)
+            return CHECKIN_CONFIRM_CHECKOUT;
+        return CHECKIN_CHECKED_OUT;
+    }
     return CHECKIN_ALREADY;
 }
 
@@ -129,8 +151,8 @@ static lk_status write_checkin(store *st, const config *cfg, const config_event 
     return ls;
 }
 
-static lk_status write_checkout(store *st, const config *cfg, const config_event *ev,
-                                const pass *p, int64_t now_ms, checkin_result *out)
+static lk_status write_checkout(store *st, const config *cfg, const config_event *ev, const pass *p,
+                                int64_t now_ms, checkin_result *out)
 {
     store_experience *exp = &out->exp;
     /* A clock stepped back must not make a negative duration. */
@@ -155,6 +177,32 @@ static lk_status write_checkout(store *st, const config *cfg, const config_event
         out->duration_ms = duration;
     }
     return ls;
+}
+
+lk_status checkin_checkout(store *st, const config *cfg, const checkin_result *asked,
+                           int64_t now_ms, checkin_result *out)
+{
+    if (!st || !cfg || !asked || !out || asked->outcome != CHECKIN_CONFIRM_CHECKOUT ||
+        asked->exp.id <= 0)
+        return LK_ERR_INVALID;
+    const config_event *ev = config_active_event(cfg, now_ms);
+    if (!ev || strcmp(ev->id, asked->exp.event_id) != 0 || ev->mode != CONFIG_MODE_CHECKIN_CHECKOUT)
+        return LK_ERR_INVALID;
+    *out = *asked;
+    out->duration_ms = 0;
+    /* The stored row, not the asked copy: another kiosk may have checked out meanwhile. */
+    lk_status ls =
+        store_find_experience(st, ev->id, asked->who.issuer, asked->who.subject, &out->exp);
+    if (ls != LK_OK)
+        return ls;
+    if (out->exp.checkout_ms != 0) {
+        out->outcome = CHECKIN_ALREADY_OUT;
+        if (out->exp.checkout_ms > out->exp.checkin_ms)
+            out->duration_ms = out->exp.checkout_ms - out->exp.checkin_ms;
+        return LK_OK;
+    }
+    out->outcome = CHECKIN_CHECKED_OUT;
+    return write_checkout(st, cfg, ev, &out->who, now_ms, out);
 }
 
 lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const char *payload,
@@ -194,6 +242,7 @@ lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const 
         lk_strlcpy(prior.last_payload_issuer, mem->issuer, sizeof prior.last_payload_issuer);
         lk_strlcpy(prior.last_payload_subject, mem->subject, sizeof prior.last_payload_subject);
         prior.last_scan_ms = mem->at_ms;
+        prior.ask_early_checkout = mem->ask_early_checkout;
     }
     if (ev && p->role == PASS_ROLE_STUDENT) {
         lk_status ls = store_find_experience(st, ev->id, p->issuer, p->subject, &out->exp);
@@ -215,15 +264,20 @@ lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const 
     case CHECKIN_IGNORED:
     case CHECKIN_ALREADY:
     case CHECKIN_ALREADY_OUT:
+    case CHECKIN_CONFIRM_CHECKOUT:
     case CHECKIN_HOST:
-    case CHECKIN_ADMIN: break;
+    case CHECKIN_ADMIN:
+        break;
     }
     if (ls != LK_OK)
         return ls; /* the repeat filter stays as it was: the student may scan again */
 
     if (out->outcome != CHECKIN_CHECKED_IN && out->outcome != CHECKIN_ALREADY &&
-        out->outcome != CHECKIN_CHECKED_OUT && out->outcome != CHECKIN_ALREADY_OUT)
+        out->outcome != CHECKIN_CHECKED_OUT && out->outcome != CHECKIN_ALREADY_OUT &&
+        out->outcome != CHECKIN_CONFIRM_CHECKOUT)
         memset(&out->exp, 0, sizeof out->exp);
+    if (out->outcome == CHECKIN_CONFIRM_CHECKOUT && now_ms > out->exp.checkin_ms)
+        out->duration_ms = now_ms - out->exp.checkin_ms; /* "Je bent hier pas ..." */
     if (out->outcome == CHECKIN_ALREADY_OUT && out->exp.checkout_ms > out->exp.checkin_ms)
         out->duration_ms = out->exp.checkout_ms - out->exp.checkin_ms;
 

@@ -370,6 +370,7 @@ static config_event *event_for(parse_ctx *pc, const char *id)
     lk_strlcpy(ev->id, id, sizeof ev->id);
     lk_strlcpy(ev->kind, "other", sizeof ev->kind);
     lk_strlcpy(ev->questions, "default", sizeof ev->questions);
+    ev->min_stay_minutes = LK_MIN_STAY_MINUTES;
     return ev;
 }
 
@@ -396,6 +397,9 @@ static int event_key(parse_ctx *pc, const char *section, const char *id, const c
         return SET_TEXT(ev->issuers);
     if (!strcmp(name, "expected_groups"))
         return SET_TEXT(ev->expected_groups);
+    if (!strcmp(name, "min_stay_minutes"))
+        return parse_int(value, 0, 1440, &ev->min_stay_minutes)
+                   ? 1 : fail(pc, section, name, "'%s' is not 0..1440 minutes", value);
     if (!strcmp(name, "kind")) {
         for (size_t i = 0; i < sizeof event_kinds / sizeof event_kinds[0]; i++)
             if (!strcmp(value, event_kinds[i]))

@@ -11,7 +11,8 @@
 #include "lobkiosk/util.h"
 
 static const char *const screen_tokens[FLOW_SCREEN_COUNT] = {
-    "idle", "welcome", "refusal", "reflection", "done", "error", "pin", "admin", "host",
+    "idle",  "welcome", "refusal", "reflection", "done",
+    "error", "pin",     "admin",   "host",       "confirm_out",
 };
 
 const char *flow_screen_token(flow_screen s)
@@ -51,6 +52,8 @@ void flow_init(flow *f, const flow_timing *timing, int64_t now_ms)
         f->timing.done_ms = FLOW_DONE_MS;
     if (f->timing.banner_ms <= 0)
         f->timing.banner_ms = 4000;
+    if (f->timing.confirm_ms <= 0)
+        f->timing.confirm_ms = 10000;
     if (f->timing.admin_ms <= 0)
         f->timing.admin_ms = 120000;
     f->event_choice = -1;
@@ -101,7 +104,7 @@ static unsigned banner(flow *f, flow_banner_kind kind, const checkin_result *r, 
 static bool student_screen(flow_screen s)
 {
     return s == FLOW_WELCOME || s == FLOW_REFUSAL || s == FLOW_REFLECTION || s == FLOW_DONE ||
-           s == FLOW_ERROR;
+           s == FLOW_ERROR || s == FLOW_CONFIRM_OUT;
 }
 
 /* The language a student chose is theirs alone: when their turn ends (back to
@@ -153,6 +156,10 @@ unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms)
     case CHECKIN_ALREADY:
     case CHECKIN_ALREADY_OUT:
         break;
+    case CHECKIN_CONFIRM_CHECKOUT:
+        /* nothing written yet: ask; no answer means no */
+        enter(f, FLOW_CONFIRM_OUT, now_ms);
+        return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_OK;
     case CHECKIN_HOST:
         f->host_page = 0;
         enter(f, FLOW_HOST, now_ms);
@@ -165,6 +172,13 @@ unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms)
     }
     enter(f, FLOW_WELCOME, now_ms);
     return fx | FLOW_FX_REDRAW | FLOW_FX_SOUND_OK;
+}
+
+unsigned flow_checkout_result(flow *f, const checkin_result *r, int64_t now_ms)
+{
+    if (!f || !r || f->screen != FLOW_CONFIRM_OUT)
+        return 0;
+    return flow_scan(f, r, now_ms) & ~(unsigned)FLOW_FX_LANGUAGE_RESET;
 }
 
 unsigned flow_scan_failed(flow *f, int64_t now_ms)
@@ -395,6 +409,13 @@ static unsigned tap(flow *f, const char *id, int64_t now_ms)
         return tap_admin(f, id, now_ms);
     case FLOW_HOST:
         return tap_host(f, id, now_ms);
+    case FLOW_CONFIRM_OUT:
+        if (strcmp(id, "checkout-yes") == 0)
+            return FLOW_FX_CHECKOUT;
+        if (strcmp(id, "checkout-no") != 0)
+            return 0;
+        enter(f, FLOW_IDLE, now_ms);
+        return FLOW_FX_REDRAW;
     case FLOW_SCREEN_COUNT:
         break;
     }
@@ -431,6 +452,8 @@ int64_t flow_deadline(const flow *f)
     }
     case FLOW_DONE:
         return f->since_ms + f->timing.done_ms;
+    case FLOW_CONFIRM_OUT:
+        return f->since_ms + f->timing.confirm_ms;
     case FLOW_PIN:
         if (f->pin_locked && f->pin_locked_until < f->input_ms + f->timing.admin_ms)
             return f->pin_locked_until; /* redraw the pad when it opens again */

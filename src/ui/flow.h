@@ -15,15 +15,16 @@
 #include "lobkiosk/reflection.h"
 
 typedef enum flow_screen {
-    FLOW_IDLE = 0,       /* "Scan je LOB-pas" */
-    FLOW_WELCOME = 1,    /* check-in, already, check-out (green, tick) */
-    FLOW_REFUSAL = 2,    /* one calm sentence per reason (amber, exclamation) */
-    FLOW_REFLECTION = 3, /* one question a screen */
-    FLOW_DONE = 4,       /* thanks, what was saved, dossier QR */
-    FLOW_ERROR = 5,      /* the store failed: nothing was confirmed */
-    FLOW_PIN = 6,        /* admin PIN keypad */
-    FLOW_ADMIN = 7,      /* event, chart, sync, export, language, leave */
-    FLOW_HOST = 8,       /* confirm attendance */
+    FLOW_IDLE = 0,        /* "Scan je LOB-pas" */
+    FLOW_WELCOME = 1,     /* check-in, already, check-out (green, tick) */
+    FLOW_REFUSAL = 2,     /* one calm sentence per reason (amber, exclamation) */
+    FLOW_REFLECTION = 3,  /* one question a screen */
+    FLOW_DONE = 4,        /* thanks, what was saved, dossier QR */
+    FLOW_ERROR = 5,       /* the store failed: nothing was confirmed */
+    FLOW_PIN = 6,         /* admin PIN keypad */
+    FLOW_ADMIN = 7,       /* event, chart, sync, export, language, leave */
+    FLOW_HOST = 8,        /* confirm attendance */
+    FLOW_CONFIRM_OUT = 9, /* "Wil je uitchecken?" yes / no (internship day, early scan) */
     FLOW_SCREEN_COUNT
 } flow_screen;
 
@@ -45,6 +46,7 @@ enum {
     FLOW_FX_CONFIRM = 1 << 10,        /* confirm row flow.confirm_row (-1 = all shown) */
     FLOW_FX_CHECK_PIN = 1 << 11,      /* verify flow.pin, then call flow_pin_result() */
     FLOW_FX_ADMIN_LOAD = 1 << 12,     /* (re)load the admin figures */
+    FLOW_FX_CHECKOUT = 1 << 14,       /* checkin_checkout(flow.scan), then flow_checkout_result() */
     FLOW_FX_LANGUAGE_RESET = 1 << 13, /* a student's turn ended: back to the kiosk's language */
 };
 
@@ -90,6 +92,7 @@ typedef struct flow_timing {
     int reflection_ms; /* no touch for this long ends a reflection */
     int done_ms;       /* done before idle */
     int banner_ms;     /* a banner over a reflection */
+    int confirm_ms;    /* "Wil je uitchecken?" without an answer: no */
     int admin_ms;      /* no touch on pin/admin/host before idle */
 } flow_timing;
 
@@ -132,6 +135,10 @@ void flow_init(flow *f, const flow_timing *timing, int64_t now_ms);
  * pass) shows as f->banner for timing.banner_ms and the reflection goes on.
  * Returns effects. */
 unsigned flow_scan(flow *f, const checkin_result *r, int64_t now_ms);
+
+/* The result of FLOW_FX_CHECKOUT (the student said yes): shown like a scan's,
+ * the same student's turn going on. */
+unsigned flow_checkout_result(flow *f, const checkin_result *r, int64_t now_ms);
 
 /* checkin_scan failed: nothing was confirmed; shows the error screen (a banner
  * during a reflection). */

@@ -281,6 +281,21 @@ void kiosk_apply(kiosk *k, unsigned fx)
     }
     if (fx & FLOW_FX_EXPORT)
         flow_notice(f, export_usb(k));
+    if (fx & FLOW_FX_CHECKOUT) {
+        /* the student said yes to "Wil je uitchecken?" */
+        checkin_result r;
+        lk_status st = checkin_checkout(k->st, k->cfg, &f->scan, lk_now_ms(), &r);
+        unsigned more;
+        if (st != LK_OK) {
+            fprintf(stderr, "lobkiosk: check-out failed: %s\n", lk_strerror(st));
+            more = flow_scan_failed(f, lk_mono_ms());
+        } else {
+            more = flow_checkout_result(f, &r, lk_mono_ms());
+            sync_wake(k->sync);
+            k->next_status = 0;
+        }
+        kiosk_apply(k, more);
+    }
     if (f->screen == FLOW_DONE && (fx & FLOW_FX_REDRAW))
         kiosk_make_qr(k);
     if (f->screen == FLOW_DONE && (before != FLOW_DONE || since != f->since_ms)) {

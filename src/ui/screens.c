@@ -165,14 +165,13 @@ static void status_line(const ui_view *v, const sync_status *ss, char *buf, size
     case SYNC_ERROR: {
         /* staff must see why nothing leaves: a wrong password or an LRS that refuses
          * everything is fixed differently from a dead network */
-        const char *why =
-            ss->state == SYNC_AUTH_FAILED ? "sync.auth_failed"
-            : ss->state == SYNC_ERROR && !strcmp(ss->cause, SYNC_CAUSE_REJECTS_ALL)
-                ? "sync.rejected"
-            : ss->state == SYNC_ERROR && !strcmp(ss->cause, SYNC_CAUSE_NOT_LRS)
-                ? "sync.not_lrs"
-            : ss->state == SYNC_ERROR ? "sync.error"
-                                          : "sync.offline";
+        const char *why = ss->state == SYNC_AUTH_FAILED ? "sync.auth_failed"
+                          : ss->state == SYNC_ERROR && !strcmp(ss->cause, SYNC_CAUSE_REJECTS_ALL)
+                              ? "sync.rejected"
+                          : ss->state == SYNC_ERROR && !strcmp(ss->cause, SYNC_CAUSE_NOT_LRS)
+                              ? "sync.not_lrs"
+                          : ss->state == SYNC_ERROR ? "sync.error"
+                                                    : "sync.offline";
         char q[64];
         i18n_format_n(v->tr, "sync.queued", ss->queued, vars, q, sizeof q);
         snprintf(buf, len, "%s \xC2\xB7 %s", tr(v, why), q);
@@ -542,6 +541,28 @@ static void refusal(ui_screens *s, flow *f, const ui_view *v)
     bottom_button(s, v, "ok", tr(v, "refusal_screen.ok"), BTN_DARK);
 }
 
+/* "Wil je uitchecken?": an internship-day scan soon after the check-in. Two clear
+ * answers side by side; no answer means no (the flow's timeout). */
+static void confirm_out(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    char main[128], sub[256], dur[96], when[8];
+    const checkin_result *r = &f->scan;
+    duration_text(v, r->duration_ms, dur, sizeof dur);
+    lk_format_hhmm(r->exp.checkin_ms, when, sizeof when);
+    const char *vars[] = {"duration", dur, "time", when, NULL};
+    lk_strlcpy(main, tr(v, "checkout.question"), sizeof main);
+    i18n_format(v->tr, "checkout.early", vars, sub, sizeof sub);
+    message(s, C_BLUE, C_WHITE, DRAW_ICON_EXCLAIM, C_WHITE, C_BLUE, main, sub);
+    int bw = (m->w - 2 * m->margin - m->gap) / 2;
+    if (bw > m->target * 5)
+        bw = m->target * 5;
+    int x = (m->w - (2 * bw + m->gap)) / 2, y = m->h - m->margin - m->target;
+    button(s, v, "checkout-no", (SDL_Rect){x, y, bw, m->target}, tr(v, "checkout.no"), BTN_DARK);
+    button(s, v, "checkout-yes", (SDL_Rect){x + bw + m->gap, y, bw, m->target},
+           tr(v, "checkout.yes"), BTN_PANEL);
+}
+
 static void error_screen(ui_screens *s, flow *f, const ui_view *v)
 {
     char main[256], sub[256];
@@ -597,7 +618,8 @@ static void banner(ui_screens *s, const flow *f, const ui_view *v)
     bool info = false;
     switch (f->banner.kind) {
     case FLOW_BANNER_SCAN:
-        if (r->outcome == CHECKIN_ALREADY || r->outcome == CHECKIN_ALREADY_OUT) {
+        if (r->outcome == CHECKIN_ALREADY || r->outcome == CHECKIN_ALREADY_OUT ||
+            r->outcome == CHECKIN_CONFIRM_CHECKOUT) {
             bool out = r->outcome == CHECKIN_ALREADY_OUT;
             lk_format_hhmm(out ? r->exp.checkout_ms : r->exp.checkin_ms, when, sizeof when);
             const char *vars[] = {"time", when, NULL};
@@ -1057,8 +1079,7 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         status_line(v, &v->dests[i].st, one, sizeof one);
         snprintf(line, sizeof line, "%s: %s",
                  v->dests[i].issuer[0] ? v->dests[i].issuer : tr(v, "admin.sync_default"), one);
-        text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT,
-             1);
+        text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
         y += sh;
     }
     if (v->n_dests > 1 && v->n_dests_all > v->n_dests) {
@@ -1210,6 +1231,9 @@ void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
         break;
     case FLOW_HOST:
         host(s, f, v);
+        break;
+    case FLOW_CONFIRM_OUT:
+        confirm_out(s, f, v);
         break;
     case FLOW_SCREEN_COUNT:
         break;

@@ -3,8 +3,8 @@
 # rendering; LK_UI_VIDEO=offscreen also works): a scripted
 # flow per size (tapped with a finger at 800x480 and 1920x1080, the mouse
 # elsewhere) drives idle -> welcome -> reflection -> done, already, refusal,
-# host (confirm one), PIN -> admin, then an internship day (check-in, check-out
-# with the reflection after it) and English. Each screen is saved as a PNG and
+# host (confirm one), PIN -> admin, then an internship day (check-in, an early
+# scan that asks "Wil je uitchecken?", yes, the reflection after the check-out) and English. Each screen is saved as a PNG and
 # checked: no text outside its box, targets big enough and apart, no missing
 # text. Then the database must hold exactly the rows the flows made.
 set -eu
@@ -140,6 +140,11 @@ expect idle
 scan $HOST
 tap close
 scan $stu
+expect confirm_out
+expect-text Wil je uitchecken?
+shot $SHOTS/stage-confirm.png
+check-overflow
+tap checkout-yes
 expect welcome
 shot $SHOTS/stage-checkout.png
 check-overflow
@@ -167,7 +172,7 @@ SDL_VIDEODRIVER=${LK_UI_VIDEO:-dummy} SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x48
     LOBKIOSK_NO_THREADS=1 "$LOBKIOSK" --config "$T/demo/kiosk.ini"
 
 n=$(ls "$SHOTS"/*/*.png "$SHOTS"/*.png | wc -l)
-[ "$n" = 59 ] || { echo "expected 59 screenshots, got $n"; exit 1; }
+[ "$n" = 60 ] || { echo "expected 60 screenshots, got $n"; exit 1; }
 DB="$T/demo/data/lobkiosk.db"
 q() { sqlite3 "$DB" "$1"; }
 check() { got=$(q "$2"); [ "$got" = "$3" ] || { echo "$1: expected $3, got $got"; exit 1; }; }

@@ -47,15 +47,15 @@ static void make_events(void)
 
 typedef struct decide_case {
     const char *name;
-    char role;                 /* S, H, A or something else */
+    char role; /* S, H, A or something else */
     const char *issuer, *subject;
-    int event;                 /* EV_* */
-    bool has_exp;              /* prior experience */
-    int64_t checkin_off;       /* its check-in, relative to T0 */
-    int64_t checkout_off;      /* its check-out relative to T0, NONE = still in */
+    int event;                              /* EV_* */
+    bool has_exp;                           /* prior experience */
+    int64_t checkin_off;                    /* its check-in, relative to T0 */
+    int64_t checkout_off;                   /* its check-out relative to T0, NONE = still in */
     const char *last_issuer, *last_subject; /* previous scan */
-    int64_t last_off;          /* previous scan relative to T0, NONE = never */
-    int64_t now_off;           /* now, relative to T0 */
+    int64_t last_off;                       /* previous scan relative to T0, NONE = never */
+    int64_t now_off;                        /* now, relative to T0 */
     checkin_outcome want;
     lk_reason want_reason;
 } decide_case;
@@ -75,8 +75,8 @@ static const decide_case cases[] = {
      LK_REASON_NO_EVENT},
     {"before the window", 'S', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, -1,
      CHECKIN_REFUSED, LK_REASON_NO_EVENT},
-    {"exactly at the end", 'S', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE,
-     8 * HOUR_MS, CHECKIN_REFUSED, LK_REASON_NO_EVENT},
+    {"exactly at the end", 'S', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, 8 * HOUR_MS,
+     CHECKIN_REFUSED, LK_REASON_NO_EVENT},
     {"exactly at the start", 'S', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, 0,
      CHECKIN_CHECKED_IN, LK_REASON_NONE},
     {"issuer not invited", 'S', "00AA", "1001", EV_ONLY11, false, 0, NONE, "", "", NONE, 1000,
@@ -95,20 +95,20 @@ static const decide_case cases[] = {
      * pass opens nothing here */
     {"admin pass of an uninvited issuer", 'A', "00AA", "A1", EV_ONLY11, false, 0, NONE, "", "",
      NONE, 1000, CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
-    {"host pass of an uninvited issuer", 'H', "00AA", "H1", EV_ONLY11, false, 0, NONE, "", "",
-     NONE, 1000, CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
-    {"admin pass of an invited issuer", 'A', "11BB", "A1", EV_ONLY11, false, 0, NONE, "", "",
-     NONE, 1000, CHECKIN_ADMIN, LK_REASON_NONE},
-    {"host pass of the second invited issuer", 'H', "22CC", "H1", EV_ONLY11, false, 0, NONE, "",
-     "", NONE, 1000, CHECKIN_HOST, LK_REASON_NONE},
-    {"uninvited admin outside the event's hours", 'A', "00AA", "A1", EV_ONLY11, false, 0, NONE,
-     "", "", NONE, -HOUR_MS, CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
+    {"host pass of an uninvited issuer", 'H', "00AA", "H1", EV_ONLY11, false, 0, NONE, "", "", NONE,
+     1000, CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
+    {"admin pass of an invited issuer", 'A', "11BB", "A1", EV_ONLY11, false, 0, NONE, "", "", NONE,
+     1000, CHECKIN_ADMIN, LK_REASON_NONE},
+    {"host pass of the second invited issuer", 'H', "22CC", "H1", EV_ONLY11, false, 0, NONE, "", "",
+     NONE, 1000, CHECKIN_HOST, LK_REASON_NONE},
+    {"uninvited admin outside the event's hours", 'A', "00AA", "A1", EV_ONLY11, false, 0, NONE, "",
+     "", NONE, -HOUR_MS, CHECKIN_REFUSED, LK_REASON_ISSUER_NOT_INVITED},
     {"invited admin outside the event's hours", 'A', "11BB", "A1", EV_ONLY11, false, 0, NONE, "",
      "", NONE, 9 * HOUR_MS, CHECKIN_ADMIN, LK_REASON_NONE},
-    {"admin pass at an event open to all", 'A', "99ZZ", "A1", EV_OPEN, false, 0, NONE, "", "",
-     NONE, 1000, CHECKIN_ADMIN, LK_REASON_NONE},
-    {"uninvited admin pass repeated is ignored, not reopened", 'A', "00AA", "A1", EV_ONLY11,
-     false, 0, NONE, "00AA", "A1", 0, 300, CHECKIN_IGNORED, LK_REASON_NONE},
+    {"admin pass at an event open to all", 'A', "99ZZ", "A1", EV_OPEN, false, 0, NONE, "", "", NONE,
+     1000, CHECKIN_ADMIN, LK_REASON_NONE},
+    {"uninvited admin pass repeated is ignored, not reopened", 'A', "00AA", "A1", EV_ONLY11, false,
+     0, NONE, "00AA", "A1", 0, 300, CHECKIN_IGNORED, LK_REASON_NONE},
     {"unknown role", 'X', "00AA", "1001", EV_OPEN, false, 0, NONE, "", "", NONE, 1000,
      CHECKIN_REFUSED, LK_REASON_ROLE_NOT_ALLOWED},
     {"same pass 1 s later", 'S', "00AA", "1001", EV_OPEN, true, 0, NONE, "00AA", "1001", 0, 1000,
@@ -141,8 +141,8 @@ static const decide_case cases[] = {
      "1001", LK_REPEAT_IGNORE_SECONDS * 1000, 0, CHECKIN_ALREADY, LK_REASON_NONE},
     {"repeat of an admin pass", 'A', "00AA", "A1", EV_NONE, false, 0, NONE, "00AA", "A1", 0, 300,
      CHECKIN_IGNORED, LK_REASON_NONE},
-    {"refused pass repeated is still refused once per window", 'S', "00AA", "1001", EV_NONE,
-     false, 0, NONE, "00AA", "1001", 0, 300, CHECKIN_IGNORED, LK_REASON_NONE},
+    {"refused pass repeated is still refused once per window", 'S', "00AA", "1001", EV_NONE, false,
+     0, NONE, "00AA", "1001", 0, 300, CHECKIN_IGNORED, LK_REASON_NONE},
 };
 
 static void test_decide_table(void **state)
@@ -166,8 +166,8 @@ static void test_decide_table(void **state)
         lk_strlcpy(prior.last_payload_subject, c->last_subject, sizeof prior.last_payload_subject);
         prior.last_scan_ms = c->last_off == NONE ? 0 : T0 + c->last_off;
         lk_reason reason = LK_REASON_COUNT;
-        checkin_outcome got = checkin_decide(
-            &p, c->event == EV_NONE ? NULL : &events[c->event], &prior, T0 + c->now_off, &reason);
+        checkin_outcome got = checkin_decide(&p, c->event == EV_NONE ? NULL : &events[c->event],
+                                             &prior, T0 + c->now_off, &reason);
         if (got != c->want || reason != c->want_reason)
             fail_msg("case '%s': got %s/%s, want %s/%s", c->name, checkin_outcome_token(got),
                      lk_reason_token(reason), checkin_outcome_token(c->want),
@@ -192,8 +192,8 @@ static void test_decide_null(void **state)
 
 static void test_tokens(void **state)
 {
-    const char *want[] = {"refused", "ignored", "checked_in", "already", "checked_out",
-                          "already_out", "host", "admin"};
+    const char *want[] = {"refused",     "ignored",     "checked_in", "already",
+                          "checked_out", "already_out", "host",       "admin"};
     for (int i = 0; i <= CHECKIN_ADMIN; i++)
         assert_string_equal(checkin_outcome_token((checkin_outcome)i), want[i]);
     assert_string_equal(checkin_outcome_token((checkin_outcome)99), "unknown");
@@ -205,8 +205,8 @@ typedef struct fixture {
     char dir[64];
     config *cfg;
     store *st;
-    pass_key key;      /* 00AA K1 */
-    pass_key other;    /* 99ZZ K1: not trusted */
+    pass_key key;   /* 00AA K1 */
+    pass_key other; /* 99ZZ K1: not trusted */
 } fixture;
 
 static void add_issuer(config *cfg, const pass_key *k)
@@ -430,13 +430,80 @@ static void test_scan_checkout(void **state)
                                   " AND json LIKE '%PT6H15M%'"),
                      1);
     /* The check-out statement points at the check-in. */
-    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox o, experiences e WHERE"
-                                  " o.kind = 'checkout' AND o.json LIKE '%' || e.checkin_uuid || '%'"),
+    assert_int_equal(count(f->st,
+                           "SELECT count(*) FROM outbox o, experiences e WHERE"
+                           " o.kind = 'checkout' AND o.json LIKE '%' || e.checkin_uuid || '%'"),
                      1);
     assert_int_equal(checkin_scan(f->st, f->cfg, &mem, payload, out + HOUR_MS, &r), LK_OK);
     assert_int_equal(r.outcome, CHECKIN_ALREADY_OUT);
     assert_int_equal(r.duration_ms, 6 * HOUR_MS + 15 * 60000);
     assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 2);
+}
+
+/* Internship day at the kiosk (ask_early_checkout): a scan within min_stay_minutes
+ * asks first and writes nothing; checkin_checkout() does the check-out on "yes";
+ * after min_stay_minutes the scan checks out at once; the command line (no memory)
+ * never asks. */
+static void test_scan_early_checkout_asks_first(void **state)
+{
+    fixture *f = *state;
+    lk_strlcpy(f->cfg->event_id, "STAGE1", sizeof f->cfg->event_id);
+    for (size_t i = 0; i < f->cfg->n_events; i++)
+        f->cfg->events[i].min_stay_minutes = 30;
+    char a[256], b[256], c[256];
+    sign(&f->key, 'S', "1001", 20271231, a, sizeof a);
+    sign(&f->key, 'S', "1002", 20271231, b, sizeof b);
+    sign(&f->key, 'S', "1003", 20271231, c, sizeof c);
+    checkin_memory mem = {0};
+    mem.ask_early_checkout = true;
+    checkin_result r, asked, done;
+    int64_t in = T0 + 1000;
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, a, in, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_IN);
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, a, in + 10 * 60000, &asked), LK_OK);
+    assert_int_equal(asked.outcome, CHECKIN_CONFIRM_CHECKOUT);
+    assert_string_equal(checkin_outcome_token(asked.outcome), "confirm_checkout");
+    assert_int_equal(asked.duration_ms, 10 * 60000);
+    assert_int_equal(asked.exp.checkin_ms, in);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences WHERE checkout_ms > 0"), 0);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 1);
+    /* "no" (nothing called): a later scan asks again, still nothing written */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, a, in + 20 * 60000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CONFIRM_CHECKOUT);
+    /* "yes" */
+    assert_int_equal(checkin_checkout(f->st, f->cfg, &r, in + 20 * 60000 + 4000, &done), LK_OK);
+    assert_int_equal(done.outcome, CHECKIN_CHECKED_OUT);
+    assert_int_equal(done.duration_ms, 20 * 60000 + 4000);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM experiences WHERE checkout_ms > 0"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'checkout'"), 1);
+    /* a second "yes" (another kiosk, a double tap): already out, nothing more */
+    assert_int_equal(checkin_checkout(f->st, f->cfg, &r, in + 21 * 60000, &done), LK_OK);
+    assert_int_equal(done.outcome, CHECKIN_ALREADY_OUT);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'checkout'"), 1);
+    /* an extra scan after the check-out: already out */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, a, in + 40 * 60000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_ALREADY_OUT);
+    /* after the minimum stay a scan checks out at once */
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, b, in, &r), LK_OK);
+    assert_int_equal(checkin_scan(f->st, f->cfg, &mem, b, in + 30 * 60000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_OUT);
+    /* the command line (no memory) and min_stay_minutes = 0 never ask */
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, c, in, &r), LK_OK);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, c, in + 60000, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_OUT);
+    /* only a confirm_checkout result can be confirmed */
+    assert_int_equal(checkin_checkout(f->st, f->cfg, &r, in, &done), LK_ERR_INVALID);
+    assert_int_equal(checkin_checkout(NULL, f->cfg, &asked, in, &done), LK_ERR_INVALID);
+    checkin_prior prior = {.has_experience = true, .checkin_ms = in, .ask_early_checkout = true};
+    config_event ev0 = f->cfg->events[0];
+    for (size_t i = 0; i < f->cfg->n_events; i++)
+        if (!strcmp(f->cfg->events[i].id, "STAGE1"))
+            ev0 = f->cfg->events[i];
+    ev0.min_stay_minutes = 0;
+    pass p = asked.who;
+    assert_int_equal(checkin_decide(&p, &ev0, &prior, in + 60000, NULL), CHECKIN_CHECKED_OUT);
+    ev0.min_stay_minutes = 30;
+    assert_int_equal(checkin_decide(&p, &ev0, &prior, in + 60000, NULL), CHECKIN_CONFIRM_CHECKOUT);
 }
 
 /* Reads the database and its WAL and tells whether needle appears anywhere. */
@@ -513,8 +580,8 @@ static void test_scan_refusals_are_counted_not_stored(void **state)
 
     int day = lk_local_yyyymmdd(now);
     char sql[160];
-    snprintf(sql, sizeof sql,
-             "SELECT count FROM refusals WHERE day = %d AND reason = 'not_a_pass'", day);
+    snprintf(sql, sizeof sql, "SELECT count FROM refusals WHERE day = %d AND reason = 'not_a_pass'",
+             day);
     assert_int_equal(count(f->st, sql), 3); /* two rows above and the huge one */
     assert_int_equal(count(f->st, "SELECT sum(count) FROM refusals"), 10);
     assert_int_equal(count(f->st, "SELECT count(*) FROM experiences"), 0);
@@ -735,6 +802,8 @@ int main(void)
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_checkout, setup_scan, teardown_scan),
         cmocka_unit_test_setup_teardown(test_manual_checkin, setup_scan, teardown_scan),
+        cmocka_unit_test_setup_teardown(test_scan_early_checkout_asks_first, setup_scan,
+                                        teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_refused_code_held_in_view_counts_once, setup_scan,
                                         teardown_scan),
         cmocka_unit_test_setup_teardown(test_scan_refusals_are_counted_not_stored, setup_scan,

@@ -45,45 +45,45 @@ static lk_status load(const char *text, config *cfg, char *err, size_t len)
     return config_load(cfg, path, err, len);
 }
 
-static const char *good =
-    "[kiosk]\n"
-    "id = K-01\n"
-    "data_dir = data\n"
-    "language = en\n"
-    "\n"
-    "[issuer.00AA]\n"
-    "name = Techniek College\n"
-    "home_page = https://dossier.example.nl/00AA\n"
-    "key.K1 = " PK "\n"
-    "revoked = 123456, 777@20270731\n"
-    "\n"
-    "[event.OPEN1]\n"
-    "title = Open dag Techniek\n"
-    "kind = open_day\n"
-    "host = Techniek College\n"
-    "start = 2026-11-28T09:00+01:00\n"
-    "end = 2026-11-28T16:00+01:00\n"
-    "mode = checkin\n"
-    "\n"
-    "[event.STAGE]\n"
-    "title = Stagedag\n"
-    "kind = internship_day\n"
-    "start = 2026-11-29T08:00+01:00\n"
-    "end = 2026-11-29T17:00+01:00\n"
-    "mode = checkin_checkout\n"
-    "issuers = 01BB, 00AA\n"
-    "\n"
-    "[sync]\n"
-    "endpoint = https://lrs.example.nl/xAPI\n"
-    "batch_size = 50\n"
-    "[ui]\n"
-    "rotate = 270\n"
-    "[camera]\n"
-    "source = folder\n"
-    "folder = frames\n"
-    "command = rpicam-vid -t 0 -n --codec yuv420 -o -\n"
-    "focus = 180\n"
-    "exposure = auto\n";
+static const char *good = "[kiosk]\n"
+                          "id = K-01\n"
+                          "data_dir = data\n"
+                          "language = en\n"
+                          "\n"
+                          "[issuer.00AA]\n"
+                          "name = Techniek College\n"
+                          "home_page = https://dossier.example.nl/00AA\n"
+                          "key.K1 = " PK "\n"
+                          "revoked = 123456, 777@20270731\n"
+                          "\n"
+                          "[event.OPEN1]\n"
+                          "title = Open dag Techniek\n"
+                          "kind = open_day\n"
+                          "host = Techniek College\n"
+                          "start = 2026-11-28T09:00+01:00\n"
+                          "end = 2026-11-28T16:00+01:00\n"
+                          "mode = checkin\n"
+                          "\n"
+                          "[event.STAGE]\n"
+                          "title = Stagedag\n"
+                          "kind = internship_day\n"
+                          "start = 2026-11-29T08:00+01:00\n"
+                          "end = 2026-11-29T17:00+01:00\n"
+                          "mode = checkin_checkout\n"
+                          "min_stay_minutes = 45\n"
+                          "issuers = 01BB, 00AA\n"
+                          "\n"
+                          "[sync]\n"
+                          "endpoint = https://lrs.example.nl/xAPI\n"
+                          "batch_size = 50\n"
+                          "[ui]\n"
+                          "rotate = 270\n"
+                          "[camera]\n"
+                          "source = folder\n"
+                          "folder = frames\n"
+                          "command = rpicam-vid -t 0 -n --codec yuv420 -o -\n"
+                          "focus = 180\n"
+                          "exposure = auto\n";
 
 static void test_good_file(void **state)
 {
@@ -103,6 +103,9 @@ static void test_good_file(void **state)
     assert_int_equal(cfg->issuers[0].revoked[1].expires, 20270731);
     assert_int_equal(cfg->n_events, 2);
     assert_int_equal(cfg->events[1].mode, CONFIG_MODE_CHECKIN_CHECKOUT);
+    assert_int_equal(cfg->events[0].min_stay_minutes, LK_MIN_STAY_MINUTES); /* default 30 */
+    assert_int_equal(LK_MIN_STAY_MINUTES, 30);
+    assert_int_equal(cfg->events[1].min_stay_minutes, 45);
     assert_int_equal(cfg->sync.batch_size, 50);
     assert_int_equal(cfg->ui.rotate, 270);
     assert_int_equal(cfg->sync.timeout_s, LK_SYNC_TIMEOUT_S); /* default kept */
@@ -169,7 +172,10 @@ static void test_errors_name_line_and_key(void **state)
         {"[event.E1]\ntitle = x\nstart = 2026-11-28T09:00\nend = tomorrow\n", ":4: [event.E1] end"},
         {"[event.E1]\ntitle = x\nmode = open\n", ":3: [event.E1] mode"},
         {"[event.E1]\ntitle = x\nkind = party\n", "kind"},
-        {"[event.E1]\ntitle = x\nstart = 2026-11-28T09:00\n", "[event.E1]: missing key start or end"},
+        {"[event.E1]\ntitle = x\nmin_stay_minutes = 1441\n", ":3: [event.E1] min_stay_minutes"},
+        {"[event.E1]\ntitle = x\nmin_stay_minutes = half\n", "0..1440 minutes"},
+        {"[event.E1]\ntitle = x\nstart = 2026-11-28T09:00\n",
+         "[event.E1]: missing key start or end"},
         {"[event.E1]\ntitle = x\nstart = 2026-11-28T09:00\nend = 2026-11-28T08:00\n",
          "end is not after start"},
         {"[event.bad id]\ntitle = x\n", "event id"},
@@ -220,8 +226,7 @@ static void test_issuer_from_keygen_lines_and_loopback_http(void **state)
     assert_string_equal(cfg->issuers[0].home_page, "");
     assert_int_equal(load("[sync]\nendpoint = http://localhost/xAPI\n", cfg, err, sizeof err),
                      LK_OK);
-    assert_int_equal(load("[sync]\nendpoint = https://lrs.example.nl/xAPI\n", cfg, err,
-                          sizeof err),
+    assert_int_equal(load("[sync]\nendpoint = https://lrs.example.nl/xAPI\n", cfg, err, sizeof err),
                      LK_OK);
     free(cfg);
 }

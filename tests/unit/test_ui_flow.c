@@ -424,6 +424,53 @@ static void test_internship_day_reflects_at_checkout(void **state)
     reflection_set_destroy(set);
 }
 
+/* "Wil je uitchecken?": yes hands the check-out to the kiosk and goes on as a
+ * check-out (the same student's turn: no language reset); no, or no answer, is no. */
+static void test_confirm_checkout(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    f.mode = CONFIG_MODE_CHECKIN_CHECKOUT;
+    checkin_result ask = result(CHECKIN_CONFIRM_CHECKOUT, "1");
+    unsigned fx = flow_scan(&f, &ask, 100);
+    assert_int_equal(f.screen, FLOW_CONFIRM_OUT);
+    assert_string_equal(flow_screen_token(f.screen), "confirm_out");
+    assert_true(fx & FLOW_FX_REDRAW);
+    assert_int_equal(flow_tap(&f, "next", 200), 0);
+    /* no answer within 10 s: no */
+    assert_int_equal(flow_deadline(&f), 10100);
+    assert_true(flow_tick(&f, 10100) & FLOW_FX_LANGUAGE_RESET);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    /* no */
+    flow_scan(&f, &ask, 20000);
+    assert_true(flow_tap(&f, "checkout-no", 20100) & FLOW_FX_REDRAW);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    /* yes: the kiosk checks out, then the check-out's welcome and reflection */
+    flow_scan(&f, &ask, 30000);
+    assert_int_equal(flow_tap(&f, "checkout-yes", 30100), FLOW_FX_CHECKOUT);
+    assert_int_equal(f.screen, FLOW_CONFIRM_OUT);
+    checkin_result out = result(CHECKIN_CHECKED_OUT, "1");
+    out.duration_ms = 20 * 60000;
+    fx = flow_checkout_result(&f, &out, 30200);
+    assert_false(fx & FLOW_FX_LANGUAGE_RESET);
+    assert_true(fx & FLOW_FX_SOUND_OK);
+    assert_int_equal(f.screen, FLOW_WELCOME);
+    assert_true(f.reflect_next);
+    /* only from the question */
+    assert_int_equal(flow_checkout_result(&f, &out, 30300), 0);
+    /* asked during someone's reflection: a banner, the reflection goes on */
+    flow_tap(&f, "next", 30400);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    checkin_result other = result(CHECKIN_CONFIRM_CHECKOUT, "2");
+    fx = flow_scan(&f, &other, 30500);
+    assert_false(fx & FLOW_FX_SAVE);
+    assert_int_equal(f.screen, FLOW_REFLECTION);
+    assert_int_equal(f.banner.kind, FLOW_BANNER_SCAN);
+    reflection_set_destroy(set);
+}
+
 /* Five wrong PINs in a row shut the pad for a minute; it opens again by itself, and
  * a right PIN resets the count. */
 static void test_pin_pad_shuts_after_wrong_pins(void **state)
@@ -604,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_language_resets_after_a_turn),
         cmocka_unit_test(test_already_and_no_questions),
         cmocka_unit_test(test_internship_day_reflects_at_checkout),
+        cmocka_unit_test(test_confirm_checkout),
         cmocka_unit_test(test_pin_pad_shuts_after_wrong_pins),
         cmocka_unit_test(test_pin_pad_lockout_escalates_and_is_restored),
         cmocka_unit_test(test_refusal_pin_admin_host),
