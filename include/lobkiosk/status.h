@@ -25,6 +25,7 @@ typedef enum lk_status {
     LK_ERR_UNSUPPORTED = 16,/* not possible on this build or device */
     LK_ERR_BUSY = 17,       /* the database or a device is locked by another user */
     LK_ERR_STALE = 18,      /* older than what is in use, or past its expiry date */
+    LK_ERR_CLOCK = 19,      /* the system clock cannot be trusted for this */
 } lk_status;
 
 /* A stable, lower-case token for a status, for logs and the CLI ("io", "db", ...).

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lobkiosk/clock.h"
 #include "lobkiosk/config.h"
 #include "lobkiosk/status.h"
 
@@ -316,6 +317,7 @@ typedef struct store_purge_stats {
     bool vacuumed;      /* the file was rewritten once, to make it give free pages back
                            as it goes (a file from before that, a quarter of it free) */
     bool checkpointed;  /* the WAL was emptied; false when another connection kept it */
+    char refused[200];  /* LK_ERR_CLOCK: why nothing was removed (English, for the log) */
 } store_purge_stats;
 
 /* Retention: deletes, in one transaction, outbox rows sent more than older_than_ms
@@ -328,6 +330,35 @@ typedef struct store_purge_stats {
  * size of the file; still, call it from a quiet moment, not per scan.
  * *out (required) gets the counts. */
 lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out) LK_MUST_CHECK;
+
+/* --- the clock (store_clock.c; clock.h says how the state is known) ---------------- */
+
+/* Inside a write transaction: when the clock is not synchronised now, lists the
+ * record uuid (made at wall time wall_ms) as made on an unsynchronised clock,
+ * with the boot id and CLOCK_BOOTTIME. Called for every queued statement. */
+lk_status store_clock_flag(store *st, const char *uuid, int64_t wall_ms) LK_MUST_CHECK;
+
+/* Once a minute from the kiosk: remembers the latest wall time seen with its
+ * boot and boot time. When the wall clock moved more than an hour beyond the boot
+ * clock since the last look in the same boot, the clock jumped: remembered (for
+ * store_clock_purge_guard) and *jumped_ms (may be NULL) gets by how much, else 0. */
+lk_status store_clock_observe(store *st, const lk_clock *now, int64_t *jumped_ms) LK_MUST_CHECK;
+
+/* With the clock synchronised (now->synced): gives each record made on an
+ * unsynchronised clock in this boot its true time (now's wall time minus the
+ * boot time passed since it was made), also in its statement when that is still
+ * queued, and sets a queued statement whose time lies in the future to now.
+ * *fixed (may be NULL) gets how many records were corrected. Records of an
+ * earlier boot cannot be corrected and stay listed. Does nothing when not synced. */
+lk_status store_clock_correct(store *st, const lk_clock *now, int64_t *fixed) LK_MUST_CHECK;
+
+/* Records still listed as made on an unsynchronised clock. */
+lk_status store_clock_unsynced_count(store *st, int64_t *n) LK_MUST_CHECK;
+
+/* LK_OK when retention may delete now; LK_ERR_CLOCK with why in msg when the
+ * clock is not synchronised, jumped forward less than a day ago, or lies more
+ * than 400 days past the latest time seen. Updates the time seen. */
+lk_status store_clock_purge_guard(store *st, char *msg, size_t len) LK_MUST_CHECK;
 
 /* The SQL of the i-th statement on a hot path (per scan, the screen's status every
  * second, start-up, sync, sync --status, forget, purge), NULL past the last: for the

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lobkiosk/clock.h"
 #include "lobkiosk/trust.h"
 #include "lobkiosk/framesrc.h"
 #include "lobkiosk/i18n.h"
@@ -179,8 +180,15 @@ static void check_clock(run *r)
             "(no real-time clock and no network time) -> connect the network so the time "
             "is set (timedatectl set-ntp true) or set it: sudo date -s 'YYYY-MM-DD HH:MM'",
             now);
+    else if (!clock_synced())
+        say(r, RES_WARN, "clock",
+            "%s, not synchronised (no network time yet): check-ins are marked and get their "
+            "true time once it is synchronised in this boot, and retention deletes nothing "
+            "meanwhile -> connect the network (timedatectl set-ntp true) or set the time "
+            "on the admin screen",
+            now);
     else
-        say(r, RES_OK, "clock", "%s", now);
+        say(r, RES_OK, "clock", "%s, synchronised", now);
 }
 
 static void check_event(run *r)
@@ -584,6 +592,12 @@ static void check_store(run *r)
     else
         say(r, RES_OK, "database", "%s opens, is migrated and passes integrity_check", path);
     check_outbox(r, s);
+    int64_t unsure = 0;
+    if (store_clock_unsynced_count(s, &unsure) == LK_OK && unsure > 0)
+        say(r, RES_WARN, "clock",
+            "%lld records were made on an unsynchronised clock and keep their unsure time "
+            "until the clock is synchronised in the same boot (later boots cannot correct them)",
+            (long long)unsure);
     store_close(s);
 }
 

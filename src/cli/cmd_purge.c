@@ -47,6 +47,10 @@ int cmd_purge(const cli_ctx *ctx, int argc, char **argv)
     if (ls == LK_OK)
         ls = store_purge(st, (int64_t)days * STORE_DAY_MS, &ps);
     store_close(st);
+    if (ls == LK_ERR_CLOCK) {
+        fprintf(stderr, "lobkiosk purge: %s\n", ps.refused);
+        return CLI_EXIT_REFUSED;
+    }
     if (ls != LK_OK) {
         fprintf(stderr, "lobkiosk purge: %s %s; nothing was removed\n", lk_strerror(ls), err);
         return CLI_EXIT_ERROR;

@@ -25,6 +25,7 @@ const char *lk_strerror(lk_status st)
     case LK_ERR_UNSUPPORTED: return "unsupported";
     case LK_ERR_BUSY: return "busy";
     case LK_ERR_STALE: return "stale";
+    case LK_ERR_CLOCK: return "clock";
     }
     return "unknown";
 }

@@ -174,6 +174,24 @@ static const char *const migrations[] = {
     /* 10: a check-in by hand on the admin screen (the student forgot the pass):
      * reports count these apart. */
     "ALTER TABLE experiences ADD COLUMN manual INTEGER NOT NULL DEFAULT 0;",
+    /* 11: the clock (store_clock.c). A record made while the system clock was not
+     * synchronised is listed in clock_unsynced by its uuid (that of its statement
+     * too) with the boot and CLOCK_BOOTTIME it was made at, so its time can be
+     * corrected once the clock is synchronised in the same boot. clock_seen keeps
+     * the latest wall time seen and when the clock last jumped (retention). */
+    "CREATE TABLE clock_unsynced ("
+    "  uuid TEXT PRIMARY KEY,"
+    "  boot_id TEXT NOT NULL,"
+    "  boot_ms INTEGER NOT NULL,"
+    "  wall_ms INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX clock_unsynced_by_boot ON clock_unsynced(boot_id);"
+    "CREATE TABLE clock_seen ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  wall_ms INTEGER NOT NULL DEFAULT 0,"
+    "  boot_id TEXT NOT NULL DEFAULT '',"
+    "  boot_ms INTEGER NOT NULL DEFAULT 0,"
+    "  jump_ms INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO clock_seen (id) VALUES (1);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -696,7 +714,8 @@ static lk_status outbox_insert(store *st, const store_statement *stmt, int64_t c
         sqlite3_bind_text(s, 5, issuer, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 6, subject, -1, SQLITE_STATIC);
     }
-    return step_done(st, s, "outbox insert");
+    ls = step_done(st, s, "outbox insert");
+    return ls == LK_OK ? store_clock_flag(st, stmt->uuid, created_ms) : ls;
 }
 
 /* Queues one statement about the student of experience_id; the caller holds the
@@ -712,7 +731,7 @@ static lk_status outbox_insert_for(store *st, const store_statement *stmt, int64
     ls = step_done(st, s, "outbox insert");
     if (ls == LK_OK && sqlite3_changes(st->db) != 1)
         ls = LK_ERR_NOT_FOUND;
-    return ls;
+    return ls == LK_OK ? store_clock_flag(st, stmt->uuid, created_ms) : ls;
 }
 
 /* Ends a write transaction: COMMIT when ls is LK_OK, otherwise ROLLBACK. */
@@ -1831,8 +1850,13 @@ lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out)
         memset(out, 0, sizeof *out);
     if (!st || !out || older_than_ms <= 0)
         return LK_ERR_INVALID;
+    /* Never on a clock that may be wrong: a Pi that boots 45 days ahead would
+     * delete the roster and every sent statement. */
+    lk_status ls = store_clock_purge_guard(st, out->refused, sizeof out->refused);
+    if (ls != LK_OK)
+        return ls;
     int64_t cutoff = lk_now_ms() - older_than_ms;
-    lk_status ls = store_begin(st);
+    ls = store_begin(st);
     if (ls != LK_OK)
         return ls;
     /* The sent count and the last send time outlive the rows (sync status). */

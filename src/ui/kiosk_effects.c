@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lobkiosk/clock.h"
 #include "lobkiosk/export.h"
 #include "lobkiosk/pin.h"
 #include "lobkiosk/state.h"
@@ -60,15 +61,46 @@ static void retention_purge(kiosk *k)
         return;
     k->purged_day = today;
     store_purge_stats ps;
-    if (store_purge(k->st, (int64_t)k->cfg->retention_days * STORE_DAY_MS, &ps) != LK_OK)
+    lk_status ls = store_purge(k->st, (int64_t)k->cfg->retention_days * STORE_DAY_MS, &ps);
+    if (ls == LK_ERR_CLOCK)
+        fprintf(stderr, "lobkiosk: retention: %s; it is tried again tomorrow\n", ps.refused);
+    else if (ls != LK_OK)
         fprintf(stderr, "lobkiosk: retention purge failed; it is tried again tomorrow\n");
     else if (ps.statements || ps.roster)
         fprintf(stderr, "lobkiosk: retention: removed %lld sent statements, %lld roster rows\n",
                 (long long)ps.statements, (long long)ps.roster);
 }
 
+/* The clock: whether it is synchronised (every second: cheap), and once a minute
+ * or as soon as it becomes synchronised, what the store makes of it: a jump is
+ * logged, records made on the unsynchronised clock in this boot are corrected. */
+static void watch_clock(kiosk *k)
+{
+    bool synced = clock_synced();
+    int64_t mono = lk_mono_ms();
+    if (synced != !k->v.clock_unsynced)
+        k->dirty = true;
+    bool became = synced && k->v.clock_unsynced;
+    k->v.clock_unsynced = !synced;
+    if (!became && mono < k->next_clock_ms)
+        return;
+    k->next_clock_ms = mono + 60000;
+    lk_clock c;
+    clock_read(&c);
+    int64_t jumped = 0, fixed = 0;
+    if (store_clock_observe(k->st, &c, &jumped) == LK_OK && jumped > 0)
+        fprintf(stderr, "lobkiosk: clock: the wall clock jumped %lld s ahead of the boot clock\n",
+                (long long)(jumped / 1000));
+    if (c.synced && store_clock_correct(k->st, &c, &fixed) == LK_OK && fixed > 0) {
+        fprintf(stderr, "lobkiosk: clock: synchronised; %lld records made before got their true time\n",
+                (long long)fixed);
+        sync_wake(k->sync);
+    }
+}
+
 void kiosk_refresh_status(kiosk *k)
 {
+    watch_clock(k);
     retention_purge(k);
     kiosk_follow_event(k);
     int count = 0;

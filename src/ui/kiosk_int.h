@@ -79,6 +79,7 @@ typedef struct kiosk {
     bool running;
     int64_t next_status; /* mono time of the next status refresh */
     int purged_day;      /* local YYYYMMDD of the last retention purge, 0 = none */
+    int64_t next_clock_ms; /* mono time of the next look at the clock in the store */
     /* script mode */
     FILE *script;
     int script_line;

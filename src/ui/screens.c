@@ -336,10 +336,15 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
                  v->camera == FRAMESRC_OK || !v->has_camera ? C_GREEN_HI : C_AMBER);
     text(s, tr(v, key), (SDL_Rect){m->margin + icon + m->gap / 2, fy, col - icon - m->gap, fh},
          m->small, false, C_MUTED, DRAW_LEFT, 1);
-    sync_line(v, buf, sizeof buf);
+    /* An unsynchronised clock goes with being offline (no network time): it
+     * takes the sync column, in amber, until the clock is right. */
+    if (v->clock_unsynced)
+        lk_strlcpy(buf, tr(v, "clock.unsynced"), sizeof buf);
+    else
+        sync_line(v, buf, sizeof buf);
     int sx = m->margin + col;
     draw_icon_at(s->d, DRAW_ICON_CLOUD, (SDL_Rect){sx, fy + (fh - icon) / 2, icon, icon},
-                 v->sync.state == SYNC_OFFLINE || v->sync.state == SYNC_ERROR ||
+                 v->clock_unsynced || v->sync.state == SYNC_OFFLINE || v->sync.state == SYNC_ERROR ||
                          v->sync.state == SYNC_AUTH_FAILED
                      ? C_AMBER
                      : C_MUTED);

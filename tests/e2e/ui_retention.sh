@@ -1,6 +1,7 @@
 # Retention in the running kiosk: with [kiosk] retention_days set, the kiosk purges
 # sent statements and stale roster rows by itself after its first idle frame, and
-# keeps what is still queued.
+# keeps what is still queued. The clock counts as synchronised here
+# (LOBKIOSK_CLOCK_SYNC=yes): on an unsynchronised one nothing is purged (ui_clock.sh).
 set -eu
 : "${LOBKIOSK:?}"
 tmp=$(mktemp -d)
@@ -17,7 +18,7 @@ sqlite3 "$db" "UPDATE outbox SET state = 1, sent_ms = $old WHERE subject = '1001
                UPDATE roster SET updated_ms = $old WHERE subject = '1003';"
 test "$(sqlite3 "$db" "SELECT count(*) FROM outbox")" = 2
 printf 'wait 2500\nquit\n' > "$tmp/script"
-SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy LOBKIOSK_SCRIPT="$tmp/script" \
+LOBKIOSK_CLOCK_SYNC=yes SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy LOBKIOSK_SCRIPT="$tmp/script" \
     "$LOBKIOSK" --config "$tmp/k/kiosk.ini" 2> "$tmp/log"
 grep -q 'retention: removed 1 sent statements, 1 roster rows' "$tmp/log" || { cat "$tmp/log"; exit 1; }
 test "$(sqlite3 "$db" "SELECT count(*) FROM outbox WHERE subject = '1001'")" = 0
