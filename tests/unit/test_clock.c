@@ -41,6 +41,7 @@ static void fake_clock(int64_t wall_ms, int64_t boot_ms, bool synced)
     setenv("LOBKIOSK_FAKE_NOW", iso, 1);
     setenv("LOBKIOSK_FAKE_BOOT_MS", boot, 1);
     setenv("LOBKIOSK_CLOCK_SYNC", synced ? "yes" : "no", 1);
+    assert_int_equal(lk_clock_from_env(), LK_OK);
 }
 
 static int setup(void **state)
@@ -67,6 +68,7 @@ static int teardown(void **state)
     unsetenv("LOBKIOSK_FAKE_BOOT_MS");
     unsetenv("LOBKIOSK_CLOCK_SYNC");
     unsetenv("LOBKIOSK_SET_TIME_CMD");
+    lk_clock_set(NULL);
     return rc;
 }
 
@@ -136,6 +138,7 @@ static void test_probe_and_seams(void **state)
     assert_string_equal(c.boot_id, "fake");
     unsetenv("LOBKIOSK_FAKE_NOW");
     unsetenv("LOBKIOSK_FAKE_BOOT_MS");
+    assert_int_equal(lk_clock_from_env(), LK_OK);
     clock_read(&c); /* the real one */
     assert_int_equal(strlen(c.boot_id), 36);
     assert_true(c.boot_ms > 0);
