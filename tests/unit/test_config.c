@@ -42,6 +42,7 @@ static lk_status load(const char *text, config *cfg, char *err, size_t len)
     assert_non_null(f);
     fputs(text, f);
     fclose(f);
+    config_free(cfg); /* a config loaded before: its issuers and lists go first */
     return config_load(cfg, path, err, len);
 }
 
@@ -87,7 +88,7 @@ static const char *good = "[kiosk]\n"
 
 static void test_good_file(void **state)
 {
-    config *cfg = malloc(sizeof *cfg);
+    config *cfg = calloc(1, sizeof *cfg);
     char err[CONFIG_ERR_MAX] = "";
     assert_int_equal(load(good, cfg, err, sizeof err), LK_OK);
     assert_string_equal(cfg->kiosk_id, "K-01");
@@ -141,7 +142,7 @@ static void test_good_file(void **state)
 
 static void test_demo_issuer_needs_demo_kiosk(void **state)
 {
-    config *cfg = malloc(sizeof *cfg);
+    config *cfg = calloc(1, sizeof *cfg);
     char err[CONFIG_ERR_MAX];
     const char *text = "[issuer.DEMO]\nhome_page = https://demo.example\ndemo = true\n"
                        "key.D1 = " PK "\n";
@@ -151,6 +152,7 @@ static void test_demo_issuer_needs_demo_kiosk(void **state)
     snprintf(with_demo, sizeof with_demo, "[kiosk]\ndemo = yes\n%s", text);
     assert_int_equal(load(with_demo, cfg, err, sizeof err), LK_OK);
     assert_non_null(config_find_issuer(cfg, "DEMO"));
+    config_free(cfg);
     free(cfg);
 }
 
@@ -201,7 +203,7 @@ static void test_errors_name_line_and_key(void **state)
         {"[kiosk]\nthis line is wrong\n", ":2: this line is not"},
         {"id = x\n", "outside a section"},
     };
-    config *cfg = malloc(sizeof *cfg);
+    config *cfg = calloc(1, sizeof *cfg);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char err[CONFIG_ERR_MAX] = "";
         lk_status st = load(cases[i].text, cfg, err, sizeof err);
@@ -210,13 +212,14 @@ static void test_errors_name_line_and_key(void **state)
                      cases[i].expect);
         assert_non_null(strstr(err, "kiosk.ini"));
     }
+    config_free(cfg);
     free(cfg);
 }
 
 /* What keygen prints is enough for an issuer: the home page is optional. */
 static void test_issuer_from_keygen_lines_and_loopback_http(void **state)
 {
-    config *cfg = malloc(sizeof *cfg);
+    config *cfg = calloc(1, sizeof *cfg);
     char err[CONFIG_ERR_MAX] = "";
     assert_int_equal(load("[issuer.00AA]\nkey.K1 = " PK "\n[sync]\n"
                           "endpoint = http://127.0.0.1:8080/xAPI\n",
@@ -228,12 +231,13 @@ static void test_issuer_from_keygen_lines_and_loopback_http(void **state)
                      LK_OK);
     assert_int_equal(load("[sync]\nendpoint = https://lrs.example.nl/xAPI\n", cfg, err, sizeof err),
                      LK_OK);
+    config_free(cfg);
     free(cfg);
 }
 
 static void test_missing_file_and_null(void **state)
 {
-    config *cfg = malloc(sizeof *cfg);
+    config *cfg = calloc(1, sizeof *cfg);
     char err[CONFIG_ERR_MAX] = "";
     assert_int_equal(config_load(cfg, "/nonexistent/kiosk.ini", err, sizeof err), LK_ERR_IO);
     assert_non_null(strstr(err, "not found"));
@@ -248,6 +252,7 @@ static void test_missing_file_and_null(void **state)
     snprintf(probe, sizeof probe, "%s/i18n/nl.ini", cfg->assets_dir);
     assert_int_equal(access(probe, R_OK), 0);
     assert_null(config_active_event(cfg, 0));
+    config_free(cfg);
     free(cfg);
 }
 
@@ -365,7 +370,7 @@ static void write_file(const char *name, const char *text)
 /* A revocation list of any length: several revoked = lines add up, no cap. */
 static void test_revoked_lines_accumulate(void **state)
 {
-    config *cfg = malloc(sizeof *cfg);
+    config *cfg = calloc(1, sizeof *cfg);
     char err[CONFIG_ERR_MAX] = "";
     size_t cap = 64 * 1024;
     char *text = malloc(cap);
@@ -389,13 +394,14 @@ static void test_revoked_lines_accumulate(void **state)
     assert_false(config_is_revoked(NULL, "A0", 20270731));
     config_free(cfg);
     free(text);
+    config_free(cfg);
     free(cfg);
 }
 
 /* revoked_file: one entry a line, thousands, comments and blank lines allowed. */
 static void test_revoked_file(void **state)
 {
-    config *cfg = malloc(sizeof *cfg);
+    config *cfg = calloc(1, sizeof *cfg);
     char err[CONFIG_ERR_MAX] = "";
     size_t cap = 256 * 1024;
     char *list = malloc(cap);
@@ -436,6 +442,7 @@ static void test_revoked_file(void **state)
         fail_msg("message '%s'", err);
     config_free(cfg);
     free(list);
+    config_free(cfg);
     free(cfg);
 }
 
@@ -443,7 +450,7 @@ static void test_revoked_file(void **state)
  * that inih would cut are refused, not cut. */
 static void test_limits(void **state)
 {
-    config *cfg = malloc(sizeof *cfg);
+    config *cfg = calloc(1, sizeof *cfg);
     char err[CONFIG_ERR_MAX] = "";
     char text[2048];
     /* eight revocations on one line: too long for inih, named on its own line */
@@ -500,6 +507,7 @@ static void test_limits(void **state)
     assert_int_equal(load("[kiosk]\nlanguage = \x1b[31mnl\n", cfg, err, sizeof err), LK_ERR_CONFIG);
     assert_null(strchr(err, '\x1b'));
     assert_non_null(strstr(err, "\\x1b[31mnl"));
+    config_free(cfg);
     free(cfg);
 }
 
