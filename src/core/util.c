@@ -141,6 +141,10 @@ lk_status lk_parse_iso8601(const char *s, int64_t *out_ms)
     tm.tm_min = mi;
     tm.tm_sec = sec;
     time_t t;
+    /* mktime and timegm return -1 for a time they cannot represent (with a
+     * 32-bit time_t every date from 2038 on); they set tm_wday only on success,
+     * which tells that apart from 1969-12-31T23:59:59Z. */
+    tm.tm_wday = -1;
     if (*p == '\0') {
         tm.tm_isdst = -1;
         t = mktime(&tm);
@@ -168,8 +172,12 @@ lk_status lk_parse_iso8601(const char *s, int64_t *out_ms)
         }
         if (*p != '\0')
             return LK_ERR_INVALID;
-        t = timegm(&tm) - off;
+        t = timegm(&tm);
+        if (t != (time_t)-1 || tm.tm_wday != -1)
+            t -= off;
     }
+    if (t == (time_t)-1 && tm.tm_wday == -1)
+        return LK_ERR_INVALID;
     if (tm.tm_mday != d && *p == '\0')
         return LK_ERR_INVALID; /* 31 February and friends */
     *out_ms = (int64_t)t * 1000 + msec;

@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "lobkiosk/util.h"
 
@@ -67,6 +69,36 @@ static int64_t clock_42(void)
 
 /* The clock seam: a function set once; LOBKIOSK_FAKE_NOW is read when asked to,
  * not on every call. */
+/* 64-bit time and file offsets: on 32-bit Pi OS a date from 2038 on would
+ * otherwise parse as -1 (1970) or wrap. The build sets _TIME_BITS=64 and
+ * _FILE_OFFSET_BITS=64; 2099 (the passes' far validity) must come through. */
+static void test_dates_past_2038(void **state)
+{
+    (void)state;
+#if !defined(_FILE_OFFSET_BITS) || _FILE_OFFSET_BITS != 64 || !defined(_TIME_BITS) || _TIME_BITS != 64
+    fail_msg("built without -D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64");
+#endif
+    assert_int_equal(sizeof(time_t), 8);
+    assert_int_equal(sizeof(off_t), 8);
+    int64_t ms = 0;
+    assert_int_equal(lk_parse_iso8601("2099-06-30T12:00:00+02:00", &ms), LK_OK);
+    assert_true(ms == 4086496800000LL);
+    assert_int_equal(lk_parse_iso8601("2099-06-30T10:00:00Z", &ms), LK_OK);
+    assert_true(ms == 4086496800000LL);
+    setenv("TZ", "Europe/Amsterdam", 1);
+    tzset();
+    assert_int_equal(lk_parse_iso8601("2099-12-31T23:59", &ms), LK_OK); /* local time: mktime */
+    assert_int_equal(lk_local_yyyymmdd(ms), 20991231);
+    char buf[40];
+    lk_format_iso8601(4086496800000LL, buf, sizeof buf);
+    assert_string_equal(buf, "2099-06-30T12:00:00.000+02:00");
+    /* the second before the epoch is -1 s, a real time, not an error */
+    assert_int_equal(lk_parse_iso8601("1969-12-31T23:59:59Z", &ms), LK_OK);
+    assert_true(ms == -1000);
+    unsetenv("TZ");
+    tzset();
+}
+
 static void test_clock_seam(void **state)
 {
     (void)state;
@@ -97,6 +129,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clock_seam),
+        cmocka_unit_test(test_dates_past_2038),
         cmocka_unit_test(test_escape_controls),
         cmocka_unit_test(test_escape_bytes_with_nul),
         cmocka_unit_test(test_escape_truncates_whole),
