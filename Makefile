@@ -166,4 +166,5 @@ format:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (build/cross holds an arm64 Debian root of its own: not ours to include)
+-include $(shell find $(BUILD) -path '$(BUILD)/cross' -prune -o -name '*.d' -type f -print 2>/dev/null)
