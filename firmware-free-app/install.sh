@@ -17,7 +17,7 @@ set -eu
 PACKAGES="build-essential pkg-config
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libqrencode-dev libzbar-dev
 libsqlite3-dev libcurl4-openssl-dev libsodium-dev libjansson-dev libinih-dev
-libv4l-dev libsystemd-dev libcairo2-dev libpango1.0-dev libpng-dev libturbojpeg0-dev
+libsystemd-dev libcairo2-dev libpango1.0-dev libpng-dev libturbojpeg0-dev
 fonts-noto-core fonts-dejavu-core ca-certificates"
 
 ROOT=""
