@@ -139,7 +139,7 @@ tsan: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@scripts/bench $(BUILD)
+	@LK_BENCH_BIG=$(BIG) scripts/bench $(BUILD)
 
 # arm64 build and unit tests under qemu-user, in a Debian root under build/cross
 # (needs root, debootstrap, qemu-user-static; not part of make test).

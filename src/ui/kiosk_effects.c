@@ -345,6 +345,9 @@ void kiosk_apply(kiosk *k, unsigned fx)
 void kiosk_on_payload(kiosk *k, const char *payload)
 {
     k->scan_t0 = SDL_GetPerformanceCounter();
+    /* the Return that ended this burst (a camera's payload has none) */
+    k->scan_input_ms = k->input_ms && lk_mono_ms() - k->input_ms < 5000 ? k->input_ms : 0;
+    k->input_ms = 0;
     checkin_result r;
     lk_status st = checkin_scan(k->st, k->cfg, &k->mem, payload, lk_now_ms(), &r);
     unsigned fx;
@@ -360,6 +363,6 @@ void kiosk_on_payload(kiosk *k, const char *payload)
         }
     }
     if (fx == 0)
-        k->scan_t0 = 0; /* ignored: nothing to present */
+        k->scan_t0 = k->scan_input_ms = 0; /* ignored: nothing to present */
     kiosk_apply(k, fx);
 }

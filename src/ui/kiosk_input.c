@@ -147,8 +147,12 @@ void kiosk_handle_event(kiosk *k, const SDL_Event *e)
         break;
     case SDL_KEYDOWN:
         /* Esc, Ctrl-Q and the like do nothing; Enter and Tab end a scanner burst. */
-        if (e->key.keysym.sym == SDLK_RETURN || e->key.keysym.sym == SDLK_KP_ENTER)
+        if (e->key.keysym.sym == SDLK_RETURN || e->key.keysym.sym == SDLK_KP_ENTER) {
             wedge_key(k->wg, '\r', (int64_t)e->key.timestamp + k->sdl_to_mono);
+            /* the stamp SDL gave the key when it was queued: a stall anywhere on
+             * this thread before the frame shows in the latency figure */
+            k->input_ms = (int64_t)e->key.timestamp + k->sdl_to_mono;
+        }
         else if (e->key.keysym.sym == SDLK_TAB)
             wedge_key(k->wg, '\t', (int64_t)e->key.timestamp + k->sdl_to_mono);
         break;

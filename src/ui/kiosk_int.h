@@ -88,6 +88,9 @@ typedef struct kiosk {
     int failures;        /* failed script checks */
     /* latency */
     Uint64 scan_t0;        /* performance counter at payload arrival, 0 = none */
+    int64_t input_ms;      /* mono time SDL stamped on the last Return, 0 = none */
+    int64_t scan_input_ms; /* input_ms of the payload whose frame is pending, 0 = none:
+                              "input-to-frame" when that frame is shown */
     bool first_frame_done; /* the first frame was presented */
     int shown;             /* flow_screen of the last frame presented, -1 = none */
 } kiosk;

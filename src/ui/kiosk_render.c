@@ -172,6 +172,12 @@ void kiosk_render(kiosk *k)
                     (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
         }
     }
+    if (k->scan_input_ms) {
+        if (k->opt->latency)
+            fprintf(stderr, "input-to-frame %lld ms\n",
+                    (long long)(lk_mono_ms() - k->scan_input_ms));
+        k->scan_input_ms = 0;
+    }
     if (k->scan_t0) {
         double ms = (double)(SDL_GetPerformanceCounter() - k->scan_t0) * 1000.0 /
                     (double)SDL_GetPerformanceFrequency();

@@ -190,6 +190,50 @@ static bool do_type(kiosk *k, const char *cmd, char *arg)
     return true;
 }
 
+/* What a scanner types MS milliseconds from now, from another thread. */
+typedef struct typist {
+    Uint32 delay_ms;
+    char text[];
+} typist;
+
+static int typist_run(void *data)
+{
+    typist *t = data;
+    SDL_Delay(t->delay_ms);
+    push_typed(t->text); /* SDL_PushEvent may be called from any thread */
+    free(t);
+    return 0;
+}
+
+/* type-later MS TEXT: types TEXT as a USB scanner would, MS milliseconds from now,
+ * from its own thread: the keys arrive whatever the UI thread is doing, as a real
+ * scanner's do, so a stall on the UI thread shows in "input-to-frame" (bench). */
+static bool do_type_later(kiosk *k, const char *cmd, char *arg)
+{
+    char *sp = strchr(arg, ' ');
+    long ms;
+    if (!sp || (*sp = '\0', lk_parse_long(arg, 0, 600000, &ms)) != LK_OK) {
+        script_fail(k, "type-later needs milliseconds and text, got '%s'", arg);
+        return false;
+    }
+    size_t n = strlen(sp + 1);
+    typist *t = malloc(sizeof *t + n + 1);
+    if (!t) {
+        script_fail(k, "type-later: out of memory%s", "");
+        return false;
+    }
+    t->delay_ms = (Uint32)ms;
+    memcpy(t->text, sp + 1, n + 1);
+    SDL_Thread *th = SDL_CreateThread(typist_run, "typist", t);
+    if (!th) {
+        free(t);
+        script_fail(k, "type-later: no thread: %s", SDL_GetError());
+        return false;
+    }
+    SDL_DetachThread(th);
+    return false;
+}
+
 static bool do_wait(kiosk *k, const char *cmd, char *arg)
 {
     long ms;
@@ -420,6 +464,7 @@ static const struct {
 } commands[] = {
     {"scan", do_scan},
     {"type", do_type},
+    {"type-later", do_type_later},
     {"wait", do_wait},
     {"wait-camera", do_wait_camera},
     {"tap", do_tap},
