@@ -202,6 +202,10 @@ bool config_is_revoked(const config_issuer *is, const char *subject, int expires
  * that is not 2..8 of 0-9 A-Z, or when the list cannot grow. Any number of issuers. */
 config_issuer *config_add_issuer(config *cfg, const char *code);
 
+/* Removes the issuers a trust list added (from_trust_list), before applying a newer
+ * list; kiosk.ini's own stay. Pointers into cfg->issuers are invalid afterwards. */
+void config_drop_trust_list(config *cfg);
+
 /* Sorts the issuers by code, so lookups are O(log n). config_load does it; call it
  * again after adding issuers by hand if lookups should be fast. */
 void config_sort_issuers(config *cfg);

@@ -21,6 +21,8 @@
 #define LK_SYNC_BATCH_MAX 100          /* statements per POST */
 #define LK_SYNC_INTERVAL_S 30          /* wake-up interval when nothing new */
 #define LK_TRUST_MAX_AGE_DAYS 60       /* a region's trust list older than this: warn */
+#define LK_TRUST_CHECK_S 900           /* the sync asks [trust] url for a newer list */
+#define LK_TRUST_MAX_BYTES (32 * 1024 * 1024) /* a trust list larger than this is refused */
 #define LK_SYNC_CONNECT_TIMEOUT_S 10   /* libcurl connect timeout */
 #define LK_SYNC_TIMEOUT_S 30           /* libcurl total timeout per request */
 #define LK_SYNC_BACKOFF_MAX_S 300      /* cap of the exponential back-off */

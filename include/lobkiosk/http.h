@@ -58,4 +58,15 @@ lk_status http_url(const config_sync *sc, const char *path, char *buf, size_t le
 lk_status http_request(http_conn *c, const char *url, const char *body, size_t len,
                        http_answer *out, char *err, size_t err_len) LK_MUST_CHECK;
 
+/* GETs a file of up to max bytes from url on c (its timeouts and TLS rules; the
+ * xAPI headers are sent but harmless): *body (heap, NUL-terminated, free()) and
+ * *len get it on a 200. With since_s > 0 the request carries If-Modified-Since
+ * (seconds since the epoch), and an unchanged file answers 304 with no body.
+ * *status gets the HTTP status, *modified_s (may be NULL) the answer's Last-Modified
+ * in seconds since the epoch, 0 when it sent none. LK_OK when the server answered (any status),
+ * LK_ERR_FULL when the file is larger than max, else as http_request. */
+lk_status http_fetch(http_conn *c, const char *url, int64_t since_s, size_t max, char **body,
+                     size_t *len, long *status, int64_t *modified_s, char *err,
+                     size_t err_len) LK_MUST_CHECK;
+
 #endif

@@ -4,12 +4,14 @@
 #ifndef LOBKIOSK_SYNC_H
 #define LOBKIOSK_SYNC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lobkiosk/config.h"
 #include "lobkiosk/status.h"
 #include "lobkiosk/store.h"
+#include "lobkiosk/trust.h"
 
 /* What the sync is doing; the UI shows "sync.state.<token>" from assets/i18n. */
 typedef enum sync_state {
@@ -119,6 +121,20 @@ void sync_request_now(sync_thread *t);
  * message of the destination that most needs attention (auth failed, error,
  * offline, sending, idle), the whole outbox's counts. With t NULL, SYNC_OFF. */
 void sync_status_get(sync_thread *t, sync_status *out);
+
+/* Downloads the region's trust list from [trust] url when it changed (GET with
+ * If-Modified-Since the installed list's time) and installs it (trust_install:
+ * signature, expiry, only a newer version). LK_OK when a new list was installed
+ * (*meta, may be NULL, gets it), LK_ERR_EXISTS when there was nothing new (304, or
+ * the same version), LK_ERR_UNSUPPORTED without a url or region_key, another error
+ * with the reason in err. The sync thread does this at most every
+ * LK_TRUST_CHECK_S seconds; `lobkiosk trust update` at once. */
+lk_status sync_trust_update(const config *cfg, trust_meta *meta, char *err,
+                            size_t err_len) LK_MUST_CHECK;
+
+/* True once after the sync thread installed a newer trust list: the UI thread then
+ * applies it to its configuration (config_drop_trust_list, trust_apply_installed). */
+bool sync_trust_changed(sync_thread *t);
 
 /* How many destinations the sync sends to (one thread each); 0 for NULL. */
 size_t sync_dest_count(sync_thread *t);

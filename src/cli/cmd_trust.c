@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "lobkiosk/pass.h"
+#include "lobkiosk/sync.h"
 #include "lobkiosk/trust.h"
 #include "lobkiosk/util.h"
 
@@ -20,6 +21,7 @@ static int usage(const char *why)
     fprintf(stderr,
             "usage: lobkiosk trust make --key REGION.key --in schools.ini --out trust.json\n"
             "       lobkiosk --config FILE trust import trust.json\n"
+            "       lobkiosk --config FILE trust update\n"
             "       lobkiosk --config FILE trust status\n");
     return CLI_EXIT_USAGE;
 }
@@ -136,6 +138,30 @@ static int trust_import_cmd(const config *cfg, int argc, char **argv)
     return CLI_EXIT_OK;
 }
 
+static int trust_update_cmd(const config *cfg)
+{
+    char err[512] = "";
+    trust_meta m;
+    lk_status st = sync_trust_update(cfg, &m, err, sizeof err);
+    if (st == LK_ERR_EXISTS) {
+        printf("lobkiosk trust: no newer list at %s (%s)\n", cfg->trust.url, err);
+        return CLI_EXIT_OK;
+    }
+    if (st == LK_ERR_UNSUPPORTED) {
+        fprintf(stderr, "lobkiosk trust: set url in [trust] first\n");
+        return CLI_EXIT_ERROR;
+    }
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk trust: %s: not updated: %s\n", cfg->trust.url, err);
+        return st == LK_ERR_STALE || st == LK_ERR_CRYPTO || st == LK_ERR_INVALID
+                   ? CLI_EXIT_REFUSED
+                   : CLI_EXIT_ERROR;
+    }
+    printf("lobkiosk trust: downloaded and imported into %s\n", cfg->trust.file);
+    print_meta(stdout, &m);
+    return CLI_EXIT_OK;
+}
+
 static int trust_status_cmd(const config *cfg)
 {
     config *probe = malloc(sizeof *probe);
@@ -165,17 +191,17 @@ static int trust_status_cmd(const config *cfg)
 int cmd_trust(const cli_ctx *ctx, int argc, char **argv)
 {
     if (argc < 1)
-        return usage("make, import or status?");
+        return usage("make, import, update or status?");
     if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h")) {
         usage(NULL);
         return CLI_EXIT_OK;
     }
     if (!strcmp(argv[0], "make"))
         return trust_make_cmd(argc - 1, argv + 1);
-    if (strcmp(argv[0], "import") && strcmp(argv[0], "status"))
-        return usage("make, import or status?");
+    if (strcmp(argv[0], "import") && strcmp(argv[0], "status") && strcmp(argv[0], "update"))
+        return usage("make, import, update or status?");
     if (!ctx->config_path)
-        return usage("import and status need --config FILE");
+        return usage("import, update and status need --config FILE");
     config *cfg = malloc(sizeof *cfg);
     if (!cfg)
         return CLI_EXIT_ERROR;
@@ -190,6 +216,8 @@ int cmd_trust(const cli_ctx *ctx, int argc, char **argv)
         rc = CLI_EXIT_ERROR;
     } else if (!strcmp(argv[0], "import")) {
         rc = trust_import_cmd(cfg, argc - 1, argv + 1);
+    } else if (!strcmp(argv[0], "update")) {
+        rc = argc == 1 ? trust_update_cmd(cfg) : usage("update takes no arguments");
     } else {
         rc = argc == 1 ? trust_status_cmd(cfg) : usage("status takes no arguments");
     }

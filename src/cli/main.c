@@ -40,7 +40,7 @@ static const command commands[] = {
     {"camera", cmd_camera, 1, 0, "camera [--frames N] [--save DIR]   (the technician's camera test)"},
     {"trust", cmd_trust, 0, 1,
      "trust make --key REGION.key --in schools.ini --out trust.json | "
-     "[--config FILE] trust import trust.json | [--config FILE] trust status"},
+     "[--config FILE] trust import trust.json | update | status"},
 };
 
 static void usage(FILE *f)

@@ -915,6 +915,20 @@ config_issuer *config_add_issuer(config *cfg, const char *code)
     return is;
 }
 
+void config_drop_trust_list(config *cfg)
+{
+    if (!cfg)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < cfg->n_issuers; i++) {
+        if (cfg->issuers[i].from_trust_list)
+            free(cfg->issuers[i].revoked);
+        else
+            cfg->issuers[k++] = cfg->issuers[i];
+    }
+    cfg->n_issuers = k; /* the order stays sorted */
+}
+
 void config_sort_issuers(config *cfg)
 {
     if (!cfg)

@@ -194,3 +194,88 @@ lk_status http_request(http_conn *c, const char *url, const char *body, size_t l
     out->truncated = c->truncated;
     return LK_OK;
 }
+
+/* A growing buffer for http_fetch. */
+typedef struct fetch_buf {
+    char *data;
+    size_t len, cap, max;
+    bool too_big;
+} fetch_buf;
+
+static size_t on_fetch(char *data, size_t size, size_t nmemb, void *user)
+{
+    fetch_buf *b = user;
+    size_t n = size * nmemb;
+    if (b->len + n > b->max) {
+        b->too_big = true;
+        return 0; /* libcurl stops with a write error */
+    }
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown)
+            return 0;
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+lk_status http_fetch(http_conn *c, const char *url, int64_t since_s, size_t max, char **body,
+                     size_t *len, long *status, int64_t *modified_s, char *err, size_t err_len)
+{
+    if (!c || !url || !body || !len || !status)
+        return LK_ERR_INVALID;
+    *body = NULL;
+    *len = 0;
+    *status = 0;
+    if (modified_s)
+        *modified_s = 0;
+    fetch_buf b = {.max = max};
+    CURL *e = c->curl;
+    c->errbuf[0] = '\0';
+    bool ok = curl_easy_setopt(e, CURLOPT_URL, url) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_fetch) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_WRITEDATA, &b) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_TIMECONDITION,
+                               since_s > 0 ? (long)CURL_TIMECOND_IFMODSINCE
+                                           : (long)CURL_TIMECOND_NONE) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_TIMEVALUE_LARGE, (curl_off_t)since_s) == CURLE_OK &&
+              curl_easy_setopt(e, CURLOPT_FILETIME, 1L) == CURLE_OK;
+    CURLcode rc = ok ? curl_easy_perform(e) : CURLE_FAILED_INIT;
+    /* back to what http_request expects */
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(e, CURLOPT_TIMECONDITION, (long)CURL_TIMECOND_NONE);
+    curl_easy_setopt(e, CURLOPT_FILETIME, 0L);
+    if (rc != CURLE_OK) {
+        free(b.data);
+        if (b.too_big) {
+            snprintf(err, err_len, "the file is larger than %zu bytes", max);
+            return LK_ERR_FULL;
+        }
+        if (rc == CURLE_ABORTED_BY_CALLBACK && c->stop && atomic_load(c->stop)) {
+            snprintf(err, err_len, "stopped");
+            return LK_ERR_BUSY;
+        }
+        lk_log_escape(c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc), err, err_len);
+        return rc == CURLE_OPERATION_TIMEDOUT ? LK_ERR_TIMEOUT : LK_ERR_NETWORK;
+    }
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
+    curl_off_t ft = -1;
+    if (modified_s && curl_easy_getinfo(e, CURLINFO_FILETIME_T, &ft) == CURLE_OK && ft > 0)
+        *modified_s = (int64_t)ft;
+    if (*status == 200 && b.data) {
+        *body = b.data;
+        *len = b.len;
+    } else {
+        free(b.data);
+    }
+    return LK_OK;
+}

@@ -849,11 +849,19 @@ typedef struct lane {
     client *c;                  /* owned by the thread while it runs */
     sync_status status;         /* under mu; queued is this destination's queue */
     sync_status totals;         /* under mu; the whole outbox's counts */
+    atomic_bool *trust_changed; /* the sync_thread's flag; only lanes[0] checks the list */
+    char (*own)[LK_ISSUER_MAX + 1]; /* default lane: the schools with their own LRS, copied
+                                       at start (the UI thread may change cfg's issuers
+                                       when a newer trust list arrives); heap, owned */
+    const char **own_ptr;       /* pointers into own, for store_set_lane */
+    size_t n_own;               /* entries of own */
+    int64_t trust_checked_ms;   /* monotonic time of its last check, 0 = never */
 } lane;
 
 struct sync_thread {
     lane **lanes;               /* one per destination (sync_dests) */
     size_t n;
+    atomic_bool trust_changed;  /* lanes[0] installed a newer trust list */
 };
 
 static void set_state(lane *t, sync_state s, const char *msg)
@@ -908,9 +916,24 @@ static void *thread_main(void *arg)
         memset(&rep, 0, sizeof rep);
         lk_status st;
         if (!s) {
-            st = open_dest_store(t->cfg, &t->dest, &s, rep.message, sizeof rep.message);
-            if (st != LK_OK)
+            char path[CONFIG_PATH_MAX + 64];
+            char why[256] = "";
+            st = store_path(t->cfg, path, sizeof path);
+            if (st == LK_OK)
+                st = store_open(path, &s, why, sizeof why);
+            if (st == LK_OK) {
+                st = store_set_lane(s, t->dest.issuer[0] ? t->dest.issuer : NULL, t->own_ptr,
+                                    t->n_own);
+                if (st != LK_OK) {
+                    store_close(s);
+                    s = NULL;
+                }
+            }
+            if (st != LK_OK) {
                 s = NULL;
+                snprintf(rep.message, sizeof rep.message, "store: %s",
+                         why[0] ? why : lk_strerror(st));
+            }
         }
         if (s) {
             t->c->st = s;
@@ -928,6 +951,20 @@ static void *thread_main(void *arg)
         }
         if (st == LK_ERR_BUSY && atomic_load(&t->abort))
             break;
+        if (t->trust_changed && t->cfg->trust.url[0] && t->cfg->trust.has_region_key &&
+            (!t->trust_checked_ms || lk_mono_ms() - t->trust_checked_ms >= LK_TRUST_CHECK_S * 1000LL)) {
+            char why[256] = "";
+            trust_meta m;
+            lk_status ts = sync_trust_update(t->cfg, &m, why, sizeof why);
+            t->trust_checked_ms = lk_mono_ms();
+            if (ts == LK_OK) {
+                fprintf(stderr, "sync: trust list version %ld of %s installed\n", m.version,
+                        m.region);
+                atomic_store(t->trust_changed, true);
+            } else if (ts != LK_ERR_EXISTS) {
+                fprintf(stderr, "sync: trust list not updated: %s\n", why);
+            }
+        }
         int64_t wait_ms;
         sync_state ns = state_for(st, &rep);
         if (st == LK_OK) {
@@ -996,13 +1033,16 @@ static void *thread_main(void *arg)
 
 static void lane_free(lane *t)
 {
+    free(t->own);
+    free(t->own_ptr);
     client_free(t->c);
     pthread_cond_destroy(&t->cv);
     pthread_mutex_destroy(&t->mu);
     free(t);
 }
 
-static lane *lane_start(const config *cfg, const sync_dest *d, char *err, size_t err_len)
+static lane *lane_start(const config *cfg, const sync_dest *d, atomic_bool *trust_changed,
+                        char *err, size_t err_len)
 {
     lane *t = calloc(1, sizeof *t);
     if (!t) {
@@ -1011,9 +1051,29 @@ static lane *lane_start(const config *cfg, const sync_dest *d, char *err, size_t
     }
     t->cfg = cfg;
     t->dest = *d;
+    t->trust_changed = trust_changed;
+    if (!d->issuer[0] && cfg->n_issuers > 0) {
+        t->own = calloc(cfg->n_issuers, sizeof *t->own);
+        t->own_ptr = calloc(cfg->n_issuers, sizeof *t->own_ptr);
+        if (!t->own || !t->own_ptr) {
+            snprintf(err, err_len, "out of memory");
+            free(t->own);
+            free(t->own_ptr);
+            free(t);
+            return NULL;
+        }
+        for (size_t i = 0; i < cfg->n_issuers; i++)
+            if (cfg->issuers[i].endpoint[0] && config_find_issuer(cfg, cfg->issuers[i].code)) {
+                lk_strlcpy(t->own[t->n_own], cfg->issuers[i].code, sizeof t->own[0]);
+                t->own_ptr[t->n_own] = t->own[t->n_own];
+                t->n_own++;
+            }
+    }
     atomic_init(&t->abort, false);
     if (client_new(cfg, &d->sc, &t->abort, &t->c, err, err_len) != LK_OK) {
         dest_prefix(d, err, err_len);
+        free(t->own);
+        free(t->own_ptr);
         free(t);
         return NULL;
     }
@@ -1080,8 +1140,9 @@ sync_thread *sync_start(const config *cfg, char *err, size_t err_len)
         free(d);
         return NULL;
     }
+    atomic_init(&t->trust_changed, false);
     for (size_t i = 0; i < n; i++) {
-        t->lanes[i] = lane_start(cfg, &d[i], err, err_len);
+        t->lanes[i] = lane_start(cfg, &d[i], i == 0 ? &t->trust_changed : NULL, err, err_len);
         if (!t->lanes[i]) {
             sync_stop(t);
             free(d);
@@ -1148,6 +1209,59 @@ void sync_status_get(sync_thread *t, sync_status *out)
             out->sent = totals.sent;
         }
     }
+}
+
+bool sync_trust_changed(sync_thread *t)
+{
+    return t && atomic_exchange(&t->trust_changed, false);
+}
+
+lk_status sync_trust_update(const config *cfg, trust_meta *meta, char *err, size_t err_len)
+{
+    if (!cfg)
+        return LK_ERR_INVALID;
+    if (!cfg->trust.url[0] || !cfg->trust.has_region_key) {
+        snprintf(err, err_len, "no [trust] url or region_key");
+        return LK_ERR_UNSUPPORTED;
+    }
+    /* the region's web server, not an LRS: [sync]'s timeouts, the system's CAs, no
+     * credentials */
+    config_sync sc = cfg->sync;
+    sc.credentials_file[0] = sc.ca_file[0] = '\0';
+    http_conn *c = NULL;
+    lk_status st = http_conn_new(&sc, NULL, NULL, NULL, &c, err, err_len);
+    if (st != LK_OK)
+        return st;
+    struct stat sb;
+    int64_t since = stat(cfg->trust.file, &sb) == 0 ? (int64_t)sb.st_mtime : 0;
+    char *body = NULL;
+    size_t len = 0;
+    long status = 0;
+    int64_t modified = 0;
+    st = http_fetch(c, cfg->trust.url, since, LK_TRUST_MAX_BYTES, &body, &len, &status,
+                    &modified, err, err_len);
+    http_conn_free(c);
+    if (st != LK_OK)
+        return st;
+    if (status == 304) {
+        snprintf(err, err_len, "not modified since the installed list");
+        return LK_ERR_EXISTS;
+    }
+    if (status != 200 || !body) {
+        free(body);
+        snprintf(err, err_len, "HTTP %ld from %s", status, cfg->trust.url);
+        return LK_ERR_HTTP;
+    }
+    st = trust_install(cfg, body, len, lk_local_yyyymmdd(lk_now_ms()), meta, err, err_len);
+    free(body);
+    if ((st == LK_OK || st == LK_ERR_EXISTS) && modified > 0) {
+        /* the installed file carries the server's time: the next If-Modified-Since is
+         * the server's own clock, whatever this kiosk's clock says */
+        struct timespec tv[2] = {{.tv_sec = (time_t)modified}, {.tv_sec = (time_t)modified}};
+        if (utimensat(AT_FDCWD, cfg->trust.file, tv, 0) != 0)
+            fprintf(stderr, "sync: cannot set the trust list's time\n");
+    }
+    return st;
 }
 
 size_t sync_dest_count(sync_thread *t)

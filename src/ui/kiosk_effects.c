@@ -10,6 +10,7 @@
 #include "lobkiosk/export.h"
 #include "lobkiosk/pin.h"
 #include "lobkiosk/state.h"
+#include "lobkiosk/trust.h"
 #include "lobkiosk/util.h"
 #include "ui/kiosk_int.h"
 
@@ -98,9 +99,29 @@ static void watch_clock(kiosk *k)
     }
 }
 
+/* A newer trust list the sync downloaded: the schools, keys and revocations in it
+ * count from the next scan (this thread is the only one that reads the issuers;
+ * a school's own LRS in it is used from the next start). */
+static void follow_trust_list(kiosk *k)
+{
+    if (!sync_trust_changed(k->sync))
+        return;
+    char err[512];
+    trust_meta m;
+    config_drop_trust_list(k->cfg);
+    lk_status st = trust_apply_installed(k->cfg, lk_local_yyyymmdd(lk_now_ms()), &m, err,
+                                         sizeof err);
+    if (st == LK_OK)
+        fprintf(stderr, "kiosk: trust list version %ld of %s in use (%zu schools)\n", m.version,
+                m.region, m.n_issuers);
+    else
+        fprintf(stderr, "kiosk: trust list not used: %s\n", err);
+}
+
 void kiosk_refresh_status(kiosk *k)
 {
     watch_clock(k);
+    follow_trust_list(k);
     retention_purge(k);
     kiosk_follow_event(k);
     int count = 0;
