@@ -22,13 +22,18 @@ const char *flow_screen_token(flow_screen s)
 
 static void enter(flow *f, flow_screen s, int64_t now_ms)
 {
+    bool same = f->screen == s;
     f->screen = s;
     f->banner.kind = FLOW_BANNER_NONE;
     f->warned = false;
     f->since_ms = now_ms;
     f->input_ms = now_ms;
-    if (s != FLOW_ADMIN)
+    if (!same) {
+        /* an old message does not greet the next admin */
         f->notice[0] = '\0';
+        f->leave_asked = false;
+        f->event_page = 0;
+    }
     if (s != FLOW_PIN)
         memset(f->pin, 0, sizeof f->pin);
 }
@@ -330,10 +335,22 @@ static unsigned tap_admin(flow *f, const char *id, int64_t now_ms)
         enter(f, FLOW_IDLE, now_ms);
         return FLOW_FX_REDRAW;
     }
-    if (strcmp(id, "leave") == 0)
-        return FLOW_FX_QUIT;
-    if (strcmp(id, "sync") == 0)
+    if (strcmp(id, "leave") == 0) {
+        if (f->leave_asked)
+            return FLOW_FX_QUIT;
+        f->leave_asked = true; /* "Echt afsluiten? Tik nog eens." */
+        return FLOW_FX_REDRAW;
+    }
+    f->leave_asked = false;
+    if (strcmp(id, "events-more") == 0) {
+        f->event_page = f->event_pages > 0 ? (f->event_page + 1) % f->event_pages : 0;
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "sync") == 0) {
+        if (!f->has_lrs)
+            return flow_notice(f, "admin.sync_off", now_ms);
         return FLOW_FX_SYNC_NOW | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
+    }
     if (strcmp(id, "export") == 0)
         return FLOW_FX_EXPORT | FLOW_FX_REDRAW;
     if (strcmp(id, "lang") == 0)
@@ -459,6 +476,9 @@ int64_t flow_deadline(const flow *f)
             return f->pin_locked_until; /* redraw the pad when it opens again */
         return f->input_ms + f->timing.admin_ms;
     case FLOW_ADMIN:
+        if (f->notice[0] && f->notice_until < f->input_ms + f->timing.admin_ms)
+            return f->notice_until; /* the message goes */
+        return f->input_ms + f->timing.admin_ms;
     case FLOW_HOST:
         return f->input_ms + f->timing.admin_ms;
     case FLOW_SCREEN_COUNT:
@@ -489,6 +509,10 @@ static unsigned tick(flow *f, int64_t now_ms)
     unsigned fx = 0;
     if (f->banner.kind != FLOW_BANNER_NONE && now_ms >= f->banner.until_ms) {
         f->banner.kind = FLOW_BANNER_NONE;
+        fx = FLOW_FX_REDRAW;
+    }
+    if (f->screen == FLOW_ADMIN && f->notice[0] && now_ms >= f->notice_until) {
+        f->notice[0] = '\0';
         fx = FLOW_FX_REDRAW;
     }
     if (now_ms < flow_deadline(f))
@@ -548,10 +572,11 @@ void flow_pin_restore(flow *f, int failures, int64_t locked_ms, int64_t now_ms)
     f->pin_locked_until = f->pin_guard.locked_until_ms;
 }
 
-unsigned flow_notice(flow *f, const char *key)
+unsigned flow_notice(flow *f, const char *key, int64_t now_ms)
 {
     if (!f)
         return 0;
     lk_strlcpy(f->notice, key ? key : "", sizeof f->notice);
+    f->notice_until = now_ms + FLOW_NOTICE_MS;
     return FLOW_FX_REDRAW;
 }

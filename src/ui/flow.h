@@ -84,6 +84,7 @@ typedef struct flow_banner {
  * stays this long unless the next scan comes first. */
 #define FLOW_WARN_MS 10000
 #define FLOW_DONE_MS 20000
+#define FLOW_NOTICE_MS 8000 /* a notice on the admin screen */
 
 typedef struct flow_timing {
     int welcome_ms;    /* welcome before the reflection (LK_UI_WELCOME_MS) */
@@ -122,6 +123,11 @@ typedef struct flow {
     int confirm_row;                    /* host row to confirm, -1 = all */
     int host_page;                      /* page of the host list */
     int host_pages;                     /* pages the host screen has (set by the screen) */
+    int64_t notice_until;               /* when the notice goes (monotonic ms) */
+    bool leave_asked;                   /* "Kiosk afsluiten" tapped once: the next tap quits */
+    bool has_lrs;                       /* [sync] endpoint set: "Nu verzenden" can send */
+    int event_page;                     /* page of the admin's event list */
+    int event_pages;                    /* pages it has (set by the screen) */
     char notice[48];                    /* i18n key of a notice on the admin screen, "" = none */
 } flow;
 
@@ -165,7 +171,9 @@ unsigned flow_pin_result(flow *f, bool ok, int64_t now_ms);
  * shut for locked_ms more (0 = open). */
 void flow_pin_restore(flow *f, int failures, int64_t locked_ms, int64_t now_ms);
 
-/* A notice for the admin screen (i18n key, copied). */
-unsigned flow_notice(flow *f, const char *key);
+/* A notice for the admin screen (i18n key, copied; a key ending in "_ok" is a
+ * success, shown green with a tick, anything else amber with an exclamation). It
+ * goes after FLOW_NOTICE_MS, and with the admin screen. */
+unsigned flow_notice(flow *f, const char *key, int64_t now_ms);
 
 #endif

@@ -135,6 +135,7 @@ static int setup(kiosk *k)
     flow_timing ft = {0};
     ft.reflection_ms = (cfg->ui.reflection_timeout_s > 0 ? cfg->ui.reflection_timeout_s : LK_UI_REFLECTION_TIMEOUT_S) * 1000;
     flow_init(&k->f, &ft, lk_mono_ms());
+    k->f.has_lrs = cfg->sync.endpoint[0] != '\0';
     k->mem.ask_early_checkout = true; /* "Wil je uitchecken?" within min_stay_minutes */
     k->f.has_pin = cfg->ui.admin_pin_hash[0] != '\0';
     /* The PIN pad's lockout from before a restart (wall-clock ms in the database). */

@@ -333,7 +333,7 @@ void kiosk_apply(kiosk *k, unsigned fx)
             load_rows(k);
     }
     if (fx & FLOW_FX_EXPORT)
-        flow_notice(f, export_usb(k));
+        flow_notice(f, export_usb(k), lk_mono_ms());
     if (fx & FLOW_FX_CHECKOUT) {
         /* the student said yes to "Wil je uitchecken?" */
         checkin_result r;

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "lobkiosk/reflection.h"
 #include "lobkiosk/util.h"
@@ -1006,6 +1007,59 @@ static void chart(ui_screens *s, const ui_view *v, SDL_Rect box)
     }
 }
 
+/* "29-11 09:00-17:00", or "29-11 09:00 - 30-11 17:00" over more days (local time). */
+static void event_dates(const ui_view *v, const config_event *e, char *buf, size_t len)
+{
+    (void)v;
+    time_t a = (time_t)(e->start_ms / 1000), b = (time_t)(e->end_ms / 1000);
+    struct tm ta, tb;
+    if (!localtime_r(&a, &ta) || !localtime_r(&b, &tb)) {
+        buf[0] = '\0';
+        return;
+    }
+    if (ta.tm_year == tb.tm_year && ta.tm_yday == tb.tm_yday)
+        snprintf(buf, len, "%02d-%02d %02d:%02d\xE2\x80\x93%02d:%02d", ta.tm_mday, ta.tm_mon + 1,
+                 ta.tm_hour, ta.tm_min, tb.tm_hour, tb.tm_min);
+    else
+        snprintf(buf, len, "%02d-%02d %02d:%02d \xE2\x80\x93 %02d-%02d %02d:%02d", ta.tm_mday,
+                 ta.tm_mon + 1, ta.tm_hour, ta.tm_min, tb.tm_mday, tb.tm_mon + 1, tb.tm_hour,
+                 tb.tm_min);
+}
+
+/* One row of the admin's event list: title, dates, and a tick with "nu bezig" on
+ * the event served now; the chosen one framed. */
+static void event_row(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r,
+                      const char *title, const char *sub, bool chosen, bool now)
+{
+    const ui_metrics *m = &s->m;
+    add_button(s, id, r);
+    bool down = pressed(v, id);
+    draw_round_rect(s->d, r, m->radius, down ? C_PANEL_HI : chosen ? C_BLUE : C_PANEL);
+    if (chosen)
+        draw_round_frame(s->d, r, m->radius, 3, C_WHITE);
+    int pad = m->gap / 2;
+    int x = r.x + pad;
+    if (now) {
+        int is = r.h * 5 / 10;
+        badge(s, DRAW_ICON_TICK, x + is / 2, r.y + r.h / 2, is, C_GREEN_HI, C_INK);
+        x += is + pad;
+    }
+    int w = r.x + r.w - pad - x;
+    char line[128];
+    if (now)
+        snprintf(line, sizeof line, "%s%s%s", sub, sub[0] ? " \xC2\xB7 " : "",
+                 tr(v, "admin.event_now"));
+    else
+        lk_strlcpy(line, sub, sizeof line);
+    if (!line[0]) {
+        text(s, title, (SDL_Rect){x, r.y, w, r.h}, m->small, true, C_TEXT, DRAW_LEFT, 2);
+        return;
+    }
+    text(s, title, (SDL_Rect){x, r.y + 2, w, r.h / 2}, m->small, true, C_TEXT, DRAW_LEFT, 1);
+    text(s, line, (SDL_Rect){x, r.y + r.h / 2, w, r.h / 2 - 2}, m->small * 9 / 10, false,
+         chosen ? C_TEXT : C_MUTED, DRAW_LEFT, 1);
+}
+
 static void admin(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
@@ -1014,9 +1068,21 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"),
            BTN_GHOST);
     int tx = m->margin + bw + m->gap;
-    text(s, f->notice[0] ? tr(v, f->notice) : tr(v, "admin.title"),
-         (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target},
-         f->notice[0] ? m->small : m->med, true, f->notice[0] ? C_AMBER : C_TEXT, DRAW_LEFT, 2);
+    if (f->notice[0]) {
+        /* success and failure look different: green with a tick, amber with "!" */
+        size_t nl = strlen(f->notice);
+        bool ok = nl > 3 && strcmp(f->notice + nl - 3, "_ok") == 0;
+        int is = m->target * 7 / 10;
+        badge(s, ok ? DRAW_ICON_TICK : DRAW_ICON_EXCLAIM, tx + is / 2, m->margin + m->target / 2,
+              is, ok ? C_GREEN_HI : C_AMBER, C_INK);
+        text(s, tr(v, f->notice),
+             (SDL_Rect){tx + is + m->gap / 2, m->margin, m->w - tx - is - m->gap / 2 - m->margin,
+                        m->target},
+             m->small, true, ok ? C_GREEN_HI : C_AMBER, DRAW_LEFT, 2);
+    } else {
+        text(s, tr(v, "admin.title"), (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target},
+             m->med, true, C_TEXT, DRAW_LEFT, 2);
+    }
     int top = m->margin + m->target + m->gap;
     int h = m->h - m->margin - top;
     SDL_Rect left, right;
@@ -1029,32 +1095,55 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         left = (SDL_Rect){m->margin, top, m->w - 2 * m->margin - rw - m->margin, h};
         right = (SDL_Rect){m->w - m->margin - rw, top, rw, h};
     }
-    /* Left: chart, then the events to choose from. */
+    /* Left: chart, then the events to choose from as a list of pages: "by time"
+     * first, then each event with its dates; the event served now is marked. */
     size_t ne = v->cfg ? v->cfg->n_events : 0;
-    int rows_room = (left.h / 2) / (m->target + m->gap);
-    if (rows_room < 1)
-        rows_room = 1;
-    int ev_rows = (int)ne + 1 < rows_room ? (int)ne + 1 : rows_room;
-    int ev_h = ev_rows * (m->target + m->gap);
+    int total = (int)ne + 1;
+    int rh = m->target + m->gap / 2;
+    int list_h = left.h * 58 / 100;
+    int per_page = (list_h + m->gap) / (rh + m->gap);
+    if (per_page < 1)
+        per_page = 1;
+    if (per_page > total)
+        per_page = total;
+    bool paged = total > per_page;
+    f->event_pages = (total + per_page - 1) / per_page;
+    if (f->event_page >= f->event_pages)
+        f->event_page = 0;
+    int ev_h = per_page * rh + (per_page - 1) * m->gap;
     chart(s, v, (SDL_Rect){left.x, left.y, left.w, left.h - ev_h - m->gap});
-    int y = left.y + left.h - ev_h + m->gap;
-    int cols = 2; /* two event buttons a row, in portrait and landscape alike */
-    int cw = (left.w - (cols - 1) * m->gap) / cols;
-    int slots = ev_rows * cols;
+    int y = left.y + left.h - ev_h;
+    int mw = paged ? m->target * 2 : 0;
+    int lw = left.w - (paged ? mw + m->gap : 0);
     bool chosen_auto = !v->cfg || !v->cfg->event_id[0];
-    for (int i = 0; i < slots && i <= (int)ne; i++) {
-        SDL_Rect r = {left.x + (i % cols) * (cw + m->gap), y + (i / cols) * (m->target + m->gap),
-                      cw, m->target};
+    for (int k = 0; k < per_page; k++) {
+        int i = f->event_page * per_page + k;
+        if (i >= total)
+            break;
+        SDL_Rect r = {left.x, y + k * (rh + m->gap), lw, rh};
         if (i == 0) {
-            button(s, v, "event-auto", r, tr(v, "admin.auto_event"),
-                   chosen_auto ? BTN_SELECTED : BTN_PANEL);
+            event_row(s, v, "event-auto", r, tr(v, "admin.auto_event"), "", chosen_auto, false);
             continue;
         }
         const config_event *e = &v->cfg->events[i - 1];
-        char id[SCREENS_ID_MAX + 8];
+        char id[SCREENS_ID_MAX + 8], when[64];
         snprintf(id, sizeof id, "event-%d", i - 1);
+        event_dates(v, e, when, sizeof when);
         bool chosen = !chosen_auto && strcmp(v->cfg->event_id, e->id) == 0;
-        button(s, v, id, r, e->title, chosen ? BTN_SELECTED : BTN_PANEL);
+        event_row(s, v, id, r, e->title, when, chosen, v->ev == e);
+    }
+    if (paged) {
+        char page[48], a[12], b[12];
+        snprintf(a, sizeof a, "%d", f->event_page + 1);
+        snprintf(b, sizeof b, "%d", f->event_pages);
+        const char *pv[] = {"page", a, "pages", b, NULL};
+        i18n_format(v->tr, "admin.page", pv, page, sizeof page);
+        SDL_Rect more = {left.x + left.w - mw, y, mw, m->target};
+        button(s, v, "events-more", more, tr(v, "admin.more_events"), BTN_PANEL);
+        text(s, page,
+             (SDL_Rect){more.x, more.y + more.h + m->gap / 2, mw,
+                        draw_line_height(s->d, m->small, false)},
+             m->small, false, C_MUTED, DRAW_CENTER, 1);
     }
     /* Right: sync figures and the actions. */
     int sh = draw_line_height(s->d, m->small, false);
@@ -1112,7 +1201,9 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
             continue;
         SDL_Rect r = {right.x + (slot % acols) * (aw + m->gap), y + (slot / acols) * (bh + m->gap),
                       aw, bh};
-        button(s, v, ids[i], r, tr(v, keys[i]), i == 3 ? BTN_DARK : BTN_PANEL);
+        const char *label =
+            i == 3 && f->leave_asked ? tr(v, "admin.leave_confirm") : tr(v, keys[i]);
+        button(s, v, ids[i], r, label, i == 3 ? BTN_DARK : BTN_PANEL);
         slot++;
     }
 }

@@ -605,12 +605,34 @@ static void test_refusal_pin_admin_host(void **state)
     assert_true(flow_tap(&f, "event-auto", 18) & FLOW_FX_EVENT);
     assert_int_equal(f.event_choice, -1);
     assert_int_equal(flow_tap(&f, "event-99999", 18), 0);
+    /* without an LRS "Nu verzenden" says so instead of pretending */
+    assert_int_equal(flow_tap(&f, "sync", 19), FLOW_FX_REDRAW);
+    assert_string_equal(f.notice, "admin.sync_off");
+    /* the message goes by itself after a while */
+    assert_int_equal(flow_deadline(&f), 19 + FLOW_NOTICE_MS);
+    assert_int_equal(flow_tick(&f, 19 + FLOW_NOTICE_MS), FLOW_FX_REDRAW);
+    assert_string_equal(f.notice, "");
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    f.has_lrs = true;
     assert_true(flow_tap(&f, "sync", 19) & FLOW_FX_SYNC_NOW);
+    /* the event list pages round */
+    f.event_pages = 2;
+    flow_tap(&f, "events-more", 19);
+    assert_int_equal(f.event_page, 1);
+    flow_tap(&f, "events-more", 19);
+    assert_int_equal(f.event_page, 0);
     assert_true(flow_tap(&f, "export", 19) & FLOW_FX_EXPORT);
-    flow_notice(&f, "admin.export_ok");
+    flow_notice(&f, "admin.export_ok", 19);
     assert_string_equal(f.notice, "admin.export_ok");
+    /* "Kiosk afsluiten" asks once: the second tap quits, another tap in between resets */
+    assert_int_equal(flow_tap(&f, "leave", 20), FLOW_FX_REDRAW);
+    assert_true(f.leave_asked);
+    flow_tap(&f, "export", 20);
+    assert_false(f.leave_asked);
+    assert_int_equal(flow_tap(&f, "leave", 20), FLOW_FX_REDRAW);
     assert_true(flow_tap(&f, "leave", 20) & FLOW_FX_QUIT);
     /* an admin walking away: back to idle after the timeout */
+    flow_tick(&f, 20 + 120000);
     flow_tick(&f, 20 + 120000);
     assert_int_equal(f.screen, FLOW_IDLE);
     assert_string_equal(f.notice, "");
