@@ -39,18 +39,23 @@ const char *report_competency_name(const char *id)
 }
 
 /* --- the experiences in scope ------------------------------------------------------------
- * ?1 event (NULL = all), ?2 since, ?3 until (exclusive), ?4 group (NULL = all). The
- * range on checkin_ms uses experiences_by_time; the roster join its primary key. */
+ * ?1 event (NULL = all), ?2 since, ?3 until (exclusive), ?4 group (NULL = all). One
+ * event is a range of experiences_by_event, every event a range of experiences_by_time
+ * (two branches: "?1 IS NULL OR event_id = ?1" could use neither index and would read
+ * a year of check-ins for one event); the roster join uses its primary key. */
 #define X_CTE                                                                                      \
     "WITH x AS (SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkout_ms,"        \
     " coalesce(ev.kind, 'other') AS kind, coalesce(ev.host, '') AS host,"                          \
     " coalesce(ev.mode, 'checkin') AS mode, e.manual AS manual,"                                   \
     " CASE WHEN e.checkout_ms > e.checkin_ms THEN e.checkout_ms - e.checkin_ms ELSE 0 END AS ms,"  \
     " coalesce(r.grp, '') AS grp"                                                                  \
-    " FROM experiences e LEFT JOIN events ev ON ev.id = e.event_id"                                \
+    " FROM (SELECT * FROM experiences WHERE ?1 IS NOT NULL AND event_id = ?1"                    \
+    "   AND checkin_ms >= ?2 AND checkin_ms < ?3"                                                  \
+    " UNION ALL SELECT * FROM experiences WHERE ?1 IS NULL"                                        \
+    "   AND checkin_ms >= ?2 AND checkin_ms < ?3) e"                                               \
+    " LEFT JOIN events ev ON ev.id = e.event_id"                                                   \
     " LEFT JOIN roster r ON r.issuer = e.issuer AND r.subject = e.subject"                         \
-    " WHERE (?1 IS NULL OR e.event_id = ?1) AND e.checkin_ms >= ?2 AND e.checkin_ms < ?3"          \
-    " AND (?4 IS NULL OR coalesce(r.grp, '') = ?4))"
+    " WHERE (?4 IS NULL OR coalesce(r.grp, '') = ?4))"
 
 /* Sums of ms as hours, rounded to 2 decimals in SQL so every output agrees. */
 #define HOURS(expr) "round(coalesce(" expr ", 0) / 3600000.0, 2)"
