@@ -12,7 +12,7 @@
 
 static const char *const screen_tokens[FLOW_SCREEN_COUNT] = {
     "idle",  "welcome", "refusal", "reflection", "done",
-    "error", "pin",     "admin",   "host",       "confirm_out",
+    "error", "pin",     "admin",   "host",       "confirm_out", "manual",
 };
 
 const char *flow_screen_token(flow_screen s)
@@ -355,6 +355,12 @@ static unsigned tap_admin(flow *f, const char *id, int64_t now_ms)
         return FLOW_FX_EXPORT | FLOW_FX_REDRAW;
     if (strcmp(id, "lang") == 0)
         return FLOW_FX_LANGUAGE | FLOW_FX_REDRAW;
+    if (strcmp(id, "manual") == 0) {
+        f->text[0] = '\0';
+        f->manual_n = 0;
+        enter(f, FLOW_MANUAL, now_ms);
+        return FLOW_FX_REDRAW | FLOW_FX_MANUAL_SEARCH;
+    }
     if (strcmp(id, "event-auto") == 0) {
         f->event_choice = -1;
         return FLOW_FX_EVENT | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
@@ -362,6 +368,31 @@ static unsigned tap_admin(flow *f, const char *id, int64_t now_ms)
     if (id_number(id, "event-", CONFIG_MAX_EVENTS, &n)) {
         f->event_choice = (int)n;
         return FLOW_FX_EVENT | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
+    }
+    return 0;
+}
+
+/* Forgot the pass: letters narrow the roster down, a tap on a student checks them in
+ * by hand (the kiosk then shows the welcome as for a scan). */
+static unsigned tap_manual(flow *f, const char *id, int64_t now_ms)
+{
+    long n;
+    if (strcmp(id, "close") == 0) {
+        enter(f, FLOW_ADMIN, now_ms);
+        return FLOW_FX_REDRAW | FLOW_FX_ADMIN_LOAD;
+    }
+    if (id_number(id, "pick-", FLOW_MANUAL_SHOWN, &n)) {
+        if ((size_t)n >= f->manual_n)
+            return 0;
+        f->manual_pick = (int)n;
+        return FLOW_FX_MANUAL_CHECKIN;
+    }
+    if (strncmp(id, "key-", 4) == 0 && strcmp(id, "key-space") != 0) {
+        /* a first name's start: 24 characters are plenty */
+        if (strcmp(id, "key-erase") != 0 && strlen(f->text) >= 24)
+            return 0;
+        unsigned fx = keyboard(f, id);
+        return fx ? fx | FLOW_FX_MANUAL_SEARCH : 0;
     }
     return 0;
 }
@@ -433,6 +464,8 @@ static unsigned tap(flow *f, const char *id, int64_t now_ms)
             return 0;
         enter(f, FLOW_IDLE, now_ms);
         return FLOW_FX_REDRAW;
+    case FLOW_MANUAL:
+        return tap_manual(f, id, now_ms);
     case FLOW_SCREEN_COUNT:
         break;
     }
@@ -480,6 +513,7 @@ int64_t flow_deadline(const flow *f)
             return f->notice_until; /* the message goes */
         return f->input_ms + f->timing.admin_ms;
     case FLOW_HOST:
+    case FLOW_MANUAL:
         return f->input_ms + f->timing.admin_ms;
     case FLOW_SCREEN_COUNT:
         break;
@@ -570,6 +604,16 @@ void flow_pin_restore(flow *f, int failures, int64_t locked_ms, int64_t now_ms)
     f->pin_guard.locked_until_ms = locked_ms > 0 ? now_ms + locked_ms : 0;
     f->pin_locked = locked_ms > 0;
     f->pin_locked_until = f->pin_guard.locked_until_ms;
+}
+
+unsigned flow_manual_found(flow *f, const store_person *found, size_t n)
+{
+    if (!f || f->screen != FLOW_MANUAL)
+        return 0;
+    f->manual_n = 0;
+    for (size_t i = 0; found && i < n && i < FLOW_MANUAL_SHOWN + 1; i++)
+        f->manual[f->manual_n++] = found[i];
+    return FLOW_FX_REDRAW;
 }
 
 unsigned flow_notice(flow *f, const char *key, int64_t now_ms)

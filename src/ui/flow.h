@@ -25,6 +25,7 @@ typedef enum flow_screen {
     FLOW_ADMIN = 7,       /* event, chart, sync, export, language, leave */
     FLOW_HOST = 8,        /* confirm attendance */
     FLOW_CONFIRM_OUT = 9, /* "Wil je uitchecken?" yes / no (internship day, early scan) */
+    FLOW_MANUAL = 10,     /* forgot the pass: find a roster student, check in by hand */
     FLOW_SCREEN_COUNT
 } flow_screen;
 
@@ -48,7 +49,14 @@ enum {
     FLOW_FX_ADMIN_LOAD = 1 << 12,     /* (re)load the admin figures */
     FLOW_FX_CHECKOUT = 1 << 14,       /* checkin_checkout(flow.scan), then flow_checkout_result() */
     FLOW_FX_LANGUAGE_RESET = 1 << 13, /* a student's turn ended: back to the kiosk's language */
+    FLOW_FX_MANUAL_SEARCH = 1 << 15,  /* look up flow.text in the roster: flow_manual_found() */
+    FLOW_FX_MANUAL_CHECKIN = 1 << 16, /* check flow.manual[flow.manual_pick] in by hand
+                                         (checkin_manual), then flow_scan() its result */
 };
+
+/* Roster students the "forgot the pass" screen shows at once; one more is looked up
+ * to know whether to say "type more letters". */
+#define FLOW_MANUAL_SHOWN 3
 
 /* Reflection answers waiting to be written, with the scan they belong to. */
 typedef struct flow_pending {
@@ -129,6 +137,9 @@ typedef struct flow {
     int event_page;                     /* page of the admin's event list */
     int event_pages;                    /* pages it has (set by the screen) */
     char notice[48];                    /* i18n key of a notice on the admin screen, "" = none */
+    store_person manual[FLOW_MANUAL_SHOWN + 1]; /* roster students found for flow.text */
+    size_t manual_n;                    /* how many (FLOW_MANUAL_SHOWN + 1: more exist) */
+    int manual_pick;                    /* the one tapped (FLOW_FX_MANUAL_CHECKIN) */
 } flow;
 
 /* Starts on the idle screen. timing may be NULL (defaults). */
@@ -170,6 +181,10 @@ unsigned flow_pin_result(flow *f, bool ok, int64_t now_ms);
 /* The PIN guard kept from before a restart: failures wrong PINs in a row, the pad
  * shut for locked_ms more (0 = open). */
 void flow_pin_restore(flow *f, int failures, int64_t locked_ms, int64_t now_ms);
+
+/* The roster students found for FLOW_FX_MANUAL_SEARCH (copied; at most
+ * FLOW_MANUAL_SHOWN + 1 are kept). */
+unsigned flow_manual_found(flow *f, const store_person *found, size_t n);
 
 /* A notice for the admin screen (i18n key, copied; a key ending in "_ok" is a
  * success, shown green with a tick, anything else amber with an exclamation). It

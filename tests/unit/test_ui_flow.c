@@ -565,6 +565,53 @@ static void test_pin_pad_lockout_escalates_and_is_restored(void **state)
     assert_false(g.pin_locked);
 }
 
+static void test_forgot_the_pass(void **state)
+{
+    flow f;
+    flow_init(&f, NULL, 0);
+    checkin_result admin = result(CHECKIN_ADMIN, "");
+    flow_scan(&f, &admin, 0);
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    lk_strlcpy(f.text, "left over", sizeof f.text);
+    unsigned fx = flow_tap(&f, "manual", 10);
+    assert_int_equal(f.screen, FLOW_MANUAL);
+    assert_string_equal(flow_screen_token(f.screen), "manual");
+    assert_true(fx & FLOW_FX_MANUAL_SEARCH);
+    assert_string_equal(f.text, "");
+    /* Letters search, a space does not; nothing found yet, so no pick. */
+    assert_true(flow_tap(&f, "key-z", 11) & FLOW_FX_MANUAL_SEARCH);
+    assert_true(flow_tap(&f, "key-o", 12) & FLOW_FX_MANUAL_SEARCH);
+    assert_string_equal(f.text, "zo");
+    assert_int_equal(flow_tap(&f, "key-space", 12), 0);
+    assert_int_equal(flow_tap(&f, "pick-0", 13), 0);
+    store_person found[5] = {{.issuer = "00AA", .subject = "1002", .first_name = "Zoë"},
+                             {.issuer = "00AA", .subject = "1009", .first_name = "Zoey"}};
+    assert_true(flow_manual_found(&f, found, 5) & FLOW_FX_REDRAW);
+    assert_int_equal(f.manual_n, FLOW_MANUAL_SHOWN + 1); /* one more: "type more" */
+    assert_true(flow_manual_found(&f, found, 2) & FLOW_FX_REDRAW);
+    assert_int_equal(f.manual_n, 2);
+    assert_int_equal(flow_tap(&f, "pick-2", 14), 0);
+    assert_int_equal(flow_tap(&f, "pick-x", 14), 0);
+    assert_true(flow_tap(&f, "pick-1", 15) & FLOW_FX_MANUAL_CHECKIN);
+    assert_int_equal(f.manual_pick, 1);
+    /* The check-in by hand goes on as a scan does. */
+    checkin_result in = result(CHECKIN_CHECKED_IN, "Zoey");
+    flow_scan(&f, &in, 16);
+    assert_int_equal(f.screen, FLOW_WELCOME);
+    /* Back leaves for the admin screen; idle after the admin timeout. */
+    flow_scan(&f, &admin, 20000);
+    flow_tap(&f, "manual", 20001);
+    assert_int_equal(flow_manual_found(&f, NULL, 0), FLOW_FX_REDRAW);
+    assert_int_equal(f.manual_n, 0);
+    assert_true(flow_tap(&f, "close", 20002) & FLOW_FX_ADMIN_LOAD);
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    flow_tap(&f, "manual", 20003);
+    flow_tick(&f, 20003 + 120000);
+    assert_int_equal(f.screen, FLOW_IDLE);
+    /* Results for a screen that is gone change nothing. */
+    assert_int_equal(flow_manual_found(&f, found, 2), 0);
+}
+
 static void test_refusal_pin_admin_host(void **state)
 {
     flow f;
@@ -677,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_pin_pad_shuts_after_wrong_pins),
         cmocka_unit_test(test_pin_pad_lockout_escalates_and_is_restored),
         cmocka_unit_test(test_refusal_pin_admin_host),
+        cmocka_unit_test(test_forgot_the_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
