@@ -1067,6 +1067,10 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
     button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"),
            BTN_GHOST);
+    /* Forgot the pass: top right, apart from the kiosk's own settings. */
+    int fw = m->target * 4 < m->w * 3 / 10 ? m->target * 4 : m->w * 3 / 10;
+    button_sized(s, v, "manual", (SDL_Rect){m->w - m->margin - fw, m->margin, fw, m->target},
+                 tr(v, "admin.manual"), BTN_PRIMARY, m->small * 13 / 10);
     int tx = m->margin + bw + m->gap;
     if (f->notice[0]) {
         /* success and failure look different: green with a tick, amber with "!" */
@@ -1076,11 +1080,11 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         badge(s, ok ? DRAW_ICON_TICK : DRAW_ICON_EXCLAIM, tx + is / 2, m->margin + m->target / 2,
               is, ok ? C_GREEN_HI : C_AMBER, C_INK);
         text(s, tr(v, f->notice),
-             (SDL_Rect){tx + is + m->gap / 2, m->margin, m->w - tx - is - m->gap / 2 - m->margin,
-                        m->target},
+             (SDL_Rect){tx + is + m->gap / 2, m->margin,
+                        m->w - tx - is - m->gap / 2 - fw - m->gap - m->margin, m->target},
              m->small, true, ok ? C_GREEN_HI : C_AMBER, DRAW_LEFT, 2);
     } else {
-        text(s, tr(v, "admin.title"), (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target},
+        text(s, tr(v, "admin.title"), (SDL_Rect){tx, m->margin, m->w - tx - fw - m->gap - m->margin, m->target},
              m->med, true, C_TEXT, DRAW_LEFT, 2);
     }
     int top = m->margin + m->target + m->gap;
@@ -1208,6 +1212,83 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     }
 }
 
+/* --- forgot the pass --------------------------------------------------------------- */
+
+/* Letters narrow the roster down; each student found is a button with first name
+ * and group; a tap checks them in by hand. */
+static void manual(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
+    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "manual.close"),
+           BTN_GHOST);
+    int tx = m->margin + bw + m->gap;
+    text(s, tr(v, "manual.title"), (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target},
+         m->med, true, C_TEXT, DRAW_LEFT, 2);
+    int y = m->margin + m->target + m->gap;
+    int lh = draw_line_height(s->d, m->med, true);
+    /* What was typed, or how to start. */
+    char line[160];
+    if (f->text[0])
+        snprintf(line, sizeof line, "%s_", f->text);
+    else
+        lk_strlcpy(line, tr(v, "manual.hint"), sizeof line);
+    text(s, line, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, lh}, m->med, f->text[0] != 0,
+         f->text[0] ? C_TEXT : C_MUTED, DRAW_LEFT, 1);
+    y += lh + m->gap / 2;
+    /* The students found: one row of buttons. */
+    int rh = m->target * 5 / 4;
+    size_t shown = f->manual_n < FLOW_MANUAL_SHOWN ? f->manual_n : FLOW_MANUAL_SHOWN;
+    int cols = FLOW_MANUAL_SHOWN;
+    int cw = (m->w - 2 * m->margin - (cols - 1) * m->gap) / cols;
+    if (shown == 0) {
+        text(s, tr(v, "manual.none"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, rh}, m->small,
+             false, C_MUTED, DRAW_LEFT, 2);
+    }
+    for (size_t i = 0; i < shown; i++) {
+        char id[16], label[200];
+        snprintf(id, sizeof id, "pick-%zu", i);
+        const store_person *p = &f->manual[i];
+        if (p->group[0])
+            snprintf(label, sizeof label, "%s · %s", p->first_name, p->group);
+        else
+            lk_strlcpy(label, p->first_name, sizeof label);
+        button_sized(s, v, id, (SDL_Rect){m->margin + (int)i * (cw + m->gap), y, cw, rh}, label,
+                     BTN_PRIMARY, m->small * 13 / 10);
+    }
+    y += rh + m->gap / 2;
+    if (f->manual_n > FLOW_MANUAL_SHOWN) {
+        int sh = draw_line_height(s->d, m->small, false);
+        text(s, tr(v, "manual.more"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh},
+             m->small, false, C_MUTED, DRAW_LEFT, 1);
+        y += sh;
+    }
+    y += m->gap / 2;
+    /* Letters and erase, as the reflection's keyboard. */
+    SDL_Rect area = {m->margin, y, m->w - 2 * m->margin, m->h - m->margin - y};
+    static const char *const rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+    int kg = m->gap * 3 / 4 > 12 ? m->gap * 3 / 4 : 12;
+    int kw = (area.w - 9 * kg) / 10;
+    int kh = (area.h - 3 * kg) / 4;
+    if (kh > m->target * 3 / 2)
+        kh = m->target * 3 / 2;
+    int ky = area.y + (area.h - (4 * kh + 3 * kg)) / 2;
+    for (int r = 0; r < 3; r++) {
+        int n = (int)strlen(rows[r]);
+        int x = area.x + (area.w - (n * kw + (n - 1) * kg)) / 2;
+        for (int i = 0; i < n; i++) {
+            char id[16], label[2] = {(char)(rows[r][i] - 'a' + 'A'), 0};
+            snprintf(id, sizeof id, "key-%c", rows[r][i]);
+            button(s, v, id, (SDL_Rect){x + i * (kw + kg), ky, kw, kh}, label, BTN_PANEL);
+        }
+        ky += kh + kg;
+    }
+    int ew = kw * 3 + 2 * kg;
+    button(s, v, "key-erase", (SDL_Rect){area.x + (area.w - ew) / 2, ky, ew, kh},
+           tr(v, "reflection.erase"), BTN_PANEL);
+}
+
 /* --- host ---------------------------------------------------------------------------- */
 
 static void host(ui_screens *s, flow *f, const ui_view *v)
@@ -1330,6 +1411,9 @@ void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
         break;
     case FLOW_CONFIRM_OUT:
         confirm_out(s, f, v);
+        break;
+    case FLOW_MANUAL:
+        manual(s, f, v);
         break;
     case FLOW_SCREEN_COUNT:
         break;
