@@ -277,6 +277,41 @@ static void reset_language(kiosk *k)
         draw_flush_cache(k->d);
 }
 
+/* Forgot the pass: the roster students whose first name starts with what was typed. */
+static void manual_search(kiosk *k)
+{
+    store_person found[FLOW_MANUAL_SHOWN + 1];
+    size_t n = 0;
+    if (store_roster_search(k->st, k->f.text, NULL, found, FLOW_MANUAL_SHOWN + 1, &n) != LK_OK)
+        n = 0; /* said on stderr by the store; the screen says "nobody found" */
+    flow_manual_found(&k->f, found, n);
+}
+
+/* The student tapped on the forgot-the-pass screen, checked in by hand: the screen
+ * then goes on as after a scan (welcome, reflection). */
+static void manual_checkin(kiosk *k)
+{
+    flow *f = &k->f;
+    if (f->manual_pick < 0 || (size_t)f->manual_pick >= f->manual_n)
+        return;
+    const store_person *p = &f->manual[f->manual_pick];
+    checkin_result r;
+    lk_status st = checkin_manual(k->st, k->cfg, p->issuer, p->subject, lk_now_ms(), &r);
+    unsigned fx;
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk: check-in by hand failed: %s\n", lk_strerror(st));
+        fx = flow_scan_failed(f, lk_mono_ms());
+    } else {
+        fx = flow_scan(f, &r, lk_mono_ms());
+        if (r.outcome == CHECKIN_CHECKED_IN) {
+            sync_wake(k->sync);
+            k->v.count_today++;
+            k->next_status = 0;
+        }
+    }
+    kiosk_apply(k, fx);
+}
+
 void kiosk_apply(kiosk *k, unsigned fx)
 {
     flow *f = &k->f;
@@ -349,6 +384,10 @@ void kiosk_apply(kiosk *k, unsigned fx)
         }
         kiosk_apply(k, more);
     }
+    if (fx & FLOW_FX_MANUAL_SEARCH)
+        manual_search(k);
+    if (fx & FLOW_FX_MANUAL_CHECKIN)
+        manual_checkin(k);
     if (f->screen == FLOW_DONE && (fx & FLOW_FX_REDRAW))
         kiosk_make_qr(k);
     if (f->screen == FLOW_DONE && (before != FLOW_DONE || since != f->since_ms)) {
