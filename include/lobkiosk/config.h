@@ -141,6 +141,9 @@ typedef struct config {
     char activity_base[CONFIG_TEXT_MAX]; /* base IRI of event and question activities */
     char event_id[64];              /* the active event, "" = choose by time */
     bool demo;                      /* demo kiosk: trusts demo issuers, screen says DEMO */
+    char usb_mount[CONFIG_PATH_MAX]; /* [kiosk] usb_mount: the USB stick's mount point,
+                                       the only place the admin's export writes to
+                                       (default LK_USB_MOUNT) */
     int retention_days;             /* [kiosk] retention_days: sent statements and stale
                                        roster rows older than this many days are purged
                                        (store_purge); 0 = keep everything */

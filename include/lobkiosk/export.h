@@ -4,6 +4,7 @@
 #ifndef LOBKIOSK_EXPORT_H
 #define LOBKIOSK_EXPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,12 +32,51 @@ lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f,
 lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
                          const char *path, size_t *out_n) LK_MUST_CHECK;
 
-/* The admin's export onto a USB stick: a writable mount point of its own file
- * system directly below /media or /run/media (or /media/USER, /run/media/USER),
- * or the folder LOBKIOSK_USB_ROOT names (tests). Writes two files there,
+/* Rows written so far, every EXPORT_PROGRESS_EVERY rows and once at the end; called
+ * on the exporting thread. */
+typedef void (*export_progress_fn)(size_t done, void *user);
+#define EXPORT_PROGRESS_EVERY 500
+
+/* export_to_file with progress (may be NULL). The rows come from one read snapshot
+ * (WAL) on a connection of its own, which takes no write lock: check-ins go on
+ * while it runs. The target is replaced (temporary file made with mkstemp beside it,
+ * fsync, rename, fsync of the folder), never written through: LK_ERR_PERMISSION when
+ * it is a symlink or not a regular file. */
+lk_status export_to_file_progress(const config *cfg, export_format fmt, int64_t since_ms,
+                                  const char *path, size_t *out_n, export_progress_fn progress,
+                                  void *user) LK_MUST_CHECK;
+
+/* The folder the admin's export writes to, into out: cfg->usb_mount ([kiosk]
+ * usb_mount, default LK_USB_MOUNT) when a removable device (USB, or "removable" in
+ * sysfs) is mounted right there and it is writable; or the folder LOBKIOSK_USB_ROOT
+ * names (tests, no device check). Never a symlink. LK_ERR_NOT_FOUND when nothing is
+ * mounted there; LK_ERR_PERMISSION (a message on stderr) when what is there is not a
+ * removable device, not a real folder or not writable. */
+lk_status export_usb_target(const config *cfg, char *out, size_t len) LK_MUST_CHECK;
+
+/* Percent done (0..100) of the admin's export; on the exporting thread. */
+typedef void (*export_usb_progress_fn)(int percent, void *user);
+
+/* The admin's export onto the USB stick (export_usb_target): two files,
  * lobkiosk-<kiosk_id>-<YYYYMMDD>.csv for a spreadsheet and .json (xAPI) for
- * `lobkiosk report --from`. LK_ERR_NOT_FOUND when no stick is mounted; other
- * errors with a message on stderr. Blocks for the time of the export. */
+ * `lobkiosk report --from`, each as export_to_file_progress writes them.
+ * LK_ERR_NOT_FOUND when no stick is mounted; other errors with a message on stderr.
+ * Blocks for the time of the export: the kiosk's screen uses export_job_start. */
+lk_status export_to_usb_progress(const config *cfg, int64_t now_ms,
+                                 export_usb_progress_fn progress, void *user) LK_MUST_CHECK;
 lk_status export_to_usb(const config *cfg, int64_t now_ms) LK_MUST_CHECK;
+
+/* The admin's export on a thread of its own, so the screen keeps drawing and
+ * shows the progress. cfg is borrowed and must outlive the job. NULL when the
+ * thread cannot start. Any thread may start, poll and finish a job; one owner. */
+typedef struct export_job export_job;
+export_job *export_job_start(const config *cfg, int64_t now_ms);
+
+/* *percent (may be NULL) gets how far it is. true while it runs; false when it is
+ * done, with *result (may be NULL) its outcome as export_to_usb returns it. */
+bool export_job_poll(export_job *j, int *percent, lk_status *result);
+
+/* Waits for the job to end, frees it and returns its outcome. */
+lk_status export_job_finish(export_job *j);
 
 #endif

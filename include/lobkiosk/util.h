@@ -61,8 +61,15 @@ lk_status lk_parse_long(const char *s, long min, long max, long *out) LK_MUST_CH
  * *out_len (may be NULL) receives the length without the NUL. */
 lk_status lk_read_file(const char *path, char **out, size_t *out_len) LK_MUST_CHECK;
 
-/* Writes data to path atomically (temp file, fsync, rename) with the given mode.
- * With exclusive set, fails with LK_ERR_EXISTS when path exists. */
+/* fsyncs the folder that holds path, so a rename or a new file in it survives a
+ * power cut (a folder that cannot be fsynced, e.g. on vfat, is not an error). */
+lk_status lk_fsync_parent(const char *path) LK_MUST_CHECK;
+
+/* Writes data to path atomically with the given mode: a temporary file with an
+ * unpredictable name made exclusively in path's folder (mkstemp), fsync, rename over
+ * path (or link, with exclusive), fsync of the folder. Never follows or writes
+ * through a symlink: LK_ERR_PERMISSION when path is a symlink or anything but a
+ * regular file. With exclusive set, fails with LK_ERR_EXISTS when path exists. */
 lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned mode,
                         bool exclusive) LK_MUST_CHECK;
 

@@ -57,6 +57,7 @@ void config_defaults(config *cfg)
     lk_strlcpy(cfg->data_dir, "data", sizeof cfg->data_dir);
     lk_strlcpy(cfg->language, "nl", sizeof cfg->language);
     lk_strlcpy(cfg->activity_base, LK_ACTIVITY_BASE, sizeof cfg->activity_base);
+    lk_strlcpy(cfg->usb_mount, LK_USB_MOUNT, sizeof cfg->usb_mount);
     cfg->sync.interval_s = LK_SYNC_INTERVAL_S;
     cfg->sync.connect_timeout_s = LK_SYNC_CONNECT_TIMEOUT_S;
     cfg->sync.timeout_s = LK_SYNC_TIMEOUT_S;
@@ -174,6 +175,12 @@ static int kiosk_key(parse_ctx *pc, const char *section, const char *name, const
     if (!strcmp(name, "retention_days"))
         return parse_int(value, 0, 3650, &c->retention_days)
                    ? 1 : fail(pc, section, name, "'%s' is not 0 (keep) or 1..3650 days", value);
+    /* The admin's export writes only into this mount point (export_to_usb). */
+    if (!strcmp(name, "usb_mount")) {
+        if (value[0] != '/')
+            return fail(pc, section, name, "'%s' is not an absolute path", value);
+        return SET_TEXT(c->usb_mount);
+    }
     return fail(pc, section, name, "unknown key", NULL);
 }
 

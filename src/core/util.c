@@ -277,22 +277,63 @@ lk_status lk_read_file(const char *path, char **out, size_t *out_len)
     return LK_OK;
 }
 
+lk_status lk_fsync_parent(const char *path)
+{
+    char dir[PATH_MAX];
+    if (!lk_strlcpy(dir, path, sizeof dir))
+        return LK_ERR_INVALID;
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        lk_strlcpy(dir, ".", sizeof dir);
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return LK_ERR_IO;
+    /* some file systems (vfat on old kernels) refuse fsync on a folder: not an error */
+    int rc = fsync(fd) == 0 || errno == EINVAL || errno == EROFS ? 0 : -1;
+    close(fd);
+    return rc == 0 ? LK_OK : LK_ERR_IO;
+}
+
 lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned mode,
                         bool exclusive)
 {
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+    if (!path || !*path || (len > 0 && !data))
         return LK_ERR_INVALID;
-    if (exclusive && access(path, F_OK) == 0)
-        return LK_ERR_EXISTS;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0)
+    /* The target may be replaced, never followed: a symlink (or a folder, a device)
+     * planted under its name is refused. */
+    struct stat sb;
+    if (lstat(path, &sb) == 0) {
+        if (exclusive)
+            return LK_ERR_EXISTS;
+        if (!S_ISREG(sb.st_mode))
+            return LK_ERR_PERMISSION;
+    } else if (errno != ENOENT) {
         return LK_ERR_IO;
-    (void)fchmod(fd, mode); /* umask must not widen or narrow what was asked */
+    }
+    /* The temporary file: in the target's folder (rename stays on one file system),
+     * an unpredictable name, created exclusively (mkstemp: O_CREAT|O_EXCL, mode 0600),
+     * so nothing planted beside the target can be opened instead. */
+    char tmp[PATH_MAX];
+    const char *base = strrchr(path, '/');
+    size_t dir_len = base ? (size_t)(base - path) + 1 : 0;
+    base = base ? base + 1 : path;
+    if (snprintf(tmp, sizeof tmp, "%.*s.%.40s.XXXXXX", (int)dir_len, path, base) >=
+        (int)sizeof tmp)
+        return LK_ERR_INVALID;
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOSPC ? LK_ERR_FULL : errno == EACCES || errno == EROFS ? LK_ERR_PERMISSION
+                                                                                  : LK_ERR_IO;
+    lk_status st = LK_OK;
+    if (fchmod(fd, mode) != 0) /* neither umask nor mkstemp's 0600 decide the mode */
+        st = LK_ERR_IO;
     const char *p = data;
     size_t left = len;
-    lk_status st = LK_OK;
-    while (left > 0) {
+    while (st == LK_OK && left > 0) {
         ssize_t w = write(fd, p, left);
         if (w < 0) {
             if (errno == EINTR)
@@ -312,13 +353,17 @@ lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned
             /* link() fails if the target appeared meanwhile: no silent overwrite */
             if (link(tmp, path) != 0)
                 st = errno == EEXIST ? LK_ERR_EXISTS : LK_ERR_IO;
-            unlink(tmp);
+        } else if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+            st = LK_ERR_PERMISSION; /* planted while we wrote */
         } else if (rename(tmp, path) != 0) {
+            /* rename replaces a name; it never writes through a symlink */
             st = LK_ERR_IO;
         }
     }
-    if (st != LK_OK)
+    if (st != LK_OK || exclusive)
         unlink(tmp);
+    if (st == LK_OK)
+        st = lk_fsync_parent(path);
     return st;
 }
 

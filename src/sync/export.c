@@ -4,6 +4,9 @@
 #include "lobkiosk/export.h"
 
 #include <dirent.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <jansson.h>
 #include <sqlite3.h>
@@ -12,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lobkiosk/defaults.h"
 #include "lobkiosk/util.h"
 
 lk_status export_format_parse(const char *s, export_format *out)
@@ -132,7 +137,7 @@ static lk_status write_row(FILE *f, export_format fmt, const char *uuid, const c
 /* The rows created at or after since_ms with ids up to max_id, one at a time from
  * an SQLite cursor straight into f: memory stays the same for any number of rows. */
 static lk_status write_rows(store *st, export_format fmt, int64_t since_ms, int64_t max_id,
-                            FILE *f, size_t *out_n)
+                            FILE *f, size_t *out_n, export_progress_fn progress, void *user)
 {
     if (out_n)
         *out_n = 0;
@@ -166,7 +171,11 @@ static lk_status write_rows(store *st, export_format fmt, int64_t since_ms, int6
                        &first);
         if (rc == LK_OK)
             n++;
+        if (progress && n % EXPORT_PROGRESS_EVERY == 0)
+            progress(n, user);
     }
+    if (progress)
+        progress(n, user);
     if (rc == LK_OK && s != SQLITE_DONE)
         rc = LK_ERR_DB;
     sqlite3_finalize(q);
@@ -181,7 +190,7 @@ static lk_status write_rows(store *st, export_format fmt, int64_t since_ms, int6
 
 lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f, size_t *out_n)
 {
-    return write_rows(st, fmt, since_ms, INT64_MAX, f, out_n);
+    return write_rows(st, fmt, since_ms, INT64_MAX, f, out_n, NULL, NULL);
 }
 
 /* A new file beside path, mode 0600, open for writing: *tmp gets its name. */
@@ -203,8 +212,29 @@ static FILE *open_beside(const char *path, char *tmp, size_t len)
 lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
                          const char *path, size_t *out_n)
 {
+    return export_to_file_progress(cfg, fmt, since_ms, path, out_n, NULL, NULL);
+}
+
+/* The target may be replaced, never written through: a symlink (or anything but a
+ * regular file) under its name is refused. */
+static lk_status target_ok(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) == 0)
+        return S_ISREG(sb.st_mode) ? LK_OK : LK_ERR_PERMISSION;
+    return errno == ENOENT ? LK_OK : LK_ERR_IO;
+}
+
+lk_status export_to_file_progress(const config *cfg, export_format fmt, int64_t since_ms,
+                                  const char *path, size_t *out_n, export_progress_fn progress,
+                                  void *user)
+{
     if (!cfg || !path || !*path)
         return LK_ERR_INVALID;
+    if (target_ok(path) != LK_OK) {
+        fprintf(stderr, "export: %s is not a plain file (a link?): refused\n", path);
+        return LK_ERR_PERMISSION;
+    }
     char db[CONFIG_PATH_MAX + 64];
     char err[256] = "";
     store *st = NULL;
@@ -229,7 +259,7 @@ lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
     if (rc == LK_OK && sqlite3_exec(store_db(st), "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         rc = LK_ERR_DB;
     if (rc == LK_OK) {
-        rc = write_rows(st, fmt, since_ms, max_id, f, out_n);
+        rc = write_rows(st, fmt, since_ms, max_id, f, out_n, progress, user);
         sqlite3_exec(store_db(st), "COMMIT", NULL, NULL, NULL);
     }
     store_close(st);
@@ -238,74 +268,215 @@ lk_status export_to_file(const config *cfg, export_format fmt, int64_t since_ms,
             rc = errno == ENOSPC ? LK_ERR_FULL : LK_ERR_IO;
         if (fclose(f) != 0 && rc == LK_OK)
             rc = LK_ERR_IO;
+        if (rc == LK_OK && target_ok(path) != LK_OK)
+            rc = LK_ERR_PERMISSION; /* planted while we wrote */
+        /* rename replaces a name; it never writes through a link */
         if (rc == LK_OK && rename(tmp, path) != 0)
             rc = LK_ERR_IO;
         if (rc != LK_OK)
             unlink(tmp);
+        if (rc == LK_OK)
+            rc = lk_fsync_parent(path);
     }
     return rc;
 }
 
-/* A writable mount point directly below dir (a stick's own file system: its
- * device differs from dir's). Checks dir/NAME, and dir/USER/NAME when deep. */
-static bool find_mount(const char *dir, bool deep, char *out, size_t len)
+/* Whether the block device dev is removable: the kernel says so for it or for the
+ * disk it is a partition of, or it hangs off a USB bus. */
+static bool removable_device(dev_t dev)
 {
-    DIR *d = opendir(dir);
-    if (!d)
+    char link[96], real[PATH_MAX];
+    snprintf(link, sizeof link, "/sys/dev/block/%u:%u", major(dev), minor(dev));
+    if (!realpath(link, real))
         return false;
-    struct stat parent;
-    bool found = false;
-    if (stat(dir, &parent) == 0) {
-        struct dirent *e;
-        while (!found && (e = readdir(d))) {
-            char p[1024];
-            struct stat sb;
-            if (e->d_name[0] == '.' || !lk_path_join(p, sizeof p, dir, e->d_name) ||
-                stat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
-                continue;
-            if (sb.st_dev != parent.st_dev && access(p, W_OK) == 0) {
-                lk_strlcpy(out, p, len);
-                found = true;
-            } else if (deep) {
-                found = find_mount(p, false, out, len);
-            }
+    if (strstr(real, "/usb"))
+        return true;
+    for (int up = 0; up < 2; up++) {
+        char attr[PATH_MAX + 16], *text = NULL;
+        snprintf(attr, sizeof attr, "%s/removable", real);
+        if (lk_read_file(attr, &text, NULL) == LK_OK) {
+            bool yes = text[0] == '1';
+            free(text);
+            if (yes)
+                return true;
         }
+        char *slash = strrchr(real, '/'); /* a partition: look at its disk */
+        if (!slash)
+            break;
+        *slash = '\0';
     }
-    closedir(d);
-    return found;
+    return false;
 }
 
-lk_status export_to_usb(const config *cfg, int64_t now_ms)
+lk_status export_usb_target(const config *cfg, char *out, size_t len)
+{
+    if (!cfg || !out || len == 0)
+        return LK_ERR_INVALID;
+    out[0] = '\0';
+    const char *root = getenv("LOBKIOSK_USB_ROOT"); /* tests: a folder stands for the stick */
+    bool test = root && root[0];
+    const char *dir = test ? root : cfg->usb_mount[0] ? cfg->usb_mount : LK_USB_MOUNT;
+    struct stat sb, parent;
+    if (lstat(dir, &sb) != 0)
+        return LK_ERR_NOT_FOUND;
+    if (!S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "lobkiosk: export: %s is not a folder (a link?): refused\n", dir);
+        return LK_ERR_PERMISSION;
+    }
+    if (!test) {
+        char up[CONFIG_PATH_MAX + 4];
+        if (!lk_path_join(up, sizeof up, dir, "..") || stat(up, &parent) != 0)
+            return LK_ERR_NOT_FOUND;
+        if (sb.st_dev == parent.st_dev)
+            return LK_ERR_NOT_FOUND; /* nothing mounted there: no stick */
+        if (!removable_device(sb.st_dev)) {
+            fprintf(stderr, "lobkiosk: export: %s holds no removable device: refused\n", dir);
+            return LK_ERR_PERMISSION;
+        }
+    }
+    if (access(dir, W_OK) != 0) {
+        fprintf(stderr, "lobkiosk: export: %s is not writable (%s)\n", dir, strerror(errno));
+        return LK_ERR_PERMISSION;
+    }
+    return lk_strlcpy(out, dir, len) ? LK_OK : LK_ERR_INVALID;
+}
+
+/* The two files of the admin's export, in order. */
+static const struct {
+    const char *ext;
+    export_format fmt;
+} usb_files[] = {{"csv", EXPORT_CSV}, {"json", EXPORT_XAPI}};
+#define USB_FILES (sizeof usb_files / sizeof usb_files[0])
+
+typedef struct usb_progress {
+    export_usb_progress_fn fn;
+    void *user;
+    size_t file;   /* index of the file being written */
+    size_t total;  /* rows in one file */
+} usb_progress;
+
+static void on_rows(size_t done, void *user)
+{
+    usb_progress *p = user;
+    size_t all = p->total * USB_FILES;
+    size_t at = p->file * p->total + (done < p->total ? done : p->total);
+    if (p->fn)
+        p->fn(all ? (int)(at * 100 / all) : 100, p->user);
+}
+
+lk_status export_to_usb_progress(const config *cfg, int64_t now_ms,
+                                 export_usb_progress_fn progress, void *user)
 {
     if (!cfg)
         return LK_ERR_INVALID;
-    char found[1024] = "";
-    const char *root = getenv("LOBKIOSK_USB_ROOT"); /* tests point this at a folder */
-    if (root && root[0])
-        lk_strlcpy(found, root, sizeof found);
-    else if (!find_mount("/media", true, found, sizeof found))
-        find_mount("/run/media", true, found, sizeof found);
-    if (!found[0])
-        return LK_ERR_NOT_FOUND;
+    char found[CONFIG_PATH_MAX];
+    lk_status st = export_usb_target(cfg, found, sizeof found);
+    if (st != LK_OK)
+        return st;
+    usb_progress p = {progress, user, 0, 0};
+    if (progress) {
+        /* for the percentage: the number of rows, from the kiosk's own figures */
+        char db[CONFIG_PATH_MAX + 64];
+        store *s = NULL;
+        store_outbox_stats ss;
+        if (store_path(cfg, db, sizeof db) == LK_OK && store_open(db, &s, NULL, 0) == LK_OK &&
+            store_outbox_stats_get(s, &ss) == LK_OK)
+            p.total = (size_t)(ss.queued + ss.quarantined + ss.sent);
+        store_close(s);
+        progress(0, user);
+    }
     /* Two files: the CSV opens in a spreadsheet; the xAPI file is what
      * `lobkiosk report --from` merges over several kiosks (and what a dossier reads). */
-    static const struct {
-        const char *ext;
-        export_format fmt;
-    } files[] = {{"csv", EXPORT_CSV}, {"json", EXPORT_XAPI}};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char name[160], path[1200];
+    for (size_t i = 0; i < USB_FILES; i++) {
+        char name[160], path[CONFIG_PATH_MAX + 200];
         snprintf(name, sizeof name, "lobkiosk-%s-%d.%s", cfg->kiosk_id[0] ? cfg->kiosk_id : "kiosk",
-                 lk_local_yyyymmdd(now_ms), files[i].ext);
+                 lk_local_yyyymmdd(now_ms), usb_files[i].ext);
         if (!lk_path_join(path, sizeof path, found, name)) {
             fprintf(stderr, "lobkiosk: export: the path on the stick is too long\n");
             return LK_ERR_INVALID;
         }
-        lk_status st = export_to_file(cfg, files[i].fmt, 0, path, NULL);
+        p.file = i;
+        st = export_to_file_progress(cfg, usb_files[i].fmt, 0, path, NULL,
+                                     progress ? on_rows : NULL, &p);
         if (st != LK_OK) {
             fprintf(stderr, "lobkiosk: export failed: %s\n", lk_strerror(st));
             return st;
         }
     }
+    if (progress)
+        progress(100, user);
     return LK_OK;
+}
+
+lk_status export_to_usb(const config *cfg, int64_t now_ms)
+{
+    return export_to_usb_progress(cfg, now_ms, NULL, NULL);
+}
+
+/* --- the admin's export on a thread of its own ------------------------------------ */
+
+struct export_job {
+    const config *cfg;
+    int64_t now_ms;
+    pthread_t th;
+    atomic_int percent;
+    atomic_bool done;
+    atomic_int result;
+};
+
+static void job_progress(int percent, void *user)
+{
+    export_job *j = user;
+    atomic_store(&j->percent, percent < 0 ? 0 : percent > 100 ? 100 : percent);
+}
+
+static void *job_main(void *arg)
+{
+    export_job *j = arg;
+    lk_status st = export_to_usb_progress(j->cfg, j->now_ms, job_progress, j);
+    atomic_store(&j->result, (int)st);
+    atomic_store(&j->done, true);
+    return NULL;
+}
+
+export_job *export_job_start(const config *cfg, int64_t now_ms)
+{
+    if (!cfg)
+        return NULL;
+    export_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return NULL;
+    j->cfg = cfg;
+    j->now_ms = now_ms;
+    atomic_init(&j->percent, 0);
+    atomic_init(&j->done, false);
+    atomic_init(&j->result, (int)LK_OK);
+    if (pthread_create(&j->th, NULL, job_main, j) != 0) {
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+bool export_job_poll(export_job *j, int *percent, lk_status *result)
+{
+    if (!j)
+        return false;
+    if (percent)
+        *percent = atomic_load(&j->percent);
+    if (!atomic_load(&j->done))
+        return true;
+    if (result)
+        *result = (lk_status)atomic_load(&j->result);
+    return false;
+}
+
+lk_status export_job_finish(export_job *j)
+{
+    if (!j)
+        return LK_ERR_INVALID;
+    pthread_join(j->th, NULL);
+    lk_status st = (lk_status)atomic_load(&j->result);
+    free(j);
+    return st;
 }

@@ -172,6 +172,8 @@ static int setup(kiosk *k)
 
 static void teardown(kiosk *k)
 {
+    if (k->exp) /* an export under way is finished, not cut off half-written */
+        (void)export_job_finish(k->exp);
     if (k->script)
         fclose(k->script);
     evdev_close(k->ev_in);
@@ -240,6 +242,7 @@ int kiosk_run(config *cfg, const kiosk_options *opt)
             k->next_status = now + STATUS_EVERY_MS;
         }
         kiosk_apply(k, flow_tick(&k->f, now));
+        kiosk_export_tick(k);
         kiosk_poll_sources(k);
         kiosk_update_preview(k);
         kiosk_script_step(k);
@@ -264,6 +267,8 @@ int kiosk_run(config *cfg, const kiosk_options *opt)
             until = min64(until, now + 20);
         if (k->ev_in)
             until = min64(until, now + 30);
+        if (k->exp)
+            until = min64(until, now + 100); /* the export's progress */
         if (k->script)
             until = min64(until, k->script_wait > now ? k->script_wait : now);
         int timeout = until <= now ? 0 : (int)min64(until - now, 1000);

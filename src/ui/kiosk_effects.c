@@ -250,13 +250,49 @@ static bool save_answers(kiosk *k)
     return true;
 }
 
-/* The admin's USB export: the i18n key of the notice to show. */
-static const char *export_usb(kiosk *k)
+/* The i18n key of the notice an export's outcome gets. */
+static const char *export_key(lk_status st)
 {
-    lk_status st = export_to_usb(k->cfg, lk_now_ms());
     return st == LK_OK              ? "admin.export_ok"
            : st == LK_ERR_NOT_FOUND ? "admin.export_none"
                                     : "admin.export_failed";
+}
+
+/* The admin's USB export: started on a thread of its own; kiosk_export_tick shows
+ * how far it is and, at the end, the notice. A tap while one runs does nothing. */
+static void export_usb(kiosk *k)
+{
+    if (k->exp)
+        return;
+    k->exp = export_job_start(k->cfg, lk_now_ms());
+    if (!k->exp) {
+        flow_notice(&k->f, export_key(LK_ERR_NOMEM), lk_mono_ms());
+        return;
+    }
+    k->v.exporting = true;
+    k->v.export_percent = 0;
+    flow_notice(&k->f, NULL, lk_mono_ms());
+    k->dirty = true;
+}
+
+void kiosk_export_tick(kiosk *k)
+{
+    if (!k->exp)
+        return;
+    int pct = 0;
+    lk_status st = LK_OK;
+    if (export_job_poll(k->exp, &pct, &st)) {
+        if (pct != k->v.export_percent) {
+            k->v.export_percent = pct;
+            k->dirty = true;
+        }
+        return;
+    }
+    st = export_job_finish(k->exp);
+    k->exp = NULL;
+    k->v.exporting = false;
+    flow_notice(&k->f, export_key(st), lk_mono_ms());
+    k->dirty = true;
 }
 
 /* The language button. On the admin screen it changes the kiosk's own language;
@@ -368,7 +404,7 @@ void kiosk_apply(kiosk *k, unsigned fx)
             load_rows(k);
     }
     if (fx & FLOW_FX_EXPORT)
-        flow_notice(f, export_usb(k), lk_mono_ms());
+        export_usb(k);
     if (fx & FLOW_FX_CHECKOUT) {
         /* the student said yes to "Wil je uitchecken?" */
         checkin_result r;

@@ -17,6 +17,7 @@
 #include "lobkiosk/reflection.h"
 #include "lobkiosk/scanner.h"
 #include "lobkiosk/store.h"
+#include "lobkiosk/export.h"
 #include "lobkiosk/sync.h"
 #include "lobkiosk/wedge.h"
 #include "ui/draw.h"
@@ -69,6 +70,7 @@ typedef struct kiosk {
     checkin_memory mem; /* repeat filter */
     scanner *sc;        /* camera thread, NULL = none */
     sync_thread *sync;  /* NULL = sync off */
+    export_job *exp;    /* the admin's USB export while it runs, else NULL */
     /* input */
     uint64_t last_hit;   /* last scanner hit taken */
     int64_t hit_until;   /* outline shown until (mono) */
@@ -98,6 +100,9 @@ typedef struct kiosk {
 /* kiosk_effects.c */
 void kiosk_follow_event(kiosk *k);
 void kiosk_refresh_status(kiosk *k);
+/* Follows the admin's USB export while it runs (progress, then the notice); each
+ * loop turn, on the UI thread. */
+void kiosk_export_tick(kiosk *k);
 void kiosk_apply(kiosk *k, unsigned fx);
 void kiosk_on_payload(kiosk *k, const char *payload);
 

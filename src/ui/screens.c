@@ -1072,7 +1072,16 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     button_sized(s, v, "manual", (SDL_Rect){m->w - m->margin - fw, m->margin, fw, m->target},
                  tr(v, "admin.manual"), BTN_PRIMARY, m->small * 13 / 10);
     int tx = m->margin + bw + m->gap;
-    if (f->notice[0]) {
+    char busy[128] = "";
+    if (v->exporting) {
+        /* the USB export runs on its own thread: the screen says how far it is */
+        char pct[16];
+        snprintf(pct, sizeof pct, "%d", v->export_percent);
+        const char *vars[] = {"percent", pct, NULL};
+        i18n_format(v->tr, "admin.exporting", vars, busy, sizeof busy);
+        text(s, busy, (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target}, m->small,
+             true, C_AMBER, DRAW_LEFT, 2);
+    } else if (f->notice[0]) {
         /* success and failure look different: green with a tick, amber with "!" */
         size_t nl = strlen(f->notice);
         bool ok = nl > 3 && strcmp(f->notice + nl - 3, "_ok") == 0;

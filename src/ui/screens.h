@@ -67,6 +67,8 @@ typedef struct ui_view {
     const char *pressed;           /* id of the button held down now, NULL = none */
     int64_t done_wall_ms;          /* wall-clock time the done screen's answers were queued */
     int64_t done_quarantined;      /* sync.quarantined then */
+    bool exporting;                /* the admin's USB export runs on its own thread */
+    int export_percent;            /* how far it is, 0..100 */
 } ui_view;
 
 /* Sizes that follow the screen. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lobkiosk/config.h"
+#include "lobkiosk/defaults.h"
 #include "lobkiosk/export.h"
 #include "lobkiosk/store.h"
 #include "lobkiosk/util.h"
@@ -713,6 +714,14 @@ static void test_retention_days_key(void **state)
     assert_int_equal(load(f, "[sync]\nretention_days = 30\n", cfg, err, sizeof err),
                      LK_ERR_CONFIG);
     assert_non_null(strstr(err, ":2: [sync] retention_days: unknown key"));
+    /* [kiosk] usb_mount: where the admin's export may write; absolute paths only */
+    assert_int_equal(load(f, "[kiosk]\nid = K\n", cfg, err, sizeof err), LK_OK);
+    assert_string_equal(cfg->usb_mount, LK_USB_MOUNT);
+    assert_int_equal(load(f, "[kiosk]\nusb_mount = /mnt/stick\n", cfg, err, sizeof err), LK_OK);
+    assert_string_equal(cfg->usb_mount, "/mnt/stick");
+    assert_int_equal(load(f, "[kiosk]\nusb_mount = stick\n", cfg, err, sizeof err),
+                     LK_ERR_CONFIG);
+    assert_non_null(strstr(err, "usb_mount"));
     config_free(cfg);
     free(cfg);
 }

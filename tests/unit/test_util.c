@@ -7,10 +7,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lobkiosk/util.h"
 
@@ -125,6 +129,69 @@ static void test_clock_seam(void **state)
     unsetenv("LOBKIOSK_FAKE_NOW");
 }
 
+/* Files in dir whose name starts with prefix. */
+static int files_like(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+/* lk_write_file never writes through a symlink: one planted at the target, or at
+ * what the temporary file used to be called (<file>.tmp.<pid>), leaves its target
+ * untouched; no temporary file stays behind; the mode is what was asked. */
+static void test_write_file_refuses_symlinks(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/lk-util-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char victim[128], target[128], old_tmp[160];
+    snprintf(victim, sizeof victim, "%s/victim.db", dir);
+    snprintf(target, sizeof target, "%s/export.csv", dir);
+    assert_int_equal(lk_write_file(victim, "precious", 8, 0600, false), LK_OK);
+    /* a symlink at the target itself */
+    assert_int_equal(symlink(victim, target), 0);
+    assert_int_equal(lk_write_file(target, "csv", 3, 0600, false), LK_ERR_PERMISSION);
+    assert_int_equal(lk_write_file(target, "csv", 3, 0600, true), LK_ERR_EXISTS);
+    char *text = NULL;
+    assert_int_equal(lk_read_file(victim, &text, NULL), LK_OK);
+    assert_string_equal(text, "precious");
+    free(text);
+    unlink(target);
+    /* symlinks at the old predictable temporary names, for any pid */
+    for (long pid = getpid() - 3; pid <= getpid() + 3; pid++) {
+        snprintf(old_tmp, sizeof old_tmp, "%s.tmp.%ld", target, pid);
+        assert_int_equal(symlink(victim, old_tmp), 0);
+    }
+    assert_int_equal(lk_write_file(target, "csv", 3, 0640, false), LK_OK);
+    assert_int_equal(lk_read_file(victim, &text, NULL), LK_OK);
+    assert_string_equal(text, "precious");
+    free(text);
+    assert_int_equal(lk_read_file(target, &text, NULL), LK_OK);
+    assert_string_equal(text, "csv");
+    free(text);
+    struct stat sb;
+    assert_int_equal(lstat(target, &sb), 0);
+    assert_true(S_ISREG(sb.st_mode));
+    assert_int_equal(sb.st_mode & 0777, 0640);
+    /* overwriting a regular file works; nothing temporary is left */
+    assert_int_equal(lk_write_file(target, "csv2", 4, 0600, false), LK_OK);
+    assert_int_equal(files_like(dir, ".export.csv."), 0);
+    /* a folder in the way is refused, not replaced */
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s/folder", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    assert_int_equal(lk_write_file(sub, "x", 1, 0600, false), LK_ERR_PERMISSION);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +200,7 @@ int main(void)
         cmocka_unit_test(test_escape_controls),
         cmocka_unit_test(test_escape_bytes_with_nul),
         cmocka_unit_test(test_escape_truncates_whole),
+        cmocka_unit_test(test_write_file_refuses_symlinks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
