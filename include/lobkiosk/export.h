@@ -62,8 +62,8 @@ typedef void (*export_usb_progress_fn)(int percent, void *user);
  * `lobkiosk report --from`, each as export_to_file_progress writes them.
  * LK_ERR_NOT_FOUND when no stick is mounted; other errors with a message on stderr.
  * Blocks for the time of the export: the kiosk's screen uses export_job_start. */
-lk_status export_to_usb_progress(const config *cfg, int64_t now_ms,
-                                 export_usb_progress_fn progress, void *user) LK_MUST_CHECK;
+lk_status export_to_usb_progress(const config *cfg, int64_t now_ms, export_usb_progress_fn progress,
+                                 void *user) LK_MUST_CHECK;
 lk_status export_to_usb(const config *cfg, int64_t now_ms) LK_MUST_CHECK;
 
 /* The admin's export on a thread of its own, so the screen keeps drawing and

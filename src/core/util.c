@@ -321,13 +321,13 @@ lk_status lk_write_file(const char *path, const void *data, size_t len, unsigned
     const char *base = strrchr(path, '/');
     size_t dir_len = base ? (size_t)(base - path) + 1 : 0;
     base = base ? base + 1 : path;
-    if (snprintf(tmp, sizeof tmp, "%.*s.%.40s.XXXXXX", (int)dir_len, path, base) >=
-        (int)sizeof tmp)
+    if (snprintf(tmp, sizeof tmp, "%.*s.%.40s.XXXXXX", (int)dir_len, path, base) >= (int)sizeof tmp)
         return LK_ERR_INVALID;
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
-        return errno == ENOSPC ? LK_ERR_FULL : errno == EACCES || errno == EROFS ? LK_ERR_PERMISSION
-                                                                                  : LK_ERR_IO;
+        return errno == ENOSPC                     ? LK_ERR_FULL
+               : errno == EACCES || errno == EROFS ? LK_ERR_PERMISSION
+                                                   : LK_ERR_IO;
     lk_status st = LK_OK;
     if (fchmod(fd, mode) != 0) /* neither umask nor mkstemp's 0600 decide the mode */
         st = LK_ERR_IO;

@@ -136,8 +136,8 @@ static lk_status write_row(FILE *f, export_format fmt, const char *uuid, const c
 
 /* The rows created at or after since_ms with ids up to max_id, one at a time from
  * an SQLite cursor straight into f: memory stays the same for any number of rows. */
-static lk_status write_rows(store *st, export_format fmt, int64_t since_ms, int64_t max_id,
-                            FILE *f, size_t *out_n, export_progress_fn progress, void *user)
+static lk_status write_rows(store *st, export_format fmt, int64_t since_ms, int64_t max_id, FILE *f,
+                            size_t *out_n, export_progress_fn progress, void *user)
 {
     if (out_n)
         *out_n = 0;
@@ -351,8 +351,8 @@ static const struct {
 typedef struct usb_progress {
     export_usb_progress_fn fn;
     void *user;
-    size_t file;   /* index of the file being written */
-    size_t total;  /* rows in one file */
+    size_t file;  /* index of the file being written */
+    size_t total; /* rows in one file */
 } usb_progress;
 
 static void on_rows(size_t done, void *user)
@@ -364,8 +364,8 @@ static void on_rows(size_t done, void *user)
         p->fn(all ? (int)(at * 100 / all) : 100, p->user);
 }
 
-lk_status export_to_usb_progress(const config *cfg, int64_t now_ms,
-                                 export_usb_progress_fn progress, void *user)
+lk_status export_to_usb_progress(const config *cfg, int64_t now_ms, export_usb_progress_fn progress,
+                                 void *user)
 {
     if (!cfg)
         return LK_ERR_INVALID;

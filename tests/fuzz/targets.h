@@ -24,5 +24,6 @@ int fuzz_time_one(const uint8_t *data, size_t size);       /* lk_parse_iso8601 *
 int fuzz_merge_one(const uint8_t *data, size_t size);      /* report_merge_add (report --from) */
 int fuzz_keymap_one(const uint8_t *data, size_t size);     /* evdev_key_char, into the wedge */
 int fuzz_decode_one(const uint8_t *data, size_t size);     /* decoder_scan on camera frames */
+int fuzz_lrs_one(const uint8_t *data, size_t size);        /* xapi_statements_answer (LRS) */
 
 #endif

@@ -31,6 +31,7 @@
 #include "../fuzz/fuzz_merge.c"
 #include "../fuzz/fuzz_keymap.c"
 #include "../fuzz/fuzz_decode.c"
+#include "../fuzz/fuzz_lrs.c"
 /* the pass target predates targets.h: its libFuzzer functions are called as they are */
 #include "../fuzz/fuzz_pass.c"
 
@@ -141,13 +142,18 @@ static void test_decode(void **state)
     replay("decode", fuzz_decode_one);
 }
 
+static void test_lrs(void **state)
+{
+    (void)state;
+    replay("lrs", fuzz_lrs_one);
+}
+
 /* Every folder in the corpus has a target here: a new target cannot be forgotten. */
 static void test_every_folder_replayed(void **state)
 {
     (void)state;
-    static const char *const known[] = {"pass", "roster", "config", "i18n",
-                                        "reflection", "wedge", "time",
-                                        "merge", "keymap", "decode"};
+    static const char *const known[] = {"pass", "roster", "config", "i18n",   "reflection", "wedge",
+                                        "time", "merge",  "keymap", "decode", "lrs"};
     DIR *d = opendir(CORPUS_ROOT);
     assert_non_null(d);
     struct dirent *e;
@@ -170,10 +176,9 @@ int main(void)
         cmocka_unit_test(test_pass),       cmocka_unit_test(test_roster),
         cmocka_unit_test(test_config),     cmocka_unit_test(test_i18n),
         cmocka_unit_test(test_reflection), cmocka_unit_test(test_wedge),
-        cmocka_unit_test(test_time),
-        cmocka_unit_test(test_merge),
-        cmocka_unit_test(test_keymap),
-        cmocka_unit_test(test_decode),       cmocka_unit_test(test_every_folder_replayed),
+        cmocka_unit_test(test_time),       cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_keymap),     cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_lrs),        cmocka_unit_test(test_every_folder_replayed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -719,8 +719,7 @@ static void test_retention_days_key(void **state)
     assert_string_equal(cfg->usb_mount, LK_USB_MOUNT);
     assert_int_equal(load(f, "[kiosk]\nusb_mount = /mnt/stick\n", cfg, err, sizeof err), LK_OK);
     assert_string_equal(cfg->usb_mount, "/mnt/stick");
-    assert_int_equal(load(f, "[kiosk]\nusb_mount = stick\n", cfg, err, sizeof err),
-                     LK_ERR_CONFIG);
+    assert_int_equal(load(f, "[kiosk]\nusb_mount = stick\n", cfg, err, sizeof err), LK_ERR_CONFIG);
     assert_non_null(strstr(err, "usb_mount"));
     config_free(cfg);
     free(cfg);
