@@ -43,7 +43,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEMO_DIR ?= demo
 
-.PHONY: all run test unit e2e asan tsan bench fuzz cross deps install uninstall clean format pkgcheck pkgcheck-test checksrc FORCE
+.PHONY: all run test unit e2e asan tsan bench fuzz cross deps install uninstall clean format pkgcheck pkgcheck-test checksrc FORCE stress soak
 
 all: $(BIN)
 
@@ -136,6 +136,19 @@ tsan: deps
 	@$(MAKE) --no-print-directory CC=clang WERROR=-Werror CFLAGS="-O1 -g" SANITIZE=-fsanitize=thread \
 	    BUILD=build/tsan $(TSAN_TESTS:%=build/tsan/tests/%)
 	@set -e; for t in $(TSAN_TESTS); do TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/$$t; done
+
+# The kiosk killed with SIGKILL 500 times while it checks in and syncs (scripts/stress;
+# a short version is in make test), and an accelerated fair of 20,000 check-ins
+# (scripts/soak). Not part of make test: they take a long while.
+STRESS_KILLS ?= 500
+SOAK_CHECKINS ?= 20000
+stress: deps
+	@$(MAKE) --no-print-directory WERROR=-Werror BUILD=build/test all
+	@LK_BUILD=$(CURDIR)/build/test scripts/stress $(STRESS_KILLS)
+
+soak: deps
+	@$(MAKE) --no-print-directory WERROR=-Werror BUILD=build/test all
+	@LK_BUILD=$(CURDIR)/build/test scripts/soak $(SOAK_CHECKINS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
