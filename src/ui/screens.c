@@ -1079,8 +1079,8 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         snprintf(pct, sizeof pct, "%d", v->export_percent);
         const char *vars[] = {"percent", pct, NULL};
         i18n_format(v->tr, "admin.exporting", vars, busy, sizeof busy);
-        text(s, busy, (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target}, m->small,
-             true, C_AMBER, DRAW_LEFT, 2);
+        text(s, busy, (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target}, m->small, true,
+             C_AMBER, DRAW_LEFT, 2);
     } else if (f->notice[0]) {
         /* success and failure look different: green with a tick, amber with "!" */
         size_t nl = strlen(f->notice);
