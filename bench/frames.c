@@ -1,5 +1,5 @@
 /* Per-frame work of the camera path, for counting instructions with callgrind
- * (bench/50-frames.sh): for each 640x480 frame, grey out of I420 (the command
+ * (bench/25-frames.sh): for each 640x480 frame, grey out of I420 (the command
  * source, rpicam-vid), YUYV and MJPEG (the v4l2 source), through the kiosk's own
  * converter (framesrc_conv), then the kiosk's decoder (video mode, as the kiosk
  * runs it) and plain ZBar (zbar_scan_image on the full frame, QR only) on the

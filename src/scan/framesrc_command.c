@@ -39,6 +39,8 @@
 #include "lobkiosk/framesrc.h"
 #include "lobkiosk/util.h"
 
+extern char **environ;
+
 #define CMD_RETRY_MS 2000 /* restart interval after the program ended */
 #define CMD_STALL_MS 3000 /* no whole frame this long: the program is stuck */
 #define CMD_TERM_MS 1000  /* SIGTERM to SIGKILL */
@@ -46,19 +48,19 @@
 typedef struct cmd_src {
     char command[CONFIG_PATH_MAX];
     int w, h, period_ms;
-    size_t frame_len;         /* w*h*3/2 */
-    uint8_t *buf;             /* one I420 frame being filled, owned */
-    size_t filled;            /* bytes of buf read so far */
-    uint8_t *grey;            /* the last whole frame's Y plane, owned */
-    pid_t pid;                /* 0 while not running */
-    int fd;                   /* read end of the pipe, -1 while not running */
+    size_t frame_len; /* w*h*3/2 */
+    uint8_t *buf;     /* one I420 frame being filled, owned */
+    size_t filled;    /* bytes of buf read so far */
+    uint8_t *grey;    /* the last whole frame's Y plane, owned */
+    pid_t pid;        /* 0 while not running */
+    int fd;           /* read end of the pipe, -1 while not running */
     framesrc_state state;
-    int64_t retry_ms;         /* when to start the program again */
-    int64_t started_ms;       /* when it was started */
-    int64_t last_frame_ms;    /* last whole frame read (or start) */
-    int64_t next_due_ms;      /* frames before this are dropped (fps) */
+    int64_t retry_ms;      /* when to start the program again */
+    int64_t started_ms;    /* when it was started */
+    int64_t last_frame_ms; /* last whole frame read (or start) */
+    int64_t next_due_ms;   /* frames before this are dropped (fps) */
     uint64_t seq, frames_read;
-    char last_failure[160];   /* logged once until it changes or frames come */
+    char last_failure[160]; /* logged once until it changes or frames come */
 } cmd_src;
 
 static void sleep_ms(int64_t ms)
@@ -71,11 +73,11 @@ static void sleep_ms(int64_t ms)
 }
 
 /* The child's side, between fork and exec: async-signal-safe calls only. */
-static void child_exec(const char *command, int out_fd, int sync_fd)
+static void child_exec(char *const argv[], pid_t parent, int out_fd, int sync_fd)
 {
     (void)setpgid(0, 0);
     (void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() == 1)
+    if (getppid() != parent)
         _exit(127); /* the kiosk died before prctl */
     sigset_t none;
     sigemptyset(&none);
@@ -96,7 +98,7 @@ static void child_exec(const char *command, int out_fd, int sync_fd)
      * read end) was opened close-on-exec or is closed here */
     for (int fd = STDERR_FILENO + 1; fd < 1024; fd++)
         (void)close(fd);
-    execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+    execve("/bin/sh", argv, environ);
     _exit(127);
 }
 
@@ -184,6 +186,9 @@ static bool cmd_start(cmd_src *s)
         close(p[1]);
         return false;
     }
+    /* made before fork: the child may only call async-signal-safe functions */
+    char *argv[] = {"sh", "-c", s->command, NULL};
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(p[0]);
@@ -196,7 +201,7 @@ static bool cmd_start(cmd_src *s)
     if (pid == 0) {
         close(p[0]);
         close(sync_pipe[0]);
-        child_exec(s->command, p[1], sync_pipe[1]);
+        child_exec(argv, parent, p[1], sync_pipe[1]);
     }
     (void)setpgid(pid, pid); /* also from here, so kill(-pid) works at once */
     close(p[1]);
@@ -236,8 +241,10 @@ static lk_status cmd_next(void *impl, lk_frame *out, int timeout_ms)
     for (;;) {
         now = lk_mono_ms();
         if (now - s->last_frame_ms > CMD_STALL_MS) {
-            lost(s, s->frames_read || s->filled ? "no whole frame for 3 s"
-                                                 : "no frame within 3 s of starting", false);
+            lost(s,
+                 s->frames_read || s->filled ? "no whole frame for 3 s"
+                                             : "no frame within 3 s of starting",
+                 false);
             return LK_ERR_DEVICE;
         }
         int wait = (int)(deadline - now);
@@ -259,8 +266,9 @@ static lk_status cmd_next(void *impl, lk_frame *out, int timeout_ms)
             return LK_ERR_DEVICE;
         }
         if (n == 0) {
-            lost(s, s->filled ? "the program ended inside a frame (short read)"
-                              : "the program ended", true);
+            lost(s,
+                 s->filled ? "the program ended inside a frame (short read)" : "the program ended",
+                 true);
             return LK_ERR_DEVICE;
         }
         s->filled += (size_t)n;
@@ -324,8 +332,9 @@ framesrc *framesrc_command_open(const char *command, int width, int height, int 
     if (!command || command[0] == '\0' || width < 16 || height < 16 || width > 4096 ||
         height > 4096 || (width & 1) || (height & 1) || fps < 1 || fps > 120) {
         if (err)
-            snprintf(err, err_len, "camera: source = command needs a command, an even size of "
-                                   "16..4096 and fps 1..120");
+            snprintf(err, err_len,
+                     "camera: source = command needs a command, an even size of "
+                     "16..4096 and fps 1..120");
         return NULL;
     }
     cmd_src *s = calloc(1, sizeof *s);
