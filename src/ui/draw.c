@@ -17,6 +17,7 @@
 #define TEXT_BUDGET (16u << 20) /* bytes of cached text textures at most */
 #define MAX_RECORDS 256    /* text draws per frame */
 #define MAX_LINES 12       /* lines of one text */
+#define LAYOUT_SLOTS 128   /* cached text layouts (wrap, shrink, ellipsis) */
 #define LINE_MAX 512       /* bytes of one line */
 
 typedef struct font_slot {
@@ -25,6 +26,27 @@ typedef struct font_slot {
     bool bold;      /* weight */
     unsigned used;  /* last use, for eviction */
 } font_slot;
+
+typedef struct line_span {
+    size_t start, len; /* bytes of the text */
+} line_span;
+
+/* How a text was fitted into a box: the measuring (wrap, shrink, ellipsis) done
+ * once, not every frame. Keyed by the text itself, the box size and the style, so
+ * a language change or new words can never reuse a stale layout; old ones fall
+ * out of the bounded LRU. */
+typedef struct layout_slot {
+    char *text;                 /* heap copy of the key text, NULL = free */
+    int box_w, box_h;           /* the box's size */
+    int want, max_lines;        /* the style's size and line limit */
+    bool bold;                  /* weight */
+    int size;                   /* the size it was set in */
+    size_t n;                   /* lines */
+    line_span lines[MAX_LINES]; /* spans of text */
+    bool cut;                   /* the last line is ellipsized */
+    char *last;                 /* the ellipsized last line (heap), when cut */
+    unsigned used;              /* last use */
+} layout_slot;
 
 typedef struct text_slot {
     SDL_Texture *tex; /* NULL = free */
@@ -44,6 +66,7 @@ struct draw {
     size_t font_len[2];            /* their sizes */
     font_slot fonts[FONT_SLOTS];   /* open sizes */
     text_slot texts[TEXT_SLOTS];   /* rendered texts */
+    layout_slot layouts[LAYOUT_SLOTS]; /* fitted texts */
     unsigned clock;                /* use counter */
     size_t text_bytes;             /* pixels held by the text cache */
     draw_record rec[MAX_RECORDS];  /* this frame's text draws */
@@ -141,6 +164,11 @@ void draw_flush_cache(draw *d)
         memset(&d->texts[i], 0, sizeof d->texts[i]);
     }
     d->text_bytes = 0;
+    for (size_t i = 0; i < LAYOUT_SLOTS; i++) {
+        free(d->layouts[i].text);
+        free(d->layouts[i].last);
+        memset(&d->layouts[i], 0, sizeof d->layouts[i]);
+    }
 }
 
 void draw_destroy(draw *d)
@@ -259,10 +287,6 @@ static size_t char_len(const char *s)
             return 1;
     return n;
 }
-
-typedef struct line_span {
-    size_t start, len; /* bytes of the text */
-} line_span;
 
 /* Greedy word wrap of text into lines no wider than width. A word wider than a
  * whole line is broken between characters. Returns the number of lines, or
@@ -427,6 +451,58 @@ static void ellipsize(TTF_Font *f, char *buf, size_t cap, int width)
     lk_strlcpy(buf, tmp, cap);
 }
 
+/* The cached layout of (text, box size, style), or NULL. */
+static layout_slot *layout_find(draw *d, const char *text, SDL_Rect box, const draw_style *st)
+{
+    for (size_t i = 0; i < LAYOUT_SLOTS; i++) {
+        layout_slot *l = &d->layouts[i];
+        if (l->text && l->box_w == box.w && l->box_h == box.h && l->want == st->size &&
+            l->bold == st->bold && l->max_lines == st->max_lines && strcmp(l->text, text) == 0) {
+            l->used = ++d->clock;
+            return l;
+        }
+    }
+    return NULL;
+}
+
+/* Keeps a layout, in place of the least recently used one. Failures only cost
+ * the measuring next time. */
+static void layout_keep(draw *d, const char *text, SDL_Rect box, const draw_style *st, int size,
+                        const line_span *lines, size_t n, bool cut, const char *last)
+{
+    layout_slot *v = &d->layouts[0];
+    for (size_t i = 0; i < LAYOUT_SLOTS; i++) {
+        layout_slot *l = &d->layouts[i];
+        if (!l->text) {
+            v = l;
+            break;
+        }
+        if (l->used < v->used)
+            v = l;
+    }
+    free(v->text);
+    free(v->last);
+    memset(v, 0, sizeof *v);
+    v->text = strdup(text);
+    v->last = cut && last ? strdup(last) : NULL;
+    if (!v->text || (cut && !v->last)) {
+        free(v->text);
+        free(v->last);
+        memset(v, 0, sizeof *v);
+        return;
+    }
+    v->box_w = box.w;
+    v->box_h = box.h;
+    v->want = st->size;
+    v->max_lines = st->max_lines;
+    v->bold = st->bold;
+    v->size = size;
+    v->n = n;
+    memcpy(v->lines, lines, n * sizeof lines[0]);
+    v->cut = cut;
+    v->used = ++d->clock;
+}
+
 static int text_impl(draw *d, const char *text, SDL_Rect box, const draw_style *st, bool render)
 {
     if (!d || !text || !text[0] || !st || box.w <= 0 || box.h <= 0)
@@ -440,8 +516,22 @@ static int text_impl(draw *d, const char *text, SDL_Rect box, const draw_style *
     TTF_Font *f = NULL;
     int lh = 0;
     bool fits = false, cut = false;
+    char last[LINE_MAX + 4] = "";
+    layout_slot *hit = layout_find(d, text, box, st);
+    if (hit) {
+        size = hit->size;
+        n = hit->n;
+        memcpy(lines, hit->lines, n * sizeof lines[0]);
+        cut = hit->cut;
+        if (cut)
+            lk_strlcpy(last, hit->last, sizeof last);
+        f = font(d, size, st->bold);
+        if (!f)
+            return 0;
+        lh = TTF_FontLineSkip(f);
+    }
     /* Wrap first, then shrink step by step, then cut with an ellipsis. */
-    for (;;) {
+    while (!hit) {
         f = font(d, size, st->bold);
         if (!f)
             return 0;
@@ -470,6 +560,15 @@ static int text_impl(draw *d, const char *text, SDL_Rect box, const draw_style *
         }
         size = size * 92 / 100 > min ? size * 92 / 100 : min;
     }
+    if (!hit) {
+        if (cut) {
+            size_t len = lines[n - 1].len < LINE_MAX ? lines[n - 1].len : LINE_MAX;
+            memcpy(last, text + lines[n - 1].start, len);
+            last[len] = '\0';
+            ellipsize(f, last, sizeof last, box.w);
+        }
+        layout_keep(d, text, box, st, size, lines, n, cut, last);
+    }
     (void)fits;
     int fh = TTF_FontHeight(f);
     int total = (int)(n - 1) * lh + fh;
@@ -483,7 +582,7 @@ static int text_impl(draw *d, const char *text, SDL_Rect box, const draw_style *
         memcpy(buf, text + lines[i].start, len);
         buf[len] = '\0';
         if (cut && i == n - 1)
-            ellipsize(f, buf, sizeof buf, box.w);
+            lk_strlcpy(buf, last, sizeof buf);
         text_slot *t = line_texture(d, buf, size, st->bold, st->color);
         if (!t)
             continue;

@@ -446,6 +446,67 @@ static void test_few_point_likert_fits(void **state)
 
 /* A box narrower than one character at the smallest size: only the text itself may
  * be drawn, never lines left over from an earlier, longer text. */
+/* The fitted layout is kept (key: text, box size, style): a redraw sets the same
+ * text exactly as the first draw measured it, a different box or a different text
+ * is measured anew, and pixels come out the same with the cache as without. */
+static void test_layout_cache_same_result(void **state)
+{
+    fixture *fx = *state;
+    static const char *const texts[] = {
+        "Welkom, Maximiliaan-Alexander Wolfeschlegelsteinhausenbergerdorff!",
+        "Wist je dat je hier ook kunt aangeven wat je van de dag vond? Tik op een gezicht.",
+        "kort",
+    };
+    SDL_Rect boxes[] = {{10, 10, 300, 60}, {10, 10, 90, 30}, {10, 10, 700, 200}};
+    for (size_t t = 0; t < 3; t++) {
+        for (size_t b = 0; b < 3; b++) {
+            draw_record first[3];
+            SDL_Surface *pix[2];
+            for (int pass = 0; pass < 3; pass++) {
+                if (pass == 2)
+                    draw_flush_cache(fx->d); /* measured anew: the same result */
+                draw_begin(fx->d, 800, 480);
+                SDL_SetRenderDrawColor(fx->r, 0, 0, 0, 255);
+                SDL_RenderClear(fx->r);
+                draw_style s = st(48, 2);
+                int h = draw_text(fx->d, texts[t], boxes[b], &s);
+                assert_int_equal(h, draw_text_height(fx->d, texts[t], boxes[b], &s));
+                size_t n = 0;
+                const draw_record *rec = draw_records(fx->d, &n);
+                assert_int_equal(n, 1);
+                if (pass == 0) {
+                    first[0] = rec[0];
+                } else {
+                    assert_int_equal(rec[0].size, first[0].size);
+                    assert_int_equal(rec[0].ellipsized, first[0].ellipsized);
+                    assert_memory_equal(&rec[0].ink, &first[0].ink, sizeof rec[0].ink);
+                }
+                if (pass != 1) {
+                    pix[pass / 2] =
+                        SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_RGBA32);
+                    assert_non_null(pix[pass / 2]);
+                    SDL_Rect all = {0, 0, 800, 480};
+                    SDL_RenderReadPixels(fx->r, &all, SDL_PIXELFORMAT_RGBA32, pix[pass / 2]->pixels,
+                                         pix[pass / 2]->pitch);
+                }
+            }
+            assert_memory_equal(pix[0]->pixels, pix[1]->pixels, (size_t)pix[0]->pitch * 480);
+            SDL_FreeSurface(pix[0]);
+            SDL_FreeSurface(pix[1]);
+        }
+    }
+    /* the narrow box cuts the long name, but not a short word */
+    draw_begin(fx->d, 800, 480);
+    draw_style s = st(48, 1);
+    draw_text(fx->d, texts[0], boxes[1], &s);
+    draw_text(fx->d, texts[2], boxes[2], &s);
+    size_t n = 0;
+    const draw_record *rec = draw_records(fx->d, &n);
+    assert_int_equal(n, 2);
+    assert_true(rec[0].ellipsized);
+    assert_false(rec[1].ellipsized);
+}
+
 static void test_too_narrow_box_draws_no_stale_lines(void **state)
 {
     fixture *fx = *state;
@@ -470,6 +531,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_null_and_empty),
         cmocka_unit_test(test_long_texts_fit),
+        cmocka_unit_test(test_layout_cache_same_result),
         cmocka_unit_test(test_overflow_is_caught),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_every_screen_every_size),
