@@ -42,7 +42,9 @@ const char *report_competency_name(const char *id)
  * ?1 event (NULL = all), ?2 since, ?3 until (exclusive), ?4 group (NULL = all). One
  * event is a range of experiences_by_event, every event a range of experiences_by_time
  * (two branches: "?1 IS NULL OR event_id = ?1" could use neither index and would read
- * a year of check-ins for one event); the roster join uses its primary key. */
+ * a year of check-ins for one event), one group of every event its roster rows
+ * (roster_by_group) and their experiences (experiences_by_person); the roster join
+ * uses its primary key. */
 #define X_CTE                                                                                      \
     "WITH x AS (SELECT e.id, e.event_id, e.issuer, e.subject, e.checkin_ms, e.checkout_ms,"        \
     " coalesce(ev.kind, 'other') AS kind, coalesce(ev.host, '') AS host,"                          \
@@ -51,8 +53,11 @@ const char *report_competency_name(const char *id)
     " coalesce(r.grp, '') AS grp"                                                                  \
     " FROM (SELECT * FROM experiences WHERE ?1 IS NOT NULL AND event_id = ?1"                    \
     "   AND checkin_ms >= ?2 AND checkin_ms < ?3"                                                  \
-    " UNION ALL SELECT * FROM experiences WHERE ?1 IS NULL"                                        \
-    "   AND checkin_ms >= ?2 AND checkin_ms < ?3) e"                                               \
+    " UNION ALL SELECT * FROM experiences WHERE ?1 IS NULL AND ?4 IS NULL"                         \
+    "   AND checkin_ms >= ?2 AND checkin_ms < ?3"                                                  \
+    " UNION ALL SELECT g.* FROM roster gr JOIN experiences g"                                      \
+    "   ON g.issuer = gr.issuer AND g.subject = gr.subject WHERE ?1 IS NULL"                       \
+    "   AND ?4 IS NOT NULL AND gr.grp = ?4 AND g.checkin_ms >= ?2 AND g.checkin_ms < ?3) e"        \
     " LEFT JOIN events ev ON ev.id = e.event_id"                                                   \
     " LEFT JOIN roster r ON r.issuer = e.issuer AND r.subject = e.subject"                         \
     " WHERE (?4 IS NULL OR coalesce(r.grp, '') = ?4))"
