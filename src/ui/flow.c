@@ -32,6 +32,7 @@ static void enter(flow *f, flow_screen s, int64_t now_ms)
         /* an old message does not greet the next admin */
         f->notice[0] = '\0';
         f->leave_asked = false;
+        f->confirm_all_asked = false;
         f->event_page = 0;
     }
     if (s != FLOW_PIN)
@@ -400,6 +401,8 @@ static unsigned tap_manual(flow *f, const char *id, int64_t now_ms)
 static unsigned tap_host(flow *f, const char *id, int64_t now_ms)
 {
     long n;
+    if (strcmp(id, "confirm-all") != 0)
+        f->confirm_all_asked = false; /* anything else cancels the question */
     if (strcmp(id, "close") == 0) {
         enter(f, FLOW_IDLE, now_ms);
         return FLOW_FX_REDRAW;
@@ -409,6 +412,11 @@ static unsigned tap_host(flow *f, const char *id, int64_t now_ms)
         return FLOW_FX_REDRAW;
     }
     if (strcmp(id, "confirm-all") == 0) {
+        if (!f->confirm_all_asked) {
+            f->confirm_all_asked = true; /* "Ja, 12 bevestigen": asks once, with how many */
+            return FLOW_FX_REDRAW;
+        }
+        f->confirm_all_asked = false;
         f->confirm_row = -1;
         return FLOW_FX_CONFIRM | FLOW_FX_HOST_LOAD | FLOW_FX_REDRAW;
     }

@@ -129,6 +129,7 @@ typedef struct flow {
     char language[8];                   /* language asked for (FLOW_FX_LANGUAGE) */
     int event_choice;                   /* event index asked for (FLOW_FX_EVENT), -1 = by time */
     int confirm_row;                    /* host row to confirm, -1 = all */
+    bool confirm_all_asked;             /* "Bevestig iedereen" tapped once: it says how many */
     int host_page;                      /* page of the host list */
     int host_pages;                     /* pages the host screen has (set by the screen) */
     int64_t notice_until;               /* when the notice goes (monotonic ms) */

@@ -93,7 +93,8 @@ static void watch_clock(kiosk *k)
         fprintf(stderr, "lobkiosk: clock: the wall clock jumped %lld s ahead of the boot clock\n",
                 (long long)(jumped / 1000));
     if (c.synced && store_clock_correct(k->st, &c, &fixed) == LK_OK && fixed > 0) {
-        fprintf(stderr, "lobkiosk: clock: synchronised; %lld records made before got their true time\n",
+        fprintf(stderr,
+                "lobkiosk: clock: synchronised; %lld records made before got their true time\n",
                 (long long)fixed);
         sync_wake(k->sync);
     }
@@ -109,8 +110,8 @@ static void follow_trust_list(kiosk *k)
     char err[512];
     trust_meta m;
     config_drop_trust_list(k->cfg);
-    lk_status st = trust_apply_installed(k->cfg, lk_local_yyyymmdd(lk_now_ms()), &m, err,
-                                         sizeof err);
+    lk_status st =
+        trust_apply_installed(k->cfg, lk_local_yyyymmdd(lk_now_ms()), &m, err, sizeof err);
     if (st == LK_OK)
         fprintf(stderr, "kiosk: trust list version %ld of %s in use (%zu schools)\n", m.version,
                 m.region, m.n_issuers);
@@ -189,6 +190,7 @@ static void collect_row(const store_experience *e, void *user)
     lk_strlcpy(r->subject, e->subject, sizeof r->subject);
     lk_strlcpy(r->checkin_uuid, e->checkin_uuid, sizeof r->checkin_uuid);
     r->checkin_ms = e->checkin_ms;
+    r->checkout_ms = e->checkout_ms;
     r->confirmed = e->confirmed;
 }
 
@@ -208,8 +210,10 @@ static void load_rows(kiosk *k)
     }
     for (size_t i = 0; i < k->n_rows; i++) {
         store_person p;
-        if (store_roster_find(k->st, k->rows[i].issuer, k->rows[i].subject, &p) == LK_OK)
+        if (store_roster_find(k->st, k->rows[i].issuer, k->rows[i].subject, &p) == LK_OK) {
             lk_strlcpy(k->rows[i].first_name, p.first_name, sizeof k->rows[i].first_name);
+            lk_strlcpy(k->rows[i].group, p.group, sizeof k->rows[i].group);
+        }
         time_t t = (time_t)(k->rows[i].checkin_ms / 1000);
         struct tm tm;
         if (localtime_r(&t, &tm))

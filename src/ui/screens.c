@@ -345,8 +345,8 @@ static void idle(ui_screens *s, flow *f, const ui_view *v)
         sync_line(v, buf, sizeof buf);
     int sx = m->margin + col;
     draw_icon_at(s->d, DRAW_ICON_CLOUD, (SDL_Rect){sx, fy + (fh - icon) / 2, icon, icon},
-                 v->clock_unsynced || v->sync.state == SYNC_OFFLINE || v->sync.state == SYNC_ERROR ||
-                         v->sync.state == SYNC_AUTH_FAILED
+                 v->clock_unsynced || v->sync.state == SYNC_OFFLINE ||
+                         v->sync.state == SYNC_ERROR || v->sync.state == SYNC_AUTH_FAILED
                      ? C_AMBER
                      : C_MUTED);
     text(s, buf, (SDL_Rect){sx + icon + m->gap / 2, fy, col - icon - m->gap, fh}, m->small, false,
@@ -1308,17 +1308,38 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
     button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "host.close"),
            BTN_GHOST);
     int aw = m->target * 5 < m->w * 35 / 100 ? m->target * 5 : m->w * 35 / 100;
-    bool any_open = false;
+    size_t open = 0;
     for (size_t i = 0; i < v->n_rows; i++)
-        any_open |= !v->rows[i].confirmed;
-    if (any_open)
+        open += !v->rows[i].confirmed;
+    if (open > 0) {
+        /* all of today's open rows, also on pages not seen: say how many, ask once */
+        char label[96], n[24];
+        snprintf(n, sizeof n, "%zu", open);
+        const char *nv[] = {"count", n, NULL};
+        if (f->confirm_all_asked)
+            i18n_format_n(v->tr, "host.confirm_all_ask", (long long)open, nv, label, sizeof label);
+        else
+            i18n_format_n(v->tr, "host.confirm_all", (long long)open, nv, label, sizeof label);
         button(s, v, "confirm-all", (SDL_Rect){m->w - m->margin - aw, m->margin, aw, m->target},
-               tr(v, "host.confirm_all"), BTN_PRIMARY);
+               label, f->confirm_all_asked ? BTN_SELECTED : BTN_PRIMARY);
+    }
     int tx = m->margin + bw + m->gap;
-    text(s, tr(v, "host.title"),
-         (SDL_Rect){tx, m->margin, m->w - m->margin - aw - m->gap - tx, m->target}, m->med, true,
-         C_TEXT, DRAW_CENTER, 2);
+    int tw_head = m->w - m->margin - aw - m->gap - tx;
+    int lh_med = draw_line_height(s->d, m->med, true), ls = draw_line_height(s->d, m->small, false);
     int top = m->margin + m->target + m->gap;
+    int hy = m->margin;
+    if (m->portrait) {
+        /* narrow: the title and the event get a row of their own below the buttons */
+        tx = m->margin;
+        tw_head = m->w - 2 * m->margin;
+        hy = top - m->gap / 2;
+        top = hy + lh_med + ls + m->gap;
+    }
+    text(s, tr(v, "host.title"), (SDL_Rect){tx, hy, tw_head, lh_med}, m->med, true, C_TEXT,
+         DRAW_CENTER, 1);
+    if (v->ev)
+        text(s, v->ev->title, (SDL_Rect){tx, hy + lh_med, tw_head, ls}, m->small, false, C_MUTED,
+             DRAW_CENTER, 1);
     int area_h = m->h - m->margin - top;
     int rh = m->target + m->gap / 2;
     int per_page = area_h / (rh + m->gap / 2);
@@ -1337,7 +1358,12 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
         return;
     }
     int cw = m->target * 4 < m->w * 3 / 10 ? m->target * 4 : m->w * 3 / 10;
-    int tw = m->small * 4;
+    int tw = 0;
+    draw_measure(s->d,
+                 "00:00\xE2\x80\x93"
+                 "00:00",
+                 m->small, false, &tw, NULL);
+    tw += m->gap;
     for (int i = 0; i < per_page; i++) {
         size_t idx = (size_t)f->host_page * (size_t)per_page + (size_t)i;
         if (idx >= v->n_rows)
@@ -1346,17 +1372,43 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
         int y = top + i * (rh + m->gap / 2);
         SDL_Rect row = {m->margin, y, m->w - 2 * m->margin, rh};
         draw_round_rect(s->d, row, m->radius, C_PANEL);
-        char name[160], when[8];
+        char name[160], when[24], in[8], out[8], info[200], dur[96];
         const char *vars[] = {"subject", r->subject, NULL};
         if (r->first_name[0])
             lk_strlcpy(name, r->first_name, sizeof name);
         else
             i18n_format(v->tr, "host.student", vars, name, sizeof name);
-        lk_format_hhmm(r->checkin_ms, when, sizeof when);
+        /* check-in and check-out times, the group and the hours */
+        lk_format_hhmm(r->checkin_ms, in, sizeof in);
+        if (r->checkout_ms > 0) {
+            lk_format_hhmm(r->checkout_ms, out, sizeof out);
+            snprintf(when, sizeof when, "%s\xE2\x80\x93%s", in, out);
+            duration_text(v, r->checkout_ms - r->checkin_ms, dur, sizeof dur);
+        } else {
+            lk_strlcpy(when, in, sizeof when);
+            dur[0] = '\0';
+        }
+        snprintf(info, sizeof info, "%s%s%s", r->group, r->group[0] && dur[0] ? " \xC2\xB7 " : "",
+                 dur);
         text(s, when, (SDL_Rect){row.x + m->gap, y, tw, rh}, m->small, false, C_MUTED, DRAW_LEFT,
              1);
-        text(s, name, (SDL_Rect){row.x + m->gap + tw, y, row.w - tw - cw - 3 * m->gap, rh}, m->med,
-             true, C_TEXT, DRAW_LEFT, 1);
+        SDL_Rect nb = {row.x + m->gap + tw, y, row.w - tw - cw - 3 * m->gap, rh};
+        if (info[0]) {
+            int ns = m->med, ls = draw_line_height(s->d, m->small, false);
+            int lm = draw_line_height(s->d, ns, true);
+            if (lm + ls > rh) { /* tall type on a narrow screen: the name a size smaller */
+                ns = m->small;
+                lm = draw_line_height(s->d, ns, true);
+            }
+            int top_pad = (rh - lm - ls) / 2;
+            if (top_pad < 0)
+                top_pad = 0;
+            text(s, name, (SDL_Rect){nb.x, y + top_pad, nb.w, lm}, ns, true, C_TEXT, DRAW_LEFT, 1);
+            text(s, info, (SDL_Rect){nb.x, y + top_pad + lm, nb.w, rh - top_pad - lm}, m->small,
+                 false, C_MUTED, DRAW_LEFT, 1);
+        } else {
+            text(s, name, nb, m->med, true, C_TEXT, DRAW_LEFT, 1);
+        }
         SDL_Rect act = {row.x + row.w - cw - m->gap / 4, y + m->gap / 4, cw, rh - m->gap / 2};
         if (r->confirmed) {
             int is = act.h * 7 / 10;
@@ -1372,9 +1424,16 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
     }
     if (paged) {
         int mw = m->target * 3;
-        button(s, v, "more",
-               (SDL_Rect){(m->w - mw) / 2, m->h - m->margin - m->target, mw, m->target},
-               tr(v, "host.more"), BTN_PANEL);
+        SDL_Rect mb = {(m->w - mw) / 2, m->h - m->margin - m->target, mw, m->target};
+        button(s, v, "more", mb, tr(v, "host.more"), BTN_PANEL);
+        char page[48], a[12], b[12];
+        snprintf(a, sizeof a, "%d", f->host_page + 1);
+        snprintf(b, sizeof b, "%d", f->host_pages);
+        const char *pv[] = {"page", a, "pages", b, NULL};
+        i18n_format(v->tr, "admin.page", pv, page, sizeof page);
+        text(s, page,
+             (SDL_Rect){mb.x + mb.w + m->gap, mb.y, m->w - m->margin - mb.x - mb.w - m->gap, mb.h},
+             m->small, false, C_MUTED, DRAW_LEFT, 1);
     }
 }
 

@@ -27,13 +27,15 @@ typedef struct ui_button {
 
 /* One row of the host screen. */
 typedef struct ui_host_row {
-    int64_t experience_id;          /* store row */
-    char first_name[64];            /* from the roster, "" = unknown (screen only) */
-    char issuer[LK_ISSUER_MAX + 1]; /* student's issuer */
+    int64_t experience_id;            /* store row */
+    char first_name[64];              /* from the roster, "" = unknown (screen only) */
+    char issuer[LK_ISSUER_MAX + 1];   /* student's issuer */
     char subject[LK_SUBJECT_MAX + 1]; /* student's subject */
-    char checkin_uuid[37];          /* statement id of the check-in */
-    int64_t checkin_ms;             /* check-in time */
-    bool confirmed;                 /* already confirmed */
+    char checkin_uuid[37];            /* statement id of the check-in */
+    int64_t checkin_ms;               /* check-in time */
+    int64_t checkout_ms;              /* check-out time, 0 = still here */
+    char group[64];                   /* roster group (klas), "" = unknown */
+    bool confirmed;                   /* already confirmed */
 } ui_host_row;
 
 /* One destination of the sync, for the admin screen when there are several. */
@@ -73,13 +75,13 @@ typedef struct ui_view {
 
 /* Sizes that follow the screen. */
 typedef struct ui_metrics {
-    int w, h;           /* window */
-    bool portrait;      /* taller than wide */
-    int big, med, small;/* three type sizes (big >= 8% of the height) */
-    int target;         /* smallest touch target side (>= 9 mm on a 7" 800x480) */
-    int gap;            /* space between targets (>= 2 mm) */
-    int margin;         /* space along the edges */
-    int radius;         /* corner radius */
+    int w, h;            /* window */
+    bool portrait;       /* taller than wide */
+    int big, med, small; /* three type sizes (big >= 8% of the height) */
+    int target;          /* smallest touch target side (>= 9 mm on a 7" 800x480) */
+    int gap;             /* space between targets (>= 2 mm) */
+    int margin;          /* space along the edges */
+    int radius;          /* corner radius */
 } ui_metrics;
 
 /* The i18n key of what the done screen may truly say about where the student's
@@ -93,12 +95,12 @@ const char *screens_done_key(const ui_view *v);
 ui_metrics screens_metrics(int w, int h);
 
 typedef struct ui_screens {
-    draw *d;                                  /* borrowed */
-    ui_metrics m;                             /* this frame */
-    ui_button buttons[SCREENS_MAX_BUTTONS];   /* this frame's targets */
-    size_t n_buttons;                         /* used */
-    bool has_preview;                         /* this frame is idle with a camera preview */
-    SDL_Rect preview_box;                     /* where the preview was drawn */
+    draw *d;                                /* borrowed */
+    ui_metrics m;                           /* this frame */
+    ui_button buttons[SCREENS_MAX_BUTTONS]; /* this frame's targets */
+    size_t n_buttons;                       /* used */
+    bool has_preview;                       /* this frame is idle with a camera preview */
+    SDL_Rect preview_box;                   /* where the preview was drawn */
 } ui_screens;
 
 /* Draws the flow's screen into the renderer behind s->d (not presented). f is

@@ -690,8 +690,16 @@ static void test_refusal_pin_admin_host(void **state)
     assert_true(fx & FLOW_FX_HOST_LOAD);
     assert_true(flow_tap(&f, "confirm-3", 31) & FLOW_FX_CONFIRM);
     assert_int_equal(f.confirm_row, 3);
+    /* "Bevestig iedereen" asks once (the button then says how many); another tap in
+     * between cancels the question */
+    assert_int_equal(flow_tap(&f, "confirm-all", 31), FLOW_FX_REDRAW);
+    assert_true(f.confirm_all_asked);
+    flow_tap(&f, "more", 31);
+    assert_false(f.confirm_all_asked);
+    assert_int_equal(flow_tap(&f, "confirm-all", 31), FLOW_FX_REDRAW);
     assert_true(flow_tap(&f, "confirm-all", 31) & FLOW_FX_CONFIRM);
     assert_int_equal(f.confirm_row, -1);
+    assert_false(f.confirm_all_asked);
     f.host_pages = 2;
     flow_tap(&f, "more", 32);
     assert_int_equal(f.host_page, 1);

@@ -1,0 +1,66 @@
+#!/bin/sh
+# The host screen (script mode): the event's title, each student's group, check-in
+# and check-out times and hours, a page number ("1 van 3"), and "Bevestig iedereen"
+# that says how many and asks once before it confirms every open row, also those
+# on pages the host never saw.
+set -eu
+: "${LOBKIOSK:?}"
+ROOT=$(pwd)
+T=$(mktemp -d /tmp/lk-ui-host.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+SHOTS=${LK_UI_SHOTS:-$T/shots}
+mkdir -p "$SHOTS"
+"$LOBKIOSK" init --demo "$T/demo" --windowed --size 800x480 >/dev/null
+K="$T/demo/kiosk.ini"
+sed -i "s|^;*assets_dir *=.*|assets_dir = $ROOT/assets|" "$K"
+sed -i 's/^source *= *folder/source = none/' "$K"
+sed -i 's/^event = DEMO-OPEN$/event = DEMO-STAGE/' "$K"
+P="$T/demo/passes/passes.txt"
+pay() { awk -v s="$1" '$3 == s { print $4 }' "$P"; }
+ck() { TZ=UTC LOBKIOSK_FAKE_NOW="$2" "$LOBKIOSK" --config "$K" checkin "$1" >/dev/null; }
+# five roster students and six more passes (no roster row): eleven rows, three pages at 800x480
+for s in 1001 1002 1003 1004 1005; do ck "$(pay $s)" 2026-11-29T09:00:00Z; done
+for s in 3001 3002 3003 3004 3005 3006; do
+    p=$("$LOBKIOSK" pass --key "$T/demo/keys/DEMO-D1.key" --role S --subject $s --expires 2027-11-29)
+    ck "$p" 2026-11-29T09:05:00Z
+done
+ck "$(pay 1001)" 2026-11-29T15:40:00Z # checked out: 6 uur en 40 minuten
+cat > "$T/s" <<SCRIPT
+wait 50
+scan $(pay H01)
+expect host
+expect-text Meeloopdag bij Bouwbedrijf De Vries
+expect-text 3H2 · 6 uur en 40 minuten
+expect-text 09:00–15:40
+expect-text 1 van 3
+expect-text Bevestig iedereen (11)
+shot $SHOTS/host-page-1.png
+check-overflow
+tap confirm-all
+expect host
+expect-text Ja, 11 bevestigen
+shot $SHOTS/host-confirm-all.png
+check-overflow
+tap more
+expect-text 2 van 3
+expect-text Bevestig iedereen (11)
+shot $SHOTS/host-page-2.png
+check-overflow
+size 1280x800
+check-overflow
+lang en
+expect-text Confirm everyone (11)
+check-overflow
+lang nl
+size 800x480
+tap confirm-all
+tap confirm-all
+expect host
+expect-no-text Bevestig iedereen
+quit
+SCRIPT
+SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 LOBKIOSK_SCRIPT="$T/s" \
+    LOBKIOSK_NO_THREADS=1 TZ=UTC LOBKIOSK_FAKE_NOW=2026-11-29T16:00:00Z "$LOBKIOSK" --config "$K"
+n=$(sqlite3 "$T/demo/data/lobkiosk.db" "SELECT count(*) FROM confirmations")
+[ "$n" = 11 ] || { echo "ui_host: expected 11 confirmations, got $n"; exit 1; }
+echo "ui_host: times, groups, hours, pages and confirm-all as expected"
