@@ -50,6 +50,7 @@ tap sync
 expect-text Er is geen dossier gekoppeld.
 check-overflow
 tap export
+wait 3000
 expect-text Geen USB-stick gevonden.
 shot $SHOTS/admin-export-failed.png
 check-overflow
@@ -87,6 +88,7 @@ SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 LOBKIOSK_SCRIP
     pin
     cat <<SCRIPT
 tap export
+wait 3000
 expect-text Opgeslagen op de USB-stick.
 shot $SHOTS/admin-export-ok.png
 check-overflow
