@@ -38,11 +38,11 @@ bool clock_synced(void);
 /* Replaces the probe (NULL: the real one again). For unit tests. */
 void clock_set_probe(bool (*probe)(void));
 
-/* Sets the system clock to ms (admin screen): `timedatectl set-time` (through
- * polkit for the kiosk's user; LOBKIOSK_SET_TIME_CMD replaces the command for
- * tests), and clock_settime() when there is no timedatectl.
- * LK_ERR_PERMISSION when neither may set it (msg says what to do),
- * LK_ERR_IO when the command failed otherwise. */
+/* Sets the system clock to ms (admin screen): clock_settime() (the service grants
+ * CAP_SYS_TIME), else `timedatectl set-time` (polkit). LOBKIOSK_SET_TIME_CMD
+ * replaces timedatectl and skips clock_settime (tests must not set the machine's
+ * clock). LK_ERR_PERMISSION when neither may set it, LK_ERR_IO when it failed
+ * otherwise; msg says what happened. */
 lk_status clock_set_wall(int64_t ms, char *msg, size_t len);
 
 #endif

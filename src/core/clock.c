@@ -109,19 +109,23 @@ lk_status clock_set_wall(int64_t ms, char *msg, size_t len)
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
     const char *cmd = getenv("LOBKIOSK_SET_TIME_CMD");
+    if (!(cmd && *cmd)) {
+        /* The clock itself: the service grants CAP_SYS_TIME and nothing more. This
+         * works with network time switched on, which timedatectl refuses. */
+        struct timespec ts = {.tv_sec = t, .tv_nsec = (long)(ms % 1000) * 1000000L};
+        if (clock_settime(CLOCK_REALTIME, &ts) == 0)
+            return LK_OK;
+        if (errno != EPERM) {
+            if (msg)
+                snprintf(msg, len, "clock_settime: %s", strerror(errno));
+            return LK_ERR_IO;
+        }
+    }
+    /* Without the capability: timedatectl, through polkit. */
     char *argv[] = {(char *)(cmd && *cmd ? cmd : "timedatectl"), "set-time", when, NULL};
     int rc = run(argv);
     if (rc == 0)
         return LK_OK;
-    if (rc == 127 && !(cmd && *cmd)) {
-        /* No timedatectl (no systemd): the clock itself, with CAP_SYS_TIME. */
-        struct timespec ts = {.tv_sec = t, .tv_nsec = (long)(ms % 1000) * 1000000L};
-        if (clock_settime(CLOCK_REALTIME, &ts) == 0)
-            return LK_OK;
-        if (msg)
-            snprintf(msg, len, "clock_settime: %s", strerror(errno));
-        return errno == EPERM ? LK_ERR_PERMISSION : LK_ERR_IO;
-    }
     if (msg)
         snprintf(msg, len, "%s set-time exited with %d", argv[0], rc);
     /* timedatectl says "Access denied" (polkit) or "Automatic time

@@ -12,7 +12,7 @@
 
 static const char *const screen_tokens[FLOW_SCREEN_COUNT] = {
     "idle",  "welcome", "refusal", "reflection", "done",
-    "error", "pin",     "admin",   "host",       "confirm_out", "manual",
+    "error", "pin",     "admin",   "host",       "confirm_out", "manual", "clock",
 };
 
 const char *flow_screen_token(flow_screen s)
@@ -362,6 +362,11 @@ static unsigned tap_admin(flow *f, const char *id, int64_t now_ms)
         enter(f, FLOW_MANUAL, now_ms);
         return FLOW_FX_REDRAW | FLOW_FX_MANUAL_SEARCH;
     }
+    if (strcmp(id, "clock") == 0) {
+        enter(f, FLOW_CLOCK, now_ms);
+        f->clock_delta_ms = 0;
+        return FLOW_FX_REDRAW;
+    }
     if (strcmp(id, "event-auto") == 0) {
         f->event_choice = -1;
         return FLOW_FX_EVENT | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
@@ -396,6 +401,41 @@ static unsigned tap_manual(flow *f, const char *id, int64_t now_ms)
         return fx ? fx | FLOW_FX_MANUAL_SEARCH : 0;
     }
     return 0;
+}
+
+/* The clock screen: a day, an hour, ten minutes or a minute back or on; save sets
+ * the clock (the kiosk does it and calls flow_clock_result). */
+static unsigned tap_clock(flow *f, const char *id, int64_t now_ms)
+{
+    static const struct {
+        const char *id;
+        int64_t ms;
+    } steps[] = {
+        {"clock-day-", -86400000}, {"clock-day+", 86400000}, {"clock-hour-", -3600000},
+        {"clock-hour+", 3600000},  {"clock-10min-", -600000}, {"clock-10min+", 600000},
+        {"clock-min-", -60000},    {"clock-min+", 60000},
+    };
+    if (strcmp(id, "close") == 0) {
+        enter(f, FLOW_ADMIN, now_ms);
+        return FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "clock-save") == 0)
+        return FLOW_FX_SET_CLOCK;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (strcmp(id, steps[i].id) == 0) {
+            f->clock_delta_ms += steps[i].ms;
+            return FLOW_FX_REDRAW;
+        }
+    return 0;
+}
+
+unsigned flow_clock_result(flow *f, const char *key, int64_t now_ms)
+{
+    if (!f)
+        return 0;
+    enter(f, FLOW_ADMIN, now_ms);
+    f->clock_delta_ms = 0;
+    return flow_notice(f, key, now_ms) | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
 }
 
 static unsigned tap_host(flow *f, const char *id, int64_t now_ms)
@@ -463,6 +503,8 @@ static unsigned tap(flow *f, const char *id, int64_t now_ms)
         return tap_pin(f, id, now_ms);
     case FLOW_ADMIN:
         return tap_admin(f, id, now_ms);
+    case FLOW_CLOCK:
+        return tap_clock(f, id, now_ms);
     case FLOW_HOST:
         return tap_host(f, id, now_ms);
     case FLOW_CONFIRM_OUT:
@@ -522,6 +564,7 @@ int64_t flow_deadline(const flow *f)
         return f->input_ms + f->timing.admin_ms;
     case FLOW_HOST:
     case FLOW_MANUAL:
+    case FLOW_CLOCK:
         return f->input_ms + f->timing.admin_ms;
     case FLOW_SCREEN_COUNT:
         break;

@@ -26,6 +26,7 @@ typedef enum flow_screen {
     FLOW_HOST = 8,        /* confirm attendance */
     FLOW_CONFIRM_OUT = 9, /* "Wil je uitchecken?" yes / no (internship day, early scan) */
     FLOW_MANUAL = 10,     /* forgot the pass: find a roster student, check in by hand */
+    FLOW_CLOCK = 11,      /* admin: set the date and time */
     FLOW_SCREEN_COUNT
 } flow_screen;
 
@@ -52,6 +53,8 @@ enum {
     FLOW_FX_MANUAL_SEARCH = 1 << 15,  /* look up flow.text in the roster: flow_manual_found() */
     FLOW_FX_MANUAL_CHECKIN = 1 << 16, /* check flow.manual[flow.manual_pick] in by hand
                                          (checkin_manual), then flow_scan() its result */
+    FLOW_FX_SET_CLOCK = 1 << 17,      /* set the clock to now + flow.clock_delta_ms, then
+                                         flow_clock_result() */
 };
 
 /* Roster students the "forgot the pass" screen shows at once; one more is looked up
@@ -141,7 +144,11 @@ typedef struct flow {
     store_person manual[FLOW_MANUAL_SHOWN + 1]; /* roster students found for flow.text */
     size_t manual_n;                    /* how many (FLOW_MANUAL_SHOWN + 1: more exist) */
     int manual_pick;                    /* the one tapped (FLOW_FX_MANUAL_CHECKIN) */
+    int64_t clock_delta_ms;             /* the clock screen: the time shown is now + this */
 } flow;
+
+/* The outcome of FLOW_FX_SET_CLOCK: back to the admin screen with notice key (i18n). */
+unsigned flow_clock_result(flow *f, const char *key, int64_t now_ms);
 
 /* Starts on the idle screen. timing may be NULL (defaults). */
 void flow_init(flow *f, const flow_timing *timing, int64_t now_ms);

@@ -123,6 +123,10 @@ void kiosk_refresh_status(kiosk *k)
 {
     watch_clock(k);
     follow_trust_list(k);
+    /* The admin and clock screens show the time: redraw when the minute turns. */
+    int64_t minute = lk_now_ms() / 60000;
+    if ((k->f.screen == FLOW_ADMIN || k->f.screen == FLOW_CLOCK) && minute != k->v.wall_ms / 60000)
+        k->dirty = true;
     retention_purge(k);
     kiosk_follow_event(k);
     int count = 0;
@@ -409,6 +413,21 @@ void kiosk_apply(kiosk *k, unsigned fx)
     }
     if (fx & FLOW_FX_EXPORT)
         export_usb(k);
+    if (fx & FLOW_FX_SET_CLOCK) {
+        char msg[200];
+        int64_t to = lk_now_ms() + f->clock_delta_ms;
+        lk_status st = clock_set_wall(to, msg, sizeof msg);
+        if (st != LK_OK)
+            fprintf(stderr, "lobkiosk: clock: not set (%s): %s\n", lk_strerror(st), msg);
+        else
+            fprintf(stderr, "lobkiosk: clock: set by the admin screen\n");
+        fx |= flow_clock_result(f,
+                                st == LK_OK           ? "clock.set_ok"
+                                : st == LK_ERR_PERMISSION ? "clock.set_denied"
+                                                          : "clock.set_failed",
+                                lk_mono_ms());
+        k->next_clock_ms = 0; /* look at the clock again now */
+    }
     if (fx & FLOW_FX_CHECKOUT) {
         /* the student said yes to "Wil je uitchecken?" */
         checkin_result r;

@@ -148,6 +148,7 @@ void kiosk_render(kiosk *k)
     k->w = turned && k->rot % 180 ? oh : ow;
     k->h = turned && k->rot % 180 ? ow : oh;
     k->v.qr = k->qr;
+    k->v.wall_ms = lk_now_ms();
     k->v.pressed = k->pressed[0] ? k->pressed : NULL;
     /* An idle frame with a camera on a swapping renderer goes into the base
      * texture first, so the next frames can redraw the preview alone on a copy. */

@@ -87,7 +87,7 @@ static bool pressed(const ui_view *v, const char *id)
     return v->pressed && strcmp(v->pressed, id) == 0;
 }
 
-typedef enum btn_kind { BTN_PANEL, BTN_PRIMARY, BTN_SELECTED, BTN_DARK, BTN_GHOST } btn_kind;
+typedef enum btn_kind { BTN_PANEL, BTN_PRIMARY, BTN_SELECTED, BTN_DARK, BTN_GHOST, BTN_AMBER } btn_kind;
 
 /* A labelled button: recorded for taps, drawn in its pressed state when held. */
 static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r,
@@ -120,6 +120,10 @@ static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Re
         break;
     case BTN_GHOST:
         bg = down ? (SDL_Color){255, 255, 255, 60} : (SDL_Color){255, 255, 255, 28};
+        break;
+    case BTN_AMBER: /* something to set right */
+        bg = down ? C_PANEL_HI : C_AMBER;
+        fg = C_INK;
         break;
     }
     draw_round_rect(s->d, r, s->m.radius, bg);
@@ -1195,7 +1199,15 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         text(s, more, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
         y += sh;
     }
-    y += m->gap;
+    /* The time, a button to set it (amber: not synchronised). */
+    char hhmm[8], clk[48];
+    lk_format_hhmm(v->wall_ms, hhmm, sizeof hhmm);
+    const char *cvars[] = {"time", hhmm, NULL};
+    i18n_format(v->tr, "clock.button", cvars, clk, sizeof clk);
+    y += m->gap / 2;
+    button(s, v, "clock", (SDL_Rect){right.x, y, right.w, m->target}, clk,
+           v->clock_unsynced ? BTN_AMBER : BTN_PANEL);
+    y += m->target + m->gap;
     static const char *const ids[4] = {"sync", "export", "lang", "leave"};
     static const char *const keys[4] = {"admin.sync_now", "admin.export", "admin.language",
                                         "admin.leave"};
@@ -1296,6 +1308,64 @@ static void manual(ui_screens *s, flow *f, const ui_view *v)
     int ew = kw * 3 + 2 * kg;
     button(s, v, "key-erase", (SDL_Rect){area.x + (area.w - ew) / 2, ky, ew, kh},
            tr(v, "reflection.erase"), BTN_PANEL);
+}
+
+/* --- clock --------------------------------------------------------------------------- */
+
+/* The date and time to set, as dd-mm-yyyy hh:mm, with a day, an hour, ten minutes
+ * and a minute back or on; "Opslaan" sets the system clock. */
+static void clock_screen(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
+    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"),
+           BTN_GHOST);
+    int tx = m->margin + bw + m->gap;
+    text(s, tr(v, "clock.title"), (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target},
+         m->med, true, C_TEXT, DRAW_LEFT, 1);
+    int y = m->margin + m->target + m->gap;
+    int sh = draw_line_height(s->d, m->small, false);
+    text(s, tr(v, v->clock_unsynced ? "clock.state_unsynced" : "clock.state_synced"),
+         (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh * 2}, m->small, false,
+         v->clock_unsynced ? C_AMBER : C_MUTED, DRAW_CENTER, 2);
+    y += sh * 2 + m->gap / 2;
+    int64_t show = v->wall_ms + f->clock_delta_ms;
+    time_t t = (time_t)(show / 1000);
+    struct tm tm;
+    char when[40] = "";
+    if (localtime_r(&t, &tm))
+        strftime(when, sizeof when, "%d-%m-%Y  %H:%M", &tm);
+    int lh = draw_line_height(s->d, m->big, true);
+    text(s, when, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, lh}, m->big, true, C_TEXT,
+         DRAW_CENTER, 1);
+    y += lh + m->gap;
+    /* Four steps, each "-  label  +": two a row in landscape, one in portrait. */
+    static const char *const keys[4] = {"clock.day", "clock.hour", "clock.10min", "clock.min"};
+    static const char *const ids[4][2] = {{"clock-day-", "clock-day+"},
+                                          {"clock-hour-", "clock-hour+"},
+                                          {"clock-10min-", "clock-10min+"},
+                                          {"clock-min-", "clock-min+"}};
+    int cols = m->portrait ? 1 : 2, rows = 4 / cols;
+    int save_h = m->target;
+    int room = m->h - m->margin - save_h - m->gap - y;
+    int rh = (room - (rows - 1) * m->gap) / rows;
+    if (rh > m->target * 3 / 2)
+        rh = m->target * 3 / 2;
+    if (rh < m->target)
+        rh = m->target;
+    int cw = (m->w - 2 * m->margin - (cols - 1) * m->gap * 2) / cols;
+    for (int i = 0; i < 4; i++) {
+        int cx = m->margin + (i % cols) * (cw + m->gap * 2), cy = y + (i / cols) * (rh + m->gap);
+        int pw = rh * 3 / 2 < cw / 3 ? rh * 3 / 2 : cw / 3;
+        button(s, v, ids[i][0], (SDL_Rect){cx, cy, pw, rh}, "\xe2\x88\x92", BTN_PANEL); /* minus sign */
+        text(s, tr(v, keys[i]), (SDL_Rect){cx + pw + m->gap, cy, cw - 2 * pw - 2 * m->gap, rh},
+             m->small, true, C_TEXT, DRAW_CENTER, 1);
+        button(s, v, ids[i][1], (SDL_Rect){cx + cw - pw, cy, pw, rh}, "+", BTN_PANEL);
+    }
+    int sw = m->w / 2 < m->target * 5 ? m->w / 2 : m->target * 5;
+    button(s, v, "clock-save", (SDL_Rect){(m->w - sw) / 2, m->h - m->margin - save_h, sw, save_h},
+           tr(v, "clock.save"), BTN_PRIMARY);
 }
 
 /* --- host ---------------------------------------------------------------------------- */
@@ -1482,6 +1552,9 @@ void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
         break;
     case FLOW_MANUAL:
         manual(s, f, v);
+        break;
+    case FLOW_CLOCK:
+        clock_screen(s, f, v);
         break;
     case FLOW_SCREEN_COUNT:
         break;

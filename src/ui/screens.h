@@ -58,6 +58,7 @@ typedef struct ui_view {
     size_t n_dests;                /* used entries of dests (0 or 1: not shown) */
     size_t n_dests_all;            /* destinations in all (more than UI_DESTS_MAX: "+N") */
     bool clock_unsynced;           /* the system clock is not synchronised */
+    int64_t wall_ms;               /* the wall clock at this frame (admin, clock screens) */
     int per_hour[24];              /* check-ins per local hour today (admin) */
     const ui_host_row *rows;       /* host rows */
     size_t n_rows;                 /* number of host rows */

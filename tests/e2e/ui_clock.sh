@@ -73,9 +73,12 @@ LOBKIOSK_CLOCK_SYNC=yes LOBKIOSK_FAKE_NOW=$(iso $ahead) LOBKIOSK_FAKE_BOOT_MS=$(
 grep -q 'records made before got their true time' "$T/log2" || { cat "$T/log2"; fail "no correction"; }
 t2=$(q "SELECT checkin_ms FROM experiences")
 want=$(( ahead * 1000 - 180000 ))
-[ "$t2" = "$want" ] || fail "check-in time $t1 became $t2, want $want (45 days later less 3 boot minutes)"
+# (less the few ms between the check-in's time and its listing)
+d=$((want - t2))
+[ "$d" -ge 0 ] && [ "$d" -lt 2000 ] || fail "check-in time $t1 became $t2, want $want (45 days later less 3 boot minutes)"
 ts=$(q "SELECT json_extract(json, '\$.timestamp') FROM outbox WHERE kind = 'checkin' AND state = 0")
-[ "$(date -d "$ts" +%s)" = "$((want / 1000))" ] || fail "the queued statement says $ts"
+d=$((want / 1000 - $(date -d "$ts" +%s)))
+[ "$d" -ge 0 ] && [ "$d" -le 2 ] || fail "the queued statement says $ts"
 [ "$(q "SELECT count(*) FROM clock_unsynced")" = 0 ] || fail "still listed as unsure"
 grep -q 'retention: the clock jumped forward' "$T/log2" || { cat "$T/log2"; fail "retention did not wait after the jump"; }
 [ "$(rows)" = "$before" ] || fail "deleted on the day of the jump"

@@ -612,6 +612,40 @@ static void test_forgot_the_pass(void **state)
     assert_int_equal(flow_manual_found(&f, found, 2), 0);
 }
 
+/* Admin -> "Datum en tijd": steps change what will be set, save asks the kiosk to
+ * set it, the outcome shows on the admin screen; untouched it times out. */
+static void test_admin_sets_the_clock(void **state)
+{
+    (void)state;
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.screen = FLOW_ADMIN;
+    assert_true(flow_tap(&f, "clock", 10) & FLOW_FX_REDRAW);
+    assert_int_equal(f.screen, FLOW_CLOCK);
+    assert_string_equal(flow_screen_token(FLOW_CLOCK), "clock");
+    assert_true(f.clock_delta_ms == 0);
+    flow_tap(&f, "clock-day+", 11);
+    flow_tap(&f, "clock-hour-", 12);
+    flow_tap(&f, "clock-10min+", 13);
+    flow_tap(&f, "clock-min-", 14);
+    assert_true(f.clock_delta_ms == 86400000 - 3600000 + 600000 - 60000);
+    assert_int_equal(flow_tap(&f, "clock-sideways", 15), 0);
+    assert_int_equal(flow_tap(&f, "clock-save", 16), FLOW_FX_SET_CLOCK);
+    assert_int_equal(f.screen, FLOW_CLOCK); /* until the kiosk says how it went */
+    assert_true(flow_clock_result(&f, "clock.set_denied", 17) & FLOW_FX_REDRAW);
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    assert_string_equal(f.notice, "clock.set_denied");
+    assert_true(f.clock_delta_ms == 0);
+    /* back without saving, and the timeout */
+    flow_tap(&f, "clock", 20);
+    flow_tap(&f, "clock-day-", 21);
+    flow_tap(&f, "close", 22);
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    flow_tap(&f, "clock", 30);
+    flow_tick(&f, 30 + f.timing.admin_ms);
+    assert_int_equal(f.screen, FLOW_IDLE);
+}
+
 static void test_refusal_pin_admin_host(void **state)
 {
     flow f;
@@ -733,6 +767,7 @@ int main(void)
         cmocka_unit_test(test_pin_pad_lockout_escalates_and_is_restored),
         cmocka_unit_test(test_refusal_pin_admin_host),
         cmocka_unit_test(test_forgot_the_pass),
+        cmocka_unit_test(test_admin_sets_the_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
