@@ -59,6 +59,10 @@ void pass_pubkey_base64(const unsigned char pk[32], char *buf, size_t len);
  * EXPIRES. For the CLI and kiosk.ini checks that want to say so before signing. */
 bool pass_date_valid(int yyyymmdd);
 
+/* A strict YYYY-MM-DD that is a real date (as a pass's expiry is typed) into
+ * *out as YYYYMMDD. False, *out untouched, otherwise. */
+bool pass_parse_date(const char *s, int *out);
+
 /* Signs a pass: writes the payload (about 135 characters, at most LK_PASS_MAX_LEN)
  * into buf (caller's, 256 bytes is ample). LK_ERR_INVALID when a field breaks the
  * format (subject alphabet, role, a date that does not exist) or buf is too small;

@@ -25,6 +25,11 @@ void store_close(store *st);
 /* The path of the database inside cfg->data_dir (creates data_dir). */
 lk_status store_path(const config *cfg, char *buf, size_t len) LK_MUST_CHECK;
 
+/* store_path, then store_open: the kiosk's own database. err (may be NULL) says
+ * why it did not open, also when the data folder could not be made. */
+lk_status store_open_config(const config *cfg, store **out, char *err,
+                            size_t err_len) LK_MUST_CHECK;
+
 /* Copies cfg's events into the events table (insert or update). */
 lk_status store_sync_events(store *st, const config *cfg) LK_MUST_CHECK;
 

@@ -56,6 +56,11 @@ lk_status trust_merge(config *cfg, const config *list, size_t *added) LK_MUST_CH
 lk_status trust_apply_installed(config *cfg, int today, trust_meta *meta, char *err,
                                 size_t err_len) LK_MUST_CHECK;
 
+/* How the installed list stands, without changing cfg: trust_apply_installed on
+ * an empty config with cfg's [trust] settings. Same results. */
+lk_status trust_installed_meta(const config *cfg, int today, trust_meta *meta, char *err,
+                               size_t err_len) LK_MUST_CHECK;
+
 /* Installs the list in text as cfg->trust.file, atomically, after checking its
  * signature, that it has not expired by today, and that its version is newer than
  * the installed one's: LK_ERR_EXISTS for the same version (nothing changes),

@@ -63,19 +63,10 @@ void check_trust(run *r)
         check_say(r, RES_SKIP, "trust", "no [trust] region_key: kiosk.ini's issuers alone");
         return;
     }
-    config *probe = malloc(sizeof *probe);
-    if (!probe) {
-        check_say(r, RES_FAIL, "trust", "out of memory");
-        return;
-    }
-    config_defaults(probe);
-    probe->trust = cfg->trust;
-    char err[512];
+    char err[512] = "";
     trust_meta m;
     int today = lk_local_yyyymmdd(lk_now_ms());
-    lk_status st = trust_apply_installed(probe, today, &m, err, sizeof err);
-    config_free(probe);
-    free(probe);
+    lk_status st = trust_installed_meta(cfg, today, &m, err, sizeof err);
     if (st != LK_OK) {
         check_say(r, RES_FAIL, "trust",
                   "%s -> import the region's current list (lobkiosk trust import FILE, or the "

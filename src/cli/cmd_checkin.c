@@ -16,12 +16,8 @@
 /* Opens the kiosk's store and mirrors the configured events into it. */
 static lk_status open_store(const config *cfg, store **out)
 {
-    char path[CONFIG_PATH_MAX + 32];
-    lk_status ls = store_path(cfg, path, sizeof path);
-    if (ls != LK_OK)
-        return ls;
-    char err[256];
-    ls = store_open(path, out, err, sizeof err);
+    char err[256] = "";
+    lk_status ls = store_open_config(cfg, out, err, sizeof err);
     if (ls != LK_OK) {
         fprintf(stderr, "lobkiosk: cannot open the database: %s\n", err);
         return ls;

@@ -58,12 +58,9 @@ int cmd_forget(const cli_ctx *ctx, int argc, char **argv)
     if (!code_ok(subject, 1, LK_SUBJECT_MAX))
         return usage("--subject must be 1-16 of 0-9 A-Z");
 
-    char path[CONFIG_PATH_MAX + 32];
-    lk_status ls = store_path(ctx->cfg, path, sizeof path);
     store *st = NULL;
     char err[256] = "";
-    if (ls == LK_OK)
-        ls = store_open(path, &st, err, sizeof err);
+    lk_status ls = store_open_config(ctx->cfg, &st, err, sizeof err);
     store_forget_stats fs;
     memset(&fs, 0, sizeof fs);
     if (ls == LK_OK)

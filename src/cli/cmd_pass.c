@@ -25,25 +25,6 @@ static int usage(const char *why)
     return CLI_EXIT_USAGE;
 }
 
-/* Parses a strict YYYY-MM-DD that is a real date into YYYYMMDD. */
-static int parse_date(const char *s, int *out)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    int v = 0;
-    for (int i = 0; i < 10; i++) {
-        if (i == 4 || i == 7)
-            continue;
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (!pass_date_valid(v))
-        return 0;
-    *out = v;
-    return 1;
-}
-
 /* Explains what is wrong with a subject, or returns NULL when it is fine. A subject
  * is printed in every QR and sent in every statement: it must not name anyone. */
 static const char *subject_problem(const char *s)
@@ -104,7 +85,7 @@ int cmd_pass(const cli_ctx *ctx, int argc, char **argv)
     if (problem)
         return usage(problem);
     int exp = 0;
-    if (!parse_date(expires, &exp))
+    if (!pass_parse_date(expires, &exp))
         return usage("--expires must be a real date written YYYY-MM-DD, e.g. 2027-07-31");
     if (png && !*png)
         return usage("--png needs a file name");

@@ -30,25 +30,6 @@ static int usage(const char *why)
     return CLI_EXIT_USAGE;
 }
 
-/* Parses a strict YYYY-MM-DD that is a real date into YYYYMMDD. */
-static int parse_date(const char *s, int *out)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    int v = 0;
-    for (int i = 0; i < 10; i++) {
-        if (i == 4 || i == 7)
-            continue;
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (!pass_date_valid(v))
-        return 0;
-    *out = v;
-    return 1;
-}
-
 /* Cards go out by group, then first name, so a mentor hands out one class's pages. */
 static int by_group_name(const void *a, const void *b)
 {
@@ -130,7 +111,7 @@ int cmd_passes(const cli_ctx *ctx, int argc, char **argv)
     if (rc >= 0)
         return rc;
     int exp = 0;
-    if (!parse_date(o.expires, &exp))
+    if (!pass_parse_date(o.expires, &exp))
         return usage("--expires must be a real date written YYYY-MM-DD, e.g. 2027-07-31");
     if (exp < lk_local_yyyymmdd(lk_now_ms()))
         fprintf(stderr,

@@ -36,12 +36,9 @@ int cmd_purge(const cli_ctx *ctx, int argc, char **argv)
     if (!given && days <= 0)
         return usage("no period: give --older-than DAYS or set [kiosk] retention_days");
 
-    char path[CONFIG_PATH_MAX + 32];
-    lk_status ls = store_path(ctx->cfg, path, sizeof path);
     store *st = NULL;
     char err[256] = "";
-    if (ls == LK_OK)
-        ls = store_open(path, &st, err, sizeof err);
+    lk_status ls = store_open_config(ctx->cfg, &st, err, sizeof err);
     store_purge_stats ps;
     memset(&ps, 0, sizeof ps);
     if (ls == LK_OK)

@@ -104,12 +104,9 @@ static int report_store(const config *cfg, const report_filter *f, bool without,
     if (f->event_id && !config_find_event(cfg, f->event_id))
         fprintf(stderr, "lobkiosk report: note: event '%s' is not in kiosk.ini\n", f->event_id);
 
-    char path[CONFIG_PATH_MAX + 32];
-    lk_status ls = store_path(cfg, path, sizeof path);
     store *st = NULL;
     char err[256] = "";
-    if (ls == LK_OK)
-        ls = store_open(path, &st, err, sizeof err);
+    lk_status ls = store_open_config(cfg, &st, err, sizeof err);
     /* Titles and kinds come from kiosk.ini as it is now. */
     if (ls == LK_OK)
         ls = store_sync_events(st, cfg);

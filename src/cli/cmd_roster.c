@@ -54,12 +54,9 @@ int cmd_roster(const cli_ctx *ctx, int argc, char **argv)
                 issuer);
     }
 
-    char path[CONFIG_PATH_MAX + 32];
-    lk_status ls = store_path(ctx->cfg, path, sizeof path);
     store *st = NULL;
     char err[256] = "";
-    if (ls == LK_OK)
-        ls = store_open(path, &st, err, sizeof err);
+    lk_status ls = store_open_config(ctx->cfg, &st, err, sizeof err);
     if (ls != LK_OK) {
         fprintf(stderr, "lobkiosk roster: cannot open the database: %s %s\n", lk_strerror(ls), err);
         return CLI_EXIT_ERROR;

@@ -104,11 +104,9 @@ static void print_cause(const config *cfg, const char *last_error)
 
 static int show_status(const config *cfg)
 {
-    char path[CONFIG_PATH_MAX + 64];
     char err[256] = "";
     store *s = NULL;
-    if (store_path(cfg, path, sizeof path) != LK_OK ||
-        store_open(path, &s, err, sizeof err) != LK_OK) {
+    if (store_open_config(cfg, &s, err, sizeof err) != LK_OK) {
         fprintf(stderr, "lobkiosk: cannot open the store: %s\n", err);
         return CLI_EXIT_ERROR;
     }

@@ -164,18 +164,10 @@ static int trust_update_cmd(const config *cfg)
 
 static int trust_status_cmd(const config *cfg)
 {
-    config *probe = malloc(sizeof *probe);
-    if (!probe)
-        return CLI_EXIT_ERROR;
-    config_defaults(probe);
-    /* a copy of only what trust_apply_installed reads, applied to an empty config */
-    probe->trust = cfg->trust;
-    char err[512];
+    char err[512] = "";
     trust_meta m;
     int today = lk_local_yyyymmdd(lk_now_ms());
-    lk_status st = trust_apply_installed(probe, today, &m, err, sizeof err);
-    config_free(probe);
-    free(probe);
+    lk_status st = trust_installed_meta(cfg, today, &m, err, sizeof err);
     if (st != LK_OK) {
         printf("trust list: %s\n", err);
         return st == LK_ERR_NOT_FOUND ? CLI_EXIT_OK : CLI_EXIT_REFUSED;

@@ -121,6 +121,22 @@ static void count_refusal(store *st, lk_reason reason, int64_t now_ms)
         fprintf(stderr, "checkin: refusal not counted: %s\n", lk_strerror(ls));
 }
 
+/* The student's experience at ev into *exp and what the rules need of it into
+ * *prior (none yet: LK_OK, prior untouched). */
+static lk_status read_prior(store *st, const config_event *ev, const pass *p, store_experience *exp,
+                            checkin_prior *prior)
+{
+    lk_status ls = store_find_experience(st, ev->id, p->issuer, p->subject, exp);
+    if (ls == LK_ERR_NOT_FOUND)
+        return LK_OK;
+    if (ls == LK_OK) {
+        prior->has_experience = true;
+        prior->checkin_ms = exp->checkin_ms;
+        prior->checkout_ms = exp->checkout_ms;
+    }
+    return ls;
+}
+
 static lk_status write_checkin(store *st, const config *cfg, const config_event *ev,
                                const pass *p, int64_t now_ms, checkin_result *out, bool manual)
 {
@@ -245,14 +261,9 @@ lk_status checkin_scan(store *st, const config *cfg, checkin_memory *mem, const 
         prior.ask_early_checkout = mem->ask_early_checkout;
     }
     if (ev && p->role == PASS_ROLE_STUDENT) {
-        lk_status ls = store_find_experience(st, ev->id, p->issuer, p->subject, &out->exp);
-        if (ls == LK_OK) {
-            prior.has_experience = true;
-            prior.checkin_ms = out->exp.checkin_ms;
-            prior.checkout_ms = out->exp.checkout_ms;
-        } else if (ls != LK_ERR_NOT_FOUND) {
+        lk_status ls = read_prior(st, ev, p, &out->exp, &prior);
+        if (ls != LK_OK)
             return ls;
-        }
     }
 
     out->outcome = checkin_decide(p, ev, &prior, now_ms, &out->reason);
@@ -319,15 +330,9 @@ lk_status checkin_manual(store *st, const config *cfg, const char *issuer, const
     checkin_prior prior;
     memset(&prior, 0, sizeof prior);
     if (ev) {
-        ls = store_find_experience(st, ev->id, p->issuer, p->subject, &out->exp);
-        if (ls == LK_OK) {
-            prior.has_experience = true;
-            prior.checkin_ms = out->exp.checkin_ms;
-            prior.checkout_ms = out->exp.checkout_ms;
-        } else if (ls != LK_ERR_NOT_FOUND) {
+        ls = read_prior(st, ev, p, &out->exp, &prior);
+        if (ls != LK_OK)
             return ls;
-        }
-        ls = LK_OK;
     }
     out->outcome = checkin_decide(p, ev, &prior, now_ms, &out->reason);
     /* By hand only in, never out: a check-out needs the pass (or the host). */

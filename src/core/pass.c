@@ -144,6 +144,24 @@ bool pass_date_valid(int yyyymmdd)
     return date_ok(yyyymmdd);
 }
 
+bool pass_parse_date(const char *s, int *out)
+{
+    if (!s || !out || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    int v = 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 4 || i == 7)
+            continue;
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    if (!pass_date_valid(v))
+        return false;
+    *out = v;
+    return true;
+}
+
 /* --- verification -------------------------------------------------------------- */
 
 lk_reason pass_verify(const char *payload, const config *cfg, int today, pass *out)

@@ -579,6 +579,19 @@ lk_status store_path(const config *cfg, char *buf, size_t len)
     return lk_path_join(buf, len, cfg->data_dir, LK_DB_FILE) ? LK_OK : LK_ERR_INVALID;
 }
 
+lk_status store_open_config(const config *cfg, store **out, char *err, size_t err_len)
+{
+    char path[CONFIG_PATH_MAX + 64];
+    lk_status ls = store_path(cfg, path, sizeof path);
+    if (ls != LK_OK) {
+        if (err && err_len)
+            snprintf(err, err_len, "data folder %s: %s",
+                     cfg && cfg->data_dir[0] ? cfg->data_dir : "(none)", lk_strerror(ls));
+        return ls;
+    }
+    return store_open(path, out, err, err_len);
+}
+
 lk_status store_begin(store *st)
 {
     if (!st)

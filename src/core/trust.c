@@ -303,6 +303,26 @@ lk_status trust_apply_installed(config *cfg, int today, trust_meta *meta, char *
     return st;
 }
 
+lk_status trust_installed_meta(const config *cfg, int today, trust_meta *meta, char *err,
+                               size_t err_len)
+{
+    if (!cfg)
+        return LK_ERR_INVALID;
+    config *probe = malloc(sizeof *probe);
+    if (!probe) {
+        if (err && err_len)
+            snprintf(err, err_len, "out of memory");
+        return LK_ERR_NOMEM;
+    }
+    config_defaults(probe);
+    /* a copy of only what trust_apply_installed reads, applied to an empty config */
+    probe->trust = cfg->trust;
+    lk_status st = trust_apply_installed(probe, today, meta, err, err_len);
+    config_free(probe);
+    free(probe);
+    return st;
+}
+
 lk_status trust_install(const config *cfg, const char *text, size_t len, int today,
                         trust_meta *meta, char *err, size_t err_len)
 {

@@ -235,12 +235,9 @@ lk_status export_to_file_progress(const config *cfg, export_format fmt, int64_t 
         fprintf(stderr, "export: %s is not a plain file (a link?): refused\n", path);
         return LK_ERR_PERMISSION;
     }
-    char db[CONFIG_PATH_MAX + 64];
     char err[256] = "";
     store *st = NULL;
-    lk_status rc = store_path(cfg, db, sizeof db);
-    if (rc == LK_OK)
-        rc = store_open(db, &st, err, sizeof err);
+    lk_status rc = store_open_config(cfg, &st, err, sizeof err);
     if (rc != LK_OK) {
         fprintf(stderr, "export: cannot open the store: %s\n", err);
         return rc;

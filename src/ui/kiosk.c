@@ -59,7 +59,7 @@ static int64_t min64(int64_t a, int64_t b)
 static int setup(kiosk *k)
 {
     config *cfg = k->cfg;
-    char err[512], path[CONFIG_PATH_MAX];
+    char err[512];
     k->tr = i18n_create();
     if (!k->tr || i18n_load_dir(k->tr, cfg->assets_dir, err, sizeof err) != LK_OK) {
         fprintf(stderr, "lobkiosk: texts: %s\n", err);
@@ -68,7 +68,7 @@ static int setup(kiosk *k)
     if (!i18n_set_language(k->tr, cfg->language[0] ? cfg->language : "nl"))
         i18n_set_language(k->tr, "nl");
     lk_strlcpy(k->home_lang, i18n_language(k->tr), sizeof k->home_lang);
-    if (store_path(cfg, path, sizeof path) != LK_OK || store_open(path, &k->st, err, sizeof err) != LK_OK) {
+    if (store_open_config(cfg, &k->st, err, sizeof err) != LK_OK) {
         fprintf(stderr, "lobkiosk: database: %s\n", err);
         return -1;
     }

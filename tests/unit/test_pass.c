@@ -619,6 +619,15 @@ static void test_pubkey_base64(void **state)
 static void test_date_valid(void **state)
 {
     (void)state;
+    int d = 0;
+    assert_true(pass_parse_date("2027-07-31", &d));
+    assert_int_equal(d, 20270731);
+    assert_false(pass_parse_date("2027-02-30", &d)); /* not a date */
+    assert_false(pass_parse_date("2027-7-31", &d));
+    assert_false(pass_parse_date("2027-07-31 ", &d));
+    assert_false(pass_parse_date("2027/07/31", &d));
+    assert_false(pass_parse_date(NULL, &d));
+    assert_int_equal(d, 20270731); /* untouched */
     assert_true(pass_date_valid(20270731));
     assert_true(pass_date_valid(20280229));  /* leap year */
     assert_true(pass_date_valid(20000229));  /* divisible by 400: leap */
