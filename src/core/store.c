@@ -340,7 +340,7 @@ static bool lane_takes(const store *st, const char *issuer)
         return true;
     if (st->lane_issuer[0])
         return issuer && !strcmp(issuer, st->lane_issuer);
-    if (!issuer || strlen(issuer) > LK_ISSUER_MAX)
+    if (!issuer || strlen(issuer) > LK_ISSUER_MAX || st->n_lane_exclude == 0)
         return true;
     char key[LK_ISSUER_MAX + 1];
     lk_strlcpy(key, issuer, sizeof key);
