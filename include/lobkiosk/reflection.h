@@ -12,10 +12,10 @@
 #include "lobkiosk/status.h"
 #include "lobkiosk/xapi.h"
 
-#define REFLECTION_MAX_QUESTIONS 8  /* a reflection takes under a minute: 3..6 is usual */
-#define REFLECTION_MAX_CHOICES 12   /* more would not fit as chips on a 7" screen */
-#define REFLECTION_ID_MAX 48        /* ids of sets, questions and choices */
-#define REFLECTION_TEXT_MAX 140     /* bytes of a written answer */
+#define REFLECTION_MAX_QUESTIONS 8 /* a reflection takes under a minute: 3..6 is usual */
+#define REFLECTION_MAX_CHOICES 12  /* more would not fit as chips on a 7" screen */
+#define REFLECTION_ID_MAX 48       /* ids of sets, questions and choices */
+#define REFLECTION_TEXT_MAX 140    /* bytes of a written answer */
 
 typedef struct reflection_set reflection_set;
 
@@ -23,12 +23,18 @@ typedef struct reflection_set reflection_set;
  * used in the activity ids. *out receives a set to free with
  * reflection_set_destroy(). LK_ERR_INVALID with a message in err (may be NULL) when
  * the JSON or a field is wrong; hostile input never crashes. */
-lk_status reflection_set_parse(const char *json, const char *name, reflection_set **out,
-                               char *err, size_t err_len) LK_MUST_CHECK;
+lk_status reflection_set_parse(const char *json, const char *name, reflection_set **out, char *err,
+                               size_t err_len) LK_MUST_CHECK;
 
 /* Reads ASSETS/questions/<name>.json. name must be [a-z0-9_-]{1,47}. */
 lk_status reflection_set_load(const char *assets_dir, const char *name, reflection_set **out,
                               char *err, size_t err_len) LK_MUST_CHECK;
+
+/* The name of the set an event uses: its `questions =` name, except "default",
+ * which means the set made for the event's kind (ASSETS/questions/<kind>.json:
+ * open_day, trial_day, company_visit, career_fair, internship_day) when there is
+ * one. Returns questions or kind (borrowed; "" for NULL questions). */
+const char *reflection_set_for(const char *assets_dir, const char *questions, const char *kind);
 
 /* Accepts NULL. */
 void reflection_set_destroy(reflection_set *set);
@@ -61,8 +67,8 @@ typedef struct reflection_answer {
 
 /* A student's walk through a set. Plain data; the set is borrowed. */
 typedef struct reflection_session {
-    const reflection_set *set;                         /* borrowed question set */
-    size_t step;                                       /* current question, == count when done */
+    const reflection_set *set;                           /* borrowed question set */
+    size_t step;                                         /* current question, == count when done */
     reflection_answer answers[REFLECTION_MAX_QUESTIONS]; /* one per question */
 } reflection_session;
 

@@ -7,18 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lobkiosk/util.h"
 
 #define PROMPT_MAX 300 /* bytes of a question or choice text */
 
 struct reflection_set {
-    char name[REFLECTION_ID_MAX];                    /* set name */
-    json_t *root;                                    /* owns every string below */
-    size_t n;                                        /* questions */
-    xapi_question q[REFLECTION_MAX_QUESTIONS];       /* borrowed strings from root */
+    char name[REFLECTION_ID_MAX];              /* set name */
+    json_t *root;                              /* owns every string below */
+    size_t n;                                  /* questions */
+    xapi_question q[REFLECTION_MAX_QUESTIONS]; /* borrowed strings from root */
     xapi_choice c[REFLECTION_MAX_QUESTIONS][REFLECTION_MAX_CHOICES]; /* choices */
-    bool optional[REFLECTION_MAX_QUESTIONS];         /* may be left empty */
+    bool optional[REFLECTION_MAX_QUESTIONS];                         /* may be left empty */
 };
 
 static const char *const competencies[] = {"qualities", "motives", "work_exploration",
@@ -53,8 +54,8 @@ static const char *text_field(json_t *obj, const char *key)
         goto fail;                                                                                 \
     } while (0)
 
-lk_status reflection_set_parse(const char *json, const char *name, reflection_set **out,
-                               char *err, size_t err_len)
+lk_status reflection_set_parse(const char *json, const char *name, reflection_set **out, char *err,
+                               size_t err_len)
 {
     if (err && err_len)
         err[0] = '\0';
@@ -178,6 +179,18 @@ lk_status reflection_set_load(const char *assets_dir, const char *name, reflecti
     return st;
 }
 
+const char *reflection_set_for(const char *assets_dir, const char *questions, const char *kind)
+{
+    if (!questions)
+        return "";
+    if (strcmp(questions, "default") != 0 || !assets_dir || !valid_id(kind) ||
+        !strcmp(kind, "other"))
+        return questions;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/questions/%s.json", assets_dir, kind);
+    return access(path, R_OK) == 0 ? kind : questions;
+}
+
 void reflection_set_destroy(reflection_set *set)
 {
     if (!set)
@@ -252,7 +265,10 @@ static size_t utf8_len(const unsigned char *p)
 {
     if (p[0] < 0x80)
         return 1;
-    size_t n = (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3 : (p[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t n = (p[0] & 0xE0) == 0xC0   ? 2
+               : (p[0] & 0xF0) == 0xE0 ? 3
+               : (p[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
     if (n == 0 || (n == 2 && p[0] < 0xC2) || (n == 4 && p[0] > 0xF4))
         return 0;
     for (size_t i = 1; i < n; i++)

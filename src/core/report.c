@@ -494,11 +494,14 @@ static lk_status answers_table(sqlite3 *db, const config *cfg, const report_filt
         size_t n_names = 0;
         names[n_names++] = "default";
         for (size_t i = 0; i < cfg->n_events && i < CONFIG_MAX_EVENTS; i++) {
-            bool seen = !cfg->events[i].questions[0];
+            /* the set the kiosk used: "default" is the one for the event's kind */
+            const char *name = reflection_set_for(cfg->assets_dir, cfg->events[i].questions,
+                                                  cfg->events[i].kind);
+            bool seen = !name[0];
             for (size_t k = 0; k < n_names && !seen; k++)
-                seen = strcmp(names[k], cfg->events[i].questions) == 0;
+                seen = strcmp(names[k], name) == 0;
             if (!seen)
-                names[n_names++] = cfg->events[i].questions;
+                names[n_names++] = name;
         }
         for (size_t k = 0; k < n_names; k++)
             if (reflection_set_load(cfg->assets_dir, names[k], &sets[n_sets], NULL, 0) == LK_OK)

@@ -27,7 +27,9 @@ void kiosk_follow_event(kiosk *k)
     lk_strlcpy(k->ev_id, id, sizeof k->ev_id);
     k->v.ev = ev;
     k->f.mode = ev ? ev->mode : CONFIG_MODE_CHECKIN;
-    const char *set_name = ev && ev->questions[0] ? ev->questions : "";
+    /* "default" is the set made for the event's kind, when there is one */
+    const char *set_name =
+        ev && ev->questions[0] ? reflection_set_for(k->cfg->assets_dir, ev->questions, ev->kind) : "";
     if (strcmp(set_name, k->set_name) != 0 || (!k->set && set_name[0])) {
         /* A reflection in progress keeps its own borrowed set until it ends; the
          * flow holds answers only, so swap only outside a reflection. */

@@ -31,9 +31,9 @@ shot $SHOTS/welcome-lang.png
 check-overflow
 tap next
 expect reflection
-expect-text How was it?
+expect-text How useful was this open day?
 tap lang
-expect-text Hoe vond je het?
+expect-text Wat had je aan deze open dag?
 shot $SHOTS/reflection-lang.png
 check-overflow
 tap choice-4
@@ -54,11 +54,11 @@ size 800x480
 tap stay
 expect reflection
 expect-no-text Nog even?
-expect-text Waar was je goed in?
+expect-text Wat zou jij goed kunnen in deze opleiding?
 tap choice-1
 # the student switches to English; the warning and the end follow it
 tap lang
-expect-text Does this fit what you want?
+expect-text Does this course fit what you want?
 wait 6300
 expect-text Still there?
 wait 6200
@@ -71,7 +71,7 @@ tap lang
 expect-text Welcome
 tap next
 tap lang
-expect-text Hoe vond je het?
+expect-text Wat had je aan deze open dag?
 tap lang
 scan $(pay 1003)
 expect welcome

@@ -28,7 +28,7 @@ xdotool type --window "\$wid" --delay 2 "$PAY"
 xdotool key --window "\$wid" Return
 sleep 0.6
 click 400 240   # welcome: tap anywhere to go on
-click 551 330   # "Leuk" (4 of 5 faces)
+click 551 330   # "Veel aan gehad" (4 of 5 faces)
 click 142 242   # "Samenwerken"
 for i in 1 2 3 4 5; do click 706 44; done   # "Overslaan" for the rest
 sleep 0.3

@@ -83,6 +83,56 @@ static void test_null_and_missing(void **state)
     assert_int_equal(reflection_answered(&s), 0);
 }
 
+/* A set per kind of activity: each loads, touches all five competencies, takes at
+ * most 7 taps (one per question), rates what it was worth on five ordered points,
+ * and asks more than yes or no about networking; "default" picks the kind's set. */
+static void test_sets_per_kind(void **state)
+{
+    static const char *const kinds[] = {"default",       "open_day",    "trial_day",
+                                        "company_visit", "career_fair", "internship_day"};
+    static const char *const comps[] = {"qualities", "motives", "work_exploration",
+                                        "career_steering", "networking"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        reflection_set *set = NULL;
+        char err[256];
+        if (reflection_set_load("assets", kinds[k], &set, err, sizeof err) != LK_OK)
+            fail_msg("%s: %s", kinds[k], err);
+        size_t n = reflection_set_count(set);
+        assert_true(n >= 6 && n <= 7);
+        bool seen[5] = {false};
+        for (size_t i = 0; i < n; i++) {
+            const xapi_question *q = reflection_set_question(set, i);
+            for (size_t c = 0; c < 5; c++)
+                if (q->competency && strcmp(q->competency, comps[c]) == 0)
+                    seen[c] = true;
+            if (q->type == XAPI_LIKERT) {
+                assert_int_equal(q->n_choices, 5);
+                for (size_t c = 0; c < q->n_choices; c++) {
+                    char want[24];
+                    snprintf(want, sizeof want, "%zu", c + 1); /* ordered 1..5 */
+                    assert_string_equal(q->choices[c].id, want);
+                }
+                assert_non_null(strstr(q->choices[4].nl, "aan gehad")); /* worth, not fun */
+            }
+            if (q->competency && strcmp(q->competency, "networking") == 0)
+                assert_true(q->n_choices > 2);
+        }
+        for (size_t c = 0; c < 5; c++)
+            if (!seen[c])
+                fail_msg("%s lacks %s", kinds[k], comps[c]);
+        reflection_set_destroy(set);
+    }
+    assert_string_equal(reflection_set_for("assets", "default", "open_day"), "open_day");
+    assert_string_equal(reflection_set_for("assets", "default", "internship_day"),
+                        "internship_day");
+    assert_string_equal(reflection_set_for("assets", "default", "other"), "default");
+    assert_string_equal(reflection_set_for("assets", "eigen", "open_day"), "eigen");
+    assert_string_equal(reflection_set_for("/nonexistent", "default", "open_day"), "default");
+    assert_string_equal(reflection_set_for("assets", "default", "../x"), "default");
+    assert_string_equal(reflection_set_for("assets", "", "open_day"), "");
+    assert_string_equal(reflection_set_for("assets", NULL, "open_day"), "");
+}
+
 static void test_hostile_sets(void **state)
 {
     const char *bad[] = {
@@ -165,8 +215,8 @@ static void test_session_walk(void **state)
     reflection_session s;
     reflection_session_start(&s, set);
     assert_false(reflection_done(&s));
-    assert_int_equal(reflection_choose(&s, 3, 10), LK_ERR_INVALID); /* out of range */
-    assert_int_equal(reflection_write(&s, "x", 10), LK_ERR_INVALID);  /* not a text question */
+    assert_int_equal(reflection_choose(&s, 3, 10), LK_ERR_INVALID);  /* out of range */
+    assert_int_equal(reflection_write(&s, "x", 10), LK_ERR_INVALID); /* not a text question */
     assert_int_equal(reflection_choose(&s, 2, 10), LK_OK);
     assert_int_equal(s.step, 1);
     reflection_skip(&s);
@@ -236,11 +286,9 @@ static void test_session_text_edges(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_shipped_default),
-        cmocka_unit_test(test_null_and_missing),
-        cmocka_unit_test(test_hostile_sets),
-        cmocka_unit_test(test_session_walk),
-        cmocka_unit_test(test_session_text_edges),
+        cmocka_unit_test(test_shipped_default), cmocka_unit_test(test_null_and_missing),
+        cmocka_unit_test(test_sets_per_kind),   cmocka_unit_test(test_hostile_sets),
+        cmocka_unit_test(test_session_walk),    cmocka_unit_test(test_session_text_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -220,10 +220,10 @@ static void test_known_answers(void **state)
                  "loopbaansturing|0|0\nnetwerken|1|1\nalgemeen|2|2\n");
     /* Labels, not ids; the written note only counted. */
     expect_table(f, NULL, REPORT_T_ANSWERS,
-                 "algemeen|Hoe vond je het?|Leuk|1\n"
+                 "algemeen|Wat had je eraan?|Veel aan gehad|1\n"
                  "kwaliteitenreflectie|Waar was je goed in?|Samenwerken|1\n"
                  "motievenreflectie|Past dit bij wat jij wilt?|Ja|1\n"
-                 "netwerken|Heb je iemand gesproken die je verder kan helpen?|Ja|1\n"
+                 "netwerken|Heb je iemand gesproken die je verder kan helpen?|Ja, even kort|1\n"
                  "|(geschreven tekst)|(niet getoond)|1\n");
     expect_table(f, NULL, REPORT_T_REFUSALS, "expired|2\n");
     expect_table(f, NULL, REPORT_T_WITHOUT, "00AA|1005|Sem|3B\n00AA|1004|Noor|4A\n");
