@@ -11,8 +11,8 @@
 #include "lobkiosk/util.h"
 
 static const char *const screen_tokens[FLOW_SCREEN_COUNT] = {
-    "idle",  "welcome", "refusal", "reflection", "done",
-    "error", "pin",     "admin",   "host",       "confirm_out", "manual", "clock",
+    "idle", "welcome", "refusal", "reflection",  "done",   "error",
+    "pin",  "admin",   "host",    "confirm_out", "manual", "clock",
 };
 
 const char *flow_screen_token(flow_screen s)
@@ -87,6 +87,8 @@ static unsigned end_reflection(flow *f, flow_screen next, int64_t now_ms)
 
 static void start_reflection(flow *f, int64_t now_ms)
 {
+    f->kb_shift = false;
+    f->kb_layer = 0;
     reflection_session_start(&f->refl, f->set);
     f->text[0] = '\0';
     enter(f, FLOW_REFLECTION, now_ms);
@@ -237,6 +239,15 @@ static bool id_number(const char *id, const char *prefix, long max, long *n)
 static unsigned keyboard(flow *f, const char *id)
 {
     size_t n = strlen(f->text);
+    if (strcmp(id, "key-shift") == 0) {
+        f->kb_shift = !f->kb_shift;
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "key-layer") == 0) {
+        f->kb_layer = !f->kb_layer;
+        f->kb_shift = false;
+        return FLOW_FX_REDRAW;
+    }
     if (strcmp(id, "key-erase") == 0) {
         if (n == 0)
             return 0;
@@ -256,6 +267,7 @@ static unsigned keyboard(flow *f, const char *id)
     if (add[0] == ' ' && (n == 0 || f->text[n - 1] == ' '))
         return 0; /* no leading or double spaces */
     memcpy(f->text + n, add, al + 1);
+    f->kb_shift = false; /* one capital, like a phone */
     return FLOW_FX_REDRAW;
 }
 
@@ -411,7 +423,7 @@ static unsigned tap_clock(flow *f, const char *id, int64_t now_ms)
         const char *id;
         int64_t ms;
     } steps[] = {
-        {"clock-day-", -86400000}, {"clock-day+", 86400000}, {"clock-hour-", -3600000},
+        {"clock-day-", -86400000}, {"clock-day+", 86400000},  {"clock-hour-", -3600000},
         {"clock-hour+", 3600000},  {"clock-10min-", -600000}, {"clock-10min+", 600000},
         {"clock-min-", -60000},    {"clock-min+", 60000},
     };

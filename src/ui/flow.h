@@ -118,6 +118,8 @@ typedef struct flow {
     checkin_result scan;                /* the scan the screen is about */
     bool reflect_next;                  /* welcome leads to a reflection */
     reflection_session refl;            /* answers so far */
+    bool kb_shift;                      /* the keyboard's next letter is a capital */
+    int kb_layer;                       /* 0 = letters, 1 = digits, accents, punctuation */
     char text[REFLECTION_TEXT_MAX + 1]; /* text typed on the on-screen keyboard */
     flow_pending save;                  /* answers to write (FLOW_FX_SAVE) */
     size_t saved_answers;               /* how many the done screen reports */
@@ -142,9 +144,9 @@ typedef struct flow {
     int event_pages;                    /* pages it has (set by the screen) */
     char notice[48];                    /* i18n key of a notice on the admin screen, "" = none */
     store_person manual[FLOW_MANUAL_SHOWN + 1]; /* roster students found for flow.text */
-    size_t manual_n;                    /* how many (FLOW_MANUAL_SHOWN + 1: more exist) */
-    int manual_pick;                    /* the one tapped (FLOW_FX_MANUAL_CHECKIN) */
-    int64_t clock_delta_ms;             /* the clock screen: the time shown is now + this */
+    size_t manual_n;                            /* how many (FLOW_MANUAL_SHOWN + 1: more exist) */
+    int manual_pick;                            /* the one tapped (FLOW_FX_MANUAL_CHECKIN) */
+    int64_t clock_delta_ms;                     /* the clock screen: the time shown is now + this */
 } flow;
 
 /* The outcome of FLOW_FX_SET_CLOCK: back to the admin screen with notice key (i18n). */

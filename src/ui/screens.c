@@ -87,7 +87,14 @@ static bool pressed(const ui_view *v, const char *id)
     return v->pressed && strcmp(v->pressed, id) == 0;
 }
 
-typedef enum btn_kind { BTN_PANEL, BTN_PRIMARY, BTN_SELECTED, BTN_DARK, BTN_GHOST, BTN_AMBER } btn_kind;
+typedef enum btn_kind {
+    BTN_PANEL,
+    BTN_PRIMARY,
+    BTN_SELECTED,
+    BTN_DARK,
+    BTN_GHOST,
+    BTN_AMBER
+} btn_kind;
 
 /* A labelled button: recorded for taps, drawn in its pressed state when held. */
 static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Rect r,
@@ -588,10 +595,20 @@ static bool english(const ui_view *v)
     return strcmp(i18n_language(v->tr), "en") == 0;
 }
 
+/* The on-screen keyboard: letters (one capital after "ABC", like a phone), and
+ * a second layer ("?123") with digits, the Dutch accented letters and punctuation.
+ * Ten key widths a row; keys are at least a target (9 mm) high at 800x480. */
 static void keyboard_rows(ui_screens *s, flow *f, const ui_view *v, SDL_Rect area)
 {
     const ui_metrics *m = &s->m;
-    static const char *const rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+    static const char *const letters[3][10] = {{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p"},
+                                               {"a", "s", "d", "f", "g", "h", "j", "k", "l", NULL},
+                                               {"z", "x", "c", "v", "b", "n", "m", NULL}};
+    static const char *const signs[3][10] = {{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
+                                             {"\xC3\xAB", "\xC3\xA9", "\xC3\xA8", "\xC3\xAF",
+                                              "\xC3\xB6", "\xC3\xBC", "\xC3\xA1", "-", "/", NULL},
+                                             {".", ",", "?", "!", "'", ":", "(", ")", NULL}};
+    const char *const(*rows)[10] = f->kb_layer ? signs : letters;
     int kg = m->gap * 3 / 4 > 12 ? m->gap * 3 / 4 : 12;
     int kw = (area.w - 9 * kg) / 10;
     int kh = (area.h - 3 * kg) / 4;
@@ -599,23 +616,37 @@ static void keyboard_rows(ui_screens *s, flow *f, const ui_view *v, SDL_Rect are
         kh = m->target * 3 / 2;
     int y = area.y + (area.h - (4 * kh + 3 * kg)) / 2;
     for (int r = 0; r < 3; r++) {
-        int n = (int)strlen(rows[r]);
-        int x = area.x + (area.w - (n * kw + (n - 1) * kg)) / 2;
+        int n = 0;
+        while (n < 10 && rows[r][n])
+            n++;
+        bool shift_key = r == 2 && !f->kb_layer;
+        int sw = shift_key ? 2 * kw + kg : 0; /* "ABC" before the last letter row */
+        int row_w = n * kw + (n - 1) * kg + (shift_key ? sw + kg : 0);
+        int x = area.x + (area.w - row_w) / 2;
+        if (shift_key) {
+            button(s, v, "key-shift", (SDL_Rect){x, y, sw, kh}, f->kb_shift ? "abc" : "ABC",
+                   f->kb_shift ? BTN_SELECTED : BTN_PANEL);
+            x += sw + kg;
+        }
         for (int i = 0; i < n; i++) {
-            char id[16], label[2] = {rows[r][i], 0};
-            snprintf(id, sizeof id, "key-%c", rows[r][i]);
+            char id[16], label[8];
+            lk_strlcpy(label, rows[r][i], sizeof label);
+            if (!f->kb_layer && f->kb_shift && label[0] >= 'a' && label[0] <= 'z')
+                label[0] = (char)(label[0] - 'a' + 'A');
+            snprintf(id, sizeof id, "key-%s", label);
             button(s, v, id, (SDL_Rect){x + i * (kw + kg), y, kw, kh}, label, BTN_PANEL);
         }
         y += kh + kg;
     }
-    int ew = kw * 2 + kg, sw = kw * 4 + 3 * kg, dw = kw * 3 + 2 * kg;
-    int x = area.x + (area.w - (ew + sw + dw + 2 * kg)) / 2;
+    int lw = kw * 2 + kg, ew = kw * 2 + kg, sw = kw * 3 + 2 * kg, dw = kw * 3 + 2 * kg;
+    int x = area.x + (area.w - (lw + ew + sw + dw + 3 * kg)) / 2;
+    button(s, v, "key-layer", (SDL_Rect){x, y, lw, kh}, f->kb_layer ? "abc" : "?123", BTN_PANEL);
+    x += lw + kg;
     button(s, v, "key-erase", (SDL_Rect){x, y, ew, kh}, tr(v, "reflection.erase"), BTN_PANEL);
-    button(s, v, "key-space", (SDL_Rect){x + ew + kg, y, sw, kh}, tr(v, "reflection.space"),
-           BTN_PANEL);
-    button(s, v, "send", (SDL_Rect){x + ew + sw + 2 * kg, y, dw, kh}, tr(v, "reflection.send"),
-           BTN_PRIMARY);
-    (void)f;
+    x += ew + kg;
+    button(s, v, "key-space", (SDL_Rect){x, y, sw, kh}, tr(v, "reflection.space"), BTN_PANEL);
+    x += sw + kg;
+    button(s, v, "send", (SDL_Rect){x, y, dw, kh}, tr(v, "reflection.send"), BTN_PRIMARY);
 }
 
 /* The banner over a reflection's top bar: what the scan did, in one line or two,
@@ -1097,8 +1128,9 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
                         m->w - tx - is - m->gap / 2 - fw - m->gap - m->margin, m->target},
              m->small, true, ok ? C_GREEN_HI : C_AMBER, DRAW_LEFT, 2);
     } else {
-        text(s, tr(v, "admin.title"), (SDL_Rect){tx, m->margin, m->w - tx - fw - m->gap - m->margin, m->target},
-             m->med, true, C_TEXT, DRAW_LEFT, 2);
+        text(s, tr(v, "admin.title"),
+             (SDL_Rect){tx, m->margin, m->w - tx - fw - m->gap - m->margin, m->target}, m->med,
+             true, C_TEXT, DRAW_LEFT, 2);
     }
     int top = m->margin + m->target + m->gap;
     int h = m->h - m->margin - top;
@@ -1281,8 +1313,8 @@ static void manual(ui_screens *s, flow *f, const ui_view *v)
     y += rh + m->gap / 2;
     if (f->manual_n > FLOW_MANUAL_SHOWN) {
         int sh = draw_line_height(s->d, m->small, false);
-        text(s, tr(v, "manual.more"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh},
-             m->small, false, C_MUTED, DRAW_LEFT, 1);
+        text(s, tr(v, "manual.more"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small,
+             false, C_MUTED, DRAW_LEFT, 1);
         y += sh;
     }
     y += m->gap / 2;
@@ -1358,7 +1390,8 @@ static void clock_screen(ui_screens *s, flow *f, const ui_view *v)
     for (int i = 0; i < 4; i++) {
         int cx = m->margin + (i % cols) * (cw + m->gap * 2), cy = y + (i / cols) * (rh + m->gap);
         int pw = rh * 3 / 2 < cw / 3 ? rh * 3 / 2 : cw / 3;
-        button(s, v, ids[i][0], (SDL_Rect){cx, cy, pw, rh}, "\xe2\x88\x92", BTN_PANEL); /* minus sign */
+        button(s, v, ids[i][0], (SDL_Rect){cx, cy, pw, rh}, "\xe2\x88\x92",
+               BTN_PANEL); /* minus sign */
         text(s, tr(v, keys[i]), (SDL_Rect){cx + pw + m->gap, cy, cw - 2 * pw - 2 * m->gap, rh},
              m->small, true, C_TEXT, DRAW_CENTER, 1);
         button(s, v, ids[i][1], (SDL_Rect){cx + cw - pw, cy, pw, rh}, "+", BTN_PANEL);

@@ -471,6 +471,57 @@ static void test_confirm_checkout(void **state)
     reflection_set_destroy(set);
 }
 
+/* The keyboard: one capital after "ABC", a second layer with digits, accents and
+ * punctuation; what it types is UTF-8. */
+static void test_keyboard_capitals_digits_accents(void **state)
+{
+    reflection_set *set = load_default();
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.set = set;
+    checkin_result r = result(CHECKIN_CHECKED_IN, "1");
+    flow_scan(&f, &r, 0);
+    flow_tap(&f, "next", 10);
+    for (int i = 0; i < 6; i++)
+        flow_tap(&f, "skip", 20 + i);
+    assert_int_equal(f.refl.step, 6); /* the note */
+    assert_int_equal(flow_tap(&f, "key-shift", 30), FLOW_FX_REDRAW);
+    assert_true(f.kb_shift);
+    flow_tap(&f, "key-T", 31);
+    assert_false(f.kb_shift); /* one capital */
+    flow_tap(&f, "key-o", 32);
+    flow_tap(&f, "key-p", 33);
+    assert_int_equal(flow_tap(&f, "key-layer", 34), FLOW_FX_REDRAW);
+    assert_int_equal(f.kb_layer, 1);
+    flow_tap(&f, "key-!", 35);
+    flow_tap(&f, "key-space", 36);
+    flow_tap(&f, "key-\xC3\xAB", 37); /* ë */
+    flow_tap(&f, "key-\xC3\xA9", 38); /* é */
+    flow_tap(&f, "key-\xC3\xAF", 39); /* ï */
+    flow_tap(&f, "key-1", 40);
+    flow_tap(&f, "key-0", 41);
+    assert_string_equal(f.text, "Top! \xC3\xAB\xC3\xA9\xC3\xAF"
+                                "10");
+    flow_tap(&f, "key-erase", 42);
+    assert_string_equal(f.text, "Top! \xC3\xAB\xC3\xA9\xC3\xAF"
+                                "1");
+    flow_tap(&f, "key-erase", 43);
+    flow_tap(&f, "key-erase", 44); /* a whole two-byte letter */
+    assert_string_equal(f.text, "Top! \xC3\xAB\xC3\xA9");
+    flow_tap(&f, "key-layer", 45);
+    assert_int_equal(f.kb_layer, 0);
+    assert_true(flow_tap(&f, "send", 46) & FLOW_FX_SAVE);
+    assert_string_equal(reflection_response(&f.save.refl, 6), "Top! \xC3\xAB\xC3\xA9");
+    /* the next reflection starts on lower-case letters */
+    flow_saved(&f, true, 47);
+    r = result(CHECKIN_CHECKED_IN, "2");
+    flow_scan(&f, &r, 50);
+    flow_tap(&f, "next", 51);
+    assert_false(f.kb_shift);
+    assert_int_equal(f.kb_layer, 0);
+    reflection_set_destroy(set);
+}
+
 /* Five wrong PINs in a row shut the pad for a minute; it opens again by itself, and
  * a right PIN resets the count. */
 static void test_pin_pad_shuts_after_wrong_pins(void **state)
@@ -763,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_already_and_no_questions),
         cmocka_unit_test(test_internship_day_reflects_at_checkout),
         cmocka_unit_test(test_confirm_checkout),
+        cmocka_unit_test(test_keyboard_capitals_digits_accents),
         cmocka_unit_test(test_pin_pad_shuts_after_wrong_pins),
         cmocka_unit_test(test_pin_pad_lockout_escalates_and_is_restored),
         cmocka_unit_test(test_refusal_pin_admin_host),
