@@ -70,6 +70,8 @@ typedef struct config_event {
     char questions[64];              /* question set name in assets/questions/, "" = none */
     char issuers[CONFIG_TEXT_MAX];   /* comma list of admitted issuer codes, "" = all */
     char expected_groups[CONFIG_TEXT_MAX]; /* comma list of roster groups expected, "" = none */
+    char hosts[CONFIG_TEXT_MAX];     /* comma list of host pass subjects that may open the
+                                        host screen here ("H01,H02"), "" = any invited host */
     int min_stay_minutes;            /* checkin_checkout: the kiosk asks "Wil je uitchecken?"
                                         for a scan sooner than this after the check-in
                                         (default LK_MIN_STAY_MINUTES, 0 = never asks) */
@@ -226,5 +228,9 @@ const config_event *config_active_event(const config *cfg, int64_t now_ms);
 
 /* True when the event admits passes of this issuer. */
 bool config_event_admits(const config_event *ev, const char *issuer_code);
+
+/* True when a host pass with this subject may open the host screen at ev: ev has no
+ * hosts list, or the subject is on it (another company's host pass opens nothing). */
+bool config_event_admits_host(const config_event *ev, const char *subject);
 
 #endif

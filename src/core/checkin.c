@@ -78,6 +78,11 @@ checkin_outcome checkin_decide(const pass *p, const config_event *ev, const chec
         *out_reason = LK_REASON_ISSUER_NOT_INVITED;
         return CHECKIN_REFUSED;
     }
+    /* A host pass tied to other events (another company's) opens nothing here. */
+    if (p->role == PASS_ROLE_HOST && ev && !config_event_admits_host(ev, p->subject)) {
+        *out_reason = LK_REASON_ROLE_NOT_ALLOWED;
+        return CHECKIN_REFUSED;
+    }
     switch (p->role) {
     case PASS_ROLE_ADMIN:
         return CHECKIN_ADMIN;

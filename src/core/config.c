@@ -404,6 +404,8 @@ static int event_key(parse_ctx *pc, const char *section, const char *id, const c
         return SET_TEXT(ev->issuers);
     if (!strcmp(name, "expected_groups"))
         return SET_TEXT(ev->expected_groups);
+    if (!strcmp(name, "hosts"))
+        return SET_TEXT(ev->hosts);
     if (!strcmp(name, "min_stay_minutes"))
         return parse_int(value, 0, 1440, &ev->min_stay_minutes)
                    ? 1 : fail(pc, section, name, "'%s' is not 0..1440 minutes", value);
@@ -977,6 +979,30 @@ const config_event *config_active_event(const config *cfg, int64_t now_ms)
             best = ev;
     }
     return best;
+}
+
+/* True when code is one of the comma (or space) separated items of list. */
+static bool in_list(const char *list, const char *code)
+{
+    size_t n = strlen(code);
+    const char *p = list;
+    while (*p) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        const char *start = p;
+        while (*p && *p != ',' && *p != ' ' && *p != '\t')
+            p++;
+        if (n > 0 && (size_t)(p - start) == n && !strncmp(start, code, n))
+            return true;
+    }
+    return false;
+}
+
+bool config_event_admits_host(const config_event *ev, const char *subject)
+{
+    if (!ev || !subject)
+        return false;
+    return !ev->hosts[0] || in_list(ev->hosts, subject);
 }
 
 bool config_event_admits(const config_event *ev, const char *issuer_code)

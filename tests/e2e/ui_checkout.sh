@@ -15,7 +15,7 @@ K="$T/demo/kiosk.ini"
 sed -i "s|^;*assets_dir *=.*|assets_dir = $ROOT/assets|" "$K"
 sed -i 's/^source *= *folder/source = none/' "$K"
 sed -i 's/^event = DEMO-OPEN$/event = DEMO-STAGE/' "$K"
-sed -i '/^\[event.DEMO-STAGE\]/a min_stay_minutes = 30' "$K"
+sed -i "s/^min_stay_minutes = .*/min_stay_minutes = 30/" "$K"
 P="$T/demo/passes/passes.txt"
 pay() { awk -v s="$1" '$3 == s { print $4 }' "$P"; }
 DB="$T/demo/data/lobkiosk.db"

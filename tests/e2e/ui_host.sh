@@ -2,7 +2,8 @@
 # The host screen (script mode): the event's title, each student's group, check-in
 # and check-out times and hours, a page number ("1 van 3"), and "Bevestig iedereen"
 # that says how many and asks once before it confirms every open row, also those
-# on pages the host never saw.
+# on pages the host never saw; another company's host pass (hosts = H01) opens
+# nothing.
 set -eu
 : "${LOBKIOSK:?}"
 ROOT=$(pwd)
@@ -15,6 +16,8 @@ K="$T/demo/kiosk.ini"
 sed -i "s|^;*assets_dir *=.*|assets_dir = $ROOT/assets|" "$K"
 sed -i 's/^source *= *folder/source = none/' "$K"
 sed -i 's/^event = DEMO-OPEN$/event = DEMO-STAGE/' "$K"
+# host passes tied to this event: H01 only
+sed -i 's/^hosts =$/hosts = H01/' "$K"
 P="$T/demo/passes/passes.txt"
 pay() { awk -v s="$1" '$3 == s { print $4 }' "$P"; }
 ck() { TZ=UTC LOBKIOSK_FAKE_NOW="$2" "$LOBKIOSK" --config "$K" checkin "$1" >/dev/null; }
@@ -25,8 +28,13 @@ for s in 3001 3002 3003 3004 3005 3006; do
     ck "$p" 2026-11-29T09:05:00Z
 done
 ck "$(pay 1001)" 2026-11-29T15:40:00Z # checked out: 6 uur en 40 minuten
+OTHER_HOST=$("$LOBKIOSK" pass --key "$T/demo/keys/DEMO-D1.key" --role H --subject H02 --expires 2027-11-29)
 cat > "$T/s" <<SCRIPT
 wait 50
+scan $OTHER_HOST
+expect refusal
+expect-text Deze pas werkt hier niet.
+tap ok
 scan $(pay H01)
 expect host
 expect-text Meeloopdag bij Bouwbedrijf De Vries

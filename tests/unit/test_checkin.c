@@ -190,6 +190,28 @@ static void test_decide_null(void **state)
     assert_int_equal(checkin_decide(&p, &open, NULL, 12345, &reason), CHECKIN_CHECKED_IN);
 }
 
+/* hosts = H01,H02 ties host passes to an event: another company's host pass opens
+ * nothing here; without a list every invited host may. */
+static void test_decide_hosts_list(void **state)
+{
+    make_events();
+    config_event ev = events[EV_OPEN];
+    pass h1 = {.issuer = "00AA", .role = PASS_ROLE_HOST, .subject = "H01", .expires = 20271231};
+    pass h3 = {.issuer = "00AA", .role = PASS_ROLE_HOST, .subject = "H03", .expires = 20271231};
+    pass h0 = {.issuer = "00AA", .role = PASS_ROLE_HOST, .subject = "H0", .expires = 20271231};
+    lk_reason reason = LK_REASON_NONE;
+    assert_int_equal(checkin_decide(&h3, &ev, NULL, T0 + 1, &reason), CHECKIN_HOST);
+    snprintf(ev.hosts, sizeof ev.hosts, "H01, H02");
+    assert_int_equal(checkin_decide(&h1, &ev, NULL, T0 + 1, &reason), CHECKIN_HOST);
+    assert_int_equal(checkin_decide(&h3, &ev, NULL, T0 + 1, &reason), CHECKIN_REFUSED);
+    assert_int_equal(reason, LK_REASON_ROLE_NOT_ALLOWED);
+    assert_int_equal(checkin_decide(&h0, &ev, NULL, T0 + 1, &reason),
+                     CHECKIN_REFUSED); /* no prefix match */
+    assert_true(config_event_admits_host(&ev, "H02"));
+    assert_false(config_event_admits_host(&ev, ""));
+    assert_false(config_event_admits_host(NULL, "H01"));
+}
+
 static void test_tokens(void **state)
 {
     const char *want[] = {"refused",     "ignored",     "checked_in", "already",
@@ -795,6 +817,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decide_table),
         cmocka_unit_test(test_decide_null),
+        cmocka_unit_test(test_decide_hosts_list),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test_setup_teardown(test_scan_checkin_writes_both_rows, setup_scan,
                                         teardown_scan),

@@ -72,6 +72,7 @@ static const char *good = "[kiosk]\n"
                           "end = 2026-11-29T17:00+01:00\n"
                           "mode = checkin_checkout\n"
                           "min_stay_minutes = 45\n"
+                          "hosts = H01,H02\n"
                           "issuers = 01BB, 00AA\n"
                           "\n"
                           "[sync]\n"
@@ -107,6 +108,10 @@ static void test_good_file(void **state)
     assert_int_equal(cfg->events[0].min_stay_minutes, LK_MIN_STAY_MINUTES); /* default 30 */
     assert_int_equal(LK_MIN_STAY_MINUTES, 30);
     assert_int_equal(cfg->events[1].min_stay_minutes, 45);
+    assert_string_equal(cfg->events[1].hosts, "H01,H02");
+    assert_true(config_event_admits_host(&cfg->events[1], "H02"));
+    assert_false(config_event_admits_host(&cfg->events[1], "H03"));
+    assert_true(config_event_admits_host(&cfg->events[0], "H03")); /* no list: any */
     assert_int_equal(cfg->sync.batch_size, 50);
     assert_int_equal(cfg->ui.rotate, 270);
     assert_int_equal(cfg->sync.timeout_s, LK_SYNC_TIMEOUT_S); /* default kept */
