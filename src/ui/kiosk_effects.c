@@ -285,6 +285,42 @@ static void export_usb(kiosk *k)
     k->dirty = true;
 }
 
+/* After a USB export: a region's trust list at the top of the stick (trust.json) is
+ * installed by the same rules as `lobkiosk trust import` and used from the next
+ * scan. The notice to show instead of the export's, or NULL when the stick has no
+ * list (or the kiosk has no region key) or it is the list already in use. */
+static const char *trust_from_usb(kiosk *k)
+{
+    char dir[CONFIG_PATH_MAX], path[CONFIG_PATH_MAX + 16];
+    if (!k->cfg->trust.has_region_key || export_usb_target(k->cfg, dir, sizeof dir) != LK_OK ||
+        !lk_path_join(path, sizeof path, dir, "trust.json"))
+        return NULL;
+    char *text = NULL;
+    size_t len = 0;
+    if (lk_read_file(path, &text, &len) != LK_OK)
+        return NULL;
+    char err[512];
+    trust_meta m;
+    lk_status st = trust_install(k->cfg, text, len, lk_local_yyyymmdd(lk_now_ms()), &m, err,
+                                 sizeof err);
+    free(text);
+    if (st == LK_ERR_EXISTS)
+        return NULL;
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk: trust list on the USB stick not used: %s\n", err);
+        return "admin.trust_failed";
+    }
+    config_drop_trust_list(k->cfg);
+    st = trust_apply_installed(k->cfg, lk_local_yyyymmdd(lk_now_ms()), &m, err, sizeof err);
+    if (st != LK_OK) {
+        fprintf(stderr, "lobkiosk: trust list not used: %s\n", err);
+        return "admin.trust_failed";
+    }
+    fprintf(stderr, "lobkiosk: trust list version %ld of %s from the USB stick in use\n",
+            m.version, m.region);
+    return "admin.trust_ok";
+}
+
 void kiosk_export_tick(kiosk *k)
 {
     if (!k->exp)
@@ -301,7 +337,8 @@ void kiosk_export_tick(kiosk *k)
     st = export_job_finish(k->exp);
     k->exp = NULL;
     k->v.exporting = false;
-    flow_notice(&k->f, export_key(st), lk_mono_ms());
+    const char *trust = st == LK_OK ? trust_from_usb(k) : NULL;
+    flow_notice(&k->f, trust ? trust : export_key(st), lk_mono_ms());
     k->dirty = true;
 }
 
