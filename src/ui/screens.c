@@ -1107,6 +1107,19 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     button_sized(s, v, "manual", (SDL_Rect){m->w - m->margin - fw, m->margin, fw, m->target},
                  tr(v, "admin.manual"), BTN_PRIMARY, m->small * 13 / 10);
     int tx = m->margin + bw + m->gap;
+    /* The time, a button to set it (amber: not synchronised): left of "Pas
+     * vergeten" in landscape; in portrait the header is too narrow and it goes
+     * above the actions. */
+    char hhmm[8], clk[48];
+    lk_format_hhmm(v->wall_ms, hhmm, sizeof hhmm);
+    const char *cvars[] = {"time", hhmm, NULL};
+    i18n_format(v->tr, "clock.button", cvars, clk, sizeof clk);
+    int cw = m->portrait ? 0 : bw;
+    if (cw > 0) {
+        button(s, v, "clock", (SDL_Rect){m->w - m->margin - fw - m->gap - cw, m->margin, cw, m->target},
+               clk, v->clock_unsynced ? BTN_AMBER : BTN_PANEL);
+        fw += cw + m->gap; /* the title's room ends before both */
+    }
     char busy[128] = "";
     if (v->exporting) {
         /* the USB export runs on its own thread: the screen says how far it is */
@@ -1114,8 +1127,8 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         snprintf(pct, sizeof pct, "%d", v->export_percent);
         const char *vars[] = {"percent", pct, NULL};
         i18n_format(v->tr, "admin.exporting", vars, busy, sizeof busy);
-        text(s, busy, (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target}, m->small, true,
-             C_AMBER, DRAW_LEFT, 2);
+        text(s, busy, (SDL_Rect){tx, m->margin, m->w - tx - fw - m->gap - m->margin, m->target},
+             m->small, true, C_AMBER, DRAW_LEFT, 2);
     } else if (f->notice[0]) {
         /* success and failure look different: green with a tick, amber with "!" */
         size_t nl = strlen(f->notice);
@@ -1231,15 +1244,14 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         text(s, more, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
         y += sh;
     }
-    /* The time, a button to set it (amber: not synchronised). */
-    char hhmm[8], clk[48];
-    lk_format_hhmm(v->wall_ms, hhmm, sizeof hhmm);
-    const char *cvars[] = {"time", hhmm, NULL};
-    i18n_format(v->tr, "clock.button", cvars, clk, sizeof clk);
-    y += m->gap / 2;
-    button(s, v, "clock", (SDL_Rect){right.x, y, right.w, m->target}, clk,
-           v->clock_unsynced ? BTN_AMBER : BTN_PANEL);
-    y += m->target + m->gap;
+    if (cw == 0) {
+        y += m->gap / 2;
+        button(s, v, "clock", (SDL_Rect){right.x, y, right.w, m->target}, clk,
+               v->clock_unsynced ? BTN_AMBER : BTN_PANEL);
+        y += m->target + m->gap;
+    } else {
+        y += m->gap;
+    }
     static const char *const ids[4] = {"sync", "export", "lang", "leave"};
     static const char *const keys[4] = {"admin.sync_now", "admin.export", "admin.language",
                                         "admin.leave"};
