@@ -56,10 +56,11 @@ static int64_t min64(int64_t a, int64_t b)
     return a < b ? a : b;
 }
 
-static int setup(kiosk *k)
+/* Texts and the UI thread's own store connection; the event an admin chose. */
+static int open_texts_and_store(kiosk *k)
 {
     config *cfg = k->cfg;
-    char err[512];
+    char err[512] = "";
     k->tr = i18n_create();
     if (!k->tr || i18n_load_dir(k->tr, cfg->assets_dir, err, sizeof err) != LK_OK) {
         fprintf(stderr, "lobkiosk: texts: %s\n", err);
@@ -75,7 +76,14 @@ static int setup(kiosk *k)
     if (store_sync_events(k->st, cfg) != LK_OK)
         fprintf(stderr, "lobkiosk: could not copy the events into the database\n");
     (void)state_load_event(cfg); /* a bad file leaves kiosk.ini's choice, said on stderr */
+    return 0;
+}
 
+/* The window and its renderer, at the size asked for or kiosk.ini's. */
+static int open_window(kiosk *k)
+{
+    config *cfg = k->cfg;
+    char err[512] = "";
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
@@ -120,6 +128,13 @@ static int setup(kiosk *k)
         fprintf(stderr, "lobkiosk: %s\n", err);
         return -1;
     }
+    return 0;
+}
+
+/* Sound, the systemd watchdog and the keyboard-wedge assembler. */
+static int open_devices(kiosk *k)
+{
+    config *cfg = k->cfg;
     k->scr.d = k->d;
     k->snd = sound_open(cfg->assets_dir, cfg->ui.sound, cfg->ui.volume);
     k->svc = service_open();
@@ -131,7 +146,13 @@ static int setup(kiosk *k)
         return -1;
     k->sdl_to_mono = lk_mono_ms() - (int64_t)SDL_GetTicks();
     SDL_StartTextInput();
+    return 0;
+}
 
+/* The flow with kiosk.ini's timings and the PIN pad's lockout kept in the store. */
+static void start_flow(kiosk *k)
+{
+    config *cfg = k->cfg;
     flow_timing ft = {0};
     ft.reflection_ms = (cfg->ui.reflection_timeout_s > 0 ? cfg->ui.reflection_timeout_s : LK_UI_REFLECTION_TIMEOUT_S) * 1000;
     flow_init(&k->f, &ft, lk_mono_ms());
@@ -149,7 +170,13 @@ static int setup(kiosk *k)
     k->v.cfg = cfg;
     k->v.has_camera = strcmp(cfg->camera.source, "none") != 0 && cfg->camera.source[0];
     k->v.camera = k->v.has_camera ? FRAMESRC_RECOVERING : FRAMESRC_NONE;
+}
 
+/* The camera, sync and USB scanner threads beside the UI thread. */
+static void start_threads(kiosk *k)
+{
+    config *cfg = k->cfg;
+    char err[512] = "";
     if (!k->opt->no_threads) {
         if (k->v.has_camera) {
             k->sc = scanner_start(&cfg->camera, err, sizeof err);
@@ -165,6 +192,14 @@ static int setup(kiosk *k)
                 fprintf(stderr, "lobkiosk: scanner: %s\n", err);
         }
     }
+}
+
+static int setup(kiosk *k)
+{
+    if (open_texts_and_store(k) != 0 || open_window(k) != 0 || open_devices(k) != 0)
+        return -1;
+    start_flow(k);
+    start_threads(k);
     kiosk_follow_event(k);
     kiosk_refresh_status(k);
     return 0;
