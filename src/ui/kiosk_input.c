@@ -64,12 +64,6 @@ void kiosk_from_ui(const kiosk *k, int x, int y, int *px, int *py)
     }
 }
 
-void kiosk_output_size(const kiosk *k, int *w, int *h)
-{
-    if (SDL_GetRendererOutputSize(k->ren, w, h) != 0 || *w <= 0 || *h <= 0)
-        *w = *h = 1;
-}
-
 /* A mouse position (window points) in output pixels: the same unless the window
  * is high-DPI. */
 static void mouse_to_output(const kiosk *k, int mx, int my, int *px, int *py)

@@ -109,7 +109,6 @@ void kiosk_on_payload(kiosk *k, const char *payload);
 /* kiosk_input.c */
 void kiosk_handle_event(kiosk *k, const SDL_Event *e);
 void kiosk_poll_sources(kiosk *k); /* the USB scanner, the wedge, the camera's hits */
-void kiosk_output_size(const kiosk *k, int *w, int *h);
 void kiosk_from_ui(const kiosk *k, int x, int y, int *px, int *py); /* UI point -> output pixel */
 void kiosk_to_ui(const kiosk *k, int px, int py, int *x, int *y);   /* output pixel -> UI point */
 
@@ -117,6 +116,7 @@ void kiosk_to_ui(const kiosk *k, int px, int py, int *x, int *y);   /* output pi
 void kiosk_script_step(kiosk *k);
 
 /* kiosk_render.c */
+void kiosk_output_size(const kiosk *k, int *w, int *h); /* the renderer's pixels, at least 1x1 */
 void kiosk_render(kiosk *k);
 void kiosk_render_preview(kiosk *k);
 void kiosk_update_preview(kiosk *k);

@@ -140,6 +140,12 @@ void kiosk_render_preview(kiosk *k)
     preview_end_partial(&k->pv);
 }
 
+void kiosk_output_size(const kiosk *k, int *w, int *h)
+{
+    if (SDL_GetRendererOutputSize(k->ren, w, h) != 0 || *w <= 0 || *h <= 0)
+        *w = *h = 1;
+}
+
 void kiosk_render(kiosk *k)
 {
     int ow, oh;
