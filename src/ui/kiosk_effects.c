@@ -121,6 +121,19 @@ static void follow_trust_list(kiosk *k)
         fprintf(stderr, "kiosk: trust list not used: %s\n", err);
 }
 
+/* How much a sync destination's state needs a person's eye. */
+static int dest_severity(sync_state s)
+{
+    switch (s) {
+    case SYNC_AUTH_FAILED: return 5;
+    case SYNC_ERROR: return 4;
+    case SYNC_OFFLINE: return 3;
+    case SYNC_SENDING: return 2;
+    case SYNC_IDLE: return 1;
+    default: return 0;
+    }
+}
+
 void kiosk_refresh_status(kiosk *k)
 {
     watch_clock(k);
@@ -150,18 +163,21 @@ void kiosk_refresh_status(kiosk *k)
     if (count != k->v.count_today || cam != k->v.camera || ss.state != k->v.sync.state ||
         ss.queued != k->v.sync.queued || ss.last_sync_ms != k->v.sync.last_sync_ms)
         k->dirty = true;
+    /* of several destinations, the one that most needs a look, for the admin screen */
     size_t nd = sync_dest_count(k->sync);
-    k->v.n_dests_all = nd;
-    if (nd > UI_DESTS_MAX)
-        nd = UI_DESTS_MAX;
+    ui_dest worst = {0};
     for (size_t i = 0; i < nd; i++) {
         ui_dest d;
         sync_dest_status(k->sync, i, &d.st, d.issuer, sizeof d.issuer);
-        if (i >= k->v.n_dests || d.st.state != k->v.dests[i].st.state ||
-            d.st.queued != k->v.dests[i].st.queued)
-            k->dirty = true;
-        k->v.dests[i] = d;
+        if (i == 0 || dest_severity(d.st.state) > dest_severity(worst.st.state) ||
+            (dest_severity(d.st.state) == dest_severity(worst.st.state) &&
+             d.st.queued > worst.st.queued))
+            worst = d;
     }
+    if (nd != k->v.n_dests || worst.st.state != k->v.dest_worst.st.state ||
+        worst.st.queued != k->v.dest_worst.st.queued || strcmp(worst.issuer, k->v.dest_worst.issuer))
+        k->dirty = true;
+    k->v.dest_worst = worst;
     k->v.n_dests = nd;
     k->v.count_today = count;
     k->v.camera = cam;

@@ -1219,7 +1219,17 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     text(s, tr(v, "admin.sync"), (SDL_Rect){right.x, y, right.w, sh}, m->small, true, C_TEXT,
          DRAW_LEFT, 1);
     y += sh;
-    sync_line(v, line, sizeof line);
+    /* Several destinations (a school with its own LRS): the one that most needs a
+     * look, named, so staff see which school's LRS is down; sync --status lists all. */
+    const ui_dest *worst = v->n_dests > 1 ? &v->dest_worst : NULL;
+    if (worst) {
+        char one[128];
+        status_line(v, &worst->st, one, sizeof one);
+        snprintf(line, sizeof line, "%s: %s",
+                 worst->issuer[0] ? worst->issuer : tr(v, "admin.sync_default"), one);
+    } else {
+        sync_line(v, line, sizeof line);
+    }
     text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
     y += sh;
     if (v->sync.last_sync_ms > 0)
@@ -1228,22 +1238,6 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         lk_strlcpy(line, tr(v, "admin.sync_never"), sizeof line);
     text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
     y += sh;
-    /* Several destinations (a school with its own LRS): each one's state and queue,
-     * so staff see which school's LRS is the one that is down. */
-    for (size_t i = 0; v->n_dests > 1 && i < v->n_dests; i++) {
-        char one[128];
-        status_line(v, &v->dests[i].st, one, sizeof one);
-        snprintf(line, sizeof line, "%s: %s",
-                 v->dests[i].issuer[0] ? v->dests[i].issuer : tr(v, "admin.sync_default"), one);
-        text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
-        y += sh;
-    }
-    if (v->n_dests > 1 && v->n_dests_all > v->n_dests) {
-        char more[24];
-        snprintf(more, sizeof more, "+%zu", v->n_dests_all - v->n_dests);
-        text(s, more, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
-        y += sh;
-    }
     if (cw == 0) {
         y += m->gap / 2;
         button(s, v, "clock", (SDL_Rect){right.x, y, right.w, m->target}, clk,

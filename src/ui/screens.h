@@ -39,7 +39,6 @@ typedef struct ui_host_row {
 } ui_host_row;
 
 /* One destination of the sync, for the admin screen when there are several. */
-#define UI_DESTS_MAX 4
 typedef struct ui_dest {
     char issuer[LK_ISSUER_MAX + 1]; /* the school with its own LRS, "" = the default */
     sync_status st;                 /* its state and its own queue */
@@ -54,9 +53,9 @@ typedef struct ui_view {
     bool has_camera;               /* a camera source is configured */
     framesrc_state camera;         /* its state */
     sync_status sync;              /* sync snapshot */
-    ui_dest dests[UI_DESTS_MAX];   /* each destination, when there are several (admin) */
-    size_t n_dests;                /* used entries of dests (0 or 1: not shown) */
-    size_t n_dests_all;            /* destinations in all (more than UI_DESTS_MAX: "+N") */
+    ui_dest dest_worst;            /* of several destinations, the one that most needs a
+                                      look (admin; sync --status lists them all) */
+    size_t n_dests;                /* destinations (0 or 1: dest_worst not shown) */
     bool clock_unsynced;           /* the system clock is not synchronised */
     int64_t wall_ms;               /* the wall clock at this frame (admin, clock screens) */
     int per_hour[24];              /* check-ins per local hour today (admin) */
