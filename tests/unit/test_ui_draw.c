@@ -80,8 +80,8 @@ static void test_long_texts_fit(void **state)
     fixture *fx = *state;
     const char *texts[] = {
         "Welkom, Maximiliaan-Alexander Van Der Heijden-Oosterhuis!",
-        "Open dag Techniek, Installatietechniek en Elektrotechniek bij het Regionaal "
-        "Opleidingencentrum",
+        ("Open dag Techniek, Installatietechniek en Elektrotechniek bij het Regionaal "
+         "Opleidingencentrum"),
         "Aansprakelijkheidsverzekeringsmaatschappijbijeenkomstorganisatie",
         "\xff\xfe broken \xc3 utf8 \xe2\x82",
         "x",
