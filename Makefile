@@ -128,7 +128,7 @@ checksrc:
 asan: deps
 	@$(MAKE) --no-print-directory CC=clang WERROR=-Werror CFLAGS="-O1 -g -fno-omit-frame-pointer" \
 	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" BUILD=build/asan all unit-bins
-	@LK_SANITIZED=1 scripts/run-tests build/asan
+	@LK_SANITIZED=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp scripts/run-tests build/asan
 
 # The threaded modules (scanner thread, sync thread) under ThreadSanitizer.
 TSAN_TESTS := test_framesrc test_sync
