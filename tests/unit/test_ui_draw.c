@@ -220,6 +220,7 @@ static void test_every_screen_every_size(void **state)
         {FLOW_ERROR, CHECKIN_CHECKED_IN, 0},
         {FLOW_PIN, CHECKIN_CHECKED_IN, 0},
         {FLOW_ADMIN, CHECKIN_ADMIN, 0},
+        {FLOW_ADMIN, CHECKIN_ADMIN, 99}, /* 99: the USB export runs, at 100% */
         {FLOW_HOST, CHECKIN_HOST, 0},
     };
     ui_screens scr;
@@ -249,9 +250,23 @@ static void test_every_screen_every_size(void **state)
                     f.pin_wrong = true;
                     f.pin_locked = lang == 1;  /* the longer message, in English */
                     f.pin_guard.failures = 20; /* "60 minutes", the longest */
+                    v.exporting = cases[c].step == 99;
+                    v.export_percent = 100;
+                    if (v.exporting)
+                        f.refl.step = 0;
                     screens_draw(&scr, &f, &v, sizes[si][0], sizes[si][1]);
                     size_t faults =
                         draw_check_overflow(fx->d, stderr) + screens_check_targets(&scr, stderr);
+                    if (v.exporting) {
+                        size_t nr;
+                        const draw_record *rec = draw_records(fx->d, &nr);
+                        bool said = false;
+                        for (size_t i = 0; i < nr; i++)
+                            said = said || strstr(rec[i].text, "100%") != NULL;
+                        if (!said)
+                            fail_msg("admin at %dx%d: the export's progress is not shown",
+                                     sizes[si][0], sizes[si][1]);
+                    }
                     if (faults)
                         fail_msg("%s at %dx%d (%s, case %zu): %zu faults",
                                  flow_screen_token(f.screen), sizes[si][0], sizes[si][1],
