@@ -53,16 +53,23 @@ const xapi_question *reflection_set_question(const reflection_set *set, size_t i
  * question). */
 bool reflection_set_optional(const reflection_set *set, size_t i);
 
+/* True when question i is a choice question marked "multiple": true in the set:
+ * the student toggles several choices and goes on with reflection_next(). */
+bool reflection_set_multiple(const reflection_set *set, size_t i);
+
 /* Face of a likert point for drawing: -2 (sad) .. +2 (happy), spread evenly over
  * the scale; 0 for a choice question or out of range. */
 int reflection_set_face(const reflection_set *set, size_t question, size_t choice);
 
 /* One answer in progress. */
 typedef struct reflection_answer {
-    bool answered;                      /* a choice was made or text given */
-    int choice;                         /* index into the question's choices, -1 = text */
-    char text[REFLECTION_TEXT_MAX + 1]; /* written answer (fill-in) */
-    int64_t answered_ms;                /* when it was given */
+    bool answered;   /* a choice was made or text given */
+    int choice;      /* index into the question's choices, -1 = text;
+                        for a multiple question the first picked */
+    uint32_t picked; /* multiple question: bit k = choice k toggled on */
+    char joined[REFLECTION_MAX_CHOICES * (REFLECTION_ID_MAX + 3)]; /* "a[,]b" once answered */
+    char text[REFLECTION_TEXT_MAX + 1];                            /* written answer (fill-in) */
+    int64_t answered_ms;                                           /* when it was given */
 } reflection_answer;
 
 /* A student's walk through a set. Plain data; the set is borrowed. */
@@ -78,8 +85,18 @@ void reflection_session_start(reflection_session *s, const reflection_set *set);
 
 /* Answers the current question with choice index and moves on.
  * LK_ERR_INVALID when the index is out of range, the current question is a text
- * question or the session is done. */
+ * or multiple question or the session is done. */
 lk_status reflection_choose(reflection_session *s, size_t choice, int64_t now_ms) LK_MUST_CHECK;
+
+/* A multiple question: toggles choice index on or off; stays on the question.
+ * LK_ERR_INVALID when the question is not multiple, the index is out of range or
+ * the session is done. */
+lk_status reflection_toggle(reflection_session *s, size_t choice) LK_MUST_CHECK;
+
+/* A multiple question: answers it with the choices toggled on (none toggled
+ * counts as a skip) and moves on. LK_ERR_INVALID when the current question is
+ * not multiple or the session is done. */
+lk_status reflection_next(reflection_session *s, int64_t now_ms) LK_MUST_CHECK;
 
 /* Answers the current text question and moves on. Control characters become
  * spaces, surrounding space is trimmed, invalid UTF-8 is refused
@@ -99,8 +116,9 @@ bool reflection_done(const reflection_session *s);
 /* Number of answered questions. */
 size_t reflection_answered(const reflection_session *s);
 
-/* The response of question i for its statement: the choice id or the written
- * text; NULL when not answered. Borrowed from the set or the session. */
+/* The response of question i for its statement: the choice id, the chosen ids
+ * joined with "[,]" (a multiple question, xAPI 1.0.3 choice format) or the
+ * written text; NULL when not answered. Borrowed from the set or the session. */
 const char *reflection_response(const reflection_session *s, size_t i);
 
 #endif

@@ -20,6 +20,7 @@ struct reflection_set {
     xapi_question q[REFLECTION_MAX_QUESTIONS]; /* borrowed strings from root */
     xapi_choice c[REFLECTION_MAX_QUESTIONS][REFLECTION_MAX_CHOICES]; /* choices */
     bool optional[REFLECTION_MAX_QUESTIONS];                         /* may be left empty */
+    bool multiple[REFLECTION_MAX_QUESTIONS];                         /* several choices */
 };
 
 static const char *const competencies[] = {"qualities", "motives", "work_exploration",
@@ -119,6 +120,12 @@ lk_status reflection_set_parse(const char *json, const char *name, reflection_se
             q->prompt_en = q->prompt_nl;
         json_t *opt = json_object_get(jq, "optional");
         set->optional[i] = json_is_true(opt);
+        json_t *multi = json_object_get(jq, "multiple");
+        if (multi && !json_is_boolean(multi))
+            FAIL("question set %s: %s: \"multiple\" is true or false", name, q->id);
+        set->multiple[i] = json_is_true(multi);
+        if (set->multiple[i] && q->type != XAPI_CHOICE)
+            FAIL("question set %s: %s: only a choice question can be \"multiple\"", name, q->id);
         json_t *cs = json_object_get(jq, "choices");
         if (q->type == XAPI_FILL_IN) {
             if (cs)
@@ -244,12 +251,18 @@ bool reflection_done(const reflection_session *s)
     return !s || s->step >= reflection_set_count(s->set);
 }
 
+bool reflection_set_multiple(const reflection_set *set, size_t i)
+{
+    return set && i < set->n && set->multiple[i];
+}
+
 lk_status reflection_choose(reflection_session *s, size_t choice, int64_t now_ms)
 {
     if (reflection_done(s))
         return LK_ERR_INVALID;
     const xapi_question *q = reflection_set_question(s->set, s->step);
-    if (q->type == XAPI_FILL_IN || choice >= q->n_choices)
+    if (q->type == XAPI_FILL_IN || choice >= q->n_choices ||
+        reflection_set_multiple(s->set, s->step))
         return LK_ERR_INVALID;
     reflection_answer *a = &s->answers[s->step];
     a->answered = true;
@@ -324,6 +337,45 @@ lk_status reflection_write(reflection_session *s, const char *text, int64_t now_
     return LK_OK;
 }
 
+lk_status reflection_toggle(reflection_session *s, size_t choice)
+{
+    if (reflection_done(s) || !reflection_set_multiple(s->set, s->step))
+        return LK_ERR_INVALID;
+    const xapi_question *q = reflection_set_question(s->set, s->step);
+    if (choice >= q->n_choices)
+        return LK_ERR_INVALID;
+    s->answers[s->step].picked ^= 1u << choice;
+    return LK_OK;
+}
+
+lk_status reflection_next(reflection_session *s, int64_t now_ms)
+{
+    if (reflection_done(s) || !reflection_set_multiple(s->set, s->step))
+        return LK_ERR_INVALID;
+    const xapi_question *q = reflection_set_question(s->set, s->step);
+    reflection_answer *a = &s->answers[s->step];
+    a->answered = false;
+    a->choice = -1;
+    a->joined[0] = '\0';
+    a->text[0] = '\0';
+    for (size_t k = 0; k < q->n_choices; k++) {
+        if (!(a->picked & (1u << k)))
+            continue;
+        size_t used = strlen(a->joined);
+        /* the xAPI 1.0.3 choice response: ids joined with "[,]" (fits: 12 ids of < 48) */
+        snprintf(a->joined + used, sizeof a->joined - used, "%s%s", a->choice < 0 ? "" : "[,]",
+                 q->choices[k].id);
+        if (a->choice < 0)
+            a->choice = (int)k;
+    }
+    if (a->choice >= 0) {
+        a->answered = true;
+        a->answered_ms = now_ms;
+    }
+    s->step++;
+    return LK_OK;
+}
+
 void reflection_skip(reflection_session *s)
 {
     if (!reflection_done(s))
@@ -349,6 +401,8 @@ const char *reflection_response(const reflection_session *s, size_t i)
     if (!s || i >= reflection_set_count(s->set) || !s->answers[i].answered)
         return NULL;
     const reflection_answer *a = &s->answers[i];
+    if (s->set->multiple[i])
+        return a->joined;
     if (a->choice >= 0)
         return s->set->q[i].choices[a->choice].id;
     return a->text;

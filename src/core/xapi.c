@@ -472,15 +472,24 @@ char *xapi_answer(const config *cfg, const config_event *ev, const pass *student
         !q->id || !*q->id || !response || (unsigned)q->type > XAPI_FILL_IN)
         return NULL;
     if (q->type != XAPI_FILL_IN) {
-        /* A choice answer must name one of the question's options. */
-        bool known = false;
-        if (!q->choices || q->n_choices == 0)
+        /* A choice answer names one of the question's options; a choice (not likert)
+         * answer may name several, joined with "[,]" (xAPI 1.0.3), each once. */
+        if (!q->choices || q->n_choices == 0 || !*response)
             return NULL;
-        for (size_t i = 0; i < q->n_choices; i++)
-            if (q->choices[i].id && strcmp(q->choices[i].id, response) == 0)
-                known = true;
-        if (!known)
-            return NULL;
+        unsigned long seen = 0;
+        for (const char *p = response; p;) {
+            const char *sep = q->type == XAPI_CHOICE ? strstr(p, "[,]") : NULL;
+            size_t len = sep ? (size_t)(sep - p) : strlen(p);
+            size_t hit = q->n_choices;
+            for (size_t i = 0; i < q->n_choices && i < 32; i++)
+                if (q->choices[i].id && strlen(q->choices[i].id) == len &&
+                    strncmp(q->choices[i].id, p, len) == 0)
+                    hit = i;
+            if (hit == q->n_choices || (seen & (1ul << hit)))
+                return NULL;
+            seen |= 1ul << hit;
+            p = sep ? sep + 3 : NULL;
+        }
     }
     const char *slug = NULL;
     if (q->competency && *q->competency) {

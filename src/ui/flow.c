@@ -71,6 +71,13 @@ void flow_init(flow *f, const flow_timing *timing, int64_t now_ms)
 static unsigned end_reflection(flow *f, flow_screen next, int64_t now_ms)
 {
     unsigned fx = FLOW_FX_REDRAW;
+    /* Chips toggled on before "Verder" (a scan took over, the time ran out) are an
+     * answer too. */
+    if (!reflection_done(&f->refl) && reflection_set_multiple(f->refl.set, f->refl.step) &&
+        f->refl.answers[f->refl.step].picked != 0) {
+        lk_status st = reflection_next(&f->refl, now_ms);
+        (void)st; /* cannot fail on a multiple question that is not done */
+    }
     size_t answered = reflection_answered(&f->refl);
     if (answered > 0) {
         f->save.active = true;
@@ -294,6 +301,17 @@ static unsigned tap_reflection(flow *f, const char *id, int64_t now_ms)
     if (strcmp(id, "skip") == 0) {
         reflection_skip(&f->refl);
         return reflection_moved(f, now_ms);
+    }
+    if (reflection_set_multiple(f->refl.set, f->refl.step)) {
+        /* several choices: chips toggle, "Verder" goes on */
+        if (id_number(id, "choice-", REFLECTION_MAX_CHOICES, &n))
+            return reflection_toggle(&f->refl, (size_t)n) == LK_OK ? FLOW_FX_REDRAW : 0;
+        if (strcmp(id, "next") == 0) {
+            if (reflection_next(&f->refl, now_ms) != LK_OK)
+                return 0;
+            return reflection_moved(f, now_ms);
+        }
+        return 0;
     }
     if (id_number(id, "choice-", REFLECTION_MAX_CHOICES, &n)) {
         if (reflection_choose(&f->refl, (size_t)n, now_ms) != LK_OK)

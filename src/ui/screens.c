@@ -804,6 +804,18 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
         }
         return;
     }
+    /* Several choices: chips that toggle, a tick in a filled circle when on and an
+     * empty ring when off (never colour alone), and "Verder" to go on. */
+    bool multi = reflection_set_multiple(rs->set, rs->step);
+    if (multi) {
+        int nw = m->target * 4 < area.w / 2 ? m->target * 4 : area.w / 2;
+        SDL_Rect nb = {area.x + area.w - nw, area.y + area.h - m->target, nw, m->target};
+        button(s, v, "next", nb, tr(v, "reflection.next"), BTN_PRIMARY);
+        text(s, tr(v, "reflection.multiple_hint"),
+             (SDL_Rect){area.x, nb.y, area.w - nw - m->gap, m->target}, m->med, false, C_TEXT,
+             DRAW_LEFT, 2);
+        area.h -= m->target + m->gap;
+    }
     /* Choices as big chips in a grid. */
     int k = (int)q->n_choices;
     int cols = k <= 3 ? (m->portrait ? 1 : k) : k == 4 ? 2 : (m->portrait ? 2 : 3);
@@ -818,9 +830,30 @@ static void reflection(ui_screens *s, flow *f, const ui_view *v)
         int in_row = r == rows - 1 ? k - r * cols : cols;
         int x0 = area.x + (area.w - (in_row * cw + (in_row - 1) * m->gap)) / 2;
         snprintf(id, sizeof id, "choice-%d", i);
-        bool chosen = prev->answered && prev->choice == i;
-        button(s, v, id, (SDL_Rect){x0 + c * (cw + m->gap), y0 + r * (ch + m->gap), cw, ch},
-               english(v) ? q->choices[i].en : q->choices[i].nl, chosen ? BTN_SELECTED : BTN_PANEL);
+        SDL_Rect cr = {x0 + c * (cw + m->gap), y0 + r * (ch + m->gap), cw, ch};
+        const char *label = english(v) ? q->choices[i].en : q->choices[i].nl;
+        if (!multi) {
+            bool chosen = prev->answered && prev->choice == i;
+            button(s, v, id, cr, label, chosen ? BTN_SELECTED : BTN_PANEL);
+            continue;
+        }
+        bool on = (prev->picked & (1u << i)) != 0;
+        add_button(s, id, cr);
+        draw_round_rect(s->d, cr, m->radius,
+                        pressed(v, id) ? (on ? C_BLUE_HI : C_PANEL_HI)
+                        : on           ? C_BLUE
+                                       : C_PANEL);
+        if (on)
+            draw_round_frame(s->d, cr, m->radius, 3, C_WHITE);
+        int is = m->target * 6 / 10 < ch * 6 / 10 ? m->target * 6 / 10 : ch * 6 / 10;
+        int pad = m->gap / 2;
+        if (on)
+            badge(s, DRAW_ICON_TICK, cr.x + pad + is / 2, cr.y + ch / 2, is, C_WHITE, C_BLUE);
+        else
+            draw_ring(s->d, cr.x + pad + is / 2, cr.y + ch / 2, is / 2, 3, C_TEXT);
+        int size = m->med < ch * 6 / 10 ? m->med : ch * 6 / 10;
+        text(s, label, (SDL_Rect){cr.x + 2 * pad + is, cr.y + pad / 2, cw - 3 * pad - is, ch - pad},
+             size, true, C_TEXT, DRAW_CENTER, 2);
     }
 }
 
@@ -1116,8 +1149,9 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     i18n_format(v->tr, "clock.button", cvars, clk, sizeof clk);
     int cw = m->portrait ? 0 : bw;
     if (cw > 0) {
-        button(s, v, "clock", (SDL_Rect){m->w - m->margin - fw - m->gap - cw, m->margin, cw, m->target},
-               clk, v->clock_unsynced ? BTN_AMBER : BTN_PANEL);
+        button(s, v, "clock",
+               (SDL_Rect){m->w - m->margin - fw - m->gap - cw, m->margin, cw, m->target}, clk,
+               v->clock_unsynced ? BTN_AMBER : BTN_PANEL);
         fw += cw + m->gap; /* the title's room ends before both */
     }
     char busy[128] = "";

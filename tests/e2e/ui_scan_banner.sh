@@ -34,6 +34,7 @@ tap next
 expect reflection
 tap choice-4
 tap choice-1
+tap next
 expect reflection
 # past the repeat window, so 1002's pass counts as a new scan
 wait 8200
@@ -62,7 +63,7 @@ wait 4300
 expect reflection
 expect-no-text Er is een leerling bezig.
 tap back
-tap choice-1
+tap next
 tap choice-0
 expect reflection
 # a new student checks in: takes over, 1001's three answers are kept

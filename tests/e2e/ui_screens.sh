@@ -52,6 +52,8 @@ $HIT choice-4
 shot $d/04-reflection-chips.png
 check-overflow
 $HIT choice-1
+$HIT choice-3
+$HIT next
 $HIT skip
 $HIT back
 $HIT choice-0
@@ -183,6 +185,7 @@ check "answers per open-day student" \
 check "text answer" "SELECT DISTINCT response FROM answers WHERE question_id = 'note'" "ja"
 check "rating" "SELECT DISTINCT response FROM answers WHERE question_id = 'overall' AND experience_id IN (SELECT id FROM experiences WHERE event_id = 'DEMO-OPEN')" "5"
 check "work exploration after skip and back" "SELECT count(*) FROM answers WHERE question_id = 'work_exploration' AND response = 'veel_beter'" 5
+check "several qualities" "SELECT count(*) FROM answers WHERE question_id = 'qualities' AND response = 'handen[,]bedenken'" 5
 check "motives after back" "SELECT count(*) FROM answers WHERE question_id = 'motives' AND response = 'ja'" 5
 check "confirmations" "SELECT count(*) FROM confirmations" 5
 check "internship day: checked out" "SELECT count(*) FROM experiences WHERE event_id = 'DEMO-STAGE' AND checkout_ms > 0" 1

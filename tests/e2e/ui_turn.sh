@@ -56,6 +56,7 @@ expect reflection
 expect-no-text Nog even?
 expect-text Wat zou jij goed kunnen in deze opleiding?
 tap choice-1
+tap next
 # the student switches to English; the warning and the end follow it
 tap lang
 expect-text Does this course fit what you want?

@@ -44,6 +44,7 @@ scan $(pay 1002)
 tap next
 tap choice-2
 tap choice-0
+tap next
 tap skip
 tap skip
 tap skip

@@ -29,7 +29,8 @@ xdotool key --window "\$wid" Return
 sleep 0.6
 click 400 240   # welcome: tap anywhere to go on
 click 551 330   # "Veel aan gehad" (4 of 5 faces)
-click 142 242   # "Samenwerken"
+click 142 231   # "Samenwerken" (several may be chosen)
+click 681 436   # "Verder"
 for i in 1 2 3 4 5; do click 706 44; done   # "Overslaan" for the rest
 sleep 0.3
 # Esc, Ctrl-Q and Alt-F4 must not end the kiosk.

@@ -158,6 +158,13 @@ static void test_hostile_sets(void **state)
         "[{\"id\": \"x\", \"nl\": \"X\"}, 7]}]}",
         "{\"questions\": [{\"id\": \"a\", \"type\": \"fill-in\", \"nl\": \"Q\", \"choices\": []}]}",
         "{\"questions\": [{\"id\": \"a\", \"id\": \"b\", \"type\": \"fill-in\", \"nl\": \"Q\"}]}",
+        /* "multiple" is a boolean, and only for a choice question */
+        "{\"questions\": [{\"id\": \"a\", \"type\": \"choice\", \"multiple\": 1, \"nl\": \"Q\","
+        " \"choices\": [{\"id\": \"x\", \"nl\": \"X\"}, {\"id\": \"y\", \"nl\": \"Y\"}]}]}",
+        "{\"questions\": [{\"id\": \"a\", \"type\": \"likert\", \"multiple\": true, \"nl\": \"Q\","
+        " \"choices\": [{\"id\": \"x\", \"nl\": \"X\"}, {\"id\": \"y\", \"nl\": \"Y\"}]}]}",
+        "{\"questions\": [{\"id\": \"a\", \"type\": \"fill-in\", \"multiple\": true, \"nl\": "
+        "\"Q\"}]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         reflection_set *set = NULL;
@@ -242,6 +249,84 @@ static void test_session_walk(void **state)
     reflection_set_destroy(set);
 }
 
+static void test_multiple_choice(void **state)
+{
+    reflection_set *set = NULL;
+    const char *json =
+        "{\"questions\": ["
+        "{\"id\": \"g\", \"type\": \"choice\", \"multiple\": true, \"nl\": \"Goed in?\", "
+        "\"choices\": [{\"id\": \"a\", \"nl\": \"A\"}, {\"id\": \"b\", \"nl\": \"B\"}, "
+        "{\"id\": \"c\", \"nl\": \"C\"}]},"
+        "{\"id\": \"m\", \"type\": \"choice\", \"multiple\": false, \"nl\": \"Past?\", "
+        "\"choices\": [{\"id\": \"ja\", \"nl\": \"Ja\"}, {\"id\": \"nee\", \"nl\": \"Nee\"}]}]}";
+    assert_int_equal(reflection_set_parse(json, "multi", &set, NULL, 0), LK_OK);
+    assert_true(reflection_set_multiple(set, 0));
+    assert_false(reflection_set_multiple(set, 1));
+    assert_false(reflection_set_multiple(set, 2));
+    assert_false(reflection_set_multiple(NULL, 0));
+
+    reflection_session s;
+    reflection_session_start(&s, set);
+    assert_int_equal(reflection_choose(&s, 0, 10), LK_ERR_INVALID); /* toggles, not one pick */
+    assert_int_equal(reflection_toggle(&s, 3), LK_ERR_INVALID);     /* out of range */
+    assert_int_equal(reflection_toggle(&s, 2), LK_OK);
+    assert_int_equal(reflection_toggle(&s, 0), LK_OK);
+    assert_int_equal(reflection_toggle(&s, 1), LK_OK);
+    assert_int_equal(reflection_toggle(&s, 1), LK_OK); /* off again */
+    assert_int_equal(s.step, 0);
+    assert_null(reflection_response(&s, 0)); /* not answered until "Verder" */
+    assert_int_equal(reflection_next(&s, 20), LK_OK);
+    assert_int_equal(s.step, 1);
+    /* in the set's order, joined as xAPI 1.0.3 wants a choice response */
+    assert_string_equal(reflection_response(&s, 0), "a[,]c");
+    assert_int_equal(s.answers[0].answered_ms, 20);
+    assert_int_equal(reflection_toggle(&s, 0), LK_ERR_INVALID); /* a one-pick question */
+    assert_int_equal(reflection_next(&s, 20), LK_ERR_INVALID);
+    assert_int_equal(reflection_choose(&s, 1, 30), LK_OK);
+    assert_true(reflection_done(&s));
+    assert_int_equal(reflection_next(&s, 40), LK_ERR_INVALID);
+    assert_int_equal(reflection_toggle(&s, 0), LK_ERR_INVALID);
+    assert_int_equal(reflection_answered(&s), 2);
+    /* back: the chips are as they were; none left on is a skip */
+    reflection_back(&s);
+    reflection_back(&s);
+    assert_int_equal(reflection_toggle(&s, 0), LK_OK);
+    assert_int_equal(reflection_next(&s, 50), LK_OK);
+    assert_string_equal(reflection_response(&s, 0), "c");
+    assert_string_equal(reflection_response(&s, 1), "nee"); /* the later answer kept */
+    reflection_back(&s);
+    assert_int_equal(reflection_toggle(&s, 2), LK_OK);
+    assert_int_equal(reflection_next(&s, 60), LK_OK);
+    assert_null(reflection_response(&s, 0));
+    assert_int_equal(reflection_answered(&s), 1);
+    /* all three */
+    reflection_session_start(&s, set);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(reflection_toggle(&s, i), LK_OK);
+    assert_int_equal(reflection_next(&s, 70), LK_OK);
+    assert_string_equal(reflection_response(&s, 0), "a[,]b[,]c");
+    reflection_set_destroy(set);
+
+    /* every shipped set asks "Waar was je goed in?" with several choices */
+    static const char *const kinds[] = {"default",       "open_day",    "trial_day",
+                                        "company_visit", "career_fair", "internship_day"};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        set = NULL;
+        assert_int_equal(reflection_set_load("assets", kinds[k], &set, NULL, 0), LK_OK);
+        bool found = false;
+        for (size_t i = 0; i < reflection_set_count(set); i++) {
+            const xapi_question *q = reflection_set_question(set, i);
+            if (q->competency && strcmp(q->competency, "qualities") == 0) {
+                found = true;
+                if (!reflection_set_multiple(set, i))
+                    fail_msg("%s: %s is not multiple", kinds[k], q->id);
+            }
+        }
+        assert_true(found);
+        reflection_set_destroy(set);
+    }
+}
+
 static void test_session_text_edges(void **state)
 {
     reflection_set *set = small_set();
@@ -289,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_shipped_default), cmocka_unit_test(test_null_and_missing),
         cmocka_unit_test(test_sets_per_kind),   cmocka_unit_test(test_hostile_sets),
         cmocka_unit_test(test_session_walk),    cmocka_unit_test(test_session_text_edges),
+        cmocka_unit_test(test_multiple_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

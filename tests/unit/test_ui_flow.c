@@ -82,7 +82,23 @@ static void test_checkin_reflection_done(void **state)
     assert_int_equal(f.refl.step, 1);
     assert_true(flow_tap(&f, "skip", 2400));
     assert_true(flow_tap(&f, "back", 2500));
-    assert_true(flow_tap(&f, "choice-6", 2600)); /* "weet ik nog niet" */
+    /* "Waar was je goed in?" takes several: chips toggle, "Verder" goes on */
+    assert_true(reflection_set_multiple(set, 1));
+    assert_int_equal(flow_tap(&f, "choice-7", 2550), 0); /* seven chips: 0..6 */
+    assert_int_equal(flow_tap(&f, "send", 2550), 0);     /* no keyboard here */
+    assert_true(flow_tap(&f, "choice-0", 2560) & FLOW_FX_REDRAW);
+    assert_true(flow_tap(&f, "choice-2", 2570) & FLOW_FX_REDRAW);
+    assert_true(flow_tap(&f, "choice-6", 2580) & FLOW_FX_REDRAW);
+    assert_true(flow_tap(&f, "choice-6", 2590) & FLOW_FX_REDRAW); /* off again */
+    assert_int_equal(f.refl.step, 1);                             /* a toggle does not move on */
+    assert_true(flow_tap(&f, "next", 2600) & FLOW_FX_REDRAW);
+    assert_int_equal(f.refl.step, 2);
+    assert_string_equal(reflection_response(&f.refl, 1), "samenwerken[,]praten");
+    /* back again: the chips are still on, and a change is kept */
+    assert_true(flow_tap(&f, "back", 2610));
+    assert_true(flow_tap(&f, "choice-0", 2620));
+    assert_true(flow_tap(&f, "next", 2630));
+    assert_string_equal(reflection_response(&f.refl, 1), "praten");
     for (int i = 2; i < 6; i++)
         assert_true(flow_tap(&f, "choice-0", 2700 + i));
     assert_int_equal(f.refl.step, 6);                     /* the text question */
@@ -101,7 +117,7 @@ static void test_checkin_reflection_done(void **state)
     assert_true(f.save.active);
     assert_int_equal(f.saved_answers, 7);
     assert_string_equal(reflection_response(&f.save.refl, 0), "5");
-    assert_string_equal(reflection_response(&f.save.refl, 1), "weet_niet");
+    assert_string_equal(reflection_response(&f.save.refl, 1), "praten");
     assert_string_equal(reflection_response(&f.save.refl, 6), "ok");
     assert_string_equal(f.save.scan.who.subject, "1001");
     assert_int_equal(flow_saved(&f, true, 3200), 0);
@@ -165,7 +181,7 @@ static void test_scan_during_reflection_keeps_answers(void **state)
     flow_scan(&f, &a, 0);
     flow_tap(&f, "next", 10);
     flow_tap(&f, "choice-3", 20);
-    flow_tap(&f, "choice-0", 30);
+    flow_tap(&f, "choice-0", 30); /* a chip on, no "Verder" yet: the scan keeps it */
     checkin_result b = result(CHECKIN_CHECKED_IN, "1002");
     unsigned fx = flow_scan(&f, &b, 40);
     assert_true(fx & FLOW_FX_SAVE);
@@ -242,6 +258,7 @@ static void test_scan_that_changes_nothing_shows_a_banner(void **state)
     assert_int_equal(f.screen, FLOW_REFLECTION);
     /* answering on goes on normally, and the banner leaves with the screen */
     assert_true(flow_tap(&f, "choice-0", now + 10) & FLOW_FX_REDRAW);
+    assert_true(flow_tap(&f, "next", now + 15) & FLOW_FX_REDRAW);
     assert_int_equal(f.refl.step, 2);
     checkin_result b = result(CHECKIN_CHECKED_IN, "1002");
     assert_true(flow_scan(&f, &b, now + 20) & FLOW_FX_SAVE);

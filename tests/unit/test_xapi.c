@@ -303,6 +303,9 @@ static void test_answer_likert(void **state)
                             &q, "6"));
     assert_null(xapi_answer(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS, CHECKIN_UUID,
                             &q, ""));
+    /* a scale point is one point: never several */
+    assert_null(
+        xapi_answer(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS, CHECKIN_UUID, &q, "3[,]4"));
     q.n_choices = 0;
     assert_null(xapi_answer(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS, CHECKIN_UUID,
                             &q, "4"));
@@ -338,6 +341,28 @@ static void test_answer_choice_competency(void **state)
                             want);
         json_decref(j);
     }
+    /* Several choices: ids joined with "[,]" (xAPI 1.0.3 choice response), each a
+     * known choice and each once; the choices stay listed in the definition. */
+    q.competency = "qualities";
+    j = parse(xapi_answer(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS, CHECKIN_UUID, &q,
+                          "samenwerken[,]alleen_nl"));
+    assert_string_equal(str_at(j, "result.response"), "samenwerken[,]alleen_nl");
+    assert_string_equal(str_at(j, "object.definition.interactionType"), "choice");
+    assert_int_equal(json_array_size(json_object_get(
+                         json_object_get(json_object_get(j, "object"), "definition"), "choices")),
+                     3);
+    json_decref(j);
+    j = parse(xapi_answer(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS, CHECKIN_UUID, &q,
+                          "samenwerken[,]handig[,]alleen_nl"));
+    assert_string_equal(str_at(j, "result.response"), "samenwerken[,]handig[,]alleen_nl");
+    json_decref(j);
+    static const char *const bad[] = {
+        "samenwerken[,]samenwerken", "samenwerken[,]",     "[,]handig",
+        "samenwerken[,]weet_niet",   "samenwerken,handig", "samen"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (xapi_answer(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS, CHECKIN_UUID, &q,
+                        bad[i]))
+            fail_msg("accepted %s", bad[i]);
     q.competency = "charisma";
     assert_null(xapi_answer(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS, CHECKIN_UUID,
                             &q, "samenwerken"));
