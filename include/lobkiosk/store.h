@@ -315,6 +315,18 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
 lk_status store_forget(store *st, const char *issuer, const char *subject, store_void_fn make_void,
                        void *user, store_forget_stats *out) LK_MUST_CHECK;
 
+/* Undoes the confirmations host (host_issuer, host_subject) made at or after
+ * since_ms (the host screen's "Ongedaan maken" after "Bevestig iedereen"), in one
+ * transaction: each leaves the confirmations table; one whose statement still waits
+ * in the outbox loses that row too, one already sent (or quarantined, or purged)
+ * gets a voiding statement (make_void, sent where the confirmation went). A row the
+ * sync thread is sending at that moment is voided when it comes back (as forget).
+ * *removed and *voided (may be NULL) count them. LK_ERR_INVALID when make_void
+ * returns NULL (nothing changed). */
+lk_status store_undo_confirmations(store *st, const char *host_issuer, const char *host_subject,
+                                   int64_t since_ms, store_void_fn make_void, void *user,
+                                   size_t *removed, size_t *voided) LK_MUST_CHECK;
+
 /* What store_purge removed. */
 typedef struct store_purge_stats {
     int64_t statements; /* sent outbox rows (their statements are in the LRS) */

@@ -1211,6 +1211,100 @@ static lk_status queue_voiding(store *st, const char *issuer, const char *target
     return ls;
 }
 
+/* Runs one statement with one id bound; the caller holds the transaction. */
+static lk_status exec_id(store *st, const char *sql, int64_t id)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, sql);
+    sqlite3_bind_int64(s, 1, id);
+    lk_status ls = step_done(st, s, sql);
+    sqlite3_finalize(s);
+    return ls;
+}
+
+lk_status store_undo_confirmations(store *st, const char *host_issuer, const char *host_subject,
+                                   int64_t since_ms, store_void_fn make_void, void *user,
+                                   size_t *removed, size_t *voided)
+{
+    if (removed)
+        *removed = 0;
+    if (voided)
+        *voided = 0;
+    if (!st || !host_issuer || !host_subject || !make_void)
+        return LK_ERR_INVALID;
+    typedef struct {
+        int64_t id, outbox_id;
+        bool waiting;
+        char uuid[37], issuer[64];
+    } undo_row;
+    undo_row *rows = NULL;
+    size_t n = 0, cap = 0, n_removed = 0, n_voided = 0;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "SELECT c.id, c.uuid, e.issuer, o.id, o.state FROM confirmations c"
+                                " JOIN experiences e ON e.id = c.experience_id"
+                                " LEFT JOIN outbox o ON o.uuid = c.uuid"
+                                " WHERE c.host_issuer = ?1 AND c.host_subject = ?2"
+                                " AND c.confirmed_ms >= ?3 ORDER BY c.id",
+                                -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        ls = db_status(st, rc, "prepare undo confirmations");
+    if (s) {
+        sqlite3_bind_text(s, 1, host_issuer, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, host_subject, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 3, since_ms);
+        while (ls == LK_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+            if (n == cap) {
+                size_t ncap = cap ? cap * 2 : 16;
+                undo_row *grown = realloc(rows, ncap * sizeof *rows);
+                if (!grown) {
+                    ls = LK_ERR_NOMEM;
+                    break;
+                }
+                rows = grown;
+                cap = ncap;
+            }
+            undo_row *r = &rows[n++];
+            r->id = sqlite3_column_int64(s, 0);
+            copy_col(s, 1, r->uuid, sizeof r->uuid);
+            copy_col(s, 2, r->issuer, sizeof r->issuer);
+            r->outbox_id =
+                sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 3);
+            r->waiting = r->outbox_id > 0 && sqlite3_column_int(s, 4) == 0;
+        }
+        if (ls == LK_OK && rc != SQLITE_DONE)
+            ls = db_status(st, rc, "undo confirmations");
+        sqlite3_finalize(s);
+    }
+    int64_t now = lk_now_ms();
+    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+        const undo_row *r = &rows[i];
+        if (r->waiting) {
+            ls = exec_id(st, "DELETE FROM outbox WHERE id = ?", r->outbox_id);
+            n_removed++;
+        } else {
+            ls = queue_voiding(st, r->issuer, r->uuid, now, make_void, user);
+            n_voided++;
+        }
+        if (ls == LK_OK)
+            ls = exec_id(st, "DELETE FROM confirmations WHERE id = ?", r->id);
+    }
+    free(rows);
+    ls = finish(st, ls);
+    if (ls == LK_OK) {
+        if (removed)
+            *removed = n_removed;
+        if (voided)
+            *voided = n_voided;
+    }
+    return ls;
+}
+
 lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
                                    int64_t sent_ms, store_void_fn make_void, void *user,
                                    size_t *out_voided)

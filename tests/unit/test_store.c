@@ -307,6 +307,94 @@ static void test_answers_and_confirmation(void **state)
     assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'confirmation'"), 1);
 }
 
+/* A voiding statement that names its target, so the test can see which. */
+static char *fake_void(const char *void_uuid, const char *target_uuid, int64_t now_ms, void *user)
+{
+    (void)now_ms;
+    if (user)
+        return NULL; /* "cannot build one" */
+    char *j = malloc(160);
+    if (j)
+        snprintf(j, 160, "{\"id\":\"%s\",\"voids\":\"%s\"}", void_uuid, target_uuid);
+    return j;
+}
+
+static void test_undo_confirmations(void **state)
+{
+    fixture *f = *state;
+    store_experience a, b, c, d;
+    assert_int_equal(checkin(f->st, "EV1", "A", T0, &a), LK_OK);
+    assert_int_equal(checkin(f->st, "EV1", "B", T0, &b), LK_OK);
+    assert_int_equal(checkin(f->st, "EV1", "C", T0, &c), LK_OK);
+    assert_int_equal(checkin(f->st, "EV1", "D", T0, &d), LK_OK);
+    /* D confirmed before "Bevestig iedereen", by the same host: not undone */
+    store_statement c0 = {.uuid = "conf-d", .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(f->st, d.id, "00AA", "H01", T0 + 5, &c0), LK_OK);
+    /* "Bevestig iedereen" at T0 + 100: A, B, C */
+    store_statement ca = {.uuid = "conf-a", .kind = "confirmation", .json = "{}"};
+    store_statement cb = {.uuid = "conf-b", .kind = "confirmation", .json = "{}"};
+    store_statement cc = {.uuid = "conf-c", .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(f->st, a.id, "00AA", "H01", T0 + 100, &ca), LK_OK);
+    assert_int_equal(store_record_confirmation(f->st, b.id, "00AA", "H01", T0 + 100, &cb), LK_OK);
+    assert_int_equal(store_record_confirmation(f->st, c.id, "00AA", "H01", T0 + 101, &cc), LK_OK);
+    /* B's statement went out already; C's was purged after sending */
+    int64_t bid = count(f->st, "SELECT id FROM outbox WHERE uuid = 'conf-b'");
+    assert_int_equal(store_outbox_mark_sent(f->st, &bid, 1, T0 + 200), LK_OK);
+    assert_int_equal(
+        sqlite3_exec(store_db(f->st), "DELETE FROM outbox WHERE uuid = 'conf-c'", NULL, NULL, NULL),
+        SQLITE_OK);
+    size_t removed = 99, voided = 99;
+    /* bad arguments, and a builder that fails: nothing changes */
+    assert_int_equal(
+        store_undo_confirmations(NULL, "00AA", "H01", T0 + 100, fake_void, NULL, &removed, &voided),
+        LK_ERR_INVALID);
+    assert_int_equal(
+        store_undo_confirmations(f->st, "00AA", NULL, T0 + 100, fake_void, NULL, &removed, &voided),
+        LK_ERR_INVALID);
+    assert_int_equal(
+        store_undo_confirmations(f->st, "00AA", "H01", T0 + 100, NULL, NULL, &removed, &voided),
+        LK_ERR_INVALID);
+    assert_int_equal(
+        store_undo_confirmations(f->st, "00AA", "H01", T0 + 100, fake_void, f, &removed, &voided),
+        LK_ERR_INVALID);
+    assert_int_equal(removed, 0);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM confirmations"), 4);
+    /* another host's undo touches none of these */
+    assert_int_equal(
+        store_undo_confirmations(f->st, "00AA", "H02", 0, fake_void, NULL, &removed, &voided),
+        LK_OK);
+    assert_int_equal(removed + voided, 0);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM confirmations"), 4);
+    /* the undo */
+    assert_int_equal(store_undo_confirmations(f->st, "00AA", "H01", T0 + 100, fake_void, NULL,
+                                              &removed, &voided),
+                     LK_OK);
+    assert_int_equal(removed, 1); /* A: still waiting, gone from the outbox */
+    assert_int_equal(voided, 2);  /* B sent, C purged: voided */
+    assert_int_equal(count(f->st, "SELECT count(*) FROM confirmations"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM confirmations WHERE uuid = 'conf-d'"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE uuid = 'conf-a'"), 0);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND state = 0"
+                                  " AND issuer = '00AA' AND json LIKE '%conf-b%'"),
+                     1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"
+                                  " AND json LIKE '%conf-c%'"),
+                     1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"), 2);
+    store_experience got;
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "A", &got), LK_OK);
+    assert_false(got.confirmed);
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "D", &got), LK_OK);
+    assert_true(got.confirmed);
+    /* a second tap finds nothing more; A can be confirmed again */
+    assert_int_equal(
+        store_undo_confirmations(f->st, "00AA", "H01", T0 + 100, fake_void, NULL, NULL, NULL),
+        LK_OK);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"), 2);
+    store_statement ca2 = {.uuid = "conf-a2", .kind = "confirmation", .json = "{}"};
+    assert_int_equal(store_record_confirmation(f->st, a.id, "00AA", "H01", T0 + 300, &ca2), LK_OK);
+}
+
 static void test_refusals(void **state)
 {
     fixture *f = *state;
@@ -660,6 +748,7 @@ int main(void)
         T(test_checkout),
         T(test_answers_and_confirmation),
         T(test_refusals),
+        T(test_undo_confirmations),
         T(test_counts_and_listing),
         T(test_roster),
         T(test_outbox_life_cycle),
