@@ -33,6 +33,7 @@ static void enter(flow *f, flow_screen s, int64_t now_ms)
         f->notice[0] = '\0';
         f->leave_asked = false;
         f->confirm_all_asked = false;
+        f->undo_until_ms = 0; /* the undo belongs to the host screen it was offered on */
         f->event_page = 0;
     }
     if (s != FLOW_PIN)
@@ -488,7 +489,14 @@ static unsigned tap_host(flow *f, const char *id, int64_t now_ms)
         }
         f->confirm_all_asked = false;
         f->confirm_row = -1;
+        f->undo_until_ms = now_ms + FLOW_UNDO_MS; /* "Ongedaan maken" for a minute */
         return FLOW_FX_CONFIRM | FLOW_FX_HOST_LOAD | FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "undo") == 0) {
+        if (f->undo_until_ms == 0 || now_ms >= f->undo_until_ms)
+            return 0;
+        f->undo_until_ms = 0;
+        return FLOW_FX_UNDO_CONFIRM | FLOW_FX_HOST_LOAD | FLOW_FX_REDRAW;
     }
     if (id_number(id, "confirm-", 100000, &n)) {
         f->confirm_row = (int)n;
@@ -593,6 +601,9 @@ int64_t flow_deadline(const flow *f)
             return f->notice_until; /* the message goes */
         return f->input_ms + f->timing.admin_ms;
     case FLOW_HOST:
+        if (f->undo_until_ms && f->undo_until_ms < f->input_ms + f->timing.admin_ms)
+            return f->undo_until_ms; /* the undo button goes */
+        return f->input_ms + f->timing.admin_ms;
     case FLOW_MANUAL:
     case FLOW_CLOCK:
         return f->input_ms + f->timing.admin_ms;
@@ -625,6 +636,10 @@ static unsigned tick(flow *f, int64_t now_ms)
     if (f->banner.kind != FLOW_BANNER_NONE && now_ms >= f->banner.until_ms) {
         f->banner.kind = FLOW_BANNER_NONE;
         fx = FLOW_FX_REDRAW;
+    }
+    if (f->screen == FLOW_HOST && f->undo_until_ms && now_ms >= f->undo_until_ms) {
+        f->undo_until_ms = 0;
+        return FLOW_FX_REDRAW;
     }
     if (f->screen == FLOW_ADMIN && f->notice[0] && now_ms >= f->notice_until) {
         f->notice[0] = '\0';

@@ -55,6 +55,8 @@ enum {
                                          (checkin_manual), then flow_scan() its result */
     FLOW_FX_SET_CLOCK = 1 << 17,      /* set the clock to now + flow.clock_delta_ms, then
                                          flow_clock_result() */
+    FLOW_FX_UNDO_CONFIRM = 1 << 18,   /* undo the host's "Bevestig iedereen" of a moment ago
+                                         (store_undo_confirmations) */
 };
 
 /* Roster students the "forgot the pass" screen shows at once; one more is looked up
@@ -96,6 +98,7 @@ typedef struct flow_banner {
 #define FLOW_WARN_MS 10000
 #define FLOW_DONE_MS 20000
 #define FLOW_NOTICE_MS 8000 /* a notice on the admin screen */
+#define FLOW_UNDO_MS 60000  /* "Ongedaan maken" after "Bevestig iedereen" */
 
 typedef struct flow_timing {
     int welcome_ms;    /* welcome before the reflection (LK_UI_WELCOME_MS) */
@@ -135,6 +138,7 @@ typedef struct flow {
     int event_choice;                   /* event index asked for (FLOW_FX_EVENT), -1 = by time */
     int confirm_row;                    /* host row to confirm, -1 = all */
     bool confirm_all_asked;             /* "Bevestig iedereen" tapped once: it says how many */
+    int64_t undo_until_ms;              /* "Ongedaan maken" offered until then (0 = not) */
     int host_page;                      /* page of the host list */
     int host_pages;                     /* pages the host screen has (set by the screen) */
     int64_t notice_until;               /* when the notice goes (monotonic ms) */

@@ -12,6 +12,7 @@
 #include "lobkiosk/state.h"
 #include "lobkiosk/trust.h"
 #include "lobkiosk/util.h"
+#include "lobkiosk/xapi.h"
 #include "ui/kiosk_int.h"
 
 /* --- event, question set, status ------------------------------------------------ */
@@ -446,9 +447,23 @@ void kiosk_apply(kiosk *k, unsigned fx)
     if (fx & FLOW_FX_CONFIRM) {
         if (f->confirm_row >= 0 && (size_t)f->confirm_row < k->n_rows)
             confirm_row(k, (size_t)f->confirm_row);
-        else if (f->confirm_row < 0)
+        else if (f->confirm_row < 0) {
+            k->undo_since_ms = lk_now_ms(); /* what "Ongedaan maken" takes back */
             for (size_t i = 0; i < k->n_rows; i++)
                 confirm_row(k, i);
+        }
+        sync_wake(k->sync);
+    }
+    if (fx & FLOW_FX_UNDO_CONFIRM) {
+        size_t removed = 0, voided = 0;
+        lk_status st =
+            store_undo_confirmations(k->st, f->scan.who.issuer, f->scan.who.subject,
+                                     k->undo_since_ms, xapi_voiding_fn, k->cfg, &removed, &voided);
+        if (st != LK_OK)
+            fprintf(stderr, "lobkiosk: undoing the confirmations failed: %s\n", lk_strerror(st));
+        else
+            fprintf(stderr, "lobkiosk: confirmations undone: %zu not sent yet, %zu voided\n",
+                    removed, voided);
         sync_wake(k->sync);
     }
     if (fx & (FLOW_FX_HOST_LOAD | FLOW_FX_ADMIN_LOAD))

@@ -58,6 +58,7 @@ typedef struct kiosk {
     bool can_wait;                /* the video driver sleeps in SDL_WaitEventTimeout */
     /* flow and what it shows */
     flow f;
+    int64_t undo_since_ms; /* wall clock of the last "Bevestig iedereen" (its undo) */
     ui_view v;
     reflection_set *set; /* the question set of the event */
     char set_name[64];   /* its name */

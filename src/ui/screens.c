@@ -1454,7 +1454,11 @@ static void host(ui_screens *s, flow *f, const ui_view *v)
     size_t open = 0;
     for (size_t i = 0; i < v->n_rows; i++)
         open += !v->rows[i].confirmed;
-    if (open > 0) {
+    if (f->undo_until_ms) {
+        /* a minute after "Bevestig iedereen": take it back */
+        button(s, v, "undo", (SDL_Rect){m->w - m->margin - aw, m->margin, aw, m->target},
+               tr(v, "host.undo"), BTN_AMBER);
+    } else if (open > 0) {
         /* all of today's open rows, also on pages not seen: say how many, ask once */
         char label[96], n[24];
         snprintf(n, sizeof n, "%zu", open);

@@ -65,10 +65,33 @@ tap confirm-all
 tap confirm-all
 expect host
 expect-no-text Bevestig iedereen
+# for a minute: "Ongedaan maken" takes all eleven back (none was sent yet)
+expect-text Ongedaan maken
+shot $SHOTS/host-undo.png
+check-overflow
+size 1920x1080
+check-overflow
+lang en
+expect-text Undo
+check-overflow
+lang nl
+size 800x480
+tap undo
+expect host
+expect-no-text Ongedaan maken
+expect-text Bevestig iedereen (11)
+tap confirm-all
+tap confirm-all
+expect-text Ongedaan maken
 quit
 SCRIPT
 SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 LOBKIOSK_SCRIPT="$T/s" \
     LOBKIOSK_NO_THREADS=1 TZ=UTC LOBKIOSK_FAKE_NOW=2026-11-29T16:00:00Z "$LOBKIOSK" --config "$K"
 n=$(sqlite3 "$T/demo/data/lobkiosk.db" "SELECT count(*) FROM confirmations")
 [ "$n" = 11 ] || { echo "ui_host: expected 11 confirmations, got $n"; exit 1; }
-echo "ui_host: times, groups, hours, pages and confirm-all as expected"
+# the undone ones left the outbox with their rows; nothing was sent, so nothing voided
+n=$(sqlite3 "$T/demo/data/lobkiosk.db" "SELECT count(*) FROM outbox WHERE kind = 'confirmation'")
+[ "$n" = 11 ] || { echo "ui_host: expected 11 confirmation statements, got $n"; exit 1; }
+n=$(sqlite3 "$T/demo/data/lobkiosk.db" "SELECT count(*) FROM outbox WHERE kind = 'voiding'")
+[ "$n" = 0 ] || { echo "ui_host: expected no voiding statement, got $n"; exit 1; }
+echo "ui_host: times, groups, hours, pages, confirm-all and its undo as expected"

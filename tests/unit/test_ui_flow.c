@@ -802,6 +802,21 @@ static void test_refusal_pin_admin_host(void **state)
     assert_true(flow_tap(&f, "confirm-all", 31) & FLOW_FX_CONFIRM);
     assert_int_equal(f.confirm_row, -1);
     assert_false(f.confirm_all_asked);
+    /* "Ongedaan maken" for a minute after it: a tap undoes, once */
+    assert_int_equal(f.undo_until_ms, 31 + FLOW_UNDO_MS);
+    assert_true(flow_deadline(&f) <= 31 + FLOW_UNDO_MS);
+    assert_true(flow_tap(&f, "undo", 40) & FLOW_FX_UNDO_CONFIRM);
+    assert_int_equal(f.undo_until_ms, 0);
+    assert_int_equal(flow_tap(&f, "undo", 41), 0);
+    /* ... and not after the minute: the button goes by itself */
+    flow_tap(&f, "confirm-all", 50);
+    assert_true(flow_tap(&f, "confirm-all", 50) & FLOW_FX_CONFIRM);
+    assert_int_equal(flow_tick(&f, 50 + FLOW_UNDO_MS - 1), 0);
+    f.input_ms = 50 + FLOW_UNDO_MS - 1; /* the host is still there */
+    assert_int_equal(flow_tick(&f, 50 + FLOW_UNDO_MS), FLOW_FX_REDRAW);
+    assert_int_equal(f.undo_until_ms, 0);
+    assert_int_equal(f.screen, FLOW_HOST);
+    assert_int_equal(flow_tap(&f, "undo", 50 + FLOW_UNDO_MS + 1), 0);
     f.host_pages = 2;
     flow_tap(&f, "more", 32);
     assert_int_equal(f.host_page, 1);
