@@ -25,6 +25,10 @@ typedef enum sync_state {
                              does not answer like an LRS (cause "not_lrs"); retrying */
 } sync_state;
 
+/* How much a state needs a person's eye, higher first: auth_failed, error, offline,
+ * sending, idle, off. Of several destinations the worst speaks for all. */
+int sync_state_severity(sync_state s);
+
 /* Stable lower-case token of a state ("off", "idle", "sending", "offline",
  * "auth_failed", "error"); static string. */
 const char *sync_state_token(sync_state s);

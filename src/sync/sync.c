@@ -644,6 +644,14 @@ static sync_state state_for(lk_status st, const sync_report *rep)
 
 /* --- destinations ------------------------------------------------------------------- */
 
+/* True when issuer i is a trusted school with an LRS of its own: a destination of
+ * its own, left out of the default's queue. */
+static bool own_lrs(const config *cfg, size_t i)
+{
+    const config_issuer *is = &cfg->issuers[i];
+    return is->endpoint[0] && config_find_issuer(cfg, is->code);
+}
+
 lk_status sync_dests(const config *cfg, sync_dest **out, size_t *n)
 {
     if (!cfg || !out || !n)
@@ -659,7 +667,7 @@ lk_status sync_dests(const config *cfg, sync_dest **out, size_t *n)
         d[k++].sc = cfg->sync; /* issuer "": the default */
     for (size_t i = 0; i < cfg->n_issuers; i++) {
         const config_issuer *is = &cfg->issuers[i];
-        if (!is->endpoint[0] || !config_find_issuer(cfg, is->code))
+        if (!own_lrs(cfg, i))
             continue;
         sync_dest *x = &d[k++];
         lk_strlcpy(x->issuer, is->code, sizeof x->issuer);
@@ -691,7 +699,7 @@ lk_status sync_dest_scope(const config *cfg, const sync_dest *d, store *s)
         return LK_ERR_NOMEM;
     size_t n_own = 0;
     for (size_t i = 0; i < cfg->n_issuers; i++)
-        if (cfg->issuers[i].endpoint[0] && config_find_issuer(cfg, cfg->issuers[i].code))
+        if (own_lrs(cfg, i))
             own[n_own++] = cfg->issuers[i].code;
     lk_status st = store_set_lane(s, NULL, own, n_own);
     free(own);
@@ -1063,7 +1071,7 @@ static lane *lane_start(const config *cfg, const sync_dest *d, atomic_bool *trus
             return NULL;
         }
         for (size_t i = 0; i < cfg->n_issuers; i++)
-            if (cfg->issuers[i].endpoint[0] && config_find_issuer(cfg, cfg->issuers[i].code)) {
+            if (own_lrs(cfg, i)) {
                 lk_strlcpy(t->own[t->n_own], cfg->issuers[i].code, sizeof t->own[0]);
                 t->own_ptr[t->n_own] = t->own[t->n_own];
                 t->n_own++;
@@ -1166,8 +1174,7 @@ void sync_request_now(sync_thread *t)
         signal_flag(t->lanes[i], &t->lanes[i]->now);
 }
 
-/* How much a state needs a person's eye: the worst destination speaks for all. */
-static int severity(sync_state s)
+int sync_state_severity(sync_state s)
 {
     switch (s) {
     case SYNC_AUTH_FAILED: return 5;
@@ -1193,7 +1200,7 @@ void sync_status_get(sync_thread *t, sync_status *out)
         sync_status one = l->status;
         sync_status totals = l->totals;
         pthread_mutex_unlock(&l->mu);
-        if (i == 0 || severity(one.state) > severity(out->state)) {
+        if (i == 0 || sync_state_severity(one.state) > sync_state_severity(out->state)) {
             int64_t last = out->last_sync_ms;
             *out = one;
             out->last_sync_ms = last;

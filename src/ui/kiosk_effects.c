@@ -122,19 +122,6 @@ static void follow_trust_list(kiosk *k)
         fprintf(stderr, "kiosk: trust list not used: %s\n", err);
 }
 
-/* How much a sync destination's state needs a person's eye. */
-static int dest_severity(sync_state s)
-{
-    switch (s) {
-    case SYNC_AUTH_FAILED: return 5;
-    case SYNC_ERROR: return 4;
-    case SYNC_OFFLINE: return 3;
-    case SYNC_SENDING: return 2;
-    case SYNC_IDLE: return 1;
-    default: return 0;
-    }
-}
-
 void kiosk_refresh_status(kiosk *k)
 {
     watch_clock(k);
@@ -170,8 +157,8 @@ void kiosk_refresh_status(kiosk *k)
     for (size_t i = 0; i < nd; i++) {
         ui_dest d;
         sync_dest_status(k->sync, i, &d.st, d.issuer, sizeof d.issuer);
-        if (i == 0 || dest_severity(d.st.state) > dest_severity(worst.st.state) ||
-            (dest_severity(d.st.state) == dest_severity(worst.st.state) &&
+        if (i == 0 || sync_state_severity(d.st.state) > sync_state_severity(worst.st.state) ||
+            (sync_state_severity(d.st.state) == sync_state_severity(worst.st.state) &&
              d.st.queued > worst.st.queued))
             worst = d;
     }
