@@ -57,6 +57,10 @@ bool reflection_set_optional(const reflection_set *set, size_t i);
  * the student toggles several choices and goes on with reflection_next(). */
 bool reflection_set_multiple(const reflection_set *set, size_t i);
 
+/* True when choice of multiple question i is marked "exclusive": true in the set
+ * ("Weet ik nog niet"): it is never on together with another choice. */
+bool reflection_set_exclusive(const reflection_set *set, size_t i, size_t choice);
+
 /* Face of a likert point for drawing: -2 (sad) .. +2 (happy), spread evenly over
  * the scale; 0 for a choice question or out of range. */
 int reflection_set_face(const reflection_set *set, size_t question, size_t choice);
@@ -89,6 +93,8 @@ void reflection_session_start(reflection_session *s, const reflection_set *set);
 lk_status reflection_choose(reflection_session *s, size_t choice, int64_t now_ms) LK_MUST_CHECK;
 
 /* A multiple question: toggles choice index on or off; stays on the question.
+ * Turning an exclusive choice on turns every other off; turning another on turns
+ * the exclusive ones off.
  * LK_ERR_INVALID when the question is not multiple, the index is out of range or
  * the session is done. */
 lk_status reflection_toggle(reflection_session *s, size_t choice) LK_MUST_CHECK;

@@ -21,6 +21,7 @@ struct reflection_set {
     xapi_choice c[REFLECTION_MAX_QUESTIONS][REFLECTION_MAX_CHOICES]; /* choices */
     bool optional[REFLECTION_MAX_QUESTIONS];                         /* may be left empty */
     bool multiple[REFLECTION_MAX_QUESTIONS];                         /* several choices */
+    uint32_t exclusive[REFLECTION_MAX_QUESTIONS]; /* multiple: bit k = choice k stands alone */
 };
 
 static const char *const competencies[] = {"qualities", "motives", "work_exploration",
@@ -149,6 +150,16 @@ lk_status reflection_set_parse(const char *json, const char *name, reflection_se
                 c->en = text_field(jc, "en");
                 if (!c->en)
                     c->en = c->nl;
+                json_t *excl = json_object_get(jc, "exclusive");
+                if (excl && !json_is_boolean(excl))
+                    FAIL("question set %s: %s: choice %s: \"exclusive\" is true or false", name,
+                         q->id, c->id);
+                if (json_is_true(excl) && !set->multiple[i])
+                    FAIL("question set %s: %s: choice %s: only a \"multiple\" question has an "
+                         "\"exclusive\" choice",
+                         name, q->id, c->id);
+                if (json_is_true(excl))
+                    set->exclusive[i] |= 1u << k;
             }
             q->choices = set->c[i];
             q->n_choices = json_array_size(cs);
@@ -256,6 +267,12 @@ bool reflection_set_multiple(const reflection_set *set, size_t i)
     return set && i < set->n && set->multiple[i];
 }
 
+bool reflection_set_exclusive(const reflection_set *set, size_t i, size_t choice)
+{
+    return set && i < set->n && choice < REFLECTION_MAX_CHOICES &&
+           (set->exclusive[i] >> choice & 1u);
+}
+
 lk_status reflection_choose(reflection_session *s, size_t choice, int64_t now_ms)
 {
     if (reflection_done(s))
@@ -344,7 +361,17 @@ lk_status reflection_toggle(reflection_session *s, size_t choice)
     const xapi_question *q = reflection_set_question(s->set, s->step);
     if (choice >= q->n_choices)
         return LK_ERR_INVALID;
-    s->answers[s->step].picked ^= 1u << choice;
+    reflection_answer *a = &s->answers[s->step];
+    uint32_t bit = 1u << choice, excl = s->set->exclusive[s->step];
+    if (!(a->picked & bit)) {
+        /* "Weet ik nog niet" stands alone: turning it on clears the others, turning
+         * another on clears it */
+        if (excl & bit)
+            a->picked = 0;
+        else
+            a->picked &= ~excl;
+    }
+    a->picked ^= bit;
     return LK_OK;
 }
 

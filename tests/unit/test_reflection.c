@@ -305,7 +305,49 @@ static void test_multiple_choice(void **state)
         assert_int_equal(reflection_toggle(&s, i), LK_OK);
     assert_int_equal(reflection_next(&s, 70), LK_OK);
     assert_string_equal(reflection_response(&s, 0), "a[,]b[,]c");
+    assert_false(reflection_set_exclusive(set, 0, 2));
     reflection_set_destroy(set);
+
+    /* "Weet ik nog niet" stands alone: on clears the others, another clears it */
+    set = NULL;
+    const char *excl =
+        "{\"questions\": [{\"id\": \"g\", \"type\": \"choice\", \"multiple\": true, "
+        "\"nl\": \"Goed in?\", \"choices\": [{\"id\": \"a\", \"nl\": \"A\"}, "
+        "{\"id\": \"b\", \"nl\": \"B\"}, {\"id\": \"weet_niet\", \"nl\": \"Weet ik nog niet\", "
+        "\"exclusive\": true}]}]}";
+    assert_int_equal(reflection_set_parse(excl, "excl", &set, NULL, 0), LK_OK);
+    assert_true(reflection_set_exclusive(set, 0, 2));
+    assert_false(reflection_set_exclusive(set, 0, 0));
+    assert_false(reflection_set_exclusive(set, 1, 2));
+    reflection_session_start(&s, set);
+    assert_int_equal(reflection_toggle(&s, 0), LK_OK);
+    assert_int_equal(reflection_toggle(&s, 1), LK_OK);
+    assert_int_equal(s.answers[0].picked, 3u);
+    assert_int_equal(reflection_toggle(&s, 2), LK_OK); /* alone now */
+    assert_int_equal(s.answers[0].picked, 4u);
+    assert_int_equal(reflection_toggle(&s, 1), LK_OK); /* a quality clears it */
+    assert_int_equal(s.answers[0].picked, 2u);
+    assert_int_equal(reflection_toggle(&s, 2), LK_OK);
+    assert_int_equal(reflection_toggle(&s, 2), LK_OK); /* off again: nothing on */
+    assert_int_equal(s.answers[0].picked, 0u);
+    assert_int_equal(reflection_toggle(&s, 2), LK_OK);
+    assert_int_equal(reflection_next(&s, 80), LK_OK);
+    assert_string_equal(reflection_response(&s, 0), "weet_niet");
+    reflection_set_destroy(set);
+    /* only a multiple question has one, and it is true or false */
+    const char *bad =
+        "{\"questions\": [{\"id\": \"g\", \"type\": \"choice\", \"nl\": \"Goed in?\", "
+        "\"choices\": [{\"id\": \"a\", \"nl\": \"A\"}, {\"id\": \"weet_niet\", "
+        "\"nl\": \"Weet ik nog niet\", \"exclusive\": true}]}]}";
+    char err[200];
+    set = NULL;
+    assert_int_equal(reflection_set_parse(bad, "excl", &set, err, sizeof err), LK_ERR_INVALID);
+    assert_non_null(strstr(err, "exclusive"));
+    const char *notbool =
+        "{\"questions\": [{\"id\": \"g\", \"type\": \"choice\", \"multiple\": true, "
+        "\"nl\": \"Goed in?\", \"choices\": [{\"id\": \"a\", \"nl\": \"A\"}, "
+        "{\"id\": \"b\", \"nl\": \"B\", \"exclusive\": \"yes\"}]}]}";
+    assert_int_equal(reflection_set_parse(notbool, "excl", &set, err, sizeof err), LK_ERR_INVALID);
 
     /* every shipped set asks "Waar was je goed in?" with several choices */
     static const char *const kinds[] = {"default",       "open_day",    "trial_day",
@@ -320,6 +362,12 @@ static void test_multiple_choice(void **state)
                 found = true;
                 if (!reflection_set_multiple(set, i))
                     fail_msg("%s: %s is not multiple", kinds[k], q->id);
+                /* and "Weet ik nog niet" stands alone in it */
+                for (size_t c = 0; c < q->n_choices; c++)
+                    if (reflection_set_exclusive(set, i, c) !=
+                        (strcmp(q->choices[c].id, "weet_niet") == 0))
+                        fail_msg("%s: %s: %s exclusive is wrong", kinds[k], q->id,
+                                 q->choices[c].id);
             }
         }
         assert_true(found);
