@@ -1,9 +1,12 @@
 /* The coordinator's report over the kiosk's store: for a period, a group and an
  * event, per student (every roster student, also those without an experience), per
  * group, per event (checked in / expected), per host, per kind, per competency and
- * per answer. Each section is one SQL query with aggregates over the indexed range
- * of check-ins, read into a table of text cells that the text report, the CSV and
- * the PDF pages all print: their numbers cannot differ. */
+ * per answer. Each section is defined by one SQL query with aggregates over the
+ * indexed range of check-ins (the reference); the report itself takes the same
+ * rows from one read of the check-ins (report_fast.c), so a year of a big school
+ * takes well under a second. The rows are read into a table of text cells that
+ * the text report, the CSV and the PDF pages all print: their numbers cannot
+ * differ. */
 #include "lobkiosk/report.h"
 
 #include <sqlite3.h>
@@ -250,17 +253,45 @@ static void bind_filter(sqlite3_stmt *s, const report_filter *f)
         sqlite3_bind_null(s, 4);
 }
 
-/* Runs sql (bound with the filter, and ?5 = extra when given) and adds every row,
- * its first cols columns. */
-static lk_status run_rows(sqlite3 *db, const char *sql, const report_filter *f, const char *extra,
-                          report_table *t, const table_def *d)
+/* Where the sections' rows come from: each query's SQL over db (the reference), or
+ * fast, the same rows from one read of the check-ins (report_fast.c). */
+typedef struct rsrc {
+    sqlite3 *db;
+    report_fast *fast; /* NULL: run the SQL */
+} rsrc;
+
+typedef struct add_ctx {
+    report_table *t;
+    const table_def *d;
+} add_ctx;
+
+static lk_status add_cb(void *ctx, const char *const *v, size_t n)
 {
+    add_ctx *a = ctx;
+    const char *w[24] = {0};
+    for (size_t c = 0; c < n && c < 24; c++)
+        w[c] = v[c];
+    return add_row(a->t, a->d, w);
+}
+
+/* Runs query q: its sql (bound with the filter, ?5 = extra and ?6 = extra2 when
+ * given) or the fast reader's rows, and adds every row, its first cols columns. */
+static lk_status run_q(const rsrc *src, report_query q, const char *sql, const report_filter *f,
+                       const char *extra, const char *extra2, report_table *t, const table_def *d)
+{
+    if (src->fast) {
+        add_ctx a = {t, d};
+        return report_fast_rows(src->fast, q, extra, extra2, add_cb, &a);
+    }
+    sqlite3 *db = src->db;
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        return report_db_fail(db, d->name);
+        return report_db_fail(db, d->name ? d->name : "report");
     bind_filter(s, f);
     if (extra)
         sqlite3_bind_text(s, 5, extra, -1, SQLITE_STATIC);
+    if (extra2)
+        sqlite3_bind_text(s, 6, extra2, -1, SQLITE_STATIC);
     lk_status ls = LK_OK;
     int rc;
     while (ls == LK_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -270,7 +301,7 @@ static lk_status run_rows(sqlite3 *db, const char *sql, const report_filter *f, 
         ls = add_row(t, d, v);
     }
     if (ls == LK_OK && rc != SQLITE_DONE)
-        ls = report_db_fail(db, d->name);
+        ls = report_db_fail(db, d->name ? d->name : "report");
     sqlite3_finalize(s);
     return ls;
 }
@@ -377,7 +408,7 @@ static void group_list(const char *in, char *out, size_t len)
 }
 
 /* Events, and with want_missing the missing students of each instead. */
-static lk_status events_table(sqlite3 *db, const config *cfg, const report_filter *f,
+static lk_status events_table(const rsrc *src, const config *cfg, const report_filter *f,
                               report_table *t, bool want_missing)
 {
     /* The ids of kiosk.ini's events that expect groups, as char(31)-framed list. */
@@ -394,10 +425,8 @@ static lk_status events_table(sqlite3 *db, const config *cfg, const report_filte
     }
     table_def ed = defs[REPORT_T_EVENTS];
     report_table ev = {.cols = 9};
-    lk_status ls = run_rows(db, EVENT_SQL, f, ids, &ev, &(table_def){.hours_cols = {6, -1}});
-    sqlite3_stmt *s = NULL;
-    if (ls == LK_OK && sqlite3_prepare_v2(db, EXPECTED_SQL, -1, &s, NULL) != SQLITE_OK)
-        ls = report_db_fail(db, "expected");
+    lk_status ls = run_q(src, RQ_EVENTS, EVENT_SQL, f, ids, NULL, &ev,
+                         &(table_def){.name = "event", .hours_cols = {6, -1}});
     for (size_t r = 0; ls == LK_OK && r < ev.rows; r++) {
         const char *id = report_cell(&ev, r, 0);
         const config_event *ce = cfg ? config_find_event(cfg, id) : NULL;
@@ -405,23 +434,20 @@ static lk_status events_table(sqlite3 *db, const config *cfg, const report_filte
         long expected = 0, came = 0;
         if (ce && ce->expected_groups[0]) {
             group_list(ce->expected_groups, groups, sizeof groups);
-            sqlite3_reset(s);
-            bind_filter(s, f);
-            sqlite3_bind_text(s, 5, groups, -1, SQLITE_STATIC);
-            sqlite3_bind_text(s, 6, id, -1, SQLITE_STATIC);
-            int rc;
-            while (ls == LK_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+            report_table ex = {.cols = 5};
+            ls = run_q(src, RQ_EXPECTED, EXPECTED_SQL, f, groups, id, &ex,
+                       &(table_def){.name = "expected", .hours_cols = {-1}});
+            for (size_t k = 0; ls == LK_OK && k < ex.rows; k++) {
                 expected++;
-                if (sqlite3_column_int(s, 4)) {
+                if (strcmp(report_cell(&ex, k, 4), "0") != 0) {
                     came++;
                 } else if (want_missing) {
-                    const char *v[5] = {id, report_col_text(s, 0), report_col_text(s, 1),
-                                        report_col_text(s, 2), report_col_text(s, 3)};
+                    const char *v[5] = {id, report_cell(&ex, k, 0), report_cell(&ex, k, 1),
+                                        report_cell(&ex, k, 2), report_cell(&ex, k, 3)};
                     ls = add_row(t, &defs[REPORT_T_MISSING], v);
                 }
             }
-            if (ls == LK_OK && rc != SQLITE_DONE)
-                ls = report_db_fail(db, "expected");
+            report_table_free(&ex);
         }
         if (ls != LK_OK || want_missing)
             continue;
@@ -446,19 +472,18 @@ static lk_status events_table(sqlite3 *db, const config *cfg, const report_filte
         ed.hours_cols[0] = -1; /* already formatted */
         ls = add_row(t, &ed, v);
     }
-    sqlite3_finalize(s);
     report_table_free(&ev);
     return ls;
 }
 
-static lk_status competencies_table(sqlite3 *db, const report_filter *f, report_table *t)
+static lk_status competencies_table(const rsrc *src, const report_filter *f, report_table *t)
 {
     static const char sql[] =
         X_CTE " SELECT a.competency, count(*), count(DISTINCT x.issuer || '/' || x.subject)"
               " FROM answers a JOIN x ON x.id = a.experience_id GROUP BY a.competency";
     report_table raw = {.cols = 3};
-    table_def plain = {.hours_cols = {-1}};
-    lk_status ls = run_rows(db, sql, f, NULL, &raw, &plain);
+    table_def plain = {.name = "competency", .hours_cols = {-1}};
+    lk_status ls = run_q(src, RQ_COMPETENCIES, sql, f, NULL, NULL, &raw, &plain);
     /* Always the five, in their order, then the overall rating. */
     for (size_t i = 0; ls == LK_OK && i <= N_COMPETENCIES; i++) {
         const char *id = i < N_COMPETENCIES ? competency_names[i].id : "";
@@ -477,7 +502,7 @@ static lk_status competencies_table(sqlite3 *db, const report_filter *f, report_
 
 /* Answers by their labels from the question sets of kiosk.ini's events (the
  * default set too). Free text is never printed: it is counted as one line. */
-static lk_status answers_table(sqlite3 *db, const config *cfg, const report_filter *f,
+static lk_status answers_table(const rsrc *src, const config *cfg, const report_filter *f,
                                report_table *t)
 {
     static const char sql[] =
@@ -508,8 +533,8 @@ static lk_status answers_table(sqlite3 *db, const config *cfg, const report_filt
                 n_sets++;
     }
     report_table raw = {.cols = 4};
-    table_def plain = {.hours_cols = {-1}};
-    lk_status ls = run_rows(db, sql, f, NULL, &raw, &plain);
+    table_def plain = {.name = "answer", .hours_cols = {-1}};
+    lk_status ls = run_q(src, RQ_ANSWERS, sql, f, NULL, NULL, &raw, &plain);
     long notes = 0;
     for (size_t r = 0; ls == LK_OK && r < raw.rows; r++) {
         const char *qid = report_cell(&raw, r, 1), *resp = report_cell(&raw, r, 2);
@@ -568,15 +593,10 @@ static lk_status refusals_table(sqlite3 *db, const report_filter *f, report_tabl
     return ls;
 }
 
-lk_status report_table_get(store *st, const config *cfg, const report_filter *f, report_table_id id,
-                           report_table *out)
+static lk_status table_get(const rsrc *src, const config *cfg, const report_filter *f,
+                           report_table_id id, report_table *out)
 {
-    if (!out)
-        return LK_ERR_INVALID;
-    memset(out, 0, sizeof *out);
-    sqlite3 *db = store_db(st);
-    if (!db || (unsigned)id >= REPORT_T_COUNT)
-        return LK_ERR_INVALID;
+    sqlite3 *db = src->db;
     report_filter none = {0};
     if (!f)
         f = &none;
@@ -590,22 +610,85 @@ lk_status report_table_get(store *st, const config *cfg, const report_filter *f,
         out->cols++;
     switch (id) {
     case REPORT_T_STUDENTS:
-        return run_rows(db, STUDENT_SQL, f, NULL, out, d);
+        return run_q(src, RQ_STUDENTS, STUDENT_SQL, f, NULL, NULL, out, d);
     case REPORT_T_GROUPS:
-        return run_rows(db, GROUP_SQL, f, NULL, out, d);
+        return run_q(src, RQ_GROUPS, GROUP_SQL, f, NULL, NULL, out, d);
     case REPORT_T_EVENTS:
-        return events_table(db, cfg, f, out, false);
+        return events_table(src, cfg, f, out, false);
     case REPORT_T_MISSING:
-        return events_table(db, cfg, f, out, true);
+        return events_table(src, cfg, f, out, true);
     case REPORT_T_COMPETENCIES:
-        return competencies_table(db, f, out);
+        return competencies_table(src, f, out);
     case REPORT_T_ANSWERS:
-        return answers_table(db, cfg, f, out);
+        return answers_table(src, cfg, f, out);
     case REPORT_T_REFUSALS:
         return refusals_table(db, f, out);
+    case REPORT_T_HOSTS:
+        return run_q(src, RQ_HOSTS, d->sql, f, NULL, NULL, out, d);
+    case REPORT_T_KINDS:
+        return run_q(src, RQ_KINDS, d->sql, f, NULL, NULL, out, d);
+    case REPORT_T_HOURS:
+        return run_q(src, RQ_HOURS, d->sql, f, NULL, NULL, out, d);
+    case REPORT_T_WITHOUT:
+        return run_q(src, RQ_WITHOUT, d->sql, f, NULL, NULL, out, d);
     default:
-        return run_rows(db, d->sql, f, NULL, out, d);
+        return LK_ERR_INVALID;
     }
+}
+
+/* Sections ids[0..n) into t[0..n) (zeroed first), in one read transaction, from
+ * one read of the check-ins or (reference) each section's SQL. */
+static lk_status tables_get(store *st, const config *cfg, const report_filter *f,
+                            const report_table_id *ids, size_t n, report_table *t, bool reference)
+{
+    for (size_t i = 0; i < n; i++)
+        memset(&t[i], 0, sizeof t[i]);
+    sqlite3 *db = store_db(st);
+    if (!db || (n > 0 && !ids))
+        return LK_ERR_INVALID;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned)ids[i] >= REPORT_T_COUNT)
+            return LK_ERR_INVALID;
+    report_filter none = {0};
+    if (!f)
+        f = &none;
+    /* One read transaction: every section sees the same moment, even while the
+     * kiosk keeps writing. */
+    bool own = sqlite3_get_autocommit(db);
+    if (own && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return report_db_fail(db, "begin");
+    rsrc src = {db, NULL};
+    lk_status ls = reference ? LK_OK : report_fast_load(db, cfg, f, &src.fast);
+    for (size_t i = 0; ls == LK_OK && i < n; i++)
+        ls = table_get(&src, cfg, f, ids[i], &t[i]);
+    report_fast_free(src.fast);
+    if (own)
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return ls;
+}
+
+lk_status report_tables_get(store *st, const config *cfg, const report_filter *f,
+                            const report_table_id *ids, size_t n, report_table *out)
+{
+    if (!out)
+        return LK_ERR_INVALID;
+    return tables_get(st, cfg, f, ids, n, out, false);
+}
+
+lk_status report_table_get(store *st, const config *cfg, const report_filter *f, report_table_id id,
+                           report_table *out)
+{
+    if (!out)
+        return LK_ERR_INVALID;
+    return tables_get(st, cfg, f, &id, 1, out, false);
+}
+
+lk_status report_table_get_reference(store *st, const config *cfg, const report_filter *f,
+                                     report_table_id id, report_table *out)
+{
+    if (!out)
+        return LK_ERR_INVALID;
+    return tables_get(st, cfg, f, &id, 1, out, true);
 }
 
 /* --- writing ------------------------------------------------------------------------------ */
@@ -709,23 +792,19 @@ lk_status report_write_tables(const report_table *t, size_t n, report_format fmt
 }
 
 /* The text report's first lines: totals and what the report covers. */
-static lk_status write_summary(sqlite3 *db, const report_filter *f, FILE *out)
+static lk_status write_summary(const rsrc *src, const report_filter *f, FILE *out)
 {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db,
-                           X_CTE " SELECT count(*), count(DISTINCT issuer || '/' || subject),"
-                                 " count(DISTINCT event_id) FROM x",
-                           -1, &s, NULL) != SQLITE_OK)
-        return report_db_fail(db, "total");
-    bind_filter(s, f);
-    lk_status ls = LK_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        fprintf(out, "Total: %lld check-ins by %lld students at %lld events\n",
-                (long long)sqlite3_column_int64(s, 0), (long long)sqlite3_column_int64(s, 1),
-                (long long)sqlite3_column_int64(s, 2));
-    else
-        ls = report_db_fail(db, "total");
-    sqlite3_finalize(s);
+    report_table tot = {.cols = 3};
+    lk_status ls = run_q(src, RQ_TOTAL,
+                         X_CTE " SELECT count(*), count(DISTINCT issuer || '/' || subject),"
+                               " count(DISTINCT event_id) FROM x",
+                         f, NULL, NULL, &tot, &(table_def){.name = "total", .hours_cols = {-1}});
+    if (ls == LK_OK && tot.rows == 1)
+        fprintf(out, "Total: %s check-ins by %s students at %s events\n", report_cell(&tot, 0, 0),
+                report_cell(&tot, 0, 1), report_cell(&tot, 0, 2));
+    else if (ls == LK_OK)
+        ls = report_db_fail(src->db, "total");
+    report_table_free(&tot);
     if (f->since_ms > 0 || f->until_ms > 0) {
         int a = f->since_ms > 0 ? lk_local_yyyymmdd(f->since_ms) : 0;
         int b = f->until_ms > 0 ? lk_local_yyyymmdd(f->until_ms - 1) : 0;
@@ -747,7 +826,7 @@ static lk_status write_summary(sqlite3 *db, const report_filter *f, FILE *out)
 /* Reads the tables ids[0..n) in one read transaction and writes them. */
 static lk_status write_ids(store *st, const config *cfg, const report_filter *f,
                            const report_table_id *ids, size_t n, report_format fmt, FILE *out,
-                           bool summary)
+                           bool summary, bool reference)
 {
     sqlite3 *db = store_db(st);
     if (!db || !out || (fmt != REPORT_TEXT && fmt != REPORT_CSV))
@@ -761,11 +840,13 @@ static lk_status write_ids(store *st, const config *cfg, const report_filter *f,
     report_filter none = {0};
     if (!f)
         f = &none;
-    lk_status ls = LK_OK;
+    rsrc src = {db, NULL};
+    lk_status ls = reference ? LK_OK : report_fast_load(db, cfg, f, &src.fast);
     for (size_t i = 0; ls == LK_OK && i < n; i++)
-        ls = report_table_get(st, cfg, f, ids[i], &t[i]);
+        ls = table_get(&src, cfg, f, ids[i], &t[i]);
     if (ls == LK_OK && summary && fmt == REPORT_TEXT)
-        ls = write_summary(db, f, out);
+        ls = write_summary(&src, f, out);
+    report_fast_free(src.fast);
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (ls == LK_OK)
         ls = report_write_tables(t, n, fmt, out);
@@ -774,20 +855,28 @@ static lk_status write_ids(store *st, const config *cfg, const report_filter *f,
     return ls;
 }
 
+static const report_table_id all_ids[] = {
+    REPORT_T_STUDENTS, REPORT_T_GROUPS,   REPORT_T_EVENTS,       REPORT_T_MISSING,
+    REPORT_T_HOSTS,    REPORT_T_KINDS,    REPORT_T_COMPETENCIES, REPORT_T_ANSWERS,
+    REPORT_T_HOURS,    REPORT_T_REFUSALS, REPORT_T_WITHOUT,
+};
+
 lk_status report_write(store *st, const config *cfg, const report_filter *f, report_format fmt,
                        FILE *out)
 {
-    static const report_table_id all[] = {
-        REPORT_T_STUDENTS, REPORT_T_GROUPS,   REPORT_T_EVENTS,       REPORT_T_MISSING,
-        REPORT_T_HOSTS,    REPORT_T_KINDS,    REPORT_T_COMPETENCIES, REPORT_T_ANSWERS,
-        REPORT_T_HOURS,    REPORT_T_REFUSALS, REPORT_T_WITHOUT,
-    };
-    return write_ids(st, cfg, f, all, sizeof all / sizeof all[0], fmt, out, true);
+    return write_ids(st, cfg, f, all_ids, sizeof all_ids / sizeof all_ids[0], fmt, out, true,
+                     false);
+}
+
+lk_status report_write_reference(store *st, const config *cfg, const report_filter *f,
+                                 report_format fmt, FILE *out)
+{
+    return write_ids(st, cfg, f, all_ids, sizeof all_ids / sizeof all_ids[0], fmt, out, true, true);
 }
 
 lk_status report_write_without(store *st, const config *cfg, const report_filter *f,
                                report_format fmt, FILE *out)
 {
     static const report_table_id only[] = {REPORT_T_WITHOUT};
-    return write_ids(st, cfg, f, only, 1, fmt, out, false);
+    return write_ids(st, cfg, f, only, 1, fmt, out, false, false);
 }

@@ -64,4 +64,45 @@ lk_status report_write_section(sqlite3 *db, const report_section *sec, const cha
                                const char *event_id, report_format fmt, int csv_cols, FILE *out,
                                int64_t *out_rows);
 
+/* --- the school's report in one pass (report_fast.c) --------------------------------
+ * Each query of report.c's sections has an id; report_fast gives the same rows (the
+ * same columns, as text, hours as the number SQL's round() gives) from one read of
+ * the check-ins in scope. report.c runs either the SQL (the reference) or this. */
+typedef enum report_query {
+    RQ_STUDENTS,     /* STUDENT_SQL */
+    RQ_GROUPS,       /* GROUP_SQL */
+    RQ_EVENTS,       /* EVENT_SQL; extra: the char(31)-framed ids expecting groups */
+    RQ_EXPECTED,     /* EXPECTED_SQL; extra: ",3B,3C,", extra2: the event id */
+    RQ_HOSTS,        /* per host */
+    RQ_KINDS,        /* per kind */
+    RQ_COMPETENCIES, /* answers and students per competency (GROUP BY competency) */
+    RQ_ANSWERS,      /* answers per competency, question and response */
+    RQ_HOURS,        /* check-ins per event and hour */
+    RQ_WITHOUT,      /* roster students without a check-in */
+    RQ_TOTAL,        /* check-ins, students, events */
+} report_query;
+
+/* Receives one row of n text cells (borrowed until it returns). */
+typedef lk_status (*report_row_fn)(void *ctx, const char *const *v, size_t n);
+
+typedef struct report_fast report_fast;
+
+/* Reads the check-ins of f (and their answers and confirmations), the roster and
+ * the events from db, inside the caller's read transaction. cfg (may be NULL):
+ * which events expect groups. Free with report_fast_free. */
+lk_status report_fast_load(sqlite3 *db, const config *cfg, const report_filter *f,
+                           report_fast **out) LK_MUST_CHECK;
+void report_fast_free(report_fast *d);
+
+/* Calls fn for every row query q gives, in its order. */
+lk_status report_fast_rows(report_fast *d, report_query q, const char *extra, const char *extra2,
+                           report_row_fn fn, void *ctx) LK_MUST_CHECK;
+
+/* report_write and report_table_get with the reference: each section's SQL
+ * query over the store (slow on a big store; tests compare the two). */
+lk_status report_write_reference(store *st, const config *cfg, const report_filter *f,
+                                 report_format fmt, FILE *out) LK_MUST_CHECK;
+lk_status report_table_get_reference(store *st, const config *cfg, const report_filter *f,
+                                     report_table_id id, report_table *out) LK_MUST_CHECK;
+
 #endif

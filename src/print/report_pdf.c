@@ -188,12 +188,7 @@ static lk_status load(store *st, const config *cfg, const report_filter *f, repo
     static const report_table_id ids[T_N] = {
         REPORT_T_HOURS, REPORT_T_COMPETENCIES, REPORT_T_ANSWERS, REPORT_T_MISSING,
         REPORT_T_HOSTS, REPORT_T_KINDS,        REPORT_T_WITHOUT, REPORT_T_GROUPS};
-    lk_status ls = LK_OK;
-    for (size_t i = 0; i < T_N; i++)
-        memset(&t[i], 0, sizeof t[i]);
-    for (size_t i = 0; ls == LK_OK && i < T_N; i++)
-        ls = report_table_get(st, cfg, f, ids[i], &t[i]);
-    return ls;
+    return report_tables_get(st, cfg, f, ids, T_N, t);
 }
 
 static void unload(report_table t[T_N])
