@@ -96,6 +96,9 @@ typedef struct kiosk {
                               "input-to-frame" when that frame is shown */
     bool first_frame_done; /* the first frame was presented */
     int shown;             /* flow_screen of the last frame presented, -1 = none */
+    /* frames presented since the script's last `frames` (tests and benches) */
+    unsigned long n_full;    /* whole frames */
+    unsigned long n_partial; /* frames in which only the camera preview was redrawn */
 } kiosk;
 
 /* kiosk_effects.c */

@@ -137,6 +137,7 @@ void kiosk_render_preview(kiosk *k)
     if (k->rot)
         rot_end(k, ow, oh);
     SDL_RenderPresent(k->ren);
+    k->n_partial++;
     preview_end_partial(&k->pv);
 }
 
@@ -165,6 +166,7 @@ void kiosk_render(kiosk *k)
     if (turned)
         rot_end(k, ow, oh);
     SDL_RenderPresent(k->ren);
+    k->n_full++;
     k->dirty = false;
     if (k->opt->latency && (int)k->f.screen != k->shown)
         fprintf(stderr, "screen-shown %s\n", flow_screen_token(k->f.screen));

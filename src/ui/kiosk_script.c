@@ -445,6 +445,36 @@ static bool do_hang(kiosk *k, const char *cmd, char *arg)
     return false;
 }
 
+/* frames: what was presented and uploaded since the last `frames` (or the
+ * start), so a test can tell that an idle kiosk draws nothing it need not:
+ * "frames full F preview P uploads U upload-px X preview-px W" (W: the preview
+ * texture's pixels, so X / U against W is the share of it each upload carried). */
+static bool do_frames(kiosk *k, const char *cmd, char *arg)
+{
+    printf("frames full %lu preview %lu uploads %llu upload-px %llu preview-px %llu\n", k->n_full,
+           k->n_partial, (unsigned long long)k->pv.uploads, (unsigned long long)k->pv.uploaded_px,
+           (unsigned long long)k->pv.w * (unsigned long long)k->pv.h);
+    fflush(stdout);
+    k->n_full = k->n_partial = 0;
+    k->pv.uploads = k->pv.uploaded_px = 0;
+    return false;
+}
+
+/* check-preview: the preview texture, after the uploads of only what changed,
+ * must hold exactly the camera's newest frame (frames without sensor noise). */
+static bool do_check_preview(kiosk *k, const char *cmd, char *arg)
+{
+    const SDL_Rect *box = k->scr.has_preview ? &k->scr.preview_box : NULL;
+    long diff = preview_verify(&k->pv, k->sc, box);
+    char msg[32];
+    snprintf(msg, sizeof msg, "%ld", diff);
+    if (diff != 0)
+        script_fail(k, "check-preview: %s pixels differ from the camera's frame", msg);
+    printf("check-preview: %ld pixels differ\n", diff);
+    fflush(stdout);
+    return false;
+}
+
 static bool do_echo(kiosk *k, const char *cmd, char *arg)
 {
     printf("%s\n", arg);
@@ -485,6 +515,8 @@ static const struct {
     {"tap-output", do_output},
     {"touch-output", do_output},
     {"hang", do_hang},
+    {"frames", do_frames},
+    {"check-preview", do_check_preview},
     {"echo", do_echo},
     {"quit", do_quit},
 };

@@ -24,6 +24,11 @@ typedef struct preview {
     bool retained;      /* the renderer keeps the last frame (software) */
     SDL_Texture *base;  /* else: the last full idle frame, to redraw the preview on */
     int base_w, base_h; /* its size */
+    uint8_t *samples;   /* brightness of the picture as uploaded, one per 4x4 pixels */
+    int cells_w, cells_h; /* the samples' grid */
+    int64_t refresh_ms;   /* when the whole picture is uploaded again (mono) */
+    uint64_t uploads;     /* counters for tests and benches: uploads to the texture */
+    uint64_t uploaded_px; /* and the pixels they carried */
 } preview;
 
 /* Starts (or restarts, after the window changed) on win's renderer ren: drops the
@@ -34,9 +39,21 @@ void preview_attach(preview *p, SDL_Window *win, SDL_Renderer *ren);
 void preview_release(preview *p);
 
 /* Takes the scanner's newest frame when one is due (at most fps a second) into
- * the texture, sized to fit box (NULL or empty: the frame's own size). Returns
- * true when the texture was made anew, so the whole screen must be drawn once. */
+ * the texture, sized to fit box (NULL or empty: the frame's own size). Only the
+ * tiles whose picture changed beyond sensor noise are converted and uploaded, and
+ * p->dirty is set only when something was; the whole picture goes up when the
+ * texture is new and about once a second. Returns true when the texture was made
+ * anew, so the whole screen must be drawn once. */
 bool preview_update(preview *p, scanner *sc, const SDL_Rect *box, int fps, int64_t now_ms);
+
+/* Tests: takes the newest frame as preview_update does (whatever the time, and
+ * only the tiles that changed, never the whole picture), then
+ * counts the texture's pixels that differ from the whole frame converted afresh
+ * (-1: no frame or texture). Reads the texture back through SDL_LockTexture, which
+ * SDL's software, OpenGL and GLES2 renderers serve from the pixels they keep. So a
+ * camera whose frames differ only where something moved must give 0: the tiles
+ * left alone still hold the same picture. */
+long preview_verify(preview *p, scanner *sc, const SDL_Rect *box);
 
 /* A full frame of w x h is about to be drawn. With base (an idle screen with a
  * camera) on a renderer that swaps buffers, the frame is drawn into the base
