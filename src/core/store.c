@@ -471,18 +471,34 @@ static bool fresh_file(store *st)
 
 /* Creates the file 0600 before SQLite does (SQLite would use 0644 & ~umask), and
  * tightens an existing one: it holds first names. The -wal and -shm files inherit
- * the mode of the main file. */
+ * the mode of the main file.
+ * An existing file is never opened here: POSIX locks belong to the process, and
+ * closing any descriptor of a file drops all of them, including the SHARED lock an
+ * open WAL connection of this process (the UI's, when the sync thread opens its
+ * own) keeps on the database. Without that lock another process's connection (the
+ * sqlite3 command, `lobkiosk export`) takes itself for the last one when it closes:
+ * it checkpoints ignoring our readers and deletes the -wal and -shm under us. Our
+ * commits then go to an unlinked WAL that other processes do not see, their writes
+ * to a new one we do not see, and a reader may meet pages our checkpoint is still
+ * writing ("database disk image is malformed"). So a new file is made with O_EXCL
+ * (nobody holds a file that did not exist; the kiosk opens its first handle before
+ * any thread) and an existing one is tightened by path. */
 static lk_status secure_file(const char *path)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) {
+    struct stat sb;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST && stat(path, &sb) != 0 && errno == ENOENT)
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600); /* a link to nothing yet */
+    if (fd >= 0) {
+        close(fd);
+        return LK_OK;
+    }
+    if (errno != EEXIST) {
         fprintf(stderr, "store: cannot create database file: %s\n", strerror(errno));
         return errno == ENOSPC ? LK_ERR_FULL : errno == EACCES ? LK_ERR_PERMISSION : LK_ERR_IO;
     }
-    struct stat sb;
-    if (fstat(fd, &sb) == 0 && (sb.st_mode & 077) != 0)
-        (void)fchmod(fd, 0600);
-    close(fd);
+    if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0)
+        (void)chmod(path, 0600);
     return LK_OK;
 }
 

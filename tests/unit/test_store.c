@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lobkiosk/store.h"
@@ -737,8 +738,87 @@ static void test_hot_paths_use_indexes(void **state)
     assert_true(n >= 20);
 }
 
-int main(void)
+/* The program itself, started again as a second process (see main). */
+static const char *self_exe;
+
+/* What another process (the sqlite3 command, `lobkiosk export`) sees: it opens the
+ * file read-write as they do, counts the check-ins, closes. -1 on any error. */
+static int64_t other_process_count(const char *path)
 {
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fd[1], STDOUT_FILENO);
+        execl(self_exe, self_exe, "--count-checkins", path, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    char buf[64] = "";
+    ssize_t n = read(fd[0], buf, sizeof buf - 1);
+    close(fd[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return n > 0 ? strtoll(buf, NULL, 10) : -1;
+}
+
+static int count_checkins_main(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM experiences", -1, &s, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        printf("%lld\n", (long long)sqlite3_column_int64(s, 0));
+    else
+        fprintf(stderr, "second process: %s\n", sqlite3_errmsg(db));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 0 : 1;
+}
+
+/* A second handle in the same process (the kiosk's sync thread beside its UI) must
+ * not cost the first its locks: else another process closing its connection takes
+ * itself for the last one, checkpoints and deletes the -wal and -shm under the
+ * kiosk, whose later commits it no longer sees (and a reader may meet half a
+ * checkpoint: "database disk image is malformed"). */
+static void test_second_handle_keeps_the_wal_shared(void **state)
+{
+    fixture *f = *state;
+    store_experience e;
+    assert_int_equal(checkin(f->st, "EV1", "1001", T0, &e), LK_OK);
+    store *sync_handle = NULL;
+    assert_int_equal(store_open(f->path, &sync_handle, NULL, 0), LK_OK);
+    char wal[160];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    struct stat sb;
+    for (int i = 2; i <= 4; i++) {
+        assert_int_equal(other_process_count(f->path), i - 1);
+        assert_int_equal(stat(wal, &sb), 0); /* still the kiosk's WAL, not deleted */
+        char subject[16];
+        snprintf(subject, sizeof subject, "%d", 1000 + i);
+        assert_int_equal(checkin(i % 2 ? f->st : sync_handle, "EV1", subject, T0, &e), LK_OK);
+        assert_int_equal(other_process_count(f->path), i); /* the commit is seen */
+    }
+    store_close(sync_handle);
+    /* and a loose mode on the open file is still tightened, by path */
+    assert_int_equal(chmod(f->path, 0640), 0);
+    assert_int_equal(store_open(f->path, &sync_handle, NULL, 0), LK_OK);
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(other_process_count(f->path), 4);
+    assert_int_equal(stat(wal, &sb), 0);
+    store_close(sync_handle);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--count-checkins") == 0)
+        return count_checkins_main(argv[2]);
+    self_exe = argv[0];
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_open_arguments),
@@ -755,6 +835,7 @@ int main(void)
         T(test_reopen_keeps_everything),
         T(test_full_disk),
         T(test_hot_paths_use_indexes),
+        T(test_second_handle_keeps_the_wal_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
