@@ -35,6 +35,7 @@ echo confirmed $((500000 + i))
 tap next
 tap choice-3
 tap choice-1
+tap next
 tap skip
 tap skip
 tap skip
@@ -100,6 +101,7 @@ wait "$KP" 2>/dev/null || true
 KP=""
 grep -qi 'malformed\|corrupt' "$tmp/log" && fail "the kiosk says: $(grep -i 'malformed\|corrupt' "$tmp/log")"
 [ "$(confirmed)" = "$N" ] || fail "$(confirmed) of $N check-ins confirmed"
+! grep '^lobkiosk script line' "$tmp/log" || fail "the screen flow did not go as scripted"
 # every write of the other processes is still there
 store_count() { sqlite3 "$DB" "$1"; }
 n_forgotten=$(echo $forgotten | wc -w)
@@ -111,6 +113,10 @@ for f in $forgotten; do
     [ "$(store_count "SELECT count(*) FROM experiences WHERE subject = '$f'")" = 0 ] ||
         fail "forgotten student $f is back"
 done
+# the kiosk's answers: two a student (how was it, what were you good at)
+got=$(store_count "SELECT count(*) FROM answers a JOIN experiences e ON e.id = a.experience_id
+                   WHERE e.subject < '600000'")
+[ "$got" = $((2 * (N - n_forgotten))) ] || fail "$got answers kept, expected $((2 * (N - n_forgotten)))"
 got=$(store_count "SELECT count(*) FROM exports")
 [ "$got" = "$exports" ] || fail "$got of $exports exports recorded"
 "$LOBKIOSK" --config "$K" check >"$tmp/check" 2>&1 || true
