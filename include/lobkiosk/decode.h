@@ -38,10 +38,12 @@ typedef struct decode_result {
     size_t n;                  /* codes found, 0..DECODE_MAX_SYMBOLS */
     decode_symbol sym[DECODE_MAX_SYMBOLS]; /* the codes, sym[0] is the largest */
     const char *pass;          /* name of the pass that found them, or of the last pass
-                                  tried ("half", "full", "inverted", ...); static */
+                                  tried ("region", "half", "full", "inverted", ...);
+                                  static */
     int passes_run;            /* passes tried on this frame */
     bool finders;              /* video mode: the frame shows finder patterns of a
-                                  code (then every frame gets the costly passes) */
+                                  code (then ZBar reads the region around them, and
+                                  the whole frame when that finds nothing) */
 } decode_result;
 
 /* How much work a scan may do. */

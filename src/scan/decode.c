@@ -7,6 +7,7 @@
 #include "lobkiosk/util.h"
 
 #include <iconv.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,26 +19,31 @@
 #define BLOCK_DIFF 12        /* grey levels a block mean must move, after drift */
 #define CHANGED_FRACTION 300 /* scene changed when > blocks/300 blocks moved */
 #define CHANGED_MIN 6        /* ... and at least this many */
-/* Without finder evidence ZBar runs on a new scene and then on every IDLE_EVERY-th
- * frame: a code the gate misses is still read, just a little later. */
+/* Without finder evidence ZBar runs on every IDLE_EVERY-th frame, new scene or
+ * not: a code the gate misses is still read, just a little later, and a scene
+ * moving past the camera costs little more than the gate. */
 #define IDLE_EVERY 8
+/* Frames after the gate last saw finders in which their region is still read. */
+#define TRACK_FRAMES 2
 
 typedef enum pass_kind {
-    PASS_HALF,      /* 2x2 box downscale: a quarter of the pixels, less noise */
-    PASS_FULL,      /* the frame as it is */
-    PASS_INVERTED,  /* light modules on a dark ground */
-    PASS_STRETCH,   /* contrast stretched between the 1st and 99th percentile */
-    PASS_BINARIZE,  /* local mean threshold: shadows, glare, gradients */
-    PASS_UP2,       /* 2x bilinear upscale (small codes); centre region in video mode */
-    PASS_QUARTER,   /* 4x4 box downscale: very large codes in big photos */
-    PASS_INV_UP2,   /* small inverted codes */
-    PASS_SPARSE,    /* the frame as it is, every other line: video, small codes */
+    PASS_HALF,     /* 2x2 box downscale: a quarter of the pixels, less noise */
+    PASS_FULL,     /* the frame as it is */
+    PASS_INVERTED, /* light modules on a dark ground */
+    PASS_STRETCH,  /* contrast stretched between the 1st and 99th percentile */
+    PASS_BINARIZE, /* local mean threshold: shadows, glare, gradients */
+    PASS_UP2,      /* 2x bilinear upscale (small codes); centre region in video mode */
+    PASS_QUARTER,  /* 4x4 box downscale: very large codes in big photos */
+    PASS_INV_UP2,  /* small inverted codes */
+    PASS_REGION,   /* video: the finder gate's region of interest, scaled to the modules */
 } pass_kind;
 
 static const char *const pass_names[] = {
-    [PASS_HALF] = "half",         [PASS_FULL] = "full",     [PASS_INVERTED] = "inverted",
-    [PASS_STRETCH] = "stretch",   [PASS_BINARIZE] = "binarize", [PASS_UP2] = "up2",
-    [PASS_QUARTER] = "quarter",   [PASS_INV_UP2] = "inverted-up2", [PASS_SPARSE] = "sparse",
+    [PASS_HALF] = "half",         [PASS_FULL] = "full",
+    [PASS_INVERTED] = "inverted", [PASS_STRETCH] = "stretch",
+    [PASS_BINARIZE] = "binarize", [PASS_UP2] = "up2",
+    [PASS_QUARTER] = "quarter",   [PASS_INV_UP2] = "inverted-up2",
+    [PASS_REGION] = "region",
 };
 
 /* Still images: every pass, cheapest first. */
@@ -68,9 +74,12 @@ struct decoder {
     bool scene_found;        /* a code was found in this scene */
     size_t rot;              /* next index into video_rotation */
     int idle;                /* frames since ZBar last ran without finder evidence */
-    int full_missed;         /* small code frames in a row where "full" read nothing */
     bool scene_finders;      /* the gate saw finders in this scene */
     unsigned gate_turn;      /* alternates the gate on scenes without finders */
+    /* the region around the finders the gate saw last, and how many frames ago */
+    int track_x0, track_y0, track_x1, track_y1, track_total;
+    int track_age;
+    bool track_inverted;
 };
 
 /* A pass's image and how its coordinates map back: frame = p * num / den + off. */
@@ -98,6 +107,8 @@ decoder *decoder_create(decode_mode mode)
     if (!dec)
         return NULL;
     dec->mode = mode;
+    dec->idle = IDLE_EVERY - 1;
+    dec->track_age = TRACK_FRAMES;
     dec->zs = zbar_image_scanner_create();
     if (!dec->zs) {
         free(dec);
@@ -133,6 +144,8 @@ void decoder_reset(decoder *dec)
     dec->scene_done = 0;
     dec->scene_found = false;
     dec->scene_finders = false;
+    dec->idle = IDLE_EVERY - 1; /* the safety net on the first frame */
+    dec->track_age = TRACK_FRAMES;
 }
 
 /* ---- character sets ---------------------------------------------------- */
@@ -307,8 +320,9 @@ static bool make_pass(decoder *dec, pass_kind k, const lk_frame *f, pass_image *
     *pi = (pass_image){.px = f->grey, .w = w, .h = h, .num = 1, .den = 1};
     switch (k) {
     case PASS_FULL:
-    case PASS_SPARSE:
         return true;
+    case PASS_REGION: /* try_region() */
+        return false;
     case PASS_HALF:
     case PASS_QUARTER: {
         int s = k == PASS_HALF ? 2 : 4;
@@ -445,17 +459,7 @@ static bool try_pass(decoder *dec, pass_kind k, const lk_frame *f, decode_result
     if (!make_pass(dec, k, f, &pi))
         return false;
     out->passes_run++;
-    if (k != PASS_SPARSE)
-        return run_pass(dec, &pi, out) > 0;
-    /* Every other scan line in both directions: half of "full"'s time, and a code
-     * of 2-3 pixel modules still gets 7 or more lines across each finder. Too few
-     * for "half" (1-pixel modules), so it only stands in for "full". */
-    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_X_DENSITY, 2);
-    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_Y_DENSITY, 2);
-    bool found = run_pass(dec, &pi, out) > 0;
-    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_X_DENSITY, 1);
-    zbar_image_scanner_set_config(dec->zs, 0, ZBAR_CFG_Y_DENSITY, 1);
-    return found;
+    return run_pass(dec, &pi, out) > 0;
 }
 
 /* ---- change detection -------------------------------------------------- */
@@ -522,21 +526,35 @@ static bool scene_changed(decoder *dec, const lk_frame *f)
 
 /* A QR code's three finder patterns read 1:1:3:1:1 (dark, light, dark, light,
  * dark) along any line through their centre, whatever the rotation. Looking for
- * that on every other row costs a fraction of one ZBar pass, so a changing scene
- * without it gets ZBar only now and then, and one with it gets every pass. Both
- * polarities count (light codes on dark screens). */
+ * that on every other row costs a fraction of one ZBar pass, so a scene without
+ * it gets ZBar only now and then, and one with it gets ZBar on the region around
+ * the finders (and the whole frame when that reads nothing). Both polarities
+ * count (light codes on dark screens). */
 #define GATE_ROW_STEP 2     /* rows scanned: a 2-pixel-module finder spans 14 rows */
 #define GATE_MARGIN 6       /* grey levels around the local mean that keep the class */
-#define GATE_SMALL_TOTAL 21 /* finders narrower (modules under 3 px) are too small
-                               for "half" */
-#define GATE_LONE_ROWS 3    /* rows that make one small finder evidence enough */
+#define GATE_HALF_TOTAL 42  /* finders this wide (6 px modules) are read at half size */
+#define GATE_SMALL_TOTAL 21 /* finders narrower (modules under 3 px) get a pixel of slack */
+#define GATE_LONE_ROWS 2    /* rows that make one finder evidence enough */
 #define GATE_MAX_FINDERS 16 /* distinct finders kept per frame */
+#define GATE_BUSY 8         /* finders that make a frame a texture */
 #define GATE_MIN_TOTAL 10   /* pixels across a finder: ZBar needs 1.5 per module */
 
 typedef struct finder {
     int x, y, total; /* centre and width across (7 modules) */
     int rows;        /* scanned rows that confirmed it */
+    int dark;        /* 1: a dark centre, 0: a light one (an inverted code) */
 } finder;
+
+/* What the gate saw: the region of interest around the finders found. */
+typedef struct gate_result {
+    int n;              /* candidate codes (0: nothing code-like) */
+    bool strong;        /* not a texture: worth the whole frame if the region is not read */
+    bool inverted;      /* light finders on a dark ground */
+    int x0, y0, x1, y1; /* the region in frame pixels, x1 and y1 excluded */
+    int total;          /* the candidate's finder width (7 modules) */
+    int rows;           /* scanned rows that saw its finders */
+    long area;          /* of the region, before clipping to the frame */
+} gate_result;
 
 /* 1:1:3:1:1 within half a module per run, as ZXing checks it; slack adds that
  * many pixels, since with modules of 2-3 pixels an edge pixel on the wrong side
@@ -623,15 +641,120 @@ static bool finder_cross(const decoder *dec, const lk_frame *f, int x, int y, in
     return true;
 }
 
-/* True when the frame shows finder patterns of a plausible code: each confirmed
- * across, down and diagonally on two scanned rows, and two of them of similar
- * size at a distance one code's finders can have. */
-static bool finder_gate(decoder *dec, const lk_frame *f, int *total7)
+/* Two finders that can belong to one code: the same polarity, similar widths, and
+ * a distance one code's finders can have: 14 (version 1) to 170 (version 40)
+ * modules, with a little slack for perspective. */
+static bool finder_pair(const finder *a, const finder *b)
 {
-    *total7 = 0;
+    if (a->dark != b->dark || a->total * 2 < b->total || b->total * 2 < a->total)
+        return false;
+    long dx = a->x - b->x, dy = a->y - b->y;
+    long d2 = dx * dx + dy * dy, m = (a->total + b->total) / 2; /* 7 modules */
+    return d2 * 49 >= 100 * m * m && d2 * 49 <= 180L * 180 * m * m;
+}
+
+static long dist2(const finder *a, const finder *b)
+{
+    long dx = a->x - b->x, dy = a->y - b->y;
+    return dx * dx + dy * dy;
+}
+
+/* Three finders as a code has them: a right angle at b with legs of about the
+ * same length (perspective allowing). */
+static bool finder_corner(const finder *a, const finder *b, const finder *c)
+{
+    long ab = dist2(a, b), cb = dist2(c, b), ac = dist2(a, c);
+    long dot = (long)(a->x - b->x) * (c->x - b->x) + (long)(a->y - b->y) * (c->y - b->y);
+    /* legs within 1.5x of each other (squared: 2.25x); cos of the angle under 0.25 */
+    return ab * 9 <= cb * 4 * 4 && cb * 9 <= ab * 4 * 4 && ac * 10 >= (ab + cb) * 8 &&
+           dot * dot * 16 <= ab * cb;
+}
+
+/* Offers a candidate's region: the one seen on the most rows wins, the smaller
+ * one on a tie (a stray finder far off makes a pair with a large region). */
+static void roi_offer(gate_result *g, long x0, long y0, long x1, long y1, int total, bool inverted,
+                      int rows)
+{
+    long area = (x1 - x0) * (y1 - y0);
+    if (g->n++ > 0 && (rows < g->rows || (rows == g->rows && area >= g->area)))
+        return;
+    *g = (gate_result){.n = g->n,
+                       .inverted = inverted,
+                       .x0 = (int)x0,
+                       .y0 = (int)y0,
+                       .x1 = (int)x1,
+                       .y1 = (int)y1,
+                       .total = total,
+                       .rows = rows,
+                       .area = area};
+}
+
+/* The region a code around these finders can cover, from the best evidence there
+ * is: three finders pin the code down (their corner, the fourth corner opposite,
+ * 7 modules around for the finders themselves and a quiet zone); two leave the
+ * side the code lies on open; a lone one, its size (a pass is 41 modules across;
+ * 55 modules around its finder cover it in any direction). */
+static void gate_region(const finder *fs, int nf, gate_result *g)
+{
+    g->n = 0;
+
+    for (int b = 0; b < nf; b++)
+        for (int a = 0; a < nf; a++)
+            for (int c = a + 1; c < nf; c++) {
+                int rows = fs[a].rows + fs[b].rows + fs[c].rows;
+                /* noise makes one-row finders: at most one of the three */
+                if (a == b || c == b || rows < 5 || !finder_pair(&fs[a], &fs[b]) ||
+                    !finder_pair(&fs[c], &fs[b]) || !finder_corner(&fs[a], &fs[b], &fs[c]))
+                    continue;
+                long dx = fs[a].x + fs[c].x - fs[b].x, dy = fs[a].y + fs[c].y - fs[b].y;
+                long x0 = fs[b].x, x1 = fs[b].x, y0 = fs[b].y, y1 = fs[b].y;
+                const long xs[3] = {fs[a].x, fs[c].x, dx}, ys[3] = {fs[a].y, fs[c].y, dy};
+                for (int i = 0; i < 3; i++) {
+                    x0 = xs[i] < x0 ? xs[i] : x0;
+                    x1 = xs[i] > x1 ? xs[i] : x1;
+                    y0 = ys[i] < y0 ? ys[i] : y0;
+                    y1 = ys[i] > y1 ? ys[i] : y1;
+                }
+                int m = (fs[a].total + fs[b].total + fs[c].total) / 3;
+                long e = m + (x1 - x0 + y1 - y0) / 16; /* a margin for perspective */
+                roi_offer(g, x0 - e, y0 - e, x1 + e + 1, y1 + e + 1, m, !fs[b].dark, rows);
+            }
+    if (g->n)
+        return;
+    for (int a = 0; a < nf; a++)
+        for (int b = a + 1; b < nf; b++) {
+            if (fs[a].rows < 2 || fs[b].rows < 2 || !finder_pair(&fs[a], &fs[b]))
+                continue;
+            long mx = (fs[a].x + fs[b].x) / 2, my = (fs[a].y + fs[b].y) / 2;
+            int m = (fs[a].total + fs[b].total) / 2;
+            long r = ((long)sqrt((double)dist2(&fs[a], &fs[b])) + m) * 6 / 5 + m;
+            roi_offer(g, mx - r, my - r, mx + r + 1, my + r + 1, m, !fs[a].dark,
+                      fs[a].rows + fs[b].rows);
+        }
+    if (g->n)
+        return;
+    for (int a = 0; a < nf && nf < GATE_BUSY; a++) {
+        if (fs[a].rows < GATE_LONE_ROWS)
+            continue;
+        long r = (long)fs[a].total * 55 / 7;
+        roi_offer(g, fs[a].x - r, fs[a].y - r, fs[a].x + r + 1, fs[a].y + r + 1, fs[a].total,
+                  !fs[a].dark, fs[a].rows);
+    }
+}
+
+/* Looks for finder patterns on every other row and fills *g with the region of
+ * interest around them (g->n == 0: nothing code-like). Each finder is confirmed
+ * across, down and diagonally. */
+static void finder_gate(decoder *dec, const lk_frame *f, gate_result *g)
+{
+    *g = (gate_result){0};
     int bw = f->width / BLOCK, bh = f->height / BLOCK;
-    if (bw < 1 || bh < 1 || !gate_thresholds(dec, bw, bh))
-        return true; /* cannot tell: let ZBar look */
+    if (bw < 1 || bh < 1 || !gate_thresholds(dec, bw, bh)) {
+        /* cannot tell: the whole frame */
+        *g = (gate_result){
+            .n = 1, .strong = true, .x1 = f->width, .y1 = f->height, .total = GATE_MIN_TOTAL};
+        return;
+    }
     finder fs[GATE_MAX_FINDERS];
     int nf = 0;
     int w = bw * BLOCK;
@@ -662,7 +785,8 @@ static bool finder_gate(decoder *dec, const lk_frame *f, int *total7)
             len = 1;
             prev = c;
             /* most runs fail here already: the centre is the longest of the five */
-            if (r[2] < 3 || r[2] <= r[1] || r[2] <= r[3] || r[0] == 0 || !finder_ratio(r, 0))
+            if (r[2] < 3 || r[2] <= r[1] || r[2] <= r[3] || r[0] == 0 ||
+                !finder_ratio(r, r[0] + r[1] + r[2] + r[3] + r[4] < GATE_SMALL_TOTAL))
                 continue;
             int centre = 1 - c; /* the class of the run that ended, like the centre's */
             int cx = x - r[4] - r[3] - (r[2] + 1) / 2;
@@ -677,47 +801,81 @@ static bool finder_gate(decoder *dec, const lk_frame *f, int *total7)
             for (int i = 0; i < nf && hit < 0; i++)
                 if (abs(fs[i].x - cx) * 7 < fs[i].total * 2 && abs(fs[i].y - cy) * 7 < fs[i].total * 2)
                     hit = i;
-            if (hit < 0) {
-                /* when full, a one-row candidate already passed by gives way, so
-                 * noise seen first cannot crowd out a real finder below it */
-                int slot = nf < GATE_MAX_FINDERS ? nf++ : -1;
-                for (int i = 0; i < nf && slot < 0; i++)
-                    if (fs[i].rows < 2 && fs[i].y + fs[i].total < y)
-                        slot = i;
-                if (slot >= 0)
-                    fs[slot] = (finder){cx, cy, total, 1};
+            if (hit >= 0) {
+                fs[hit].rows++;
                 continue;
             }
-            /* one finder this clear is enough: an edge pixel too many can hide
-             * the others of a small code from the checks above */
-            if (++fs[hit].rows >= GATE_LONE_ROWS && fs[hit].total < GATE_SMALL_TOTAL) {
-                *total7 = fs[hit].total;
-                return true;
-            }
-            if (fs[hit].rows != 2)
-                continue;
-            /* a finder seen on two rows: look for a second one to pair it with */
-            for (int i = 0; i < nf; i++) {
-                if (i == hit || fs[i].rows < 2)
-                    continue;
-                int a = fs[i].total, b = fs[hit].total;
-                if (a * 2 < b || b * 2 < a)
-                    continue;
-                long dx = fs[i].x - fs[hit].x, dy = fs[i].y - fs[hit].y;
-                long d2 = dx * dx + dy * dy, m = (a + b) / 2; /* 7 modules */
-                /* the finders of one code are 14 (version 1) to 170 (version 40)
-                 * modules apart; a little slack for perspective */
-                if (d2 * 49 >= 100 * m * m && d2 * 49 <= 180L * 180 * m * m) {
-                    *total7 = (int)m;
-                    return true;
-                }
-            }
+            /* when full, a one-row candidate already passed by gives way, so noise
+             * seen first cannot crowd out a real finder below it */
+            int slot = nf < GATE_MAX_FINDERS ? nf++ : -1;
+            for (int i = 0; i < nf && slot < 0; i++)
+                if (fs[i].rows < 2 && fs[i].y + fs[i].total < y)
+                    slot = i;
+            if (slot >= 0)
+                fs[slot] = (finder){cx, cy, total, 1, centre};
         }
     }
-    return false;
+    gate_region(fs, nf, g);
+    /* a frame with finder-like specks all over is a texture (gravel, carpet,
+     * noise), where even three finders can be chance: their region is read, but
+     * not the whole frame after it. A code's own specks lie inside its region. */
+    int outside = 0;
+    for (int i = 0; i < nf; i++)
+        outside += fs[i].x < g->x0 || fs[i].x >= g->x1 || fs[i].y < g->y0 || fs[i].y >= g->y1;
+    g->strong = nf < GATE_BUSY || outside < GATE_BUSY / 2;
+    if (g->n == 0)
+        return;
+    g->x0 = g->x0 < 0 ? 0 : g->x0;
+    g->y0 = g->y0 < 0 ? 0 : g->y0;
+    g->x1 = g->x1 > f->width ? f->width : g->x1;
+    g->y1 = g->y1 > f->height ? f->height : g->y1;
 }
 
 /* ---- scanning ---------------------------------------------------------- */
+
+/* Runs ZBar on the gate's region of interest alone, at the original resolution
+ * for small modules (2 px modules do not survive a downscale) and downscaled for
+ * large ones (to 3 px a module or more). A region covering most of the frame is
+ * the frame itself. */
+static bool try_region(decoder *dec, const gate_result *g, const lk_frame *f, decode_result *out)
+{
+    int s = g->total >= GATE_HALF_TOTAL * 2 ? 4 : g->total >= GATE_HALF_TOTAL ? 2 : 1;
+    int rw = (g->x1 - g->x0) / s, rh = (g->y1 - g->y0) / s;
+    out->pass = pass_names[PASS_REGION];
+    if (rw < 16 || rh < 16)
+        return false;
+    if (s == 1 && (long)rw * rh * 10 >= (long)f->width * f->height * 6)
+        return try_pass(dec, g->inverted ? PASS_INVERTED : PASS_FULL, f, out);
+    dec->scene_done |= 1u << PASS_REGION;
+    if (!grow((void **)&dec->work, &dec->work_cap, (size_t)rw * (size_t)rh))
+        return false;
+    const uint8_t *src = f->grey + (size_t)g->y0 * (size_t)f->width + (size_t)g->x0;
+    if (s == 1)
+        for (int y = 0; y < rh; y++)
+            memcpy(dec->work + (size_t)y * (size_t)rw, src + (size_t)y * (size_t)f->width,
+                   (size_t)rw);
+    else
+        box_down(src, f->width, rh * s, s, dec->work, rw, rh);
+    if (g->inverted)
+        for (size_t i = 0; i < (size_t)rw * (size_t)rh; i++)
+            dec->work[i] = (uint8_t)(255 - dec->work[i]);
+    pass_image pi = {
+        .px = dec->work, .w = rw, .h = rh, .num = s, .den = 1, .ox = g->x0, .oy = g->y0};
+    out->passes_run++;
+    return run_pass(dec, &pi, out) > 0;
+}
+
+/* The next pass of the rotation not yet run on this scene; -1 when all have. */
+static int next_rotation(decoder *dec)
+{
+    for (size_t tries = 0; tries < N_ROTATION; tries++) {
+        pass_kind k = video_rotation[dec->rot];
+        dec->rot = (dec->rot + 1) % N_ROTATION;
+        if (!(dec->scene_done & (1u << k)))
+            return (int)k;
+    }
+    return -1;
+}
 
 lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
 {
@@ -740,6 +898,9 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
     }
 
     bool changed = scene_changed(dec, frame);
+    unsigned all = 1u << PASS_HALF;
+    for (size_t i = 0; i < N_ROTATION; i++)
+        all |= 1u << video_rotation[i];
     if (changed) {
         size_t nb = (size_t)(frame->width / BLOCK) * (size_t)(frame->height / BLOCK);
         /* thumb_cap covers both buffers only after both were grown for this size */
@@ -750,66 +911,70 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
         dec->scene_h = frame->height;
         dec->scene_done = 0;
         dec->scene_found = false;
-    } else {
+    } else if (dec->scene_found || (dec->scene_done & all) == all) {
         /* the same scene: done once a code was read, or once every pass ran */
-        unsigned all = 1u << PASS_HALF;
-        for (size_t i = 0; i < N_ROTATION; i++)
-            all |= 1u << video_rotation[i];
-        if (dec->scene_found || (dec->scene_done & all) == all) {
-            out->skipped = true;
-            return LK_OK;
-        }
+        out->skipped = true;
+        return LK_OK;
     }
     /* The gate on every new scene, on every frame of one that showed finders,
      * and on every other frame of a scene that did not: a code coming into view
      * changes the scene, so the skipped looks cost nothing but a frame of delay. */
-    int total7 = 0;
+    gate_result g = {0};
     if (changed || dec->scene_finders || (dec->gate_turn++ & 1))
-        out->finders = finder_gate(dec, frame, &total7);
+        finder_gate(dec, frame, &g);
+    out->finders = g.n > 0;
     if (changed)
         dec->scene_finders = out->finders;
     else
         dec->scene_finders |= out->finders;
+    if (g.n > 0) {
+        dec->track_x0 = g.x0, dec->track_y0 = g.y0, dec->track_x1 = g.x1, dec->track_y1 = g.y1;
+        dec->track_total = g.total;
+        dec->track_inverted = g.inverted;
+        dec->track_age = 0;
+    } else if (++dec->track_age <= TRACK_FRAMES && changed) {
+        /* a hand moving fast blurs the finders out of one frame: where they were
+         * a frame or two ago, a little wider, is still worth a region (and only
+         * that: without finders the whole frame is not) */
+        int grow_by = (dec->track_x1 - dec->track_x0) / 8 + 8;
+        g = (gate_result){
+            .n = 1,
+            .strong = false,
+            .inverted = dec->track_inverted,
+            .x0 = dec->track_x0 - grow_by < 0 ? 0 : dec->track_x0 - grow_by,
+            .y0 = dec->track_y0 - grow_by < 0 ? 0 : dec->track_y0 - grow_by,
+            .x1 = dec->track_x1 + grow_by > frame->width ? frame->width : dec->track_x1 + grow_by,
+            .y1 = dec->track_y1 + grow_by > frame->height ? frame->height : dec->track_y1 + grow_by,
+            .total = dec->track_total};
+    }
     bool found = false;
-    if (out->finders) {
-        /* something code-like: "half" first, every frame; a small code (modules
-         * under 3 px), which "half" cannot read, "sparse" instead */
+    if (g.n > 0) {
+        /* something code-like: ZBar on its region first; when that misses, what
+         * plain ZBar runs (the whole frame as it is), so no frame it reads is
+         * lost; on a scene that already had that, the other passes in turn */
         dec->idle = 0;
-        bool small = total7 < GATE_SMALL_TOTAL;
-        found = try_pass(dec, small ? PASS_SPARSE : PASS_HALF, frame, out);
-        /* a code the cheap pass missed gets "full" (what plain ZBar runs, so no
-         * frame it reads is lost) until "full" too misses twice in a row; then
-         * the other passes take turns */
-        if (!found && dec->full_missed < 2) {
-            found = try_pass(dec, PASS_FULL, frame, out);
-            dec->full_missed = found ? 0 : dec->full_missed + 1;
-        } else if (!found) {
-            dec->full_missed = 0;
+        if (!(dec->scene_done & (1u << PASS_REGION)))
+            found = try_region(dec, &g, frame, out);
+        pass_kind plain = g.inverted ? PASS_INVERTED : PASS_FULL;
+        if (!found && !g.strong) {
+            /* chance in a texture: the region was enough */
+        } else if (!found && !(dec->scene_done & (1u << plain))) {
+            found = try_pass(dec, plain, frame, out);
+        } else if (!found && out->passes_run == 0) {
+            int k = next_rotation(dec);
+            if (k >= 0)
+                found = try_pass(dec, (pass_kind)k, frame, out);
         }
-        for (size_t tries = 0; !found && tries < N_ROTATION && out->passes_run < 2; tries++) {
-            pass_kind k = video_rotation[dec->rot];
-            dec->rot = (dec->rot + 1) % N_ROTATION;
-            /* a pass that cannot apply (frame too small) hands its turn on */
-            int before = out->passes_run;
-            found = try_pass(dec, k, frame, out);
-            if (out->passes_run > before)
-                break;
-        }
-    } else if (changed || ++dec->idle >= IDLE_EVERY) {
-        /* nothing code-like: one pass now and then, a safety net for a code the
-         * gate does not see (the cheap one first, once per new scene) */
+    } else if (++dec->idle >= IDLE_EVERY) {
+        /* nothing code-like: one pass now and then, moving scene or not, a safety
+         * net for a code the gate does not see (the cheap one first) */
         dec->idle = 0;
         if (!(dec->scene_done & (1u << PASS_HALF))) {
             found = try_pass(dec, PASS_HALF, frame, out);
         } else {
-            for (size_t tries = 0; !found && tries < N_ROTATION; tries++) {
-                pass_kind k = video_rotation[dec->rot];
-                dec->rot = (dec->rot + 1) % N_ROTATION;
-                int before = out->passes_run;
-                found = try_pass(dec, k, frame, out);
-                if (out->passes_run > before)
-                    break;
-            }
+            int k = next_rotation(dec);
+            if (k >= 0)
+                found = try_pass(dec, (pass_kind)k, frame, out);
         }
     } else {
         out->pass = "gate";

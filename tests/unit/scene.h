@@ -152,4 +152,76 @@ static inline void scene_invert(uint8_t *px, size_t n)
         px[i] = (uint8_t)(255 - px[i]);
 }
 
+/* Modules across a pass's code (version 6) and its 4-module quiet zones. */
+#define SCENE_PASS_MODULES 41
+#define SCENE_PASS_SPAN (SCENE_PASS_MODULES + 8)
+
+/* A pass held in a hand in front of a fixed camera, as a sequence of frames that
+ * all differ: the hand wanders (a random walk pulled back to the middle), turns
+ * and tilts a little, now and then moves fast enough to blur, the exposure
+ * flickers, and every frame has its own sensor noise. module <= 0 draws no pass:
+ * then the frames are the background with sensor noise only, or (pan != 0) a
+ * scene moving past the camera by pan pixels a frame. */
+typedef struct scene_hand {
+    double module, cx, cy, angle, persp;
+    int pan, frame;
+    scene_rng r;
+} scene_hand;
+
+static inline void scene_hand_init(scene_hand *s, double module, int pan, int w, int h,
+                                   uint64_t seed)
+{
+    *s = (scene_hand){.module = module,
+                      .cx = w / 2.0,
+                      .cy = h / 2.0,
+                      .pan = pan,
+                      .r = {seed * 0x9E3779B97F4A7C15ULL + 7}};
+}
+
+/* Frame number s->frame of the sequence into px (w x h) over the background bg;
+ * tmp holds w*h bytes. */
+static inline void scene_hand_frame(scene_hand *s, uint8_t *px, const uint8_t *bg, int w, int h,
+                                    const char *payload, uint8_t *tmp)
+{
+    int i = s->frame++;
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            px[(size_t)y * (size_t)w + (size_t)x] =
+                bg[(size_t)y * (size_t)w + (size_t)((x + i * s->pan) % w)];
+    int blur = 0;
+    if (s->module > 0) {
+        /* the hand: a few pixels a frame, pulled back towards the middle, kept
+         * so that the code itself stays in view */
+        double half = SCENE_PASS_MODULES * s->module / 2.0 * 1.2;
+        double roam_x = w / 2.0 - half, roam_y = h / 2.0 - half;
+        if (roam_x < 4)
+            roam_x = 4;
+        if (roam_y < 4)
+            roam_y = 4;
+        s->cx += scene_noise(&s->r, 4) - (s->cx - w / 2.0) * 0.1;
+        s->cy += scene_noise(&s->r, 4) - (s->cy - h / 2.0) * 0.1;
+        if (s->cx < w / 2.0 - roam_x)
+            s->cx = w / 2.0 - roam_x;
+        if (s->cx > w / 2.0 + roam_x)
+            s->cx = w / 2.0 + roam_x;
+        if (s->cy < h / 2.0 - roam_y)
+            s->cy = h / 2.0 - roam_y;
+        if (s->cy > h / 2.0 + roam_y)
+            s->cy = h / 2.0 + roam_y;
+        s->angle += scene_noise(&s->r, 3);
+        if (s->angle > 20 || s->angle < -20)
+            s->angle *= 0.8;
+        s->persp += scene_noise(&s->r, 2) / 100.0;
+        if (s->persp < 0 || s->persp > 0.1)
+            s->persp = s->persp < 0 ? 0 : 0.1;
+        int dark = 25 + (int)(scene_rand(&s->r) % 30), light = 200 + (int)(scene_rand(&s->r) % 35);
+        scene_place p = {s->cx, s->cy, s->module, s->angle, s->persp, dark, light};
+        scene_draw_qr(px, w, h, payload, &p);
+        blur = scene_rand(&s->r) % 5 == 0; /* a quick move: one frame in five */
+    }
+    if (blur)
+        scene_blur(px, tmp, w, h, 1);
+    scene_add_noise(px, (size_t)w * (size_t)h, 4, &s->r);
+}
+
 #endif
