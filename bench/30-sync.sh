@@ -1,11 +1,17 @@
 #!/bin/sh
-# Sync throughput against the local LRS (Learning Locker's statement service, in
-# memory, on 127.0.0.1), in one run on this machine:
+# Sync throughput, in one run on this machine:
+# 1. against the local LRS (Learning Locker's statement service, in memory, on
+#    127.0.0.1), which sets the pace itself:
 #   - the kiosk: 10,000 queued statements, batches of 100 (sync --once)
 #   - curl: the same prepared batches, one curl process, keep-alive
 #   (three rounds of each, alternating, medians reported)
 #   - the kiosk with one statement per request (on 1,000 statements)
-# Each run gets a fresh LRS so none meets the others' data.
+#   Each run gets a fresh LRS so none meets the others' data.
+# 2. against a minimal endpoint that answers at once (bench/fast-lrs.js: 200 and
+#    the batch's ids), so the sender sets the pace: 100,000 statements, the kiosk's
+#    sync --once against curl with the same batches over one keep-alive connection;
+#    statements per second and CPU (user+sys of each process; the seeding is a
+#    process of its own, not counted), three rounds, ratios per round, medians.
 set -eu
 . "$LK_ROOT/tests/lrs/harness.sh"
 lrs_install
@@ -83,3 +89,77 @@ echo "sync: $N statements, batches of 100"
 printf '  %-34s %8s statements/s  (median of%s)\n' "curl, same prepared batches" "$curl_rate" "$curl_rates"
 printf '  %-34s %8s statements/s  (median of%s; %s%% of curl, goal >= 90%%)\n' "lobkiosk sync --once" "$kiosk_rate" "$kiosk_rates" "$pct"
 printf '  %-34s %8s statements/s  (%s statements)\n' "lobkiosk, one statement a request" "$single_rate" "$N1"
+
+# --- 2. against an endpoint that answers at once ------------------------------------
+NF=${LK_BENCH_SYNC_FAST_N:-100000}
+FPORT=$(free_port)
+F="$LK_TMP/f"
+make_kiosk "$F" "http://127.0.0.1:$FPORT/xAPI" 60 100
+"$SEEDER" seed "$F/kiosk.ini" "$NF"
+mkdir -p "$LK_TMP/fbatches"
+"$SEEDER" batches "$F/kiosk.ini" "$LK_TMP/fbatches" 100
+FCFG="$LK_TMP/fcurl.cfg"
+: >"$FCFG"
+first=1
+for f in "$LK_TMP"/fbatches/batch-*.json; do
+    [ $first = 1 ] || echo "next" >>"$FCFG"
+    first=0
+    cat >>"$FCFG" <<C
+url = "http://127.0.0.1:$FPORT/xAPI/statements"
+user = "lrs-user:lrs-secret"
+header = "X-Experience-API-Version: 1.0.3"
+header = "Content-Type: application/json"
+data-binary = "@$f"
+output = "/dev/null"
+write-out = "%{http_code}\n"
+C
+done
+cp -a "$F/data" "$F/data.seed"
+rm -f "$LK_TMP/fast.log"
+node "$LK_ROOT/bench/fast-lrs.js" "$FPORT" >"$LK_TMP/fast.log" 2>&1 &
+FAST_PID=$!
+LK_PIDS="$LK_PIDS $FAST_PID"
+wait_line "$LK_TMP/fast.log" "fast-lrs ready"
+# CPU seconds (user+sys) the endpoint has used so far
+lrs_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$FAST_PID/stat"; }
+cpu_of() { awk '{ printf "%.3f", $2 + $3 }' "$1"; }
+fr_curl="" fr_kiosk="" fc_curl="" fc_kiosk="" f_rate="" f_cpu="" f_lrs=""
+for round in 1 2 3; do
+    l0=$(lrs_cpu)
+    t0=$(now)
+    /usr/bin/time -f '%e %U %S' -o "$LK_TMP/t.curl" curl -s -K "$FCFG" >"$LK_TMP/fcurl.codes"
+    t1=$(now)
+    l1=$(lrs_cpu)
+    bad=$(grep -vc '^200$' "$LK_TMP/fcurl.codes" || true)
+    [ "$bad" = 0 ] || die "curl got non-200 answers from the fast endpoint: $bad"
+    rm -rf "$F/data"
+    cp -a "$F/data.seed" "$F/data"
+    sync
+    t2=$(now)
+    /usr/bin/time -f '%e %U %S' -o "$LK_TMP/t.kiosk" \
+        "$LOBKIOSK" --config "$F/kiosk.ini" sync --once >"$F/out"
+    t3=$(now)
+    [ "$(field sent "$F/out")" = "$NF" ] || die "fast endpoint, round $round: $(cat "$F/out")"
+    cr=$(rate "$NF" "$t0" "$t1")
+    kr=$(rate "$NF" "$t2" "$t3")
+    cc=$(cpu_of "$LK_TMP/t.curl")
+    kc=$(cpu_of "$LK_TMP/t.kiosk")
+    fr_curl="$fr_curl $cr"
+    fr_kiosk="$fr_kiosk $kr"
+    fc_curl="$fc_curl $cc"
+    fc_kiosk="$fc_kiosk $kc"
+    f_rate="$f_rate $(awk -v k="$kr" -v c="$cr" 'BEGIN { printf "%.0f", 100 * k / c }')"
+    f_cpu="$f_cpu $(awk -v k="$kc" -v c="$cc" 'BEGIN { printf "%.2f", k / c }')"
+    # what the endpoint could take: statements per CPU second it spent on curl's run
+    f_lrs="$f_lrs $(awk -v n="$NF" -v a="$l0" -v b="$l1" 'BEGIN { printf "%.0f", (b > a ? n / (b - a) : 0) }')"
+done
+kill "$FAST_PID"; wait "$FAST_PID" 2>/dev/null || true
+echo "sync: $NF statements, batches of 100, to a minimal endpoint that answers at once"
+printf '  %-34s %8s statements/s  (median of%s), CPU %s s (median of%s)\n' \
+    "curl, same prepared batches" "$(median "$fr_curl")" "$fr_curl" "$(median "$fc_curl")" "$fc_curl"
+printf '  %-34s %8s statements/s  (median of%s), CPU %s s (median of%s)\n' \
+    "lobkiosk sync --once" "$(median "$fr_kiosk")" "$fr_kiosk" "$(median "$fc_kiosk")" "$fc_kiosk"
+printf '  %-34s %7s%%  of curl (per round:%s; goal >= 90%%)\n' "rate" "$(median "$f_rate")" "$f_rate"
+printf '  %-34s %7sx curl (per round:%s; goal <= 1.5x)\n' "CPU" "$(median "$f_cpu")" "$f_cpu"
+printf '  %-34s %8s statements per CPU second (per round:%s): not the bottleneck\n' \
+    "the endpoint could take" "$(median "$f_lrs")" "$f_lrs"
