@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -582,6 +583,43 @@ char *xapi_voiding_fn(const char *uuid, const char *target_uuid, int64_t ts_ms, 
 
 /* --- what an LRS answered to POST /statements ------------------------------------ */
 
+/* True when body is, byte for byte, the compact JSON array of ids[0..n) in the order
+ * sent (ids compared without case): what LRSs answer to a batch they stored. Only
+ * this one form is recognised here, and only for ids of hexadecimal digits and
+ * dashes (nothing to escape); any other answer is left to jansson. Saves parsing a
+ * thousand strings a second. */
+static bool exact_id_list(const char *body, size_t len, const char *const *ids, size_t n)
+{
+    size_t p = 0;
+    if (!body || len < 2 || body[p++] != '[')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (!ids[i])
+            return false;
+        size_t l = strlen(ids[i]);
+        if (l == 0 || strspn(ids[i], "0123456789abcdefABCDEF-") != l)
+            return false;
+        if (i > 0 && (p >= len || body[p++] != ','))
+            return false;
+        if (len - p < l + 2 || body[p] != '"' || strncasecmp(body + p + 1, ids[i], l) != 0 ||
+            body[p + 1 + l] != '"')
+            return false;
+        p += l + 2;
+    }
+    return p + 1 == len && body[p] == ']';
+}
+
+/* An id sent and where it stands in the batch. */
+typedef struct sent_id {
+    const char *id;
+    size_t at;
+} sent_id;
+
+static int sent_id_cmp(const void *a, const void *b)
+{
+    return strcasecmp(((const sent_id *)a)->id, ((const sent_id *)b)->id);
+}
+
 xapi_verdict xapi_statements_answer(long status, const char *body, size_t body_len,
                                     const char *const *ids, size_t n, bool *confirmed,
                                     char *why, size_t why_len)
@@ -606,6 +644,20 @@ xapi_verdict xapi_statements_answer(long status, const char *body, size_t body_l
         snprintf(why, why_len, "HTTP %ld instead of 200 with the statement ids", status);
         return XAPI_NOT_LRS;
     }
+    if (exact_id_list(body, body_len, ids, n)) {
+        for (size_t i = 0; i < n; i++)
+            confirmed[i] = true;
+        return XAPI_STORED;
+    }
+    /* the ids sent, sorted, for a lookup per id listed */
+    sent_id *sorted = malloc(n * sizeof *sorted);
+    if (!sorted)
+        return XAPI_RETRY; /* out of memory: nothing counts as stored, retried later */
+    size_t n_sorted = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ids[i])
+            sorted[n_sorted++] = (sent_id){ids[i], i};
+    qsort(sorted, n_sorted, sizeof *sorted, sent_id_cmp);
     json_error_t err;
     json_t *arr = body && body_len > 0 ? json_loadb(body, body_len, 0, &err) : NULL;
     if (!json_is_array(arr)) {
@@ -614,24 +666,29 @@ xapi_verdict xapi_statements_answer(long status, const char *body, size_t body_l
                  : arr                  ? "with other JSON"
                                         : "with a body that is not JSON (a web page?)");
         json_decref(arr);
+        free(sorted);
         return XAPI_NOT_LRS;
     }
     size_t listed = json_array_size(arr), known = 0, found = 0;
     size_t idx;
     json_t *v;
     json_array_foreach(arr, idx, v) {
-        const char *s = json_string_value(v);
-        bool match = false;
-        for (size_t i = 0; s && i < n; i++) {
-            if (ids[i] && strcasecmp(s, ids[i]) == 0) {
-                match = true;
-                found += !confirmed[i];
-                confirmed[i] = true;
-            }
+        sent_id key = {json_string_value(v), 0};
+        const sent_id *hit =
+            key.id ? bsearch(&key, sorted, n_sorted, sizeof *sorted, sent_id_cmp) : NULL;
+        if (!hit)
+            continue;
+        known++;
+        /* the same id sent twice: the one listing confirms every copy */
+        while (hit > sorted && sent_id_cmp(hit - 1, &key) == 0)
+            hit--;
+        for (; hit < sorted + n_sorted && sent_id_cmp(hit, &key) == 0; hit++) {
+            found += !confirmed[hit->at];
+            confirmed[hit->at] = true;
         }
-        known += match;
     }
     json_decref(arr);
+    free(sorted);
     if (listed == n && known == n && found == n)
         return XAPI_STORED;
     snprintf(why, why_len,

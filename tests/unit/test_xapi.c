@@ -555,6 +555,55 @@ static void test_statements_answer(void **state)
                      XAPI_RETRY);
 }
 
+/* The answer written exactly as the ids were sent is read without a parser; every
+ * near miss of that form is judged by jansson as before. */
+static void test_statements_answer_exact(void **state)
+{
+    (void)state;
+    const char *ids[] = {"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b",
+                         "5c1d9a70-2f3e-4b8a-8e1d-0c9f6b7a2e31"};
+    bool ok[2];
+    char why[160];
+    static const char exact[] =
+        "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\",\"5C1D9A70-2F3E-4B8A-8E1D-0C9F6B7A2E31\"]";
+    assert_int_equal(xapi_statements_answer(200, exact, strlen(exact), ids, 2, ok, why, sizeof why),
+                     XAPI_STORED);
+    assert_true(ok[0] && ok[1]);
+    /* spaced out, as some LRSs write it: the same verdict through the parser */
+    static const char spaced[] = "[ \"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\",\n"
+                                 "  \"5c1d9a70-2f3e-4b8a-8e1d-0c9f6b7a2e31\" ]\n";
+    assert_int_equal(
+        xapi_statements_answer(200, spaced, strlen(spaced), ids, 2, ok, why, sizeof why),
+        XAPI_STORED);
+    assert_true(ok[0] && ok[1]);
+    /* cut short, one character more, a prefix of an id, the first id twice */
+    static const char *const bad[] = {
+        "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\",\"5c1d9a70-2f3e-4b8a-8e1d-0c9f6b7a2e31\"",
+        "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\",\"5c1d9a70-2f3e-4b8a-8e1d-0c9f6b7a2e31\"]]",
+        "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\",\"5c1d9a70-2f3e-4b8a-8e1d-0c9f6b7a2e3\"]",
+        "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\",\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\"]",
+        "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\"]",
+        "[\"0b6f2c1e-5d1a-4f3e-9c2b-7a8d9e0f1a2b\",\"5c1d9a70-2f3e-4b8a-8e1d-0c9f6b7a2e31\",\"x\"]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(
+            xapi_statements_answer(200, bad[i], strlen(bad[i]), ids, 2, ok, why, sizeof why),
+            XAPI_NOT_LRS);
+    /* an id with a character JSON escapes: only the parser can judge it */
+    const char *odd[] = {"a\"b"};
+    static const char odd_answer[] = "[\"a\\\"b\"]";
+    assert_int_equal(
+        xapi_statements_answer(200, odd_answer, strlen(odd_answer), odd, 1, ok, why, sizeof why),
+        XAPI_STORED);
+    /* the ids sent twice, listed once: both copies confirmed */
+    const char *dup[] = {ids[0], ids[1], ids[0]};
+    bool ok3[3];
+    assert_int_equal(
+        xapi_statements_answer(200, exact, strlen(exact), dup, 3, ok3, why, sizeof why),
+        XAPI_NOT_LRS);
+    assert_true(ok3[0] && ok3[1] && ok3[2]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -575,6 +624,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_future_timestamp_clamped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_title_and_event_id, setup, teardown),
         cmocka_unit_test(test_statements_answer),
+        cmocka_unit_test(test_statements_answer_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
