@@ -193,12 +193,19 @@ lk_status store_outbox_record_attempt(store *st, const int64_t *ids, size_t n,
                                       const char *why) LK_MUST_CHECK;
 
 /* Marks queued rows as handed to the network (before the sync POSTs them), one
- * transaction: from then on store_forget voids them, since the LRS may store them
- * even when its answer is lost. present[i] (n entries) tells whether ids[i] is still
- * queued; a row that is not (forgotten meanwhile) must not be sent. now_ms is kept
- * on the first offer only. */
+ * transaction written with synchronous = FULL: from then on store_forget voids them,
+ * since the LRS may store them even when its answer is lost. present[i] (n entries)
+ * tells whether ids[i] is still queued; a row that is not (forgotten meanwhile) must
+ * not be sent. now_ms is kept on the first offer only. The marks live in a table of
+ * their own (outbox_offered) until store_outbox_settle_sent, so marking costs no
+ * rewrite of the rows. */
 lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int64_t now_ms,
                                     bool *present) LK_MUST_CHECK;
+
+/* queued[i] (n entries) tells whether the row ids[i] is still queued (not forgotten,
+ * sent or quarantined since it was read); reads only. */
+lk_status store_outbox_still_queued(store *st, const int64_t *ids, size_t n,
+                                    bool *queued) LK_MUST_CHECK;
 
 /* Puts every quarantined row back in the queue (one UPDATE in one transaction; the
  * reasons are cleared, the attempts kept). *out_n (may be NULL) gets how many. */
@@ -292,7 +299,10 @@ typedef struct store_forget_stats {
                               store_purge or forget empties it) */
 } store_forget_stats;
 
-/* Marks items sent at sent_ms, in one transaction, like store_outbox_mark_sent; an
+/* Marks items sent at sent_ms, in one transaction (one statement for the batch),
+ * like store_outbox_mark_sent, and drops their offered marks. The commit does not
+ * wait for the disk (synchronous = NORMAL for it): a mark lost in a power cut means
+ * a resend, a no-op at the LRS; the next durable commit on the file carries it. An
  * item whose row is gone (a forget ran while the batch was on the wire, in another
  * process) was stored by the LRS all the same, so a voiding statement of it is
  * queued in the same transaction (make_void as for store_forget). *out_voided (may

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,8 +193,34 @@ static const char *const migrations[] = {
     "  boot_ms INTEGER NOT NULL DEFAULT 0,"
     "  jump_ms INTEGER NOT NULL DEFAULT 0);"
     "INSERT INTO clock_seen (id) VALUES (1);",
+    /* 12: a queued row handed to the network is listed here (by id) until it is
+     * settled, instead of having offered_ms written into its row: the sync marks a
+     * whole window of rows before it POSTs them, and rewriting each 1 KB row (and its
+     * page in the WAL) cost more than the sending. offered_ms still counts for rows
+     * marked before. */
+    "CREATE TABLE outbox_offered ("
+    "  id INTEGER PRIMARY KEY,"
+    "  offered_ms INTEGER NOT NULL);",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+/* A batch's ids are bound as one JSON array (?2 or ?1, read by json_each), so one
+ * statement marks a whole batch: one statement a row cost more than the row. */
+#define SQL_MARK_OFFERED                                                                           \
+    "INSERT INTO outbox_offered (id, offered_ms) SELECT id, ?1 FROM outbox"                        \
+    " WHERE id IN (SELECT value FROM json_each(?2)) AND state = 0"                                 \
+    " ON CONFLICT (id) DO UPDATE SET offered_ms = offered_ms RETURNING id"
+/* Rows no longer queued (sent, quarantined, forgotten) need no offered mark. */
+#define SQL_OFFERED_CLEAN                                                                          \
+    "DELETE FROM outbox_offered WHERE NOT EXISTS (SELECT 1 FROM outbox o"                          \
+    " WHERE o.id = outbox_offered.id AND o.state = 0)"
+#define SQL_SETTLE                                                                                 \
+    "UPDATE outbox SET state = 1, sent_ms = ?1, last_error = NULL"                                 \
+    " WHERE id IN (SELECT value FROM json_each(?2)) RETURNING id"
+#define SQL_SETTLE_OFFERED                                                                         \
+    "DELETE FROM outbox_offered WHERE id IN (SELECT value FROM json_each(?1))"
+#define SQL_STILL_QUEUED                                                                           \
+    "SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND state = 0"
 
 /* Statements used on every scan are prepared once per handle. */
 enum {
@@ -210,6 +237,10 @@ enum {
     Q_CONFIRM,
     Q_COUNT_TODAY,
     Q_OUTBOX_STATS,
+    Q_MARK_OFFERED,
+    Q_SETTLE,
+    Q_SETTLE_OFFERED,
+    Q_STILL_QUEUED,
     Q_COUNT
 };
 
@@ -229,8 +260,9 @@ static const char *const cached_sql[Q_COUNT] = {
                             " SELECT ?, ?, ?, ?, issuer, subject FROM experiences WHERE id = ?",
     [Q_REFUSAL] = "INSERT INTO refusals (day, reason, count) VALUES (?, ?, 1)"
                   " ON CONFLICT (day, reason) DO UPDATE SET count = count + 1",
-    [Q_ROSTER_INSERT] = "INSERT OR IGNORE INTO roster (issuer, subject, first_name, grp, updated_ms)"
-                        " VALUES (?, ?, ?, ?, ?)",
+    [Q_ROSTER_INSERT] =
+        "INSERT OR IGNORE INTO roster (issuer, subject, first_name, grp, updated_ms)"
+        " VALUES (?, ?, ?, ?, ?)",
     [Q_ROSTER_UPDATE] = "UPDATE roster SET first_name = ?, grp = ?, updated_ms = ?"
                         " WHERE issuer = ? AND subject = ?",
     [Q_ROSTER_FIND] = "SELECT issuer, subject, first_name, grp FROM roster"
@@ -246,6 +278,11 @@ static const char *const cached_sql[Q_COUNT] = {
     [Q_OUTBOX_STATS] = "SELECT t.queued, t.sent + p.sent, t.quarantined,"
                        " max(t.last_sent_ms, p.last_sent_ms)"
                        " FROM outbox_totals t, outbox_purged p WHERE t.id = 1 AND p.id = 1",
+    /* per sync batch (the ids as one JSON array) */
+    [Q_MARK_OFFERED] = SQL_MARK_OFFERED,
+    [Q_SETTLE] = SQL_SETTLE,
+    [Q_SETTLE_OFFERED] = SQL_SETTLE_OFFERED,
+    [Q_STILL_QUEUED] = SQL_STILL_QUEUED,
 };
 
 /* The other statements on a hot path, by name, used where they run. */
@@ -267,9 +304,6 @@ static const char *const cached_sql[Q_COUNT] = {
 #define SQL_RECORD_ATTEMPT                                                                  \
     "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND state = 0"
 #define SQL_REQUEUE "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2"
-#define SQL_MARK_OFFERED                                                                    \
-    "UPDATE outbox SET offered_ms = CASE WHEN offered_ms = 0 THEN ?1 ELSE offered_ms END"  \
-    " WHERE id = ?2 AND state = 0"
 /* The statement ids the person's records keep whose outbox row is gone: only sent rows
  * are purged, so each of these is in the LRS (or was exported before it was sent). */
 #define SQL_FORGET_PURGED                                                                   \
@@ -1321,6 +1355,74 @@ lk_status store_undo_confirmations(store *st, const char *host_issuer, const cha
     return ls;
 }
 
+/* ids[0..n) as a JSON array, for json_each() in one statement per batch; free(). */
+static char *ids_json(const int64_t *ids, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_integer((json_int_t)ids[i])) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    char *out = a ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    return out;
+}
+
+/* An id and where it stands in the caller's array. */
+typedef struct id_at {
+    int64_t id;
+    size_t at;
+} id_at;
+
+static int id_at_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const id_at *)a)->id, y = ((const id_at *)b)->id;
+    return (x > y) - (x < y);
+}
+
+/* Steps s (json_each over ids[0..n) bound) and sets hit[i] for each ids[i] a row
+ * names in column 0; hit is cleared first. */
+static lk_status collect_ids(store *st, sqlite3_stmt *s, const int64_t *ids, size_t n, bool *hit,
+                             const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        hit[i] = false;
+    id_at *by_id = malloc(n * sizeof *by_id);
+    if (!by_id)
+        return LK_ERR_NOMEM;
+    bool ascending = true; /* as store_outbox_next reads them: no sort needed */
+    for (size_t i = 0; i < n; i++) {
+        by_id[i] = (id_at){ids[i], i};
+        ascending = ascending && (i == 0 || ids[i] > ids[i - 1]);
+    }
+    if (!ascending)
+        qsort(by_id, n, sizeof *by_id, id_at_cmp);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        id_at key = {sqlite3_column_int64(s, 0), 0};
+        const id_at *f = bsearch(&key, by_id, n, sizeof *by_id, id_at_cmp);
+        /* equal ids side by side: mark every copy */
+        for (const id_at *p = f; p && p >= by_id && p->id == key.id; p--)
+            hit[p->at] = true;
+        for (const id_at *p = f; p && p < by_id + n && p->id == key.id; p++)
+            hit[p->at] = true;
+    }
+    free(by_id);
+    return rc == SQLITE_DONE ? LK_OK : db_status(st, rc, what);
+}
+
+/* The cached statement which, with the JSON array of ids bound at parameter col;
+ * NULL on failure (*out_st says why). json is borrowed until the statement is
+ * reset (prep does that on its next use; callers reset it when done). */
+static sqlite3_stmt *prep_ids(store *st, int which, int col, const char *json, lk_status *out_st)
+{
+    sqlite3_stmt *s = prep(st, which, out_st);
+    if (s)
+        sqlite3_bind_text(s, col, json, -1, SQLITE_STATIC);
+    return s;
+}
+
 lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
                                    int64_t sent_ms, store_void_fn make_void, void *user,
                                    size_t *out_voided)
@@ -1331,26 +1433,53 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
         return LK_ERR_INVALID;
     if (n == 0)
         return LK_OK;
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db, SQL_MARK_SENT, -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_status(st, rc, "outbox settle");
-    lk_status ls = store_begin(st);
-    size_t voided = 0;
-    for (size_t i = 0; ls == LK_OK && i < n; i++) {
-        sqlite3_reset(s);
+    int64_t *ids = malloc(n * sizeof *ids);
+    bool *marked = malloc(n * sizeof *marked);
+    char *json = NULL;
+    lk_status ls = ids && marked ? LK_OK : LK_ERR_NOMEM;
+    for (size_t i = 0; ls == LK_OK && i < n; i++)
+        ids[i] = items[i].id;
+    if (ls == LK_OK && !(json = ids_json(ids, n)))
+        ls = LK_ERR_NOMEM;
+    /* A lost sent mark only means a resend, which the LRS answers as a no-op: these
+     * commits need not wait for the disk. The next offered mark (or check-in) is
+     * written with synchronous = FULL and takes them to the disk with it. Each is a
+     * statement of its own, outside BEGIN: inside one, SQLite would first copy every
+     * page the UPDATE touches into a statement journal. A crash between them leaves
+     * offered marks of rows no longer queued, which the next mark clears. */
+    bool relaxed = ls == LK_OK && exec(st, "PRAGMA synchronous = NORMAL", "synchronous") == LK_OK;
+    sqlite3_stmt *s = ls == LK_OK ? prep_ids(st, Q_SETTLE, 2, json, &ls) : NULL;
+    if (s) {
         sqlite3_bind_int64(s, 1, sent_ms);
-        sqlite3_bind_int64(s, 2, items[i].id);
-        ls = step_done(st, s, "outbox settle");
-        if (ls != LK_OK || sqlite3_changes(st->db) > 0)
-            continue;
-        /* forgotten while on the wire: the LRS has it, so it must be voided there */
-        ls = queue_voiding(st, NULL, items[i].uuid, sent_ms, make_void, user);
-        if (ls == LK_OK)
-            voided++;
+        ls = collect_ids(st, s, ids, n, marked, "outbox settle");
+        sqlite3_reset(s);
     }
-    sqlite3_finalize(s);
-    ls = finish(st, ls);
+    s = ls == LK_OK ? prep_ids(st, Q_SETTLE_OFFERED, 1, json, &ls) : NULL;
+    if (s) {
+        ls = step_done(st, s, "outbox settle offered");
+        sqlite3_reset(s);
+    }
+    if (relaxed)
+        (void)exec(st, "PRAGMA synchronous = FULL", "synchronous");
+    size_t missing = 0, voided = 0;
+    for (size_t i = 0; ls == LK_OK && i < n; i++)
+        missing += !marked[i];
+    if (missing > 0) {
+        ls = store_begin(st);
+        for (size_t i = 0; ls == LK_OK && i < n; i++) {
+            if (marked[i])
+                continue;
+            /* forgotten while on the wire: the LRS has it, so it must be voided there */
+            ls = queue_voiding(st, NULL, items[i].uuid, sent_ms, make_void, user);
+            if (ls == LK_OK)
+                voided++;
+        }
+        if (ls == LK_OK || !sqlite3_get_autocommit(st->db))
+            ls = finish(st, ls);
+    }
+    free(json);
+    free(marked);
+    free(ids);
     if (ls == LK_OK && out_voided)
         *out_voided = voided;
     return ls;
@@ -1383,22 +1512,47 @@ lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int
         return LK_ERR_INVALID;
     if (n == 0)
         return LK_OK;
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db, SQL_MARK_OFFERED, -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_status(st, rc, "prepare mark offered");
+    for (size_t i = 0; i < n; i++)
+        present[i] = false;
+    char *json = ids_json(ids, n);
+    if (!json)
+        return LK_ERR_NOMEM;
     lk_status ls = store_begin(st);
-    for (size_t i = 0; ls == LK_OK && i < n; i++) {
+    if (ls == LK_OK)
+        ls = exec(st, SQL_OFFERED_CLEAN, "offered clean");
+    sqlite3_stmt *s = ls == LK_OK ? prep_ids(st, Q_MARK_OFFERED, 2, json, &ls) : NULL;
+    if (s) {
         sqlite3_bind_int64(s, 1, now_ms > 0 ? now_ms : 1);
-        sqlite3_bind_int64(s, 2, ids[i]);
-        ls = step_done(st, s, "mark offered");
-        present[i] = ls == LK_OK && sqlite3_changes(st->db) > 0;
+        ls = collect_ids(st, s, ids, n, present, "mark offered");
+        sqlite3_reset(s);
     }
-    sqlite3_finalize(s);
-    ls = finish(st, ls);
+    ls = finish(st, ls); /* synchronous = FULL: on the disk before the POST */
+    free(json);
     if (ls != LK_OK)
         for (size_t i = 0; i < n; i++)
             present[i] = false;
+    return ls;
+}
+
+lk_status store_outbox_still_queued(store *st, const int64_t *ids, size_t n, bool *queued)
+{
+    if (!st || (n > 0 && (!ids || !queued)))
+        return LK_ERR_INVALID;
+    if (n == 0)
+        return LK_OK;
+    char *json = ids_json(ids, n);
+    if (!json)
+        return LK_ERR_NOMEM;
+    lk_status ls;
+    sqlite3_stmt *s = prep_ids(st, Q_STILL_QUEUED, 1, json, &ls);
+    if (s) {
+        ls = collect_ids(st, s, ids, n, queued, "still queued");
+        sqlite3_reset(s);
+    }
+    free(json);
+    if (ls != LK_OK)
+        for (size_t i = 0; i < n; i++)
+            queued[i] = false;
     return ls;
 }
 
@@ -1728,6 +1882,7 @@ typedef struct forget_row {
  * Confirmations the person gave as a host are theirs as well. */
 static const char FORGET_ROWS_SQL[] =
     "SELECT id, uuid, state = 1 OR attempts > 0 OR exported_ms > 0 OR offered_ms > 0"
+    "  OR EXISTS (SELECT 1 FROM outbox_offered f WHERE f.id = outbox.id)"
     "  OR EXISTS (SELECT 1 FROM exports x"
     "   WHERE x.max_outbox_id >= outbox.id AND x.since_ms <= outbox.created_ms),"
     " state = 1, sent_ms"
@@ -2057,11 +2212,11 @@ lk_status store_outbox_mark_export(store *st, int64_t since_ms, int64_t now_ms,
  * experiences or outbox table: test_store runs EXPLAIN QUERY PLAN on each. Add a new
  * hot statement here when you write one. */
 static const char *const hot_sql[] = {
-    SQL_EACH_EXPERIENCE, SQL_OUTBOX_NEXT,     SQL_QUARANTINED,          SQL_MARK_SENT,
-    SQL_QUARANTINE,      SQL_FORGET_OUTBOX,   SQL_FORGET_ANSWERS,       SQL_FORGET_CONFIRMATIONS,
-    SQL_FORGET_EXPERIENCES, SQL_PURGE_COUNT,  SQL_PURGE_OUTBOX,         FORGET_ROWS_SQL,
-    SQL_RECORD_ATTEMPT,  SQL_REQUEUE,         SQL_HEAD_ERROR,           SQL_OLDEST_QUEUED,
-    SQL_PROBE_SENT,      SQL_PROBE_QUEUED,    SQL_MARK_OFFERED,         SQL_FORGET_PURGED,
+    SQL_EACH_EXPERIENCE,    SQL_OUTBOX_NEXT,   SQL_QUARANTINED,    SQL_MARK_SENT,
+    SQL_QUARANTINE,         SQL_FORGET_OUTBOX, SQL_FORGET_ANSWERS, SQL_FORGET_CONFIRMATIONS,
+    SQL_FORGET_EXPERIENCES, SQL_PURGE_COUNT,   SQL_PURGE_OUTBOX,   FORGET_ROWS_SQL,
+    SQL_RECORD_ATTEMPT,     SQL_REQUEUE,       SQL_HEAD_ERROR,     SQL_OLDEST_QUEUED,
+    SQL_PROBE_SENT,         SQL_PROBE_QUEUED,  SQL_FORGET_PURGED,  SQL_OFFERED_CLEAN,
 };
 
 const char *store_hot_sql(size_t i)
@@ -2088,6 +2243,17 @@ lk_status store_set_lane(store *st, const char *issuer, const char *const *exclu
                 return LK_ERR_INVALID;
             }
         qsort(list, n_exclude, sizeof *list, code_cmp);
+    }
+    /* A sending handle reads a window of rows and then updates them: a cache that
+     * holds the window (SQLite's default is 2 MB) reads each page once, and statement
+     * journals in memory instead of a temporary file per statement. Neither holds
+     * more than a window's worth. */
+    lk_status ls = exec(st, "PRAGMA cache_size = -8192", "cache_size");
+    if (ls == LK_OK)
+        ls = exec(st, "PRAGMA temp_store = MEMORY", "temp_store");
+    if (ls != LK_OK) {
+        free(list);
+        return ls;
     }
     free(st->lane_exclude);
     st->lane_exclude = list;

@@ -27,6 +27,7 @@
 #define SYNC_BACKOFF_BASE_MS 1000 /* first retry after a failure, doubled each time */
 #define SYNC_CRED_MAX 256         /* user and password buffers */
 #define SYNC_REJECTS_WAIT_MIN_MS 60000 /* first retry after a cause a person must fix */
+#define SYNC_WINDOW_MAX 32             /* batches read and marked offered at once, at most */
 
 const char *sync_state_token(sync_state s)
 {
@@ -494,11 +495,10 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
     lk_status st = ids_of(items, n, &ids);
     if (st != LK_OK)
         return st;
-    /* Handed to the network from here on: a forget from now on voids them. A row
-     * forgotten since the batch was read is not sent at all. */
+    /* run_pass marked the window offered before any of it went out (a forget since
+     * voids them); a row forgotten since then is not sent at all. */
     bool *present = calloc(n, sizeof *present);
-    st = present ? store_outbox_mark_offered(c->st, ids, n, lk_now_ms(), present)
-                 : LK_ERR_NOMEM;
+    st = present ? store_outbox_still_queued(c->st, ids, n, present) : LK_ERR_NOMEM;
     size_t kept = 0;
     for (size_t i = 0; st == LK_OK && i < n; i++)
         kept += present[i];
@@ -506,7 +506,7 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
         free(ids);
         if (st != LK_OK) {
             free(present);
-            snprintf(rep->message, sizeof rep->message, "store: cannot mark the batch (%s)",
+            snprintf(rep->message, sizeof rep->message, "store: cannot read the batch (%s)",
                      lk_strerror(st));
             return st;
         }
@@ -589,17 +589,53 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
     return st;
 }
 
-/* Sends queued rows until the queue is empty or something says stop. */
+/* Marks items[0..*n) offered in one durable transaction before any of them goes
+ * out, and drops from the array (in place, order kept) the rows forgotten since
+ * they were read. */
+static lk_status offer_window(client *c, store_outbox_item *items, size_t *n, sync_report *rep)
+{
+    int64_t *ids = NULL;
+    lk_status st = ids_of(items, *n, &ids);
+    bool *present = st == LK_OK ? calloc(*n ? *n : 1, sizeof *present) : NULL;
+    if (st == LK_OK && !present)
+        st = LK_ERR_NOMEM;
+    if (st == LK_OK)
+        st = store_outbox_mark_offered(c->st, ids, *n, lk_now_ms(), present);
+    if (st != LK_OK) {
+        snprintf(rep->message, sizeof rep->message, "store: cannot mark the batch (%s)",
+                 lk_strerror(st));
+    } else {
+        size_t k = 0;
+        for (size_t i = 0; i < *n; i++) {
+            if (present[i]) {
+                store_outbox_item keep = items[i];
+                items[i] = items[k];
+                items[k++] = keep; /* the dropped ones move behind, still freed */
+            }
+        }
+        *n = k;
+    }
+    free(present);
+    free(ids);
+    return st;
+}
+
+/* Sends queued rows until the queue is empty or something says stop. They are read
+ * and marked offered a window at a time: one batch at first, then twice as many
+ * each time up to SYNC_WINDOW_MAX batches, so a long queue costs one durable
+ * commit per window instead of one per batch, and a short one no more than before. */
 static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
                           void (*on_sending)(void *), void *user)
 {
     c->n_held = 0;
+    size_t window = 1;
     for (;;) {
         if (c->stop && atomic_load(c->stop))
             return LK_ERR_BUSY;
         store_outbox_item *items = NULL;
-        size_t n = 0;
-        lk_status st = store_outbox_next(c->st, batch_size_of(cfg), &items, &n);
+        size_t n = 0, read = 0;
+        lk_status st = store_outbox_next(c->st, batch_size_of(cfg) * window, &items, &read);
+        n = read;
         if (st != LK_OK) {
             snprintf(rep->message, sizeof rep->message, "store: cannot read the outbox (%s)",
                      lk_strerror(st));
@@ -613,7 +649,11 @@ static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
         }
         if (on_sending)
             on_sending(user);
-        st = send_range(c, items, n, rep);
+        st = offer_window(c, items, &n, rep);
+        if (st == LK_OK)
+            st = send_range(c, items, n, rep);
+        if (window < SYNC_WINDOW_MAX)
+            window *= 2;
         /* Held rows are still queued: decide about them before the next batch,
          * which would otherwise start with them again. */
         if (st == LK_OK)
@@ -622,7 +662,7 @@ static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
             c->n_held = 0; /* stopping: not an attempt the LRS answered */
         else
             held_release(c, rep->message);
-        store_outbox_free(items, n);
+        store_outbox_free(items, read);
         if (st != LK_OK)
             return st;
     }

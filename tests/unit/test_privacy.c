@@ -906,15 +906,94 @@ static void test_forget_while_in_flight(void **state)
     store_outbox_free(items, n);
 }
 
+/* The offered marks of a window: kept apart from the rows (no row is rewritten),
+ * in any id order; a row forgotten after the mark is voided and reads as no longer
+ * queued; settling drops the marks, leaves no transaction open and the file at
+ * synchronous = FULL; a mark left behind by a crash is cleared by the next one. */
+static void test_offered_window(void **state)
+{
+    fixture *f = *state;
+    store_experience a, b;
+    visit(f->st, "EV1", "1001", &a);
+    visit(f->st, "EV1", "1002", &b);
+    store_outbox_item *items = NULL;
+    size_t n = 0;
+    assert_int_equal(store_outbox_next(f->st, 100, &items, &n), LK_OK);
+    assert_int_equal(n, 10);
+    int64_t ids[10], rev[10];
+    bool present[10], queued[10];
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = items[i].id;
+        rev[n - 1 - i] = items[i].id;
+    }
+    assert_int_equal(store_outbox_mark_offered(f->st, rev, n, NOW, present), LK_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_true(present[i]);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox_offered"), 10);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE offered_ms <> 0"), 0);
+    /* offered again (a retry): still present, the first time kept */
+    assert_int_equal(store_outbox_mark_offered(f->st, ids, n, NOW + 5, present), LK_OK);
+    assert_true(present[0] && present[9]);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox_offered WHERE offered_ms = "
+                                  "1906711200000"),
+                     10);
+    store_forget_stats fs;
+    assert_int_equal(store_forget(f->st, "00AA", "1002", make_void, f->cfg, &fs), LK_OK);
+    assert_int_equal(fs.voided, 5);
+    assert_int_equal(fs.unsent, 0);
+    assert_int_equal(store_outbox_still_queued(f->st, rev, n, queued), LK_OK);
+    size_t left = 0;
+    for (size_t i = 0; i < n; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE id = %lld AND state = 0",
+                 (long long)rev[i]);
+        assert_int_equal(queued[i], count(f->st, sql) == 1);
+        left += queued[i];
+    }
+    assert_int_equal(left, 5);
+    /* 1001's five are sent; 1002's were forgotten on the wire and are voided again */
+    size_t voided = 0;
+    assert_int_equal(store_outbox_settle_sent(f->st, items, n, NOW, make_void, f->cfg, &voided),
+                     LK_OK);
+    assert_int_equal(voided, 5);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE state = 1"), 5);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox_offered"), 0);
+    assert_true(sqlite3_get_autocommit(store_db(f->st)));
+    assert_int_equal(count(f->st, "PRAGMA synchronous"), 2);
+    /* a mark whose row was sent before a crash could drop it: cleared by the next mark */
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT INTO outbox_offered (id, offered_ms) VALUES (%lld, 1)",
+             (long long)ids[0]);
+    assert_int_equal(sqlite3_exec(store_db(f->st), sql, NULL, NULL, NULL), SQLITE_OK);
+    store_outbox_item *more = NULL;
+    size_t m = 0;
+    assert_int_equal(store_outbox_next(f->st, 100, &more, &m), LK_OK);
+    assert_int_equal(m, 10); /* the voiding statements */
+    int64_t vid = more[0].id;
+    bool p1 = false;
+    assert_int_equal(store_outbox_mark_offered(f->st, &vid, 1, NOW, &p1), LK_OK);
+    assert_true(p1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox_offered"), 1);
+    store_outbox_free(more, m);
+    assert_int_equal(store_outbox_still_queued(f->st, ids, 0, NULL), LK_OK);
+    assert_int_equal(store_outbox_still_queued(f->st, ids, 1, NULL), LK_ERR_INVALID);
+    store_outbox_free(items, n);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_voiding_builder),   T(test_forget),
-        T(test_forget_leaves_no_bytes), T(test_forget_after_page_splits_leaves_no_bytes),
-        T(test_purge), T(test_running_counts_stay_true),
-        T(test_migration_from_version_2), T(test_retention_days_key),
+        T(test_voiding_builder),
+        T(test_forget),
+        T(test_forget_leaves_no_bytes),
+        T(test_forget_after_page_splits_leaves_no_bytes),
+        T(test_purge),
+        T(test_running_counts_stay_true),
+        T(test_migration_from_version_2),
+        T(test_retention_days_key),
         T(test_settle_sent_voids_rows_forgotten_meanwhile),
+        T(test_offered_window),
         T(test_forget_voids_exported_statements),
         T(test_forget_after_purge_voids_from_kept_ids),
         T(test_forget_while_in_flight),
