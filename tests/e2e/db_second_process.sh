@@ -50,6 +50,7 @@ done
 printf 'echo finished\nwait 600000\n' >>"$S"
 
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
+: >"$tmp/out"
 LOBKIOSK_SCRIPT="$S" "$LOBKIOSK" --config "$K" >"$tmp/out" 2>"$tmp/log" &
 KP=$!
 wal_kept() {
