@@ -9,7 +9,10 @@
 #     (SDL dummy video), 800x480 and 1920x1080, p50 and p99
 #   - idle CPU with sync off and no camera
 #   - one check-in (bench/checkin) against a bare INSERT+COMMIT, both fsync'd
-#   - sync --status, report --event (today's event), export RSS and time, forget
+#   - the coordinator's report over the whole year (every section, text and
+#     --csv; median wall time of 3 and the CPU time of the median run) and
+#     report --event (today's event)
+#   - sync --status, export RSS and time, forget
 #     of a student with an experience at every seeded event, purge of the oldest
 #     seeded event (a day's retention purge: the same rows at every size).
 # Each seeded kiosk is made once per run in the build folder and removed at the end.
@@ -40,6 +43,20 @@ median_ms() { # command...: median wall time of 3 runs, ms
     done
     pct "$W/t" 50
 }
+median_cpu() { # key command...: median wall ms of 3 runs as "key", its user+system CPU ms as "key_cpu"
+    k=$1
+    shift
+    : > "$W/tc"
+    for _ in 1 2 3; do
+        a=$(now_ms)
+        /usr/bin/time -f '%U %S' -o "$W/cpu" "$@" > /dev/null 2>&1
+        b=$(now_ms)
+        echo "$((b - a)) $(awk '{ printf "%d", ($1 + $2) * 1000 }' "$W/cpu")" >> "$W/tc"
+    done
+    sort -n "$W/tc" | sed -n 2p > "$W/tm"
+    put "$n" "$k $(cut -d' ' -f1 "$W/tm")"
+    put "$n" "${k}_cpu $(cut -d' ' -f2 "$W/tm")"
+}
 put() { echo "$2" >> "$W/res.$1"; } # size "key value"
 
 measure() { # N
@@ -48,6 +65,7 @@ measure() { # N
     "$SEED" "$k" "$n" > /dev/null 2> "$W/seed.log" || { cat "$W/seed.log"; exit 1; }
     b=$(now_ms)
     put "$n" "seed_s $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", (b - a) / 1000 }')"
+    put "$n" "seed_cpu_s $(awk '/^seed: cpu/ { print $3 }' "$W/seed.log")"
     ini="$k/kiosk.ini"
     sed -i "s|^;*assets_dir *=.*|assets_dir = $ROOT/assets|; s/^sound *= *true/sound = false/;
             s/^source *= *folder/source = none/" "$ini"
@@ -102,9 +120,11 @@ measure() { # N
     put "$n" "idle_cpu_pct $(awk -v a="$t1" -v b="$t2" -v hz="$(getconf CLK_TCK)" -v s="$IDLE_S" \
         'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }')"
 
-    # sync --status, report --event
+    # sync --status; the report over the year (text, CSV) and of today's event
     put "$n" "sync_status_ms $(median_ms "$LOBKIOSK" --config "$ini" sync --status)"
-    put "$n" "report_event_ms $(median_ms "$LOBKIOSK" --config "$ini" report --event "$ev")"
+    median_cpu report_year_ms "$LOBKIOSK" --config "$ini" report
+    median_cpu report_year_csv_ms "$LOBKIOSK" --config "$ini" report --csv
+    median_cpu report_event_ms "$LOBKIOSK" --config "$ini" report --event "$ev"
 
     # exports: peak RSS and time
     for fmt in csv xapi; do
@@ -145,9 +165,10 @@ done
 printf '%-34s' "experiences"
 for n in $SIZES; do printf ' %12s' "$n"; done
 echo
-for key in seed_s db_mb first_frame_ms lat_800x480_p50 lat_800x480_p99 lat_1920x1080_p50 \
+for key in seed_s seed_cpu_s db_mb first_frame_ms lat_800x480_p50 lat_800x480_p99 lat_1920x1080_p50 \
     lat_1920x1080_p99 idle_cpu_pct checkin_p50_ms floor_p50_ms checkin_vs_floor \
-    sync_status_ms report_event_ms export_csv_mb export_csv_s export_xapi_mb export_xapi_s \
+    sync_status_ms report_year_ms report_year_ms_cpu report_year_csv_ms report_year_csv_ms_cpu \
+    report_event_ms report_event_ms_cpu export_csv_mb export_csv_s export_xapi_mb export_xapi_s \
     forget_ms purge_ms; do
     printf '%-34s' "$key"
     for n in $SIZES; do
@@ -156,4 +177,5 @@ for key in seed_s db_mb first_frame_ms lat_800x480_p50 lat_800x480_p99 lat_1920x
     echo
 done
 echo "(lat_*: input to presented frame in ms, $SCANS scans each; checkin_vs_floor: the"
-echo " floor's p50 over a check-in's p50, 1.00x = as fast as a bare INSERT+COMMIT)"
+echo " floor's p50 over a check-in's p50, 1.00x = as fast as a bare INSERT+COMMIT;"
+echo " report_*_ms: wall time, median of 3; *_cpu: user+system CPU ms of that run)"
