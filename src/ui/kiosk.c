@@ -88,6 +88,13 @@ static int open_window(kiosk *k)
     SDL_SetHint(SDL_HINT_WINDOWS_NO_CLOSE_ON_ALT_F4, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
+    /* The software renderer asked for (SDL_RENDER_DRIVER=software) shows its
+     * frames as they are (X11: shared memory), not through a GL texture SDL would
+     * otherwise make for the window: with a CPU rasteriser (Mesa llvmpipe) that
+     * drew every 1920x1080 frame a second time. Without GL SDL does this anyway. */
+    const char *want = SDL_GetHint(SDL_HINT_RENDER_DRIVER);
+    if (want && strcmp(want, "software") == 0)
+        SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         fprintf(stderr, "lobkiosk: SDL: %s\n", SDL_GetError());
         return -1;
