@@ -239,6 +239,8 @@ struct report_fast {
     int32_t *x_dense; /* student by id - x_ids[0] when the ids are dense, -1 none */
     size_t x_span;
     sqlite3_stmt *q_round, *q_date, *q_local;
+    int64_t round_ms; /* the last hours_text: its ms and text */
+    char round_text[32];
     int32_t last_event; /* the previous check-in's event, -1 none */
     struct {
         int64_t block;
@@ -383,10 +385,16 @@ static lk_status prepare(report_fast *d, const char *sql, sqlite3_stmt **s)
  * strtod turns back into the same double. */
 static void hours_text(report_fast *d, int64_t ms, char *buf, size_t len)
 {
+    if (d->round_ms == ms && d->round_text[0]) { /* rows of students without hours */
+        lk_strlcpy(buf, d->round_text, len);
+        return;
+    }
     sqlite3_reset(d->q_round);
     sqlite3_bind_int64(d->q_round, 1, ms);
     double v = sqlite3_step(d->q_round) == SQLITE_ROW ? sqlite3_column_double(d->q_round, 0) : 0;
     snprintf(buf, len, "%.17g", v);
+    d->round_ms = ms;
+    lk_strlcpy(d->round_text, buf, sizeof d->round_text);
 }
 
 /* date(ms / 1000, 'unixepoch', 'localtime') */
