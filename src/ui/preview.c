@@ -40,7 +40,10 @@ void preview_release(preview *p)
         SDL_DestroyTexture(p->base);
     p->tex = p->base = NULL;
     free(p->samples);
+    free(p->cell_x);
     p->samples = NULL;
+    p->cell_x = p->cell_y = NULL;
+    p->src_w = p->src_h = 0;
     p->w = p->h = p->cells_w = p->cells_h = 0;
     p->seq = 0;
     p->refresh_ms = 0;
@@ -98,17 +101,37 @@ static void convert_rect(const preview *p, const lk_frame *fr, SDL_Rect rect, vo
     }
 }
 
-/* The frame's brightness at the centre of sample cell (cx, cy) of the texture. */
-static uint8_t sample_at(const preview *p, const lk_frame *fr, int cx, int cy)
+/* Where in the frame each sample cell's centre lies: the column of each cell
+ * column and the row offset of each cell row, made once for a frame size, so a
+ * sample costs two loads and no division. False when out of memory. */
+static bool cell_tables(preview *p, const lk_frame *fr)
 {
-    int x = cx * PREVIEW_CELL + PREVIEW_CELL / 2, y = cy * PREVIEW_CELL + PREVIEW_CELL / 2;
-    if (x >= p->w)
-        x = p->w - 1;
-    if (y >= p->h)
-        y = p->h - 1;
-    size_t sx = (size_t)((int64_t)x * fr->width / p->w);
-    size_t sy = (size_t)((int64_t)y * fr->height / p->h);
-    size_t i = sy * (size_t)fr->width + sx;
+    if (p->cell_x && p->src_w == fr->width && p->src_h == fr->height)
+        return true;
+    free(p->cell_x);
+    p->cell_x = malloc(((size_t)p->cells_w + (size_t)p->cells_h) * sizeof *p->cell_x);
+    if (!p->cell_x)
+        return false;
+    p->cell_y = p->cell_x + p->cells_w;
+    for (int c = 0; c < p->cells_w; c++) {
+        int x = c * PREVIEW_CELL + PREVIEW_CELL / 2 < p->w ? c * PREVIEW_CELL + PREVIEW_CELL / 2
+                                                           : p->w - 1;
+        p->cell_x[c] = (size_t)((int64_t)x * fr->width / p->w);
+    }
+    for (int c = 0; c < p->cells_h; c++) {
+        int y = c * PREVIEW_CELL + PREVIEW_CELL / 2 < p->h ? c * PREVIEW_CELL + PREVIEW_CELL / 2
+                                                           : p->h - 1;
+        p->cell_y[c] = (size_t)((int64_t)y * fr->height / p->h) * (size_t)fr->width;
+    }
+    p->src_w = fr->width;
+    p->src_h = fr->height;
+    return true;
+}
+
+/* The frame's brightness at the centre of sample cell (cx, cy) of the texture. */
+static inline uint8_t sample_at(const preview *p, const lk_frame *fr, int cx, int cy)
+{
+    size_t i = p->cell_y[cy] + p->cell_x[cx];
     if (!fr->rgb)
         return fr->grey[i];
     const uint8_t *c = fr->rgb + 3 * i;
@@ -224,6 +247,8 @@ static bool take_frame(preview *p, const lk_frame *fr, const SDL_Rect *box, int6
             p->cells_h = (th + PREVIEW_CELL - 1) / PREVIEW_CELL;
             free(p->samples);
             p->samples = malloc((size_t)p->cells_w * (size_t)p->cells_h);
+            free(p->cell_x);
+            p->cell_x = p->cell_y = NULL;
             fresh = true;
         }
         SDL_Rect rect = {0, 0, tw, th};
@@ -231,7 +256,7 @@ static bool take_frame(preview *p, const lk_frame *fr, const SDL_Rect *box, int6
          * slow change below the threshold shows within that); else only the
          * tiles that changed, and nothing at all when none did. */
         bool all = fresh || now_ms >= p->refresh_ms;
-        if (p->tex && p->samples && (all || changed_rect(p, fr, &rect))) {
+        if (p->tex && p->samples && cell_tables(p, fr) && (all || changed_rect(p, fr, &rect))) {
             upload_rect(p, fr, rect);
             p->dirty = true;
             if (all)

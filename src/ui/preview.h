@@ -26,6 +26,8 @@ typedef struct preview {
     int base_w, base_h; /* its size */
     uint8_t *samples;   /* brightness of the picture as uploaded, one per 4x4 pixels */
     int cells_w, cells_h; /* the samples' grid */
+    size_t *cell_x, *cell_y; /* the frame's column / row offset of each cell (one block) */
+    int src_w, src_h;        /* the frame size those were made for */
     int64_t refresh_ms;   /* when the whole picture is uploaded again (mono) */
     uint64_t uploads;     /* counters for tests and benches: uploads to the texture */
     uint64_t uploaded_px; /* and the pixels they carried */
