@@ -108,7 +108,7 @@ decoder *decoder_create(decode_mode mode)
         return NULL;
     dec->mode = mode;
     dec->idle = IDLE_EVERY - 1;
-    dec->track_age = TRACK_FRAMES;
+    dec->track_age = TRACK_FRAMES + 2;
     dec->zs = zbar_image_scanner_create();
     if (!dec->zs) {
         free(dec);
@@ -145,7 +145,7 @@ void decoder_reset(decoder *dec)
     dec->scene_found = false;
     dec->scene_finders = false;
     dec->idle = IDLE_EVERY - 1; /* the safety net on the first frame */
-    dec->track_age = TRACK_FRAMES;
+    dec->track_age = TRACK_FRAMES + 2;
 }
 
 /* ---- character sets ---------------------------------------------------- */
@@ -537,6 +537,7 @@ static bool scene_changed(decoder *dec, const lk_frame *f)
 #define GATE_LONE_ROWS 2    /* rows that make one finder evidence enough */
 #define GATE_MAX_FINDERS 16 /* distinct finders kept per frame */
 #define GATE_BUSY 8         /* finders that make a frame a texture */
+#define GATE_TEXTURE_ROWS 8 /* rows a texture's best finders need for a look at them */
 #define GATE_MIN_TOTAL 10   /* pixels across a finder: ZBar needs 1.5 per module */
 
 typedef struct finder {
@@ -554,6 +555,7 @@ typedef struct gate_result {
     int total;          /* the candidate's finder width (7 modules) */
     int rows;           /* scanned rows that saw its finders */
     long area;          /* of the region, before clipping to the frame */
+    bool three;         /* from three finders: the code itself, not the room it may need */
 } gate_result;
 
 /* 1:1:3:1:1 within half a module per run, as ZXing checks it; slack adds that
@@ -673,12 +675,13 @@ static bool finder_corner(const finder *a, const finder *b, const finder *c)
 /* Offers a candidate's region: the one seen on the most rows wins, the smaller
  * one on a tie (a stray finder far off makes a pair with a large region). */
 static void roi_offer(gate_result *g, long x0, long y0, long x1, long y1, int total, bool inverted,
-                      int rows)
+                      int rows, bool three)
 {
     long area = (x1 - x0) * (y1 - y0);
     if (g->n++ > 0 && (rows < g->rows || (rows == g->rows && area >= g->area)))
         return;
     *g = (gate_result){.n = g->n,
+                       .three = three,
                        .inverted = inverted,
                        .x0 = (int)x0,
                        .y0 = (int)y0,
@@ -717,7 +720,8 @@ static void gate_region(const finder *fs, int nf, gate_result *g)
                 }
                 int m = (fs[a].total + fs[b].total + fs[c].total) / 3;
                 long e = m + (x1 - x0 + y1 - y0) / 16; /* a margin for perspective */
-                roi_offer(g, x0 - e, y0 - e, x1 + e + 1, y1 + e + 1, m, !fs[b].dark, rows);
+                roi_offer(g, x0 - e, y0 - e, x1 + e + 1, y1 + e + 1, m, !fs[b].dark, rows,
+                          true);
             }
     if (g->n)
         return;
@@ -729,7 +733,7 @@ static void gate_region(const finder *fs, int nf, gate_result *g)
             int m = (fs[a].total + fs[b].total) / 2;
             long r = ((long)sqrt((double)dist2(&fs[a], &fs[b])) + m) * 6 / 5 + m;
             roi_offer(g, mx - r, my - r, mx + r + 1, my + r + 1, m, !fs[a].dark,
-                      fs[a].rows + fs[b].rows);
+                      fs[a].rows + fs[b].rows, false);
         }
     if (g->n)
         return;
@@ -738,7 +742,7 @@ static void gate_region(const finder *fs, int nf, gate_result *g)
             continue;
         long r = (long)fs[a].total * 55 / 7;
         roi_offer(g, fs[a].x - r, fs[a].y - r, fs[a].x + r + 1, fs[a].y + r + 1, fs[a].total,
-                  !fs[a].dark, fs[a].rows);
+                  !fs[a].dark, fs[a].rows, false);
     }
 }
 
@@ -844,7 +848,9 @@ static bool try_region(decoder *dec, const gate_result *g, const lk_frame *f, de
     out->pass = pass_names[PASS_REGION];
     if (rw < 16 || rh < 16)
         return false;
-    if (s == 1 && (long)rw * rh * 10 >= (long)f->width * f->height * 6)
+    /* most of the frame: the frame itself, unless three finders say the code is
+     * that large (then a downscaled region reads it for a fraction) */
+    if ((s == 1 || !g->three) && (long)rw * s * rh * s * 10 >= (long)f->width * f->height * 6)
         return try_pass(dec, g->inverted ? PASS_INVERTED : PASS_FULL, f, out);
     dec->scene_done |= 1u << PASS_REGION;
     if (!grow((void **)&dec->work, &dec->work_cap, (size_t)rw * (size_t)rh))
@@ -922,17 +928,20 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
     gate_result g = {0};
     if (changed || dec->scene_finders || (dec->gate_turn++ & 1))
         finder_gate(dec, frame, &g);
-    out->finders = g.n > 0;
+    /* finders in a texture are chance: their region is read, nothing more */
+    out->finders = g.n > 0 && g.strong;
+    bool tracked = false;
     if (changed)
         dec->scene_finders = out->finders;
     else
         dec->scene_finders |= out->finders;
-    if (g.n > 0) {
+    if (out->finders) {
         dec->track_x0 = g.x0, dec->track_y0 = g.y0, dec->track_x1 = g.x1, dec->track_y1 = g.y1;
         dec->track_total = g.total;
         dec->track_inverted = g.inverted;
         dec->track_age = 0;
-    } else if (++dec->track_age <= TRACK_FRAMES && changed) {
+    } else if (g.n == 0 && ++dec->track_age <= TRACK_FRAMES && changed) {
+        tracked = true;
         /* a hand moving fast blurs the finders out of one frame: where they were
          * a frame or two ago, a little wider, is still worth a region (and only
          * that: without finders the whole frame is not) */
@@ -948,7 +957,7 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
             .total = dec->track_total};
     }
     bool found = false;
-    if (g.n > 0) {
+    if (out->finders) {
         /* something code-like: ZBar on its region first; when that misses, what
          * plain ZBar runs (the whole frame as it is), so no frame it reads is
          * lost; on a scene that already had that, the other passes in turn */
@@ -956,28 +965,33 @@ lk_status decoder_scan(decoder *dec, const lk_frame *frame, decode_result *out)
         if (!(dec->scene_done & (1u << PASS_REGION)))
             found = try_region(dec, &g, frame, out);
         pass_kind plain = g.inverted ? PASS_INVERTED : PASS_FULL;
-        if (!found && !g.strong) {
-            /* chance in a texture: the region was enough */
-        } else if (!found && !(dec->scene_done & (1u << plain))) {
+        if (!found && !(dec->scene_done & (1u << plain))) {
             found = try_pass(dec, plain, frame, out);
         } else if (!found && out->passes_run == 0) {
             int k = next_rotation(dec);
             if (k >= 0)
                 found = try_pass(dec, (pass_kind)k, frame, out);
         }
-    } else if (++dec->idle >= IDLE_EVERY) {
-        /* nothing code-like: one pass now and then, moving scene or not, a safety
-         * net for a code the gate does not see (the cheap one first) */
-        dec->idle = 0;
-        if (!(dec->scene_done & (1u << PASS_HALF))) {
-            found = try_pass(dec, PASS_HALF, frame, out);
-        } else {
-            int k = next_rotation(dec);
-            if (k >= 0)
-                found = try_pass(dec, (pass_kind)k, frame, out);
-        }
     } else {
-        out->pass = "gate";
+        /* the last frame's region, or finders in a texture seen on many rows
+         * (a code in front of gravel): once per scene */
+        if (g.n > 0 && (tracked || g.rows >= GATE_TEXTURE_ROWS) &&
+            !(dec->scene_done & (1u << PASS_REGION)))
+            found = try_region(dec, &g, frame, out);
+        if (!found && ++dec->idle >= IDLE_EVERY) {
+            /* nothing code-like: one pass now and then, moving scene or not, a
+             * safety net for a code the gate does not see (the cheap one first) */
+            dec->idle = 0;
+            if (!(dec->scene_done & (1u << PASS_HALF))) {
+                found = try_pass(dec, PASS_HALF, frame, out);
+            } else {
+                int k = next_rotation(dec);
+                if (k >= 0)
+                    found = try_pass(dec, (pass_kind)k, frame, out);
+            }
+        } else if (!found && out->passes_run == 0) {
+            out->pass = "gate";
+        }
     }
     if (found)
         dec->scene_found = true;
