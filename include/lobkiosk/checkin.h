@@ -97,6 +97,25 @@ lk_status checkin_manual(store *st, const config *cfg, const char *issuer, const
 lk_status checkin_checkout(store *st, const config *cfg, const checkin_result *asked,
                            int64_t now_ms, checkin_result *out) LK_MUST_CHECK;
 
+/* The admin screen undoes a check-out (exp as the admin saw it: id, event, student,
+ * check-in and check-out with their statement ids): the student is checked in
+ * again; the check-out statement is voided (xapi_voiding) or, when it never left
+ * the kiosk, deleted (store_correct_checkout; *voided, may be NULL, says which).
+ * LK_ERR_NOT_FOUND when the check-out changed meanwhile (nothing written);
+ * LK_ERR_INVALID when exp is not checked out. UI thread. */
+lk_status checkin_undo_checkout(store *st, const config *cfg, const store_experience *exp,
+                                bool *voided) LK_MUST_CHECK;
+
+/* The admin screen corrects the time of a check-out to checkout_ms, which must lie
+ * between the check-in and now_ms and differ from the time it has: the old
+ * statement goes as for checkin_undo_checkout and a new check-out statement
+ * (xapi_checkout_corrected: that time, the duration from the check-in, the id of
+ * the one it corrects) is queued, in one transaction. Hours on the host screen
+ * and in the report follow the experience row. LK_ERR_INVALID for a time out of
+ * range or an event no longer in cfg; LK_ERR_NOT_FOUND as for the undo. */
+lk_status checkin_correct_checkout(store *st, const config *cfg, const store_experience *exp,
+                                   int64_t checkout_ms, int64_t now_ms, bool *voided) LK_MUST_CHECK;
+
 /* Saves a finished reflection of the experience that scan checked in: the given
  * answers, each with its xAPI answer statement (context -> the check-in), in one
  * transaction. The session's answered_ms are on the clock that reads clock_now_ms

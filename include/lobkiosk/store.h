@@ -337,6 +337,18 @@ lk_status store_undo_confirmations(store *st, const char *host_issuer, const cha
                                    int64_t since_ms, store_void_fn make_void, void *user,
                                    size_t *removed, size_t *voided) LK_MUST_CHECK;
 
+/* An admin undoes a check-out (checkout_ms 0, stmt NULL: the student is checked in
+ * again) or corrects its time (checkout_ms > 0 and stmt the new check-out statement,
+ * queued about the experience's student), in one transaction. old_uuid is the
+ * check-out the admin saw: LK_ERR_NOT_FOUND, nothing changed, when the experience
+ * is not checked out with that statement any more (a scan or another kiosk came
+ * first). The old statement's outbox row is deleted when it never left the kiosk;
+ * otherwise a voiding statement (make_void, sent where it went) is queued and a row
+ * still waiting is deleted. *voided (may be NULL) tells which. UI thread. */
+lk_status store_correct_checkout(store *st, int64_t experience_id, const char *old_uuid,
+                                 int64_t checkout_ms, const store_statement *stmt,
+                                 store_void_fn make_void, void *user, bool *voided) LK_MUST_CHECK;
+
 /* What store_purge removed. */
 typedef struct store_purge_stats {
     int64_t statements; /* sent outbox rows (their statements are in the LRS) */

@@ -57,6 +57,14 @@ char *xapi_checkout(const config *cfg, const config_event *ev, const pass *stude
                     const char *uuid, int64_t ts_ms, const char *checkin_uuid,
                     int64_t duration_ms);
 
+/* A check-out whose time an admin corrected on the admin screen: as xapi_checkout
+ * (ts_ms the corrected time, duration_ms from the check-in to it), with the context
+ * extension .../extensions/corrects = corrects_uuid, the id of the check-out it
+ * replaces (which the kiosk voids with xapi_voiding just before). */
+char *xapi_checkout_corrected(const config *cfg, const config_event *ev, const pass *student,
+                              const char *uuid, int64_t ts_ms, const char *checkin_uuid,
+                              int64_t duration_ms, const char *corrects_uuid);
+
 /* A reflection answer: verb answered, object the question (cmi.interaction),
  * result.response, the competency as a context extension, context.statement ->
  * the check-in. response is the choice id (or the text for fill-in). */

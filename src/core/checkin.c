@@ -412,3 +412,51 @@ lk_status checkin_confirm(store *st, const config *cfg, const config_event *ev, 
     free(json);
     return ls;
 }
+
+/* The student of exp as the statements name them (no pass was scanned). */
+static void student_of(const store_experience *exp, pass *p)
+{
+    memset(p, 0, sizeof *p);
+    lk_strlcpy(p->issuer, exp->issuer, sizeof p->issuer);
+    lk_strlcpy(p->subject, exp->subject, sizeof p->subject);
+    p->role = PASS_ROLE_STUDENT;
+}
+
+static bool checked_out(const store_experience *exp)
+{
+    return exp && exp->id > 0 && exp->checkout_ms > 0 && exp->checkout_uuid[0] &&
+           exp->checkin_uuid[0] && exp->issuer[0] && exp->subject[0];
+}
+
+lk_status checkin_undo_checkout(store *st, const config *cfg, const store_experience *exp,
+                                bool *voided)
+{
+    if (!st || !cfg || !checked_out(exp))
+        return LK_ERR_INVALID;
+    return store_correct_checkout(st, exp->id, exp->checkout_uuid, 0, NULL, xapi_voiding_fn,
+                                  (void *)cfg, voided);
+}
+
+lk_status checkin_correct_checkout(store *st, const config *cfg, const store_experience *exp,
+                                   int64_t checkout_ms, int64_t now_ms, bool *voided)
+{
+    if (!st || !cfg || !checked_out(exp) || checkout_ms < exp->checkin_ms || checkout_ms > now_ms ||
+        checkout_ms <= 0 || checkout_ms == exp->checkout_ms)
+        return LK_ERR_INVALID;
+    const config_event *ev = config_find_event(cfg, exp->event_id);
+    if (!ev)
+        return LK_ERR_INVALID;
+    pass student;
+    student_of(exp, &student);
+    char uuid[37];
+    lk_uuid4(uuid, sizeof uuid);
+    char *json = xapi_checkout_corrected(cfg, ev, &student, uuid, checkout_ms, exp->checkin_uuid,
+                                         checkout_ms - exp->checkin_ms, exp->checkout_uuid);
+    if (!json)
+        return LK_ERR_NOMEM;
+    store_statement stmt = {.uuid = uuid, .kind = "checkout", .json = json};
+    lk_status ls = store_correct_checkout(st, exp->id, exp->checkout_uuid, checkout_ms, &stmt,
+                                          xapi_voiding_fn, (void *)cfg, voided);
+    free(json);
+    return ls;
+}

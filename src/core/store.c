@@ -1423,6 +1423,95 @@ static sqlite3_stmt *prep_ids(store *st, int which, int col, const char *json, l
     return s;
 }
 
+lk_status store_correct_checkout(store *st, int64_t experience_id, const char *old_uuid,
+                                 int64_t checkout_ms, const store_statement *stmt,
+                                 store_void_fn make_void, void *user, bool *voided)
+{
+    if (voided)
+        *voided = false;
+    if (!st || experience_id <= 0 || !old_uuid || !old_uuid[0] || !make_void ||
+        (stmt != NULL) != (checkout_ms > 0) || (stmt && (!stmt->uuid || !stmt->uuid[0])))
+        return LK_ERR_INVALID;
+    lk_status ls = store_begin(st);
+    if (ls != LK_OK)
+        return ls;
+    /* The row as it is now: another kiosk (or a forget) may have changed it. */
+    sqlite3_stmt *s = NULL;
+    char issuer[LK_ISSUER_MAX + 1] = "";
+    int64_t outbox_id = 0;
+    bool left = true; /* the old statement may be in an LRS: void it */
+    int rc = sqlite3_prepare_v2(
+        st->db,
+        "SELECT e.issuer, o.id, o.state = 1 OR o.attempts > 0 OR o.exported_ms > 0"
+        "  OR o.offered_ms > 0 OR EXISTS (SELECT 1 FROM outbox_offered f WHERE f.id = o.id)"
+        "  OR EXISTS (SELECT 1 FROM exports x"
+        "   WHERE x.max_outbox_id >= o.id AND x.since_ms <= o.created_ms), o.state"
+        " FROM experiences e LEFT JOIN outbox o ON o.uuid = e.checkout_uuid"
+        " WHERE e.id = ?1 AND e.checkout_ms > 0 AND e.checkout_uuid = ?2",
+        -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        ls = db_status(st, rc, "prepare correct checkout");
+    int state = 1;
+    if (s) {
+        sqlite3_bind_int64(s, 1, experience_id);
+        sqlite3_bind_text(s, 2, old_uuid, -1, SQLITE_STATIC);
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            copy_col(s, 0, issuer, sizeof issuer);
+            if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
+                outbox_id = sqlite3_column_int64(s, 1);
+                left = sqlite3_column_int(s, 2) != 0;
+                state = sqlite3_column_int(s, 3);
+            } /* else its sent row was purged: it is in the LRS */
+        } else if (rc == SQLITE_DONE) {
+            ls = LK_ERR_NOT_FOUND; /* not checked out (any more), or another check-out */
+        } else {
+            ls = db_status(st, rc, "correct checkout");
+        }
+        sqlite3_finalize(s);
+    }
+    /* Never handed to the network: deleted, no LRS ever saw it. Else voided (where it
+     * went), and a row still queued or quarantined goes too: it must not be sent. A
+     * row the sync is sending right now is voided when it comes back (settle). */
+    if (ls == LK_OK && left)
+        ls = queue_voiding(st, issuer, old_uuid, lk_now_ms(), make_void, user);
+    if (ls == LK_OK && outbox_id > 0 && (!left || state != 1))
+        ls = exec_id(st, "DELETE FROM outbox WHERE id = ?", outbox_id);
+    if (ls == LK_OK) {
+        s = NULL;
+        rc = sqlite3_prepare_v2(st->db, "DELETE FROM clock_unsynced WHERE uuid = ?", -1, &s, NULL);
+        if (rc != SQLITE_OK)
+            ls = db_status(st, rc, "prepare correct checkout");
+        else {
+            sqlite3_bind_text(s, 1, old_uuid, -1, SQLITE_STATIC);
+            ls = step_done(st, s, "correct checkout clock");
+        }
+        sqlite3_finalize(s);
+    }
+    if (ls == LK_OK) {
+        s = NULL;
+        rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE experiences SET checkout_ms = ?1, checkout_uuid = ?2"
+                                " WHERE id = ?3",
+                                -1, &s, NULL);
+        if (rc != SQLITE_OK)
+            ls = db_status(st, rc, "prepare correct checkout");
+        else {
+            sqlite3_bind_int64(s, 1, stmt ? checkout_ms : 0);
+            sqlite3_bind_text(s, 2, stmt ? stmt->uuid : "", -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 3, experience_id);
+            ls = step_done(st, s, "correct checkout");
+        }
+        sqlite3_finalize(s);
+    }
+    if (ls == LK_OK && stmt)
+        ls = outbox_insert_for(st, stmt, checkout_ms, experience_id);
+    ls = finish(st, ls);
+    if (ls == LK_OK && voided)
+        *voided = left;
+    return ls;
+}
+
 lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
                                    int64_t sent_ms, store_void_fn make_void, void *user,
                                    size_t *out_voided)

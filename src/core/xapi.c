@@ -20,6 +20,7 @@
 #define XAPI_EXT_COMPETENCY XAPI_PROFILE_IRI "/extensions/competency"
 #define XAPI_EXT_KIOSK XAPI_PROFILE_IRI "/extensions/kiosk"
 #define XAPI_EXT_MANUAL XAPI_PROFILE_IRI "/extensions/manual-checkin"
+#define XAPI_EXT_CORRECTS XAPI_PROFILE_IRI "/extensions/corrects"
 #define XAPI_EXT_LEARNER XAPI_PROFILE_IRI "/extensions/learner"
 #define XAPI_EXT_QUESTION_SET XAPI_PROFILE_IRI "/extensions/question-set"
 #define XAPI_COMPETENCY_BASE XAPI_PROFILE_IRI "/competencies/"
@@ -408,9 +409,10 @@ static void format_duration(int64_t ms, char *buf, size_t len)
         snprintf(buf + used, len - used, "%lldS", (long long)s);
 }
 
-char *xapi_checkout(const config *cfg, const config_event *ev, const pass *student,
-                    const char *uuid, int64_t ts_ms, const char *checkin_uuid,
-                    int64_t duration_ms)
+/* A check-out statement; corrects_uuid (may be NULL) names the one it replaces. */
+static char *checkout(const config *cfg, const config_event *ev, const pass *student,
+                      const char *uuid, int64_t ts_ms, const char *checkin_uuid,
+                      int64_t duration_ms, const char *corrects_uuid)
 {
     if (!common_ok(cfg, ev, student, uuid, ts_ms) || !valid_uuid(checkin_uuid) ||
         duration_ms < 0)
@@ -422,8 +424,34 @@ char *xapi_checkout(const config *cfg, const config_event *ev, const pass *stude
         json_decref(res);
         return NULL;
     }
-    return finish(uuid, ts_ms, &VERB_LEAVE, agent_json(cfg, student), event_activity(cfg, ev),
-                  context_json(cfg, NULL, checkin_uuid, true), res);
+    json_t *ctx = context_json(cfg, NULL, checkin_uuid, true);
+    if (ctx && corrects_uuid) {
+        /* the check-out this one replaces (voided in the same batch, just before) */
+        json_t *ext = json_object_get(ctx, "extensions");
+        if (!ext && json_object_set_new(ctx, "extensions", json_object()) == 0)
+            ext = json_object_get(ctx, "extensions");
+        if (!ext || json_object_set_new(ext, XAPI_EXT_CORRECTS, json_string(corrects_uuid)) != 0) {
+            json_decref(ctx);
+            ctx = NULL;
+        }
+    }
+    return finish(uuid, ts_ms, &VERB_LEAVE, agent_json(cfg, student), event_activity(cfg, ev), ctx,
+                  res);
+}
+
+char *xapi_checkout(const config *cfg, const config_event *ev, const pass *student,
+                    const char *uuid, int64_t ts_ms, const char *checkin_uuid, int64_t duration_ms)
+{
+    return checkout(cfg, ev, student, uuid, ts_ms, checkin_uuid, duration_ms, NULL);
+}
+
+char *xapi_checkout_corrected(const config *cfg, const config_event *ev, const pass *student,
+                              const char *uuid, int64_t ts_ms, const char *checkin_uuid,
+                              int64_t duration_ms, const char *corrects_uuid)
+{
+    if (!valid_uuid(corrects_uuid) || !valid_uuid(uuid) || strcmp(uuid, corrects_uuid) == 0)
+        return NULL;
+    return checkout(cfg, ev, student, uuid, ts_ms, checkin_uuid, duration_ms, corrects_uuid);
 }
 
 static const char *competency_slug(const char *token)

@@ -11,8 +11,9 @@
 #include "lobkiosk/util.h"
 
 static const char *const screen_tokens[FLOW_SCREEN_COUNT] = {
-    "idle", "welcome", "refusal", "reflection",  "done",   "error",
-    "pin",  "admin",   "host",    "confirm_out", "manual", "clock",
+    "idle",   "welcome", "refusal",   "reflection",    "done",
+    "error",  "pin",     "admin",     "host",          "confirm_out",
+    "manual", "clock",   "checkouts", "checkout_edit", "checkout_time",
 };
 
 const char *flow_screen_token(flow_screen s)
@@ -35,6 +36,7 @@ static void enter(flow *f, flow_screen s, int64_t now_ms)
         f->confirm_all_asked = false;
         f->undo_until_ms = 0; /* the undo belongs to the host screen it was offered on */
         f->event_page = 0;
+        f->co_asked = false;
     }
     if (s != FLOW_PIN)
         memset(f->pin, 0, sizeof f->pin);
@@ -398,6 +400,11 @@ static unsigned tap_admin(flow *f, const char *id, int64_t now_ms)
         f->clock_delta_ms = 0;
         return FLOW_FX_REDRAW;
     }
+    if (strcmp(id, "checkouts") == 0) {
+        enter(f, FLOW_CHECKOUTS, now_ms);
+        f->co_page = 0;
+        return FLOW_FX_REDRAW | FLOW_FX_ADMIN_LOAD;
+    }
     if (strcmp(id, "event-auto") == 0) {
         f->event_choice = -1;
         return FLOW_FX_EVENT | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
@@ -466,6 +473,115 @@ unsigned flow_clock_result(flow *f, const char *key, int64_t now_ms)
         return 0;
     enter(f, FLOW_ADMIN, now_ms);
     f->clock_delta_ms = 0;
+    return flow_notice(f, key, now_ms) | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
+}
+
+/* Today's check-outs, newest first: a tap on one opens it (the kiosk copies the row
+ * and calls flow_checkout_picked). */
+static unsigned tap_checkouts(flow *f, const char *id, int64_t now_ms)
+{
+    long n;
+    if (strcmp(id, "close") == 0) {
+        enter(f, FLOW_ADMIN, now_ms);
+        return FLOW_FX_REDRAW | FLOW_FX_ADMIN_LOAD;
+    }
+    if (strcmp(id, "co-more") == 0) {
+        f->co_page = f->co_pages > 0 ? (f->co_page + 1) % f->co_pages : 0;
+        return FLOW_FX_REDRAW;
+    }
+    if (id_number(id, "co-", 100000, &n)) {
+        f->co_pick = (int)n;
+        return FLOW_FX_CHECKOUT_PICK;
+    }
+    return 0;
+}
+
+unsigned flow_checkout_picked(flow *f, const flow_checkout *c, int64_t wall_ms, int64_t now_ms)
+{
+    if (!f || !c || f->screen != FLOW_CHECKOUTS || c->experience_id <= 0 || c->checkout_ms <= 0 ||
+        !c->checkout_uuid[0])
+        return 0;
+    f->co = *c;
+    f->co_wall_ms = wall_ms;
+    f->co_mono_ms = now_ms;
+    enter(f, FLOW_CHECKOUT_EDIT, now_ms);
+    return FLOW_FX_REDRAW;
+}
+
+/* One check-out: "Check-out ongedaan maken" (asked once) or "Tijd aanpassen". */
+static unsigned tap_checkout_edit(flow *f, const char *id, int64_t now_ms)
+{
+    if (strcmp(id, "co-undo") != 0)
+        f->co_asked = false; /* anything else cancels the question */
+    if (strcmp(id, "close") == 0) {
+        enter(f, FLOW_CHECKOUTS, now_ms);
+        return FLOW_FX_REDRAW | FLOW_FX_ADMIN_LOAD;
+    }
+    if (strcmp(id, "co-undo") == 0) {
+        if (!f->co_asked) {
+            f->co_asked = true; /* "Ja, ongedaan maken" */
+            return FLOW_FX_REDRAW;
+        }
+        f->co_asked = false;
+        return FLOW_FX_CHECKOUT_UNDO;
+    }
+    if (strcmp(id, "co-time") == 0) {
+        enter(f, FLOW_CHECKOUT_TIME, now_ms);
+        f->co_time_ms = f->co.checkout_ms;
+        return FLOW_FX_REDRAW;
+    }
+    return 0;
+}
+
+/* The time picker: an hour, ten minutes or a minute back or on, on whole minutes,
+ * never before the check-in and never past now; "Opslaan" asks once. */
+static unsigned tap_checkout_time(flow *f, const char *id, int64_t now_ms)
+{
+    static const struct {
+        const char *id;
+        int64_t ms;
+    } steps[] = {
+        {"co-hour-", -3600000}, {"co-hour+", 3600000}, {"co-10min-", -600000},
+        {"co-10min+", 600000},  {"co-min-", -60000},   {"co-min+", 60000},
+    };
+    if (strcmp(id, "co-save") != 0)
+        f->co_asked = false;
+    if (strcmp(id, "close") == 0) {
+        enter(f, FLOW_CHECKOUT_EDIT, now_ms);
+        return FLOW_FX_REDRAW;
+    }
+    if (strcmp(id, "co-save") == 0) {
+        if (f->co_time_ms == f->co.checkout_ms)
+            return 0; /* nothing changed */
+        if (!f->co_asked) {
+            f->co_asked = true; /* "Ja, 16:00 opslaan" */
+            return FLOW_FX_REDRAW;
+        }
+        f->co_asked = false;
+        return FLOW_FX_CHECKOUT_TIME;
+    }
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (strcmp(id, steps[i].id) == 0) {
+            int64_t t = f->co_time_ms + steps[i].ms;
+            t -= t % 60000; /* a whole minute, as shown */
+            int64_t wall_now = f->co_wall_ms + (now_ms - f->co_mono_ms);
+            if (t > wall_now)
+                t = wall_now;
+            if (t < f->co.checkin_ms)
+                t = f->co.checkin_ms;
+            if (t == f->co_time_ms)
+                return 0;
+            f->co_time_ms = t;
+            return FLOW_FX_REDRAW;
+        }
+    return 0;
+}
+
+unsigned flow_checkout_fixed(flow *f, const char *key, int64_t now_ms)
+{
+    if (!f)
+        return 0;
+    enter(f, FLOW_CHECKOUTS, now_ms);
     return flow_notice(f, key, now_ms) | FLOW_FX_ADMIN_LOAD | FLOW_FX_REDRAW;
 }
 
@@ -554,6 +670,12 @@ static unsigned tap(flow *f, const char *id, int64_t now_ms)
         return FLOW_FX_REDRAW;
     case FLOW_MANUAL:
         return tap_manual(f, id, now_ms);
+    case FLOW_CHECKOUTS:
+        return tap_checkouts(f, id, now_ms);
+    case FLOW_CHECKOUT_EDIT:
+        return tap_checkout_edit(f, id, now_ms);
+    case FLOW_CHECKOUT_TIME:
+        return tap_checkout_time(f, id, now_ms);
     case FLOW_SCREEN_COUNT:
         break;
     }
@@ -597,6 +719,7 @@ int64_t flow_deadline(const flow *f)
             return f->pin_locked_until; /* redraw the pad when it opens again */
         return f->input_ms + f->timing.admin_ms;
     case FLOW_ADMIN:
+    case FLOW_CHECKOUTS:
         if (f->notice[0] && f->notice_until < f->input_ms + f->timing.admin_ms)
             return f->notice_until; /* the message goes */
         return f->input_ms + f->timing.admin_ms;
@@ -606,6 +729,8 @@ int64_t flow_deadline(const flow *f)
         return f->input_ms + f->timing.admin_ms;
     case FLOW_MANUAL:
     case FLOW_CLOCK:
+    case FLOW_CHECKOUT_EDIT:
+    case FLOW_CHECKOUT_TIME:
         return f->input_ms + f->timing.admin_ms;
     case FLOW_SCREEN_COUNT:
         break;
@@ -641,7 +766,8 @@ static unsigned tick(flow *f, int64_t now_ms)
         f->undo_until_ms = 0;
         return FLOW_FX_REDRAW;
     }
-    if (f->screen == FLOW_ADMIN && f->notice[0] && now_ms >= f->notice_until) {
+    if ((f->screen == FLOW_ADMIN || f->screen == FLOW_CHECKOUTS) && f->notice[0] &&
+        now_ms >= f->notice_until) {
         f->notice[0] = '\0';
         fx = FLOW_FX_REDRAW;
     }

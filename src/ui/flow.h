@@ -15,18 +15,21 @@
 #include "lobkiosk/reflection.h"
 
 typedef enum flow_screen {
-    FLOW_IDLE = 0,        /* "Scan je LOB-pas" */
-    FLOW_WELCOME = 1,     /* check-in, already, check-out (green, tick) */
-    FLOW_REFUSAL = 2,     /* one calm sentence per reason (amber, exclamation) */
-    FLOW_REFLECTION = 3,  /* one question a screen */
-    FLOW_DONE = 4,        /* thanks, what was saved, dossier QR */
-    FLOW_ERROR = 5,       /* the store failed: nothing was confirmed */
-    FLOW_PIN = 6,         /* admin PIN keypad */
-    FLOW_ADMIN = 7,       /* event, chart, sync, export, language, leave */
-    FLOW_HOST = 8,        /* confirm attendance */
-    FLOW_CONFIRM_OUT = 9, /* "Wil je uitchecken?" yes / no (internship day, early scan) */
-    FLOW_MANUAL = 10,     /* forgot the pass: find a roster student, check in by hand */
-    FLOW_CLOCK = 11,      /* admin: set the date and time */
+    FLOW_IDLE = 0,           /* "Scan je LOB-pas" */
+    FLOW_WELCOME = 1,        /* check-in, already, check-out (green, tick) */
+    FLOW_REFUSAL = 2,        /* one calm sentence per reason (amber, exclamation) */
+    FLOW_REFLECTION = 3,     /* one question a screen */
+    FLOW_DONE = 4,           /* thanks, what was saved, dossier QR */
+    FLOW_ERROR = 5,          /* the store failed: nothing was confirmed */
+    FLOW_PIN = 6,            /* admin PIN keypad */
+    FLOW_ADMIN = 7,          /* event, chart, sync, export, language, leave */
+    FLOW_HOST = 8,           /* confirm attendance */
+    FLOW_CONFIRM_OUT = 9,    /* "Wil je uitchecken?" yes / no (internship day, early scan) */
+    FLOW_MANUAL = 10,        /* forgot the pass: find a roster student, check in by hand */
+    FLOW_CLOCK = 11,         /* admin: set the date and time */
+    FLOW_CHECKOUTS = 12,     /* admin: today's check-outs at the event, newest first */
+    FLOW_CHECKOUT_EDIT = 13, /* admin: one check-out: undo it or change its time */
+    FLOW_CHECKOUT_TIME = 14, /* admin: the corrected time of that check-out */
     FLOW_SCREEN_COUNT
 } flow_screen;
 
@@ -57,7 +60,28 @@ enum {
                                          flow_clock_result() */
     FLOW_FX_UNDO_CONFIRM = 1 << 18,   /* undo the host's "Bevestig iedereen" of a moment ago
                                          (store_undo_confirmations) */
+    FLOW_FX_CHECKOUT_PICK = 1 << 19,  /* the admin chose host row flow.co_pick: call
+                                         flow_checkout_picked() with it */
+    FLOW_FX_CHECKOUT_UNDO = 1 << 20,  /* undo check-out flow.co (checkin_undo_checkout),
+                                         then flow_checkout_fixed() */
+    FLOW_FX_CHECKOUT_TIME = 1 << 21,  /* set check-out flow.co to flow.co_time_ms
+                                         (checkin_correct_checkout), then
+                                         flow_checkout_fixed() */
 };
+
+/* The check-out an admin is changing (a copy of the host row chosen). */
+typedef struct flow_checkout {
+    int64_t experience_id;            /* store row */
+    char event_id[64];                /* its event */
+    char issuer[LK_ISSUER_MAX + 1];   /* the student's issuer */
+    char subject[LK_SUBJECT_MAX + 1]; /* and subject (shown when no roster name) */
+    char first_name[64];              /* from the roster, "" = unknown (screen only) */
+    char group[64];                   /* roster group, "" = unknown */
+    char checkin_uuid[37];            /* statement id of the check-in */
+    char checkout_uuid[37];           /* statement id of the check-out being changed */
+    int64_t checkin_ms;               /* check-in time (wall) */
+    int64_t checkout_ms;              /* check-out time (wall) */
+} flow_checkout;
 
 /* Roster students the "forgot the pass" screen shows at once; one more is looked up
  * to know whether to say "type more letters". */
@@ -151,7 +175,24 @@ typedef struct flow {
     size_t manual_n;                            /* how many (FLOW_MANUAL_SHOWN + 1: more exist) */
     int manual_pick;                            /* the one tapped (FLOW_FX_MANUAL_CHECKIN) */
     int64_t clock_delta_ms;                     /* the clock screen: the time shown is now + this */
+    int co_page;                                /* page of the check-out list */
+    int co_pages;                               /* pages it has (set by the screen) */
+    int co_pick;                                /* host row tapped (FLOW_FX_CHECKOUT_PICK) */
+    flow_checkout co;                           /* the check-out being changed */
+    bool co_asked;                              /* undo or save tapped once: the next tap does it */
+    int64_t co_time_ms;                         /* the corrected time shown (wall) */
+    int64_t co_wall_ms, co_mono_ms;             /* wall and monotonic clock when it was chosen:
+                                                   the picker never goes past now */
 } flow;
+
+/* The row the admin chose (FLOW_FX_CHECKOUT_PICK), copied, with the wall clock now:
+ * opens its screen (undo, or change the time). Ignored unless on the list and c is
+ * checked out. */
+unsigned flow_checkout_picked(flow *f, const flow_checkout *c, int64_t wall_ms, int64_t now_ms);
+
+/* The outcome of FLOW_FX_CHECKOUT_UNDO or _TIME: back to the list (reloaded) with
+ * notice key (i18n; "_ok" at the end for a success). */
+unsigned flow_checkout_fixed(flow *f, const char *key, int64_t now_ms);
 
 /* The outcome of FLOW_FX_SET_CLOCK: back to the admin screen with notice key (i18n). */
 unsigned flow_clock_result(flow *f, const char *key, int64_t now_ms);

@@ -240,6 +240,7 @@ static void teardown(kiosk *k)
     SDL_Quit();
     reflection_set_destroy(k->set);
     free(k->rows);
+    free(k->co_order);
     store_close(k->st);
     i18n_destroy(k->tr);
 }

@@ -191,6 +191,10 @@ static void collect_row(const store_experience *e, void *user)
         if (!nr)
             return;
         k->rows = nr;
+        size_t *no = realloc(k->co_order, cap * sizeof *no);
+        if (!no)
+            return;
+        k->co_order = no;
         k->cap_rows = cap;
     }
     ui_host_row *r = &k->rows[k->n_rows++];
@@ -199,12 +203,24 @@ static void collect_row(const store_experience *e, void *user)
     lk_strlcpy(r->issuer, e->issuer, sizeof r->issuer);
     lk_strlcpy(r->subject, e->subject, sizeof r->subject);
     lk_strlcpy(r->checkin_uuid, e->checkin_uuid, sizeof r->checkin_uuid);
+    lk_strlcpy(r->checkout_uuid, e->checkout_uuid, sizeof r->checkout_uuid);
     r->checkin_ms = e->checkin_ms;
     r->checkout_ms = e->checkout_ms;
     r->confirmed = e->confirmed;
 }
 
-/* Today's experiences at the event (host screen) and the per-hour counts (admin). */
+static const ui_host_row *co_rows; /* for co_newest_first (UI thread only) */
+
+static int co_newest_first(const void *a, const void *b)
+{
+    const ui_host_row *x = &co_rows[*(const size_t *)a], *y = &co_rows[*(const size_t *)b];
+    if (x->checkout_ms != y->checkout_ms)
+        return x->checkout_ms < y->checkout_ms ? 1 : -1;
+    return x->experience_id < y->experience_id ? 1 : x->experience_id > y->experience_id ? -1 : 0;
+}
+
+/* Today's experiences at the event (host screen), the per-hour counts and the
+ * check-outs, newest first (admin). */
 static void load_rows(kiosk *k)
 {
     k->n_rows = 0;
@@ -229,8 +245,75 @@ static void load_rows(kiosk *k)
         if (localtime_r(&t, &tm))
             k->v.per_hour[tm.tm_hour]++;
     }
+    k->n_co = 0;
+    for (size_t i = 0; i < k->n_rows; i++)
+        if (k->rows[i].checkout_ms > 0 && k->rows[i].checkout_uuid[0])
+            k->co_order[k->n_co++] = i;
+    co_rows = k->rows;
+    if (k->n_co > 1)
+        qsort(k->co_order, k->n_co, sizeof *k->co_order, co_newest_first);
     k->v.rows = k->rows;
     k->v.n_rows = k->n_rows;
+    k->v.co_order = k->co_order;
+    k->v.n_co = k->n_co;
+}
+
+/* The admin chose a check-out (row f.co_pick): its screen opens with a copy. */
+static unsigned checkout_pick(kiosk *k)
+{
+    flow *f = &k->f;
+    if (f->co_pick < 0 || (size_t)f->co_pick >= k->n_rows || !k->v.ev)
+        return 0;
+    const ui_host_row *r = &k->rows[f->co_pick];
+    flow_checkout c;
+    memset(&c, 0, sizeof c);
+    c.experience_id = r->experience_id;
+    lk_strlcpy(c.event_id, k->v.ev->id, sizeof c.event_id);
+    lk_strlcpy(c.issuer, r->issuer, sizeof c.issuer);
+    lk_strlcpy(c.subject, r->subject, sizeof c.subject);
+    lk_strlcpy(c.first_name, r->first_name, sizeof c.first_name);
+    lk_strlcpy(c.group, r->group, sizeof c.group);
+    lk_strlcpy(c.checkin_uuid, r->checkin_uuid, sizeof c.checkin_uuid);
+    lk_strlcpy(c.checkout_uuid, r->checkout_uuid, sizeof c.checkout_uuid);
+    c.checkin_ms = r->checkin_ms;
+    c.checkout_ms = r->checkout_ms;
+    return flow_checkout_picked(f, &c, lk_now_ms(), lk_mono_ms());
+}
+
+/* Undoes (undo) or corrects the check-out f.co; the notice says how it went. The
+ * log names the experience row only, never the student. */
+static unsigned checkout_fix(kiosk *k, bool undo)
+{
+    flow *f = &k->f;
+    store_experience e;
+    memset(&e, 0, sizeof e);
+    e.id = f->co.experience_id;
+    lk_strlcpy(e.event_id, f->co.event_id, sizeof e.event_id);
+    lk_strlcpy(e.issuer, f->co.issuer, sizeof e.issuer);
+    lk_strlcpy(e.subject, f->co.subject, sizeof e.subject);
+    lk_strlcpy(e.checkin_uuid, f->co.checkin_uuid, sizeof e.checkin_uuid);
+    lk_strlcpy(e.checkout_uuid, f->co.checkout_uuid, sizeof e.checkout_uuid);
+    e.checkin_ms = f->co.checkin_ms;
+    e.checkout_ms = f->co.checkout_ms;
+    bool voided = false;
+    int64_t now = lk_now_ms();
+    int64_t to = f->co_time_ms > now ? now : f->co_time_ms; /* the picker's "now" is older */
+    lk_status st = undo ? checkin_undo_checkout(k->st, k->cfg, &e, &voided)
+                        : checkin_correct_checkout(k->st, k->cfg, &e, to, now, &voided);
+    const char *key;
+    if (st == LK_OK) {
+        fprintf(stderr, "lobkiosk: check-out of experience %lld %s by the admin (%s)\n",
+                (long long)e.id, undo ? "undone" : "corrected",
+                voided ? "the old statement voided" : "the old statement deleted before sending");
+        key = undo ? "checkouts.undone_ok" : "checkouts.corrected_ok";
+        sync_wake(k->sync);
+        k->next_status = 0;
+    } else {
+        fprintf(stderr, "lobkiosk: changing the check-out of experience %lld failed: %s\n",
+                (long long)e.id, lk_strerror(st));
+        key = st == LK_ERR_NOT_FOUND ? "checkouts.changed" : "checkouts.failed";
+    }
+    return flow_checkout_fixed(f, key, lk_mono_ms());
 }
 
 /* The host confirms row i (a student at the host's event). */
@@ -453,8 +536,14 @@ void kiosk_apply(kiosk *k, unsigned fx)
                     removed, voided);
         sync_wake(k->sync);
     }
+    if (fx & FLOW_FX_CHECKOUT_UNDO)
+        fx |= checkout_fix(k, true);
+    if (fx & FLOW_FX_CHECKOUT_TIME)
+        fx |= checkout_fix(k, false);
     if (fx & (FLOW_FX_HOST_LOAD | FLOW_FX_ADMIN_LOAD))
         load_rows(k);
+    if (fx & FLOW_FX_CHECKOUT_PICK)
+        fx |= checkout_pick(k);
     if (fx & FLOW_FX_CHECK_PIN) {
         /* Argon2 takes a fraction of a second: acceptable on the admin's keypad. */
         bool ok = pin_verify(k->cfg->ui.admin_pin_hash, f->pin);

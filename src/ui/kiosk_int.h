@@ -66,6 +66,8 @@ typedef struct kiosk {
     char home_lang[8];   /* the kiosk's own language: [kiosk] language, or the admin's choice */
     ui_host_row *rows;   /* host screen rows */
     size_t n_rows, cap_rows;
+    size_t *co_order; /* rows checked out, newest first (cap_rows entries) */
+    size_t n_co;
     /* store and threads */
     store *st;          /* the UI thread's own connection */
     checkin_memory mem; /* repeat filter */

@@ -1128,6 +1128,21 @@ static void event_row(ui_screens *s, const ui_view *v, const char *id, SDL_Rect 
          chosen ? C_TEXT : C_MUTED, DRAW_LEFT, 1);
 }
 
+/* The admin's notice in box: success and failure look different, green with a
+ * tick, amber with "!". */
+static void notice(ui_screens *s, const flow *f, const ui_view *v, SDL_Rect box)
+{
+    const ui_metrics *m = &s->m;
+    size_t nl = strlen(f->notice);
+    bool ok = nl > 3 && strcmp(f->notice + nl - 3, "_ok") == 0;
+    int is = m->target * 7 / 10;
+    badge(s, ok ? DRAW_ICON_TICK : DRAW_ICON_EXCLAIM, box.x + is / 2, box.y + box.h / 2, is,
+          ok ? C_GREEN_HI : C_AMBER, C_INK);
+    text(s, tr(v, f->notice),
+         (SDL_Rect){box.x + is + m->gap / 2, box.y, box.w - is - m->gap / 2, box.h}, m->small, true,
+         ok ? C_GREEN_HI : C_AMBER, DRAW_LEFT, 2);
+}
+
 static void admin(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
@@ -1164,16 +1179,7 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         text(s, busy, (SDL_Rect){tx, m->margin, m->w - tx - fw - m->gap - m->margin, m->target},
              m->small, true, C_AMBER, DRAW_LEFT, 2);
     } else if (f->notice[0]) {
-        /* success and failure look different: green with a tick, amber with "!" */
-        size_t nl = strlen(f->notice);
-        bool ok = nl > 3 && strcmp(f->notice + nl - 3, "_ok") == 0;
-        int is = m->target * 7 / 10;
-        badge(s, ok ? DRAW_ICON_TICK : DRAW_ICON_EXCLAIM, tx + is / 2, m->margin + m->target / 2,
-              is, ok ? C_GREEN_HI : C_AMBER, C_INK);
-        text(s, tr(v, f->notice),
-             (SDL_Rect){tx + is + m->gap / 2, m->margin,
-                        m->w - tx - is - m->gap / 2 - fw - m->gap - m->margin, m->target},
-             m->small, true, ok ? C_GREEN_HI : C_AMBER, DRAW_LEFT, 2);
+        notice(s, f, v, (SDL_Rect){tx, m->margin, m->w - tx - fw - m->gap - m->margin, m->target});
     } else {
         text(s, tr(v, "admin.title"),
              (SDL_Rect){tx, m->margin, m->w - tx - fw - m->gap - m->margin, m->target}, m->med,
@@ -1280,27 +1286,40 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     } else {
         y += m->gap;
     }
-    static const char *const ids[4] = {"sync", "export", "lang", "leave"};
-    static const char *const keys[4] = {"admin.sync_now", "admin.export", "admin.language",
+    static const char *const ids[5] = {"checkouts", "sync", "export", "lang", "leave"};
+    static const char *const keys[5] = {"", "admin.sync_now", "admin.export", "admin.language",
                                         "admin.leave"};
-    /* Four actions in a column, or two by two where a portrait screen (a 7"
-     * screen turned, 480x800) leaves too little height for four. */
+    /* An internship day has check-outs an admin may undo or correct: a fifth action. */
+    bool outs = v->ev && v->ev->mode == CONFIG_MODE_CHECKIN_CHECKOUT;
+    bool en = i18n_has_language(v->tr, "en");
+    int n_act = 3 + en + outs;
+    /* The actions in a column, or two a row where a portrait screen (a 7" screen
+     * turned, 480x800) leaves too little height for them. */
     int room = right.y + right.h - y;
-    int acols = m->portrait ? 2 : 1, arows = 4 / acols;
+    int acols = m->portrait ? 2 : 1, arows = (n_act + acols - 1) / acols;
     int aw = (right.w - (acols - 1) * m->gap) / acols;
     int bh = (room - (arows - 1) * m->gap) / arows;
     if (bh > m->target * 3 / 2)
         bh = m->target * 3 / 2;
     if (bh < m->target)
         bh = m->target;
-    for (int i = 0, slot = 0; i < 4; i++) {
-        if (i == 2 && !i18n_has_language(v->tr, "en"))
+    for (int i = 0, slot = 0; i < 5; i++) {
+        if ((i == 0 && !outs) || (i == 3 && !en))
             continue;
         SDL_Rect r = {right.x + (slot % acols) * (aw + m->gap), y + (slot / acols) * (bh + m->gap),
                       aw, bh};
-        const char *label =
-            i == 3 && f->leave_asked ? tr(v, "admin.leave_confirm") : tr(v, keys[i]);
-        button(s, v, ids[i], r, label, i == 3 ? BTN_DARK : BTN_PANEL);
+        char label[96];
+        if (i == 0) {
+            char n[24];
+            snprintf(n, sizeof n, "%zu", v->n_co);
+            const char *nv[] = {"count", n, NULL};
+            i18n_format_n(v->tr, "checkouts.button", (long long)v->n_co, nv, label, sizeof label);
+        } else {
+            lk_strlcpy(label,
+                       i == 4 && f->leave_asked ? tr(v, "admin.leave_confirm") : tr(v, keys[i]),
+                       sizeof label);
+        }
+        button(s, v, ids[i], r, label, i == 4 ? BTN_DARK : BTN_PANEL);
         slot++;
     }
 }
@@ -1430,8 +1449,8 @@ static void clock_screen(ui_screens *s, flow *f, const ui_view *v)
     for (int i = 0; i < 4; i++) {
         int cx = m->margin + (i % cols) * (cw + m->gap * 2), cy = y + (i / cols) * (rh + m->gap);
         int pw = rh * 3 / 2 < cw / 3 ? rh * 3 / 2 : cw / 3;
-        button(s, v, ids[i][0], (SDL_Rect){cx, cy, pw, rh}, "\xe2\x88\x92",
-               BTN_PANEL); /* minus sign */
+        button(s, v, ids[i][0], (SDL_Rect){cx, cy, pw, rh}, "\xe2\x80\x93",
+               BTN_PANEL); /* an en dash: the font has no minus sign */
         text(s, tr(v, keys[i]), (SDL_Rect){cx + pw + m->gap, cy, cw - 2 * pw - 2 * m->gap, rh},
              m->small, true, C_TEXT, DRAW_CENTER, 1);
         button(s, v, ids[i][1], (SDL_Rect){cx + cw - pw, cy, pw, rh}, "+", BTN_PANEL);
@@ -1439,6 +1458,236 @@ static void clock_screen(ui_screens *s, flow *f, const ui_view *v)
     int sw = m->w / 2 < m->target * 5 ? m->w / 2 : m->target * 5;
     button(s, v, "clock-save", (SDL_Rect){(m->w - sw) / 2, m->h - m->margin - save_h, sw, save_h},
            tr(v, "clock.save"), BTN_PRIMARY);
+}
+
+/* --- check-outs: undo or correct (admin) ---------------------------------------------- */
+
+/* The student as the host screen names them: roster first name, else the
+ * pseudonymous id. */
+static void student_name(const ui_view *v, const char *first_name, const char *subject, char *buf,
+                         size_t len)
+{
+    const char *vars[] = {"subject", subject, NULL};
+    if (first_name[0])
+        lk_strlcpy(buf, first_name, len);
+    else
+        i18n_format(v->tr, "host.student", vars, buf, len);
+}
+
+/* "Terug" and a title; returns where the content starts. */
+static int co_header(ui_screens *s, const ui_view *v, const char *title, const char *sub)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
+    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"),
+           BTN_GHOST);
+    int tx = m->margin + bw + m->gap, tw = m->w - tx - m->margin;
+    int lm = draw_line_height(s->d, m->med, true), ls = draw_line_height(s->d, m->small, false);
+    if (sub && sub[0] && lm + ls <= m->target) {
+        int pad = (m->target - lm - ls) / 2;
+        text(s, title, (SDL_Rect){tx, m->margin + pad, tw, lm}, m->med, true, C_TEXT, DRAW_LEFT, 1);
+        text(s, sub, (SDL_Rect){tx, m->margin + pad + lm, tw, ls}, m->small, false, C_MUTED,
+             DRAW_LEFT, 1);
+    } else {
+        text(s, title, (SDL_Rect){tx, m->margin, tw, m->target}, m->med, true, C_TEXT, DRAW_LEFT,
+             2);
+    }
+    return m->margin + m->target + m->gap;
+}
+
+/* Today's check-outs at the event, newest first, a page at a time: each row a button
+ * (times, name, group, hours) that opens it. A notice says what the last change did. */
+static void checkouts(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    int top = co_header(s, v, tr(v, "checkouts.title"), v->ev ? v->ev->title : "");
+    int nh = m->target;
+    if (f->notice[0]) {
+        notice(s, f, v, (SDL_Rect){m->margin, top, m->w - 2 * m->margin, nh});
+        top += nh + m->gap / 2;
+    }
+    int area_h = m->h - m->margin - top;
+    int rh = m->target + m->gap / 2;
+    int per_page = (area_h + m->gap) / (rh + m->gap);
+    if (per_page < 1)
+        per_page = 1;
+    bool paged = (int)v->n_co > per_page;
+    if (paged) {
+        per_page = (area_h - m->target) / (rh + m->gap);
+        if (per_page < 1)
+            per_page = 1;
+    }
+    f->co_pages = v->n_co == 0 ? 1 : (int)((v->n_co + (size_t)per_page - 1) / (size_t)per_page);
+    if (f->co_page >= f->co_pages)
+        f->co_page = 0;
+    if (v->n_co == 0) {
+        text(s, tr(v, "checkouts.empty"), (SDL_Rect){m->margin, top, m->w - 2 * m->margin, area_h},
+             m->med, false, C_MUTED, DRAW_CENTER, 3);
+        return;
+    }
+    int tw = 0;
+    draw_measure(s->d,
+                 "00:00\xE2\x80\x93"
+                 "00:00",
+                 m->small, false, &tw, NULL);
+    tw += m->gap;
+    for (int i = 0; i < per_page; i++) {
+        size_t k = (size_t)f->co_page * (size_t)per_page + (size_t)i;
+        if (k >= v->n_co)
+            break;
+        size_t idx = v->co_order[k];
+        const ui_host_row *r = &v->rows[idx];
+        int y = top + i * (rh + m->gap);
+        SDL_Rect row = {m->margin, y, m->w - 2 * m->margin, rh};
+        char id[32], name[160], when[24], in[8], out[8], dur[96], info[200];
+        snprintf(id, sizeof id, "co-%zu", idx);
+        add_button(s, id, row);
+        draw_round_rect(s->d, row, m->radius, pressed(v, id) ? C_PANEL_HI : C_PANEL);
+        student_name(v, r->first_name, r->subject, name, sizeof name);
+        lk_format_hhmm(r->checkin_ms, in, sizeof in);
+        lk_format_hhmm(r->checkout_ms, out, sizeof out);
+        snprintf(when, sizeof when, "%s\xE2\x80\x93%s", in, out);
+        duration_text(v, r->checkout_ms - r->checkin_ms, dur, sizeof dur);
+        snprintf(info, sizeof info, "%s%s%s", r->group, r->group[0] ? " \xC2\xB7 " : "", dur);
+        text(s, when, (SDL_Rect){row.x + m->gap, y, tw, rh}, m->small, false, C_MUTED, DRAW_LEFT,
+             1);
+        SDL_Rect nb = {row.x + m->gap + tw, y, row.w - tw - 2 * m->gap, rh};
+        int ns = m->med, ls = draw_line_height(s->d, m->small, false);
+        int lm = draw_line_height(s->d, ns, true);
+        if (lm + ls > rh) {
+            ns = m->small;
+            lm = draw_line_height(s->d, ns, true);
+        }
+        int pad = (rh - lm - ls) / 2 > 0 ? (rh - lm - ls) / 2 : 0;
+        text(s, name, (SDL_Rect){nb.x, y + pad, nb.w, lm}, ns, true, C_TEXT, DRAW_LEFT, 1);
+        text(s, info, (SDL_Rect){nb.x, y + pad + lm, nb.w, rh - pad - lm}, m->small, false, C_MUTED,
+             DRAW_LEFT, 1);
+    }
+    if (paged) {
+        int mw = m->target * 3;
+        SDL_Rect mb = {(m->w - mw) / 2, m->h - m->margin - m->target, mw, m->target};
+        button(s, v, "co-more", mb, tr(v, "host.more"), BTN_PANEL);
+        char page[48], a[12], b[12];
+        snprintf(a, sizeof a, "%d", f->co_page + 1);
+        snprintf(b, sizeof b, "%d", f->co_pages);
+        const char *pv[] = {"page", a, "pages", b, NULL};
+        i18n_format(v->tr, "admin.page", pv, page, sizeof page);
+        text(s, page,
+             (SDL_Rect){mb.x + mb.w + m->gap, mb.y, m->w - m->margin - mb.x - mb.w - m->gap, mb.h},
+             m->small, false, C_MUTED, DRAW_LEFT, 1);
+    }
+}
+
+/* The student and the times of the check-out being changed, centred at y; returns
+ * the y below. */
+static int co_summary(ui_screens *s, const flow *f, const ui_view *v, int y, int64_t out_ms)
+{
+    const ui_metrics *m = &s->m;
+    char name[200], who[300], in[8], out[8], dur[96], line[240];
+    student_name(v, f->co.first_name, f->co.subject, name, sizeof name);
+    if (f->co.group[0])
+        snprintf(who, sizeof who, "%s \xC2\xB7 %s", name, f->co.group);
+    else
+        lk_strlcpy(who, name, sizeof who);
+    int lm = draw_line_height(s->d, m->med, true), ls = draw_line_height(s->d, m->small, false);
+    text(s, who, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, lm}, m->med, true, C_TEXT,
+         DRAW_CENTER, 1);
+    y += lm;
+    lk_format_hhmm(f->co.checkin_ms, in, sizeof in);
+    lk_format_hhmm(out_ms, out, sizeof out);
+    duration_text(v, out_ms - f->co.checkin_ms, dur, sizeof dur);
+    const char *vars[] = {"in", in, "out", out, "duration", dur, NULL};
+    i18n_format(v->tr, "checkouts.times", vars, line, sizeof line);
+    text(s, line, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, ls * 2}, m->small, false, C_MUTED,
+         DRAW_CENTER, 2);
+    return y + ls * 2;
+}
+
+/* One check-out: undo it (asked once: the student is checked in again) or change
+ * its time. */
+static void checkout_edit(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    int y = co_header(s, v, tr(v, "checkouts.edit_title"), v->ev ? v->ev->title : "");
+    y = co_summary(s, f, v, y, f->co.checkout_ms) + m->gap;
+    int bw = m->w - 2 * m->margin;
+    if (bw > m->target * 9)
+        bw = m->target * 9;
+    int bh = m->target * 5 / 4;
+    int ls = draw_line_height(s->d, m->small, false);
+    int room = m->h - m->margin - y;
+    int need = 2 * bh + ls * 2 + 2 * m->gap;
+    if (room > need)
+        y += (room - need) / 2;
+    int x = (m->w - bw) / 2;
+    button(s, v, "co-undo", (SDL_Rect){x, y, bw, bh},
+           tr(v, f->co_asked ? "checkouts.undo_ask" : "checkouts.undo"),
+           f->co_asked ? BTN_SELECTED : BTN_AMBER);
+    y += bh;
+    text(s, tr(v, "checkouts.undo_hint"), (SDL_Rect){x, y, bw, ls * 2}, m->small, false, C_MUTED,
+         DRAW_CENTER, 2);
+    y += ls * 2 + m->gap;
+    button(s, v, "co-time", (SDL_Rect){x, y, bw, bh}, tr(v, "checkouts.time"), BTN_PANEL);
+}
+
+/* The corrected time, an hour, ten minutes or a minute back or on; "Opslaan" asks
+ * once with the time. */
+static void checkout_time(ui_screens *s, flow *f, const ui_view *v)
+{
+    const ui_metrics *m = &s->m;
+    int y = co_header(s, v, tr(v, "checkouts.time_title"), "");
+    y = co_summary(s, f, v, y, f->co_time_ms);
+    char hhmm[8], in[8], line[200];
+    lk_format_hhmm(f->co_time_ms, hhmm, sizeof hhmm);
+    int lh = draw_line_height(s->d, m->big, true);
+    text(s, hhmm, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, lh}, m->big, true,
+         f->co_time_ms != f->co.checkout_ms ? C_GREEN_HI : C_TEXT, DRAW_CENTER, 1);
+    y += lh;
+    lk_format_hhmm(f->co.checkin_ms, in, sizeof in);
+    const char *hv[] = {"in", in, NULL};
+    i18n_format(v->tr, "checkouts.time_hint", hv, line, sizeof line);
+    int ls = draw_line_height(s->d, m->small, false);
+    text(s, line, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, ls}, m->small, false, C_MUTED,
+         DRAW_CENTER, 1);
+    y += ls + m->gap / 2;
+    /* Three steps, each "-  label  +": in a row when wide, else under each other. */
+    static const char *const keys[3] = {"clock.hour", "clock.10min", "clock.min"};
+    static const char *const ids[3][2] = {
+        {"co-hour-", "co-hour+"}, {"co-10min-", "co-10min+"}, {"co-min-", "co-min+"}};
+    int save_h = m->target;
+    int room = m->h - m->margin - save_h - m->gap - y;
+    int cols = m->portrait ? 1 : 3, rows = 3 / cols;
+    int rh = (room - (rows - 1) * m->gap) / rows;
+    if (rh > m->target * 3 / 2)
+        rh = m->target * 3 / 2;
+    if (rh < m->target)
+        rh = m->target;
+    y += (room - (rows * rh + (rows - 1) * m->gap)) / 2;
+    int total_w = m->w - 2 * m->margin;
+    int cw = (total_w - (cols - 1) * m->gap * 2) / cols;
+    int x0 = m->margin;
+    for (int i = 0; i < 3; i++) {
+        int cx = x0 + (i % cols) * (cw + m->gap * 2), cy = y + (i / cols) * (rh + m->gap);
+        int pw = rh * 5 / 4 < cw * 3 / 10 ? rh * 5 / 4 : cw * 3 / 10;
+        if (pw < m->target)
+            pw = m->target;
+        button(s, v, ids[i][0], (SDL_Rect){cx, cy, pw, rh}, "\xe2\x80\x93", BTN_PANEL);
+        text(s, tr(v, keys[i]), (SDL_Rect){cx + pw + m->gap / 2, cy, cw - 2 * pw - m->gap, rh},
+             m->small, true, C_TEXT, DRAW_CENTER, 2);
+        button(s, v, ids[i][1], (SDL_Rect){cx + cw - pw, cy, pw, rh}, "+", BTN_PANEL);
+    }
+    char save[96];
+    const char *sv[] = {"time", hhmm, NULL};
+    i18n_format(v->tr, f->co_asked ? "checkouts.save_ask" : "checkouts.save", sv, save,
+                sizeof save);
+    int sw = m->w - 2 * m->margin < m->target * 6 ? m->w - 2 * m->margin : m->target * 6;
+    bool changed = f->co_time_ms != f->co.checkout_ms;
+    button(s, v, "co-save", (SDL_Rect){(m->w - sw) / 2, m->h - m->margin - save_h, sw, save_h},
+           save,
+           !changed      ? BTN_GHOST
+           : f->co_asked ? BTN_SELECTED
+                         : BTN_PRIMARY);
 }
 
 /* --- host ---------------------------------------------------------------------------- */
@@ -1632,6 +1881,15 @@ void screens_draw(ui_screens *s, flow *f, const ui_view *v, int w, int h)
         break;
     case FLOW_CLOCK:
         clock_screen(s, f, v);
+        break;
+    case FLOW_CHECKOUTS:
+        checkouts(s, f, v);
+        break;
+    case FLOW_CHECKOUT_EDIT:
+        checkout_edit(s, f, v);
+        break;
+    case FLOW_CHECKOUT_TIME:
+        checkout_time(s, f, v);
         break;
     case FLOW_SCREEN_COUNT:
         break;

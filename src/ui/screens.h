@@ -32,6 +32,7 @@ typedef struct ui_host_row {
     char issuer[LK_ISSUER_MAX + 1];   /* student's issuer */
     char subject[LK_SUBJECT_MAX + 1]; /* student's subject */
     char checkin_uuid[37];            /* statement id of the check-in */
+    char checkout_uuid[37];           /* statement id of the check-out, "" = none */
     int64_t checkin_ms;               /* check-in time */
     int64_t checkout_ms;              /* check-out time, 0 = still here */
     char group[64];                   /* roster group (klas), "" = unknown */
@@ -61,6 +62,8 @@ typedef struct ui_view {
     int per_hour[24];              /* check-ins per local hour today (admin) */
     const ui_host_row *rows;       /* host rows */
     size_t n_rows;                 /* number of host rows */
+    const size_t *co_order;        /* rows checked out, newest check-out first (admin) */
+    size_t n_co;                   /* how many */
     SDL_Texture *preview;          /* camera preview texture, NULL = none yet */
     int preview_w, preview_h;      /* its frame size */
     bool code_seen;                /* a code outline to draw */

@@ -775,6 +775,81 @@ static void test_save_answers(void **state)
 
 /* A host confirms a student once: the statement names the host as actor and the
  * check-in as context; a second confirmation writes nothing. */
+/* The admin undoes or corrects a check-out: times out of range are refused; a
+ * correction voids the sent statement with the real voiding statement and queues
+ * a check-out at the new time that names the one it corrects; an undo checks the
+ * student in again, and the next scan checks out anew. */
+static void test_undo_and_correct_checkout(void **state)
+{
+    fixture *f = *state;
+    lk_strlcpy(f->cfg->event_id, "STAGE1", sizeof f->cfg->event_id);
+    lk_strlcpy(f->cfg->kiosk_id, "K1", sizeof f->cfg->kiosk_id);
+    char payload[256];
+    sign(&f->key, 'S', "1001", 20271231, payload, sizeof payload);
+    checkin_result r;
+    int64_t in = T0 + 1000, out = T0 + 5 * HOUR_MS, now = T0 + 6 * HOUR_MS;
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, in, &r), LK_OK);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, out, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_OUT);
+    store_experience e = r.exp;
+    char old[37];
+    lk_strlcpy(old, e.checkout_uuid, sizeof old);
+    /* the check-out went to the LRS */
+    char sql[400];
+    snprintf(sql, sizeof sql, "SELECT id FROM outbox WHERE uuid = '%s'", old);
+    int64_t id = count(f->st, sql);
+    assert_int_equal(store_outbox_mark_sent(f->st, &id, 1, out + 1000), LK_OK);
+    bool voided = false;
+    /* before the check-in, in the future, unchanged, not checked out: refused */
+    assert_int_equal(checkin_correct_checkout(f->st, f->cfg, &e, in - 1, now, &voided),
+                     LK_ERR_INVALID);
+    assert_int_equal(checkin_correct_checkout(f->st, f->cfg, &e, now + 1, now, &voided),
+                     LK_ERR_INVALID);
+    assert_int_equal(checkin_correct_checkout(f->st, f->cfg, &e, out, now, &voided),
+                     LK_ERR_INVALID);
+    store_experience in_only = e;
+    in_only.checkout_ms = 0;
+    in_only.checkout_uuid[0] = '\0';
+    assert_int_equal(checkin_undo_checkout(f->st, f->cfg, &in_only, &voided), LK_ERR_INVALID);
+    assert_int_equal(checkin_undo_checkout(NULL, f->cfg, &e, &voided), LK_ERR_INVALID);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 2);
+    /* 3 h 30 after the check-in */
+    int64_t fixed = in + 3 * HOUR_MS + 30 * 60000;
+    assert_int_equal(checkin_correct_checkout(f->st, f->cfg, &e, fixed, now, &voided), LK_OK);
+    assert_true(voided);
+    store_experience got;
+    assert_int_equal(store_find_experience(f->st, "STAGE1", "00AA", "1001", &got), LK_OK);
+    assert_int_equal(got.checkout_ms, fixed);
+    assert_string_not_equal(got.checkout_uuid, old);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND json LIKE '%%\"id\":\"%s\"%%'"
+             " AND json LIKE '%%/verbs/voided%%' AND json NOT LIKE '%%\"1001\"%%'",
+             old);
+    assert_int_equal(count(f->st, sql), 1);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM outbox WHERE uuid = '%s' AND kind = 'checkout'"
+             " AND json LIKE '%%\"PT3H30M\"%%' AND json LIKE '%%/extensions/corrects\":\"%s\"%%'",
+             got.checkout_uuid, old);
+    assert_int_equal(count(f->st, sql), 1);
+    /* the stale view (the old statement) no longer matches */
+    assert_int_equal(checkin_undo_checkout(f->st, f->cfg, &e, &voided), LK_ERR_NOT_FOUND);
+    /* undo the corrected one: it never left, so it is deleted; checked in again */
+    assert_int_equal(checkin_undo_checkout(f->st, f->cfg, &got, &voided), LK_OK);
+    assert_false(voided);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM outbox WHERE uuid = '%s'", got.checkout_uuid);
+    assert_int_equal(count(f->st, sql), 0);
+    assert_int_equal(store_find_experience(f->st, "STAGE1", "00AA", "1001", &got), LK_OK);
+    assert_int_equal(got.checkout_ms, 0);
+    assert_int_equal(checkin_scan(f->st, f->cfg, NULL, payload, now, &r), LK_OK);
+    assert_int_equal(r.outcome, CHECKIN_CHECKED_OUT);
+    assert_int_equal(r.duration_ms, now - in);
+    /* an event no longer in kiosk.ini: a new statement cannot be built */
+    store_experience gone = r.exp;
+    lk_strlcpy(gone.event_id, "NOPE", sizeof gone.event_id);
+    assert_int_equal(checkin_correct_checkout(f->st, f->cfg, &gone, in + HOUR_MS, now, &voided),
+                     LK_ERR_INVALID);
+}
+
 static void test_confirm(void **state)
 {
     fixture *f = *state;
@@ -840,6 +915,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scan_null_arguments, setup_scan, teardown_scan),
         cmocka_unit_test_setup_teardown(test_save_answers, setup_scan, teardown_scan),
         cmocka_unit_test_setup_teardown(test_confirm, setup_scan, teardown_scan),
+        cmocka_unit_test_setup_teardown(test_undo_and_correct_checkout, setup_scan, teardown_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -396,6 +396,125 @@ static void test_undo_confirmations(void **state)
     assert_int_equal(store_record_confirmation(f->st, a.id, "00AA", "H01", T0 + 300, &ca2), LK_OK);
 }
 
+/* Checks out exp at ms with a statement of that uuid. */
+static void out_at(fixture *f, const store_experience *e, int64_t ms, const char *uuid)
+{
+    store_statement st = {.uuid = uuid, .kind = "checkout", .json = "{}"};
+    assert_int_equal(store_record_checkout(f->st, e->id, ms, &st), LK_OK);
+}
+
+/* An admin undoes or corrects a check-out: a statement that never left is deleted,
+ * one that may be in an LRS (sent, offered, purged) is voided where it went, a
+ * stale view changes nothing, and the record follows. */
+static void test_correct_checkout(void **state)
+{
+    fixture *f = *state;
+    store_experience a, b, c, d, got;
+    assert_int_equal(checkin(f->st, "EV1", "A", T0, &a), LK_OK);
+    assert_int_equal(checkin(f->st, "EV1", "B", T0, &b), LK_OK);
+    assert_int_equal(checkin(f->st, "EV1", "C", T0, &c), LK_OK);
+    assert_int_equal(checkin(f->st, "EV1", "D", T0, &d), LK_OK);
+    out_at(f, &a, T0 + 60000, "out-a");
+    out_at(f, &b, T0 + 120000, "out-b");
+    out_at(f, &c, T0 + 180000, "out-c");
+    out_at(f, &d, T0 + 240000, "out-d");
+    int64_t bid = count(f->st, "SELECT id FROM outbox WHERE uuid = 'out-b'");
+    assert_int_equal(store_outbox_mark_sent(f->st, &bid, 1, T0 + 300000), LK_OK);
+    int64_t cid = count(f->st, "SELECT id FROM outbox WHERE uuid = 'out-c'");
+    bool present = false;
+    assert_int_equal(store_outbox_mark_offered(f->st, &cid, 1, T0 + 300000, &present), LK_OK);
+    assert_true(present);
+    assert_int_equal(
+        sqlite3_exec(store_db(f->st),
+                     "DELETE FROM outbox WHERE uuid = 'out-d';"
+                     "INSERT OR REPLACE INTO clock_unsynced VALUES ('out-b', 'boot', 1, 1)",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    store_statement nb = {.uuid = "new-b", .kind = "checkout", .json = "{\"new\":1}"};
+    bool voided = true;
+    /* bad arguments */
+    assert_int_equal(store_correct_checkout(NULL, a.id, "out-a", 0, NULL, fake_void, NULL, NULL),
+                     LK_ERR_INVALID);
+    assert_int_equal(store_correct_checkout(f->st, 0, "out-a", 0, NULL, fake_void, NULL, NULL),
+                     LK_ERR_INVALID);
+    assert_int_equal(store_correct_checkout(f->st, a.id, "", 0, NULL, fake_void, NULL, NULL),
+                     LK_ERR_INVALID);
+    assert_int_equal(store_correct_checkout(f->st, a.id, "out-a", 0, NULL, NULL, NULL, NULL),
+                     LK_ERR_INVALID);
+    assert_int_equal(store_correct_checkout(f->st, b.id, "out-b", 0, &nb, fake_void, NULL, NULL),
+                     LK_ERR_INVALID); /* a statement needs a time */
+    assert_int_equal(store_correct_checkout(f->st, b.id, "out-b", T0, NULL, fake_void, NULL, NULL),
+                     LK_ERR_INVALID); /* a time needs a statement */
+    /* a stale view (another check-out since), or not checked out: nothing changes */
+    assert_int_equal(
+        store_correct_checkout(f->st, b.id, "out-a", 0, NULL, fake_void, NULL, &voided),
+        LK_ERR_NOT_FOUND);
+    assert_false(voided);
+    assert_int_equal(store_correct_checkout(f->st, 987654, "out-a", 0, NULL, fake_void, NULL, NULL),
+                     LK_ERR_NOT_FOUND);
+    /* the voiding cannot be built: nothing changes */
+    assert_int_equal(
+        store_correct_checkout(f->st, b.id, "out-b", T0 + 90000, &nb, fake_void, f, &voided),
+        LK_ERR_INVALID);
+    assert_int_equal(count(f->st, "SELECT checkout_ms FROM experiences WHERE subject = 'B'"),
+                     T0 + 120000);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox"), 7);
+
+    /* A: never left the kiosk: its row is deleted, no voiding; checked in again */
+    assert_int_equal(
+        store_correct_checkout(f->st, a.id, "out-a", 0, NULL, fake_void, NULL, &voided), LK_OK);
+    assert_false(voided);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE uuid = 'out-a'"), 0);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"), 0);
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "A", &got), LK_OK);
+    assert_int_equal(got.checkout_ms, 0);
+    assert_string_equal(got.checkout_uuid, "");
+    /* a second time: not checked out any more */
+    assert_int_equal(store_correct_checkout(f->st, a.id, "out-a", 0, NULL, fake_void, NULL, NULL),
+                     LK_ERR_NOT_FOUND);
+    /* and a scan can check out again */
+    out_at(f, &a, T0 + 600000, "out-a2");
+
+    /* B: sent: voided (to the student's school), the sent row stays, the new
+     * statement is queued about the student; its unsynced-clock note goes */
+    assert_int_equal(
+        store_correct_checkout(f->st, b.id, "out-b", T0 + 90000, &nb, fake_void, NULL, &voided),
+        LK_OK);
+    assert_true(voided);
+    assert_int_equal(store_find_experience(f->st, "EV1", "00AA", "B", &got), LK_OK);
+    assert_int_equal(got.checkout_ms, T0 + 90000);
+    assert_string_equal(got.checkout_uuid, "new-b");
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND state = 0"
+                                  " AND issuer = '00AA' AND subject IS NULL"
+                                  " AND json LIKE '%\"voids\":\"out-b\"%'"),
+                     1);
+    assert_int_equal(count(f->st, "SELECT state FROM outbox WHERE uuid = 'out-b'"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE uuid = 'new-b' AND state = 0"
+                                  " AND issuer = '00AA' AND subject = 'B'"),
+                     1);
+    assert_int_equal(count(f->st, "SELECT created_ms FROM outbox WHERE uuid = 'new-b'"),
+                     T0 + 90000);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM clock_unsynced WHERE uuid = 'out-b'"), 0);
+    /* the voiding comes before the new one in the queue */
+    assert_true(count(f->st, "SELECT id FROM outbox WHERE kind = 'voiding'") <
+                count(f->st, "SELECT id FROM outbox WHERE uuid = 'new-b'"));
+
+    /* C: offered to the LRS (maybe stored): voided, and the queued row goes */
+    assert_int_equal(
+        store_correct_checkout(f->st, c.id, "out-c", 0, NULL, fake_void, NULL, &voided), LK_OK);
+    assert_true(voided);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE uuid = 'out-c'"), 0);
+    assert_int_equal(
+        count(f->st, "SELECT count(*) FROM outbox WHERE json LIKE '%\"voids\":\"out-c\"%'"), 1);
+    /* D: sent and purged: voided from the id the record keeps */
+    assert_int_equal(
+        store_correct_checkout(f->st, d.id, "out-d", 0, NULL, fake_void, NULL, &voided), LK_OK);
+    assert_true(voided);
+    assert_int_equal(
+        count(f->st, "SELECT count(*) FROM outbox WHERE json LIKE '%\"voids\":\"out-d\"%'"), 1);
+    assert_int_equal(count(f->st, "SELECT count(*) FROM outbox WHERE kind = 'voiding'"), 3);
+}
+
 static void test_refusals(void **state)
 {
     fixture *f = *state;
@@ -829,6 +948,7 @@ int main(int argc, char **argv)
         T(test_answers_and_confirmation),
         T(test_refusals),
         T(test_undo_confirmations),
+        T(test_correct_checkout),
         T(test_counts_and_listing),
         T(test_roster),
         T(test_outbox_life_cycle),

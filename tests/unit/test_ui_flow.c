@@ -686,6 +686,96 @@ static void test_forgot_the_pass(void **state)
 
 /* Admin -> "Datum en tijd": steps change what will be set, save asks the kiosk to
  * set it, the outcome shows on the admin screen; untouched it times out. */
+/* Undo or correct a check-out: the list, one check-out, undo asked once, the time
+ * picker on whole minutes between the check-in and now, save asked once, the
+ * outcome as a notice on the list. */
+static void test_admin_fixes_a_checkout(void **state)
+{
+    (void)state;
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.screen = FLOW_ADMIN;
+    assert_int_equal(flow_tap(&f, "checkouts", 10), FLOW_FX_REDRAW | FLOW_FX_ADMIN_LOAD);
+    assert_int_equal(f.screen, FLOW_CHECKOUTS);
+    assert_string_equal(flow_screen_token(FLOW_CHECKOUTS), "checkouts");
+    assert_string_equal(flow_screen_token(FLOW_CHECKOUT_EDIT), "checkout_edit");
+    assert_string_equal(flow_screen_token(FLOW_CHECKOUT_TIME), "checkout_time");
+    f.co_pages = 3;
+    assert_int_equal(flow_tap(&f, "co-more", 11), FLOW_FX_REDRAW);
+    assert_int_equal(f.co_page, 1);
+    assert_int_equal(flow_tap(&f, "co-x", 12), 0);
+    assert_int_equal(flow_tap(&f, "co-5", 12), FLOW_FX_CHECKOUT_PICK);
+    assert_int_equal(f.co_pick, 5);
+    const int64_t in = 1000000000000LL, out = in + 3 * 3600000LL + 17000; /* 3 h 0 m 17 s */
+    flow_checkout c = {
+        .experience_id = 7, .checkin_ms = in, .checkout_ms = out, .checkout_uuid = "u"};
+    flow_checkout none = c;
+    none.checkout_ms = 0;
+    assert_int_equal(flow_checkout_picked(&f, &none, in + 4 * 3600000LL, 13), 0);
+    assert_int_equal(flow_checkout_picked(&f, &c, in + 4 * 3600000LL, 13), FLOW_FX_REDRAW);
+    assert_int_equal(f.screen, FLOW_CHECKOUT_EDIT);
+    /* undo: asked once; anything else cancels the question */
+    assert_int_equal(flow_tap(&f, "co-undo", 14), FLOW_FX_REDRAW);
+    assert_true(f.co_asked);
+    assert_int_equal(flow_tap(&f, "elsewhere", 15), 0);
+    assert_false(f.co_asked);
+    assert_int_equal(flow_tap(&f, "co-undo", 16), FLOW_FX_REDRAW);
+    assert_int_equal(flow_tap(&f, "co-undo", 17), FLOW_FX_CHECKOUT_UNDO);
+    assert_int_equal(f.screen, FLOW_CHECKOUT_EDIT); /* until the kiosk says how it went */
+    /* the time */
+    assert_int_equal(flow_tap(&f, "co-time", 18), FLOW_FX_REDRAW);
+    assert_int_equal(f.screen, FLOW_CHECKOUT_TIME);
+    assert_true(f.co_time_ms == out);
+    assert_int_equal(flow_tap(&f, "co-save", 19), 0); /* nothing changed yet */
+    assert_int_equal(flow_tap(&f, "co-min+", 20), FLOW_FX_REDRAW);
+    assert_true(f.co_time_ms == in + 3 * 3600000LL + 60000 - (in % 60000)); /* a whole minute */
+    for (int i = 0; i < 5; i++)
+        flow_tap(&f, "co-hour-", 21);
+    assert_true(f.co_time_ms == in); /* never before the check-in */
+    assert_int_equal(flow_tap(&f, "co-min-", 22), 0);
+    for (int i = 0; i < 9; i++)
+        flow_tap(&f, "co-hour+", 23);
+    assert_true(f.co_time_ms == in + 4 * 3600000LL + 10); /* never past now (10 ms later) */
+    flow_tap(&f, "co-hour-", 33);
+    flow_tap(&f, "co-10min-", 34);
+    flow_tap(&f, "co-10min+", 35);
+    flow_tap(&f, "co-10min-", 36);
+    int64_t want = in + 3 * 3600000LL - 600000;
+    want -= want % 60000;
+    assert_true(f.co_time_ms == want);
+    assert_int_equal(flow_tap(&f, "co-save", 37), FLOW_FX_REDRAW);
+    assert_true(f.co_asked);
+    assert_int_equal(flow_tap(&f, "co-min+", 38), FLOW_FX_REDRAW); /* a change: ask again */
+    assert_false(f.co_asked);
+    flow_tap(&f, "co-min-", 39);
+    assert_int_equal(flow_tap(&f, "co-save", 40), FLOW_FX_REDRAW);
+    assert_int_equal(flow_tap(&f, "co-save", 41), FLOW_FX_CHECKOUT_TIME);
+    assert_true(f.co_time_ms == want);
+    /* the outcome: back to the list with a notice that goes after a while */
+    assert_true(flow_checkout_fixed(&f, "checkouts.corrected_ok", 50) & FLOW_FX_ADMIN_LOAD);
+    assert_int_equal(f.screen, FLOW_CHECKOUTS);
+    assert_string_equal(f.notice, "checkouts.corrected_ok");
+    assert_true(flow_deadline(&f) == 50 + FLOW_NOTICE_MS);
+    assert_int_equal(flow_tick(&f, 50 + FLOW_NOTICE_MS), FLOW_FX_REDRAW);
+    assert_string_equal(f.notice, "");
+    assert_int_equal(f.screen, FLOW_CHECKOUTS);
+    /* back, back: the time screen to the check-out, the list to the admin screen */
+    flow_checkout_picked(&f, &c, in + 4 * 3600000LL, 60);
+    flow_tap(&f, "co-time", 61);
+    assert_int_equal(flow_tap(&f, "close", 62), FLOW_FX_REDRAW);
+    assert_int_equal(f.screen, FLOW_CHECKOUT_EDIT);
+    assert_true(flow_tap(&f, "close", 63) & FLOW_FX_ADMIN_LOAD);
+    assert_int_equal(f.screen, FLOW_CHECKOUTS);
+    assert_true(flow_tap(&f, "close", 64) & FLOW_FX_ADMIN_LOAD);
+    assert_int_equal(f.screen, FLOW_ADMIN);
+    /* no touch for a while: idle */
+    flow_tap(&f, "checkouts", 70);
+    flow_checkout_picked(&f, &c, in, 71);
+    flow_tap(&f, "co-time", 72);
+    flow_tick(&f, 72 + f.timing.admin_ms);
+    assert_int_equal(f.screen, FLOW_IDLE);
+}
+
 static void test_admin_sets_the_clock(void **state)
 {
     (void)state;
@@ -856,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_refusal_pin_admin_host),
         cmocka_unit_test(test_forgot_the_pass),
         cmocka_unit_test(test_admin_sets_the_clock),
+        cmocka_unit_test(test_admin_fixes_a_checkout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -257,6 +257,39 @@ static void test_checkout(void **state)
     check_duration(f, 30 * 3600000LL, "PT30H");
 }
 
+static void test_checkout_corrected(void **state)
+{
+    fixture *f = *state;
+    json_t *j = parse(xapi_checkout_corrected(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS,
+                                              CHECKIN_UUID, 3 * 3600000LL, UUID1));
+    assert_common(j, UUID2);
+    assert_string_equal(str_at(j, "verb.id"), "http://activitystrea.ms/leave");
+    assert_string_equal(str_at(j, "result.duration"), "PT3H");
+    assert_string_equal(str_at(j, "context.statement.id"), CHECKIN_UUID);
+    json_t *ext = json_object_get(json_object_get(j, "context"), "extensions");
+    assert_string_equal(
+        json_string_value(json_object_get(ext, "https://w3id.org/xapi/lob/extensions/corrects")),
+        UUID1);
+    json_decref(j);
+    /* a plain check-out corrects nothing */
+    j = parse(xapi_checkout(&f->cfg, &f->cfg.events[0], &f->student, UUID2, TS, CHECKIN_UUID, 1));
+    ext = json_object_get(json_object_get(j, "context"), "extensions");
+    assert_null(json_object_get(ext, "https://w3id.org/xapi/lob/extensions/corrects"));
+    json_decref(j);
+    const config_event *ev = &f->cfg.events[0];
+    assert_null(
+        xapi_checkout_corrected(&f->cfg, ev, &f->student, UUID2, TS, CHECKIN_UUID, 1, NULL));
+    assert_null(xapi_checkout_corrected(&f->cfg, ev, &f->student, UUID2, TS, CHECKIN_UUID, 1, "x"));
+    assert_null(
+        xapi_checkout_corrected(&f->cfg, ev, &f->student, UUID2, TS, CHECKIN_UUID, 1, UUID2));
+    /* without a kiosk id there is no extensions object yet: it is made */
+    f->cfg.kiosk_id[0] = '\0';
+    j = parse(xapi_checkout_corrected(&f->cfg, ev, &f->student, UUID2, TS, CHECKIN_UUID, 1, UUID1));
+    ext = json_object_get(json_object_get(j, "context"), "extensions");
+    assert_int_equal(json_object_size(ext), 1);
+    json_decref(j);
+}
+
 static const xapi_choice FACES[] = {
     {"1", "heel slecht", "very bad"}, {"2", "slecht", "bad"}, {"3", "gaat wel", "okay"},
     {"4", "goed", "good"},           {"5", "heel goed", "very good"},
@@ -612,6 +645,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checkin_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkout_corrected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_answer_likert, setup, teardown),
         cmocka_unit_test_setup_teardown(test_answer_choice_competency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_answer_fill_in_hostile, setup, teardown),
