@@ -95,7 +95,7 @@ expect checkout_edit
 expect-text Sem
 expect-text In: 09:00 · uit: 13:30 · 4 uur en 30 minuten
 tap co-undo
-expect-text Zeker? Tik nog eens.
+expect-text Ja, check-out ongedaan maken
 tap co-undo
 expect checkouts
 expect-text Check-out ongedaan gemaakt.
