@@ -183,3 +183,49 @@ if [ "${LK_BENCH_GL:-1}" != 0 ] && command -v Xvfb >/dev/null && command -v conv
     printf '%-10s %-10s %4s %5s %5s %7s %7s %7s %7s\n' "" "" "" "" "" all render all render
     cat "$T/gl.res"
 fi
+
+# 6. A Pi Zero 2 W estimate from instruction counts: the kiosk on its idle screen
+#    at 800x480 (the Pi's own display) with the camera program above (15 noisy
+#    I420 frames a second of a still scene) under callgrind, counted over a
+#    window after start-up (callgrind_control). Camera thread (reading, handing
+#    the preview over, decoding) per camera frame; UI thread (preview change
+#    detection and uploads, frames presented, the loop) per preview look, which
+#    happen at 15 a second at most; both times 15 per second, over one Cortex-A53
+#    core at 1 GHz with an assumed IPC of 0.8 (x86-64 instructions stand in for
+#    AArch64 ones). Software renderer: on the Pi the GPU composes, so the
+#    renderer's share here is an upper bound. LK_BENCH_PI=0 skips this part.
+if [ "${LK_BENCH_PI:-1}" != 0 ] && [ -f "$T/camcmd.ini" ] && command -v callgrind_control >/dev/null; then
+    rm -rf "$T/pi"
+    cp -r "$T/demo" "$T/pi"
+    rm -f "$T/pi/data/lobkiosk.db"*
+    cp "$T/camcmd.ini" "$T/pi/kiosk.ini"
+    printf 'wait-camera 60000\nwait 60000\nquit\n' > "$T/pi.script"
+    (cd "$T/pi" && LOBKIOSK_SIZE=800x480 LOBKIOSK_SCRIPT="$T/pi.script" exec valgrind --tool=callgrind \
+        --separate-threads=yes --instr-atstart=no --callgrind-out-file="$T/pi/cg.%p" \
+        "$LOBKIOSK" --config "$T/pi/kiosk.ini" > /dev/null 2>&1) &
+    vpid=$!
+    sleep 15 # start-up under valgrind, the camera running
+    callgrind_control -i on $vpid > /dev/null 2>&1
+    sleep "${LK_BENCH_PI_S:-20}"
+    callgrind_control -d $vpid > /dev/null 2>&1
+    kill $vpid 2> /dev/null || true
+    wait $vpid 2> /dev/null || true
+    calls() { callgrind_annotate --inclusive=yes "$1" 2> /dev/null |
+        awk -v f="$2" '$0 ~ "=> .*:" f " " { gsub(/[(x)]/, "", $NF); n += $NF } END { print n + 0 }'; }
+    total() { callgrind_annotate "$1" 2> /dev/null | awk '/PROGRAM TOTALS/ { gsub(/,/, "", $1); print $1 }'; }
+    ui=$(ls "$T/pi/"cg.*.1-01 2> /dev/null | head -n1)
+    cam=$(ls "$T/pi/"cg.*.1-* 2> /dev/null | xargs grep -l decoder_scan 2> /dev/null | head -n1)
+    if [ -n "$ui" ] && [ -n "$cam" ] && [ "$ui" != "$cam" ]; then
+        ui_i=$(total "$ui") ui_n=$(calls "$ui" preview_update)
+        cam_i=$(total "$cam") cam_n=$(calls "$cam" decoder_scan)
+        awk -v ui="$ui_i" -v un="$ui_n" -v cam="$cam_i" -v cn="$cam_n" 'BEGIN {
+            if (!un || !cn) { print "Pi Zero 2 W estimate: no frames counted"; exit }
+            u = ui / un * 15; c = cam / cn * 15
+            printf "Pi Zero 2 W estimate (camera 15 fps + idle screen, 800x480, IPC 0.8 at 1 GHz):\n"
+            printf "  camera thread %.2f M instr/frame (%d frames) -> %.1f%% of one core\n", cam / cn / 1e6, cn, c / 8e6
+            printf "  UI thread     %.2f M instr/look (%d looks)   -> %.1f%% of one core\n", ui / un / 1e6, un, u / 8e6
+            printf "  together %.1f%% of one A53 core (goal < 25%%)\n", (u + c) / 8e6 }'
+    else
+        echo "Pi Zero 2 W estimate: callgrind gave no per-thread counts"
+    fi
+fi
