@@ -531,6 +531,11 @@ static lk_status secure_file(const char *path)
         fprintf(stderr, "store: cannot create database file: %s\n", strerror(errno));
         return errno == ENOSPC ? LK_ERR_FULL : errno == EACCES ? LK_ERR_PERMISSION : LK_ERR_IO;
     }
+    /* as an open(O_RDWR) would have said it (a file left by another user) */
+    if (faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) != 0) {
+        fprintf(stderr, "store: cannot open database file: %s\n", strerror(errno));
+        return errno == EACCES ? LK_ERR_PERMISSION : LK_ERR_IO;
+    }
     if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0)
         (void)chmod(path, 0600);
     return LK_OK;

@@ -857,6 +857,36 @@ static void test_hot_paths_use_indexes(void **state)
     assert_true(n >= 20);
 }
 
+/* A file the kiosk's user may not read or write (left by another user) is a
+ * permission error, told as such, not a damaged database. */
+static void test_file_of_another_user(void **state)
+{
+    fixture *f = *state;
+    store_close(f->st);
+    f->st = NULL;
+    char path[160];
+    snprintf(path, sizeof path, "%s/other.db", f->dir);
+    store *st = NULL;
+    assert_int_equal(store_open(path, &st, NULL, 0), LK_OK);
+    store_close(st);
+    assert_int_equal(chmod(f->dir, 0755), 0);
+    if (geteuid() != 0)
+        assert_int_equal(chmod(path, 0), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(2);
+        lk_status ls = store_open(path, &st, NULL, 0);
+        _exit(ls == LK_ERR_PERMISSION ? 0 : ls == LK_OK ? 3 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(chmod(path, 0600), 0);
+}
+
 /* The program itself, started again as a second process (see main). */
 static const char *self_exe;
 
@@ -956,6 +986,7 @@ int main(int argc, char **argv)
         T(test_full_disk),
         T(test_hot_paths_use_indexes),
         T(test_second_handle_keeps_the_wal_shared),
+        T(test_file_of_another_user),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
