@@ -752,6 +752,43 @@ static void x_densify(report_fast *d)
 /* Rows of table (answers or confirmations) that belong to the check-ins in scope:
  * the whole table when the scope is most of the check-ins, else found through
  * the scope's own query and the table's index on experience_id. */
+/* The scope's rows of table (answers or confirmations), cols after their
+ * experience_id: the whole table (whole) or through the scope's own query and
+ * the table's index on experience_id. */
+static void child_sql(const report_filter *f, int64_t until, const char *table, const char *cols,
+                      bool whole, char *buf, size_t len)
+{
+    if (whole)
+        snprintf(buf, len, "SELECT c.experience_id, %s FROM %s c", cols, table);
+    else
+        snprintf(buf, len,
+                 "SELECT c.experience_id, %s FROM (%s) x JOIN %s c ON c.experience_id = x.id", cols,
+                 x_sql(f, until), table);
+}
+
+#define ANSWER_COLS "c.competency, c.question_id, c.response"
+
+const char *report_fast_scope_sql(const report_filter *f, size_t i, char *buf, size_t len)
+{
+    report_filter g = *f;
+    if (g.event_id && !*g.event_id)
+        g.event_id = NULL;
+    if (g.group && !*g.group)
+        g.group = NULL;
+    int64_t until = f->until_ms > 0 ? f->until_ms : INT64_MAX;
+    if (i == 0)
+        snprintf(buf, len, "%s", x_sql(&g, until));
+    else if (i == 1)
+        child_sql(&g, until, "answers", ANSWER_COLS, false, buf, len);
+    else if (i == 2)
+        child_sql(&g, until, "confirmations", "1", false, buf, len);
+    else
+        return NULL;
+    return buf;
+}
+
+/* Rows of table that belong to the check-ins in scope: the whole table when the
+ * scope is most of the check-ins, else found through the scope's own query. */
 static lk_status child_stmt(report_fast *d, const char *table, const char *cols, sqlite3_stmt **out)
 {
     int64_t max_id = 0;
@@ -763,14 +800,10 @@ static lk_status child_stmt(report_fast *d, const char *table, const char *cols,
     if (ls != LK_OK)
         return ls;
     char sql[1024];
-    if ((int64_t)d->x_n * 4 >= max_id)
-        snprintf(sql, sizeof sql, "SELECT c.experience_id, %s FROM %s c", cols, table);
-    else
-        snprintf(sql, sizeof sql,
-                 "SELECT c.experience_id, %s FROM (%s) x JOIN %s c ON c.experience_id = x.id", cols,
-                 x_sql(&d->f, d->until), table);
+    bool whole = (int64_t)d->x_n * 4 >= max_id;
+    child_sql(&d->f, d->until, table, cols, whole, sql, sizeof sql);
     ls = prepare(d, sql, out);
-    if (ls == LK_OK && strstr(sql, " JOIN "))
+    if (ls == LK_OK && !whole)
         bind_x(*out, d);
     return ls;
 }
@@ -830,7 +863,7 @@ static lk_status load_children(report_fast *d)
         x_densify(d);
     sqlite3_stmt *s = NULL;
     if (ls == LK_OK)
-        ls = child_stmt(d, "answers", "c.competency, c.question_id, c.response", &s);
+        ls = child_stmt(d, "answers", ANSWER_COLS, &s);
     int rc = SQLITE_DONE;
     while (ls == LK_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
         int32_t sid = x_student(d, sqlite3_column_int64(s, 0));

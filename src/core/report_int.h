@@ -98,6 +98,11 @@ void report_fast_free(report_fast *d);
 lk_status report_fast_rows(report_fast *d, report_query q, const char *extra, const char *extra2,
                            report_row_fn fn, void *ctx) LK_MUST_CHECK;
 
+/* The i-th statement report_fast runs for f when the scope is a small part of the
+ * store (0: the check-ins, 1: their answers, 2: their confirmations), written into
+ * buf; NULL past the end. For EXPLAIN QUERY PLAN in the tests. */
+const char *report_fast_scope_sql(const report_filter *f, size_t i, char *buf, size_t len);
+
 /* report_write and report_table_get with the reference: each section's SQL
  * query over the store (slow on a big store; tests compare the two). */
 lk_status report_write_reference(store *st, const config *cfg, const report_filter *f,

@@ -337,6 +337,49 @@ static void test_same_as_reference(void **state)
     tzset();
 }
 
+/* A report about one event, one group or a period reads its check-ins, their
+ * answers and confirmations through indexes: never a whole table, so report
+ * --event costs the same after a year as on the first day. */
+static void test_scoped_reports_use_indexes(void **state)
+{
+    fixture *f = *state;
+    const report_filter scopes[] = {
+        {.event_id = "E04"},
+        {.event_id = "E04", .group = "3A", .since_ms = 1, .until_ms = T0},
+        {.group = "3A"},
+        {.since_ms = T0, .until_ms = T0 + DAY_MS},
+    };
+    for (size_t k = 0; k < sizeof scopes / sizeof scopes[0]; k++) {
+        char sql[1024];
+        for (size_t i = 0; report_fast_scope_sql(&scopes[k], i, sql, sizeof sql); i++) {
+            char *eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+            sqlite3_stmt *s = NULL;
+            assert_int_equal(sqlite3_prepare_v2(store_db(f->st), eqp, -1, &s, NULL), SQLITE_OK);
+            sqlite3_free(eqp);
+            int steps = 0;
+            while (sqlite3_step(s) == SQLITE_ROW) {
+                const char *d = (const char *)sqlite3_column_text(s, 3);
+                steps++;
+                /* the roster (a school's students) may be read; check-ins and their
+                 * answers and confirmations only through an index */
+                if (d && strncmp(d, "SCAN ", 5) == 0 && strncmp(d, "SCAN r", 6) != 0)
+                    fail_msg("scope %zu statement %zu reads a whole table (%s): %s", k, i, d, sql);
+            }
+            sqlite3_finalize(s);
+            assert_true(steps > 0);
+        }
+    }
+    /* the check catches a full scan */
+    char *eqp =
+        sqlite3_mprintf("EXPLAIN QUERY PLAN SELECT id FROM experiences e WHERE e.manual = 1");
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->st), eqp, -1, &s, NULL), SQLITE_OK);
+    sqlite3_free(eqp);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_true(strncmp((const char *)sqlite3_column_text(s, 3), "SCAN e", 6) == 0);
+    sqlite3_finalize(s);
+}
+
 static char *no_void(const char *void_uuid, const char *target_uuid, int64_t now_ms, void *user)
 {
     (void)void_uuid;
@@ -378,6 +421,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_same_as_reference),
         T(test_after_forget_purge_and_correction),
+        T(test_scoped_reports_use_indexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
