@@ -207,20 +207,21 @@ static const char *const migrations[] = {
 /* A batch's ids are bound as one JSON array (?2 or ?1, read by json_each), so one
  * statement marks a whole batch: one statement a row cost more than the row. */
 #define SQL_MARK_OFFERED                                                                           \
-    "INSERT INTO outbox_offered (id, offered_ms) SELECT id, ?1 FROM outbox"                        \
-    " WHERE id IN (SELECT value FROM json_each(?2)) AND state = 0"                                 \
-    " ON CONFLICT (id) DO UPDATE SET offered_ms = offered_ms RETURNING id"
+    "INSERT OR IGNORE INTO outbox_offered (id, offered_ms) SELECT o.id, ?1"                        \
+    " FROM json_each(?2) j CROSS JOIN outbox o ON o.id = j.value WHERE o.state = 0"
 /* Rows no longer queued (sent, quarantined, forgotten) need no offered mark. */
 #define SQL_OFFERED_CLEAN                                                                          \
     "DELETE FROM outbox_offered WHERE NOT EXISTS (SELECT 1 FROM outbox o"                          \
     " WHERE o.id = outbox_offered.id AND o.state = 0)"
 #define SQL_SETTLE                                                                                 \
     "UPDATE outbox SET state = 1, sent_ms = ?1, last_error = NULL"                                 \
-    " WHERE id IN (SELECT value FROM json_each(?2)) RETURNING id"
+    " FROM json_each(?2) j WHERE outbox.id = j.value"
 #define SQL_SETTLE_OFFERED                                                                         \
     "DELETE FROM outbox_offered WHERE id IN (SELECT value FROM json_each(?1))"
+/* CROSS JOIN keeps json_each outside: a lookup per id, never a walk of the queue. */
 #define SQL_STILL_QUEUED                                                                           \
-    "SELECT id FROM outbox WHERE id IN (SELECT value FROM json_each(?1)) AND state = 0"
+    "SELECT o.id FROM json_each(?1) j CROSS JOIN outbox o ON o.id = j.value WHERE o.state = 0"
+#define SQL_EXISTING "SELECT o.id FROM json_each(?1) j CROSS JOIN outbox o ON o.id = j.value"
 
 /* Statements used on every scan are prepared once per handle. */
 enum {
@@ -241,6 +242,7 @@ enum {
     Q_SETTLE,
     Q_SETTLE_OFFERED,
     Q_STILL_QUEUED,
+    Q_EXISTING,
     Q_COUNT
 };
 
@@ -283,6 +285,7 @@ static const char *const cached_sql[Q_COUNT] = {
     [Q_SETTLE] = SQL_SETTLE,
     [Q_SETTLE_OFFERED] = SQL_SETTLE_OFFERED,
     [Q_STILL_QUEUED] = SQL_STILL_QUEUED,
+    [Q_EXISTING] = SQL_EXISTING,
 };
 
 /* The other statements on a hot path, by name, used where they run. */
@@ -1545,8 +1548,18 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
     sqlite3_stmt *s = ls == LK_OK ? prep_ids(st, Q_SETTLE, 2, json, &ls) : NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, sent_ms);
-        ls = collect_ids(st, s, ids, n, marked, "outbox settle");
-        sqlite3_reset(s);
+        ls = step_done(st, s, "outbox settle");
+    }
+    if (ls == LK_OK && (size_t)sqlite3_changes(st->db) == n) {
+        for (size_t i = 0; i < n; i++)
+            marked[i] = true;
+    } else if (ls == LK_OK) {
+        /* some rows are gone: the ones still there are the ones marked */
+        s = prep_ids(st, Q_EXISTING, 1, json, &ls);
+        if (s) {
+            ls = collect_ids(st, s, ids, n, marked, "outbox settle");
+            sqlite3_reset(s);
+        }
     }
     s = ls == LK_OK ? prep_ids(st, Q_SETTLE_OFFERED, 1, json, &ls) : NULL;
     if (s) {
@@ -1617,8 +1630,18 @@ lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int
     sqlite3_stmt *s = ls == LK_OK ? prep_ids(st, Q_MARK_OFFERED, 2, json, &ls) : NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, now_ms > 0 ? now_ms : 1);
-        ls = collect_ids(st, s, ids, n, present, "mark offered");
-        sqlite3_reset(s);
+        ls = step_done(st, s, "mark offered");
+    }
+    if (ls == LK_OK && (size_t)sqlite3_changes(st->db) == n) {
+        for (size_t i = 0; i < n; i++)
+            present[i] = true; /* every one queued and newly marked */
+    } else if (ls == LK_OK) {
+        /* some were gone, or marked before (a retry): ask which are queued */
+        s = prep_ids(st, Q_STILL_QUEUED, 1, json, &ls);
+        if (s) {
+            ls = collect_ids(st, s, ids, n, present, "mark offered");
+            sqlite3_reset(s);
+        }
     }
     ls = finish(st, ls); /* synchronous = FULL: on the disk before the POST */
     free(json);
