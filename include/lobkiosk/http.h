@@ -58,6 +58,14 @@ lk_status http_url(const config_sync *sc, const char *path, char *buf, size_t le
 lk_status http_request(http_conn *c, const char *url, const char *body, size_t len,
                        http_answer *out, char *err, size_t err_len) LK_MUST_CHECK;
 
+/* http_request in two halves, so the caller can work while the LRS does: _start
+ * sends what it can of the request and returns at once; _finish waits for the
+ * answer and returns as http_request does (out, given to _start, gets it). One
+ * request at a time per connection; nothing else may use c in between. */
+lk_status http_request_start(http_conn *c, const char *url, const char *body, size_t len,
+                             http_answer *out, char *err, size_t err_len) LK_MUST_CHECK;
+lk_status http_request_finish(http_conn *c, char *err, size_t err_len) LK_MUST_CHECK;
+
 /* GETs a file of up to max bytes from url on c (its timeouts and TLS rules; the
  * xAPI headers are sent but harmless): *body (heap, NUL-terminated, free()) and
  * *len get it on a 200. With since_s > 0 the request carries If-Modified-Since

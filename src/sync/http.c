@@ -27,6 +27,10 @@ lk_status http_global_init(void)
 
 struct http_conn {
     CURL *curl;
+    CURLM *multi;     /* requests run through it (http_request_start/_finish), so the
+                         connection it keeps is reused by every request */
+    bool in_flight;   /* between http_request_start and http_request_finish */
+    http_answer *out; /* where http_request_finish puts the answer (borrowed) */
     struct curl_slist *headers;
     atomic_bool *stop; /* borrowed */
     char errbuf[CURL_ERROR_SIZE];
@@ -59,6 +63,10 @@ void http_conn_free(http_conn *c)
 {
     if (!c)
         return;
+    if (c->in_flight)
+        curl_multi_remove_handle(c->multi, c->curl);
+    if (c->multi)
+        curl_multi_cleanup(c->multi);
     if (c->curl)
         curl_easy_cleanup(c->curl);
     curl_slist_free_all(c->headers);
@@ -95,8 +103,9 @@ lk_status http_conn_new(const config_sync *sc, const char *user, const char *pas
     }
     c->stop = stop;
     c->curl = curl_easy_init();
+    c->multi = curl_multi_init();
     /* Expect: 100-continue would cost a round trip per batch for nothing. */
-    if (!c->curl || !add_header(&c->headers, "X-Experience-API-Version: 1.0.3") ||
+    if (!c->curl || !c->multi || !add_header(&c->headers, "X-Experience-API-Version: 1.0.3") ||
         !add_header(&c->headers, "Content-Type: application/json") ||
         !add_header(&c->headers, "Expect:")) {
         snprintf(err, err_len, "out of memory");
@@ -152,10 +161,10 @@ lk_status http_url(const config_sync *sc, const char *path, char *buf, size_t le
     return n >= 0 && (size_t)n < len ? LK_OK : LK_ERR_CONFIG;
 }
 
-lk_status http_request(http_conn *c, const char *url, const char *body, size_t len,
-                       http_answer *out, char *err, size_t err_len)
+lk_status http_request_start(http_conn *c, const char *url, const char *body, size_t len,
+                             http_answer *out, char *err, size_t err_len)
 {
-    if (!c || !url || !out)
+    if (!c || !url || !out || c->in_flight)
         return LK_ERR_INVALID;
     memset(out, 0, sizeof *out);
     c->body_len = 0;
@@ -170,11 +179,48 @@ lk_status http_request(http_conn *c, const char *url, const char *body, size_t l
              curl_easy_setopt(e, CURLOPT_POSTFIELDS, body) == CURLE_OK;
     else if (ok)
         ok = curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) == CURLE_OK;
-    if (!ok) {
+    if (!ok || curl_multi_add_handle(c->multi, e) != CURLM_OK) {
         snprintf(err, err_len, "libcurl refused the request");
         return LK_ERR_NETWORK;
     }
-    CURLcode rc = curl_easy_perform(e);
+    c->in_flight = true;
+    c->out = out;
+    /* as far as it goes without waiting: usually the whole request is on its way */
+    int running = 0;
+    curl_multi_perform(c->multi, &running);
+    return LK_OK;
+}
+
+lk_status http_request_finish(http_conn *c, char *err, size_t err_len)
+{
+    if (!c || !c->in_flight)
+        return LK_ERR_INVALID;
+    CURLcode rc = CURLE_OK;
+    bool done = false;
+    while (!done) {
+        int running = 0;
+        CURLMcode mc = curl_multi_perform(c->multi, &running);
+        int left = 0;
+        CURLMsg *m;
+        while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
+            if (m->msg == CURLMSG_DONE && m->easy_handle == c->curl) {
+                rc = m->data.result;
+                done = true;
+            }
+        if (!done && mc != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            done = true;
+        }
+        /* libcurl enforces the timeouts and calls on_progress (stop) in perform */
+        if (!done && curl_multi_poll(c->multi, NULL, 0, 1000, NULL) != CURLM_OK) {
+            rc = CURLE_FAILED_INIT;
+            done = true;
+        }
+    }
+    curl_multi_remove_handle(c->multi, c->curl);
+    c->in_flight = false;
+    http_answer *out = c->out;
+    CURL *e = c->curl;
     if (rc != CURLE_OK) {
         if (rc == CURLE_ABORTED_BY_CALLBACK && c->stop && atomic_load(c->stop)) {
             snprintf(err, err_len, "stopped");
@@ -193,6 +239,13 @@ lk_status http_request(http_conn *c, const char *url, const char *body, size_t l
     out->body_len = c->body_len;
     out->truncated = c->truncated;
     return LK_OK;
+}
+
+lk_status http_request(http_conn *c, const char *url, const char *body, size_t len,
+                       http_answer *out, char *err, size_t err_len)
+{
+    lk_status st = http_request_start(c, url, body, len, out, err, err_len);
+    return st == LK_OK ? http_request_finish(c, err, err_len) : st;
 }
 
 /* A growing buffer for http_fetch. */

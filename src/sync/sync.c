@@ -85,6 +85,11 @@ typedef struct client {
      * quarantined) or that it takes none (then they stay queued): quarantining on
      * a 400 alone would empty the whole queue into quarantine behind an LRS that
      * refuses everything. */
+    /* A batch the LRS stored, not yet marked sent: it is marked while the next
+     * request is on its way (flush_settle), so the store's work and the LRS's
+     * overlap. Item copies; their json is borrowed from run_pass's window. */
+    store_outbox_item *pending;
+    size_t n_pending, pending_cap;
     struct held {
         int64_t id;
         char uuid[37];
@@ -100,6 +105,7 @@ static void client_free(client *c)
         return;
     http_conn_free(c->http);
     free(c->req);
+    free(c->pending);
     free(c);
 }
 
@@ -157,11 +163,51 @@ static lk_status client_new(const config *cfg, const config_sync *sc, atomic_boo
     return LK_OK;
 }
 
+/* Marks the pending batch sent (voiding those forgotten meanwhile); see pending. */
+static lk_status flush_settle(client *c, sync_report *rep)
+{
+    if (c->n_pending == 0)
+        return LK_OK;
+    size_t voided = 0, n = c->n_pending;
+    c->n_pending = 0;
+    lk_status st = store_outbox_settle_sent(c->st, c->pending, n, lk_now_ms(), xapi_voiding_fn,
+                                            (void *)c->cfg, &voided);
+    if (st == LK_OK && voided > 0)
+        fprintf(stderr, "sync: %zu sent statements were forgotten meanwhile; voiding queued\n",
+                voided);
+    if (st != LK_OK) {
+        snprintf(rep->message, sizeof rep->message, "store: cannot mark rows sent");
+        return st;
+    }
+    rep->sent += n;
+    return LK_OK;
+}
+
+/* Keeps items[0..n), all stored by the LRS, to be marked sent by flush_settle. */
+static lk_status defer_settle(client *c, const store_outbox_item *items, size_t n, sync_report *rep)
+{
+    lk_status st = flush_settle(c, rep); /* never two batches waiting */
+    if (st != LK_OK)
+        return st;
+    if (n > c->pending_cap) {
+        store_outbox_item *p = realloc(c->pending, n * sizeof *p);
+        if (!p)
+            return LK_ERR_NOMEM;
+        c->pending = p;
+        c->pending_cap = n;
+    }
+    memcpy(c->pending, items, n * sizeof *items);
+    c->n_pending = n;
+    return LK_OK;
+}
+
 /* POSTs items[0..n) as one JSON array. The rows already hold whole statements
  * serialised by jansson, so the array is their concatenation: no re-parsing of
- * every statement on every attempt. *http gets the status (0 without an answer). */
+ * every statement on every attempt. While the request is on its way, the batch
+ * before it is marked sent (flush_settle). *http gets the status (0 without an
+ * answer). */
 static lk_status client_post(client *c, const store_outbox_item *items, size_t n, long *http,
-                             char *err, size_t err_len)
+                             char *err, size_t err_len, sync_report *rep)
 {
     size_t need = 3;
     for (size_t i = 0; i < n; i++)
@@ -185,9 +231,16 @@ static lk_status client_post(client *c, const store_outbox_item *items, size_t n
     c->req[used++] = ']';
     c->req[used] = '\0';
     *http = 0;
-    lk_status st = http_request(c->http, c->url, c->req, used, &c->ans, err, err_len);
+    lk_status st = http_request_start(c->http, c->url, c->req, used, &c->ans, err, err_len);
+    lk_status fs = flush_settle(c, rep);
+    if (st == LK_OK)
+        st = http_request_finish(c->http, err, err_len);
     if (st == LK_OK)
         *http = c->ans.status;
+    if (fs != LK_OK) {
+        snprintf(err, err_len, "%s", rep->message);
+        return fs; /* this answer is dropped: its rows stay queued and go again */
+    }
     return st;
 }
 
@@ -396,7 +449,7 @@ static lk_status held_resolve(client *c, sync_report *rep)
         memset(&probe, 0, sizeof probe);
         probe.json = json[i];
         statement_id(json[i], probe.uuid, sizeof probe.uuid);
-        st = client_post(c, &probe, 1, &http, err, sizeof err);
+        st = client_post(c, &probe, 1, &http, err, sizeof err, rep);
         rep->requests++;
         rep->http_status = (int)http;
         if (st != LK_OK) {
@@ -526,7 +579,7 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
         return st;
     }
     free(present);
-    st = client_post(c, items, n, &http, err, sizeof err);
+    st = client_post(c, items, n, &http, err, sizeof err, rep);
     rep->requests++;
     rep->http_status = (int)http;
     if (st != LK_OK) {
@@ -544,7 +597,8 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
     xapi_verdict v = judge(c, items, n, confirmed, rep);
     if (v == XAPI_STORED || v == XAPI_NOT_LRS) {
         /* Only what the LRS listed is stored there; the rest stays queued. */
-        st = settle_confirmed(c, items, n, confirmed, rep);
+        st = v == XAPI_STORED ? defer_settle(c, items, n, rep)
+                              : settle_confirmed(c, items, n, confirmed, rep);
         if (st == LK_OK && v == XAPI_NOT_LRS) {
             size_t k = 0;
             for (size_t i = 0; i < n; i++)
@@ -662,6 +716,10 @@ static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
             c->n_held = 0; /* stopping: not an attempt the LRS answered */
         else
             held_release(c, rep->message);
+        /* before the window's rows (and the json the pending batch borrows) go */
+        lk_status fs = flush_settle(c, rep);
+        if (st == LK_OK || st == LK_ERR_BUSY)
+            st = fs != LK_OK ? fs : st;
         store_outbox_free(items, read);
         if (st != LK_OK)
             return st;

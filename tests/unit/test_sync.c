@@ -271,15 +271,16 @@ typedef enum lrs_mode {
     LRS_REJECT_BAD = 2, /* 400 to a batch holding a statement with "bad", else 200 */
     LRS_ECHO_BAD = 3,   /* as REJECT_BAD, and the 400 quotes the request body */
     /* endpoints that are not an LRS, or not quite */
-    LRS_HTML = 4,       /* 200 with a web page (a captive portal, a mistyped URL) */
-    LRS_EMPTY = 5,      /* 200 with an empty body */
-    LRS_WRONG_IDS = 6,  /* 200 with as many ids, none of them sent */
-    LRS_FEWER_IDS = 7,  /* 200 listing all but the last id sent */
-    LRS_299 = 8,        /* 299 with exactly the ids sent */
-    LRS_413_OVER_3 = 9, /* 413 to a batch of more than 3 statements, else 200 */
-    LRS_429 = 10,       /* 429 with Retry-After: 2 */
-    LRS_ANSI = 11,      /* 400 whose message holds terminal escapes and a line break */
-    LRS_ANSI_RAW = 12,  /* 400 with a body that is not JSON and holds raw escapes */
+    LRS_HTML = 4,         /* 200 with a web page (a captive portal, a mistyped URL) */
+    LRS_EMPTY = 5,        /* 200 with an empty body */
+    LRS_WRONG_IDS = 6,    /* 200 with as many ids, none of them sent */
+    LRS_FEWER_IDS = 7,    /* 200 listing all but the last id sent */
+    LRS_299 = 8,          /* 299 with exactly the ids sent */
+    LRS_413_OVER_3 = 9,   /* 413 to a batch of more than 3 statements, else 200 */
+    LRS_429 = 10,         /* 429 with Retry-After: 2 */
+    LRS_ANSI = 11,        /* 400 whose message holds terminal escapes and a line break */
+    LRS_ANSI_RAW = 12,    /* 400 with a body that is not JSON and holds raw escapes */
+    LRS_CUT_AFTER_2 = 13, /* stores the first two batches, then hangs up unanswered */
 } lrs_mode;
 
 typedef struct lrs {
@@ -328,6 +329,8 @@ static void lrs_serve(lrs *l, int c)
         return;
     int nreq = atomic_fetch_add(&l->requests, 1);
     int mode = atomic_load(&l->mode);
+    if (mode == LRS_CUT_AFTER_2 && nreq >= 2)
+        return; /* the connection closes: no answer */
     /* the ids sent, as an LRS answers them */
     json_t *sent = json_loads(body, 0, NULL);
     json_t *ids = json_array();
@@ -618,6 +621,32 @@ static void test_refused_among_accepted(void **state)
     lrs_stop(l);
 }
 
+/* A stored batch is marked sent while the next request is on its way: when that
+ * next one gets no answer, or is the last, the batch before is marked all the
+ * same, and nothing after it. */
+static void test_stored_batch_marked_when_next_fails(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_CUT_AFTER_2);
+    queue(f, 45);
+    sync_report rep;
+    assert_int_not_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.state, SYNC_OFFLINE);
+    assert_int_equal(rep.sent, 20);
+    assert_int_equal(atomic_load(&l->accepted), 20);
+    store_outbox_stats ss = stats(f);
+    assert_int_equal(ss.sent, 20);
+    assert_int_equal(ss.queued, 25);
+    atomic_store(&l->mode, LRS_ACCEPT);
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(rep.sent, 25); /* the last batch too, with no request after it */
+    assert_int_equal(rep.requests, 3);
+    ss = stats(f);
+    assert_int_equal(ss.sent, 45);
+    assert_int_equal(ss.queued, 0);
+    lrs_stop(l);
+}
+
 /* The thread reports lrs_rejects_all as an error and waits a while before the
  * next try; the admin's "sync now" tries at once and recovers. */
 static void test_thread_rejects_all(void **state)
@@ -875,6 +904,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusal_message_without_free_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lrs_error_text_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_among_accepted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stored_batch_marked_when_next_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_rejects_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_releases_the_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_an_lrs_swallows_nothing, setup, teardown),
