@@ -12,7 +12,8 @@
 #define PREVIEW_TILE 4
 #define PREVIEW_STEP 32         /* a sample changed by more than this moved */
 #define PREVIEW_HITS 3          /* this many moved samples make a changed tile */
-#define PREVIEW_REFRESH_MS 1000 /* the whole picture at least this often */
+#define PREVIEW_DRIFT 12        /* a tile whose samples moved this much on average changed */
+#define PREVIEW_REFRESH_MS 10000 /* the whole picture at least this often */
 
 /* The window's pixel format when it is a plain 32-bit one (the software renderer
  * then copies the preview without converting), else ARGB8888, which every
@@ -140,9 +141,11 @@ static inline uint8_t sample_at(const preview *p, const lk_frame *fr, int cx, in
 
 /* The part of the texture whose picture changed since it was last uploaded, in
  * whole tiles (false: none). A tile changed when at least PREVIEW_HITS of its
- * samples moved by more than PREVIEW_STEP: sensor noise (a few levels, now and
- * then one sample far out) changes none, anything that moves in front of the
- * camera changes many. Cost: one sample per PREVIEW_CELL x PREVIEW_CELL pixels. */
+ * samples moved by more than PREVIEW_STEP, or when they moved by more than
+ * PREVIEW_DRIFT on average (light coming up slowly): sensor noise (a few levels,
+ * now and then one sample far out, averaging out over a tile) changes none,
+ * anything that moves in front of the camera changes many. Cost: one sample per
+ * PREVIEW_CELL x PREVIEW_CELL pixels. */
 static bool changed_rect(const preview *p, const lk_frame *fr, SDL_Rect *out)
 {
     int tiles_x = (p->cells_w + PREVIEW_TILE - 1) / PREVIEW_TILE;
@@ -152,7 +155,7 @@ static bool changed_rect(const preview *p, const lk_frame *fr, SDL_Rect *out)
         for (int tx = 0; tx < tiles_x; tx++) {
             if (tx >= x0 && tx <= x1 && ty >= y0 && ty <= y1)
                 continue; /* inside the rectangle already */
-            int hits = 0;
+            int hits = 0, sum = 0;
             for (int cy = ty * PREVIEW_TILE; cy < (ty + 1) * PREVIEW_TILE && cy < p->cells_h;
                  cy++) {
                 const uint8_t *old = p->samples + (size_t)cy * (size_t)p->cells_w;
@@ -160,9 +163,11 @@ static bool changed_rect(const preview *p, const lk_frame *fr, SDL_Rect *out)
                      cx++) {
                     int d = (int)sample_at(p, fr, cx, cy) - (int)old[cx];
                     hits += d > PREVIEW_STEP || d < -PREVIEW_STEP;
+                    sum += d;
                 }
             }
-            if (hits >= PREVIEW_HITS) {
+            int drift = PREVIEW_DRIFT * PREVIEW_TILE * PREVIEW_TILE;
+            if (hits >= PREVIEW_HITS || sum > drift || sum < -drift) {
                 x0 = tx < x0 ? tx : x0;
                 x1 = tx > x1 ? tx : x1;
                 y0 = ty < y0 ? ty : y0;
@@ -253,7 +258,7 @@ static bool take_frame(preview *p, const lk_frame *fr, const SDL_Rect *box, int6
         }
         SDL_Rect rect = {0, 0, tw, th};
         /* The whole picture when it is new and once every PREVIEW_REFRESH_MS (a
-         * slow change below the threshold shows within that); else only the
+         * small change below the thresholds shows within that); else only the
          * tiles that changed, and nothing at all when none did. */
         bool all = fresh || now_ms >= p->refresh_ms;
         if (p->tex && p->samples && cell_tables(p, fr) && (all || changed_rect(p, fr, &rect))) {

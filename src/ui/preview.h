@@ -44,7 +44,7 @@ void preview_release(preview *p);
  * the texture, sized to fit box (NULL or empty: the frame's own size). Only the
  * tiles whose picture changed beyond sensor noise are converted and uploaded, and
  * p->dirty is set only when something was; the whole picture goes up when the
- * texture is new and about once a second. Returns true when the texture was made
+ * texture is new and every 10 seconds. Returns true when the texture was made
  * anew, so the whole screen must be drawn once. */
 bool preview_update(preview *p, scanner *sc, const SDL_Rect *box, int fps, int64_t now_ms);
 

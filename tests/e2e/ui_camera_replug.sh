@@ -19,10 +19,11 @@ F="$T/cam"
 mkdir -p "$F"
 # Two images without a code, five frames each: the folder source looks at the
 # folder whenever it moves on to the next image, so a vanished folder is noticed.
+# The second is brighter, so the preview changes and is redrawn on its own.
 empty=$(ls "$T/demo/frames" | grep empty | head -n1)
 pass=$(ls "$T/demo/frames" | grep pass | head -n1)
 cp "$T/demo/frames/$empty" "$F/00-empty@5.png"
-cp "$T/demo/frames/$empty" "$F/01-empty@5.png"
+convert "$T/demo/frames/$empty" -evaluate add 20% "$F/01-empty@5.png"
 sed -i "s|^;*assets_dir *=.*|assets_dir = $ROOT/assets|; s/^sound *= *true/sound = false/; s|^folder *=.*|folder = $F|; s/^fps *=.*/fps = 15/" "$INI"
 SHOTS=${LK_UI_SHOTS:-$T}
 cat > "$T/s" <<SCRIPT
