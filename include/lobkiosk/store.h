@@ -202,6 +202,10 @@ lk_status store_outbox_record_attempt(store *st, const int64_t *ids, size_t n,
 lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int64_t now_ms,
                                     bool *present) LK_MUST_CHECK;
 
+/* SQLite's data_version of this handle: it changes when another connection (or
+ * process) commits to the file, not when this handle does. */
+lk_status store_data_version(store *st, int64_t *out) LK_MUST_CHECK;
+
 /* queued[i] (n entries) tells whether the row ids[i] is still queued (not forgotten,
  * sent or quarantined since it was read); reads only. */
 lk_status store_outbox_still_queued(store *st, const int64_t *ids, size_t n,

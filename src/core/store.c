@@ -1651,6 +1651,23 @@ lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int
     return ls;
 }
 
+lk_status store_data_version(store *st, int64_t *out)
+{
+    if (!st || !out)
+        return LK_ERR_INVALID;
+    *out = 0;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA data_version", -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "data_version");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    lk_status ls = db_status(st, rc, "data_version");
+    sqlite3_finalize(s);
+    return ls;
+}
+
 lk_status store_outbox_still_queued(store *st, const int64_t *ids, size_t n, bool *queued)
 {
     if (!st || (n > 0 && (!ids || !queued)))

@@ -281,6 +281,8 @@ typedef enum lrs_mode {
     LRS_ANSI = 11,        /* 400 whose message holds terminal escapes and a line break */
     LRS_ANSI_RAW = 12,    /* 400 with a body that is not JSON and holds raw escapes */
     LRS_CUT_AFTER_2 = 13, /* stores the first two batches, then hangs up unanswered */
+    LRS_FORGET_AT_2 = 14, /* on the second request, another connection deletes the
+                             21st to 23rd rows: in the window's next batch */
 } lrs_mode;
 
 typedef struct lrs {
@@ -293,6 +295,7 @@ typedef struct lrs {
     atomic_int accepted;   /* statements in 2xx answered batches */
     atomic_int sizes[64];  /* statements in each request, in order */
     atomic_llong at_ms[64]; /* when each request came (lk_mono_ms) */
+    char db[CONFIG_PATH_MAX + 64]; /* the kiosk's database, for LRS_FORGET_AT_2 */
 } lrs;
 
 /* Statements in a body of flat objects: one '{' each (the tests' rows are flat). */
@@ -331,6 +334,19 @@ static void lrs_serve(lrs *l, int c)
     int mode = atomic_load(&l->mode);
     if (mode == LRS_CUT_AFTER_2 && nreq >= 2)
         return; /* the connection closes: no answer */
+    if (mode == LRS_FORGET_AT_2 && nreq == 1) {
+        /* as a forget in another process would: rows marked offered with this
+         * window, not yet sent */
+        sqlite3 *db = NULL;
+        assert_int_equal(sqlite3_open(l->db, &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 5000);
+        assert_int_equal(sqlite3_exec(db,
+                                      "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+                                      " ORDER BY id LIMIT 3 OFFSET 20)",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+    }
     /* the ids sent, as an LRS answers them */
     json_t *sent = json_loads(body, 0, NULL);
     json_t *ids = json_array();
@@ -647,6 +663,28 @@ static void test_stored_batch_marked_when_next_fails(void **state)
     lrs_stop(l);
 }
 
+/* A window of rows is marked offered before its first batch goes; a row another
+ * process forgets after that, before its own batch goes, is not sent. */
+static void test_forgotten_within_window_not_sent(void **state)
+{
+    fx *f = *state;
+    lrs *l = lrs_start(f, LRS_FORGET_AT_2);
+    assert_int_equal(store_path(&f->cfg, l->db, sizeof l->db), LK_OK);
+    queue(f, 35); /* windows of 10, then 20 (two batches), then 5 */
+    sync_report rep;
+    assert_int_equal(sync_once(&f->cfg, &rep), LK_OK);
+    assert_int_equal(atomic_load(&l->requests), 4);
+    assert_int_equal(atomic_load(&l->sizes[1]), 10);
+    assert_int_equal(atomic_load(&l->sizes[2]), 7); /* three were forgotten meanwhile */
+    assert_int_equal(atomic_load(&l->sizes[3]), 5);
+    assert_int_equal(rep.sent, 32);
+    assert_int_equal(atomic_load(&l->accepted), 32);
+    store_outbox_stats ss = stats(f);
+    assert_int_equal(ss.sent, 32);
+    assert_int_equal(ss.queued, 0);
+    lrs_stop(l);
+}
+
 /* The thread reports lrs_rejects_all as an error and waits a while before the
  * next try; the admin's "sync now" tries at once and recovers. */
 static void test_thread_rejects_all(void **state)
@@ -905,6 +943,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lrs_error_text_escaped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_among_accepted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stored_batch_marked_when_next_fails, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forgotten_within_window_not_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_thread_rejects_all, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_releases_the_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_an_lrs_swallows_nothing, setup, teardown),
