@@ -90,7 +90,7 @@ typedef struct client {
      * overlap. Item copies; their json is borrowed from run_pass's window. */
     store_outbox_item *pending;
     size_t n_pending, pending_cap;
-    int64_t offer_version;      /* the store's data_version when the window was marked */
+    int64_t offer_version; /* the store's data_version when the window was marked */
     struct held {
         int64_t id;
         char uuid[37];
@@ -558,7 +558,7 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
     bool untouched = store_data_version(c->st, &version) == LK_OK && version == c->offer_version;
     for (size_t i = 0; present && untouched && i < n; i++)
         present[i] = true;
-    st = !present     ? LK_ERR_NOMEM
+    st = !present    ? LK_ERR_NOMEM
          : untouched ? LK_OK
                      : store_outbox_still_queued(c->st, ids, n, present);
     size_t kept = 0;
