@@ -18,7 +18,8 @@
  * bench_conv_yuyv, bench_conv_mjpeg, bench_decode_lobkiosk, bench_decode_zbar.
  * Prints the frames each decoder read with the exact payload (ours: a frame it
  * skips because its scene was already read counts as read, as the kiosk keeps
- * the answer), and any wrong text. */
+ * the answer), and any wrong text. BENCH_SEED=N draws another hand and other
+ * noise; BENCH_VERBOSE prints a line per frame (the pass that read it). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,7 +191,9 @@ int main(int argc, char **argv)
     scene_rng r = {2024};
     scene_background(bg, W, H, SCENE_PHOTO, &r);
     scene_hand hand;
-    scene_hand_init(&hand, cases[c].module, cases[c].pan, W, H, 500 + (uint64_t)c);
+    /* BENCH_SEED: another hand (and noise) than the bench's own */
+    uint64_t seed = getenv("BENCH_SEED") ? strtoull(getenv("BENCH_SEED"), NULL, 10) : 0;
+    scene_hand_init(&hand, cases[c].module, cases[c].pan, W, H, 500 + (uint64_t)c + seed * 1000);
     for (int i = 0; i < n; i++) {
         if (!(fs.grey[i] = malloc(W * H)))
             return 1;
