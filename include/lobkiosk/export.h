@@ -22,6 +22,10 @@ typedef enum export_format {
 /* "csv", "jsonl" or "xapi" -> *out. LK_ERR_INVALID otherwise. */
 lk_status export_format_parse(const char *s, export_format *out) LK_MUST_CHECK;
 
+/* The one SQL statement an export of fmt runs over the outbox (parameters: since_ms,
+ * the highest id), for tests that check its query plan. A static string. */
+const char *export_sql(export_format fmt);
+
 /* Writes every record created at or after since_ms (0 = all) to f in outbox order.
  * st and f are borrowed. *out_n (may be NULL) receives the number of records. */
 lk_status export_write(store *st, export_format fmt, int64_t since_ms, FILE *f,
