@@ -12,6 +12,7 @@
 #   is voided and a new check-out with the corrected time, its duration and the
 #   "corrects" extension is in the LRS; the host screen and the report show the
 #   corrected hours;
+# - a forget afterwards voids the corrected check-out too; the LRS takes it all;
 # - a check-out never sent is deleted from the outbox instead of voided;
 # - the screens at 800x480, 1024x600 and 1280x800 in both languages, no overflow.
 # no-sanitizer
@@ -225,4 +226,12 @@ statement "$NEW2" | jq -e --arg old "$OUT2" '
     and .context.extensions["https://w3id.org/xapi/lob/extensions/corrects"] == $old
     and .context.statement.objectType == "StatementRef"' >/dev/null ||
     die "the corrected check-out in the LRS: $(statement "$NEW2")"
+# forget after a correction: the corrected check-out is voided too, and the old one
+# (voided already) is voided once more, which the LRS takes: nothing quarantined
+at 14:00:00Z forget --issuer DEMO --subject 1002 >"$LK_TMP/out" 2>&1 || die "forget: $(cat "$LK_TMP/out")"
+at 14:00:00Z sync --once >"$LK_TMP/out" 2>&1 || die "sync after forget: $(cat "$LK_TMP/out")"
+grep -q "^quarantined 0" "$LK_TMP/out" || die "sync after forget: $(cat "$LK_TMP/out")"
+[ "$(q "SELECT count(*) FROM outbox WHERE state <> 1")" = 0 ] || die "after forget: not all sent"
+[ "$(status_of statementId "$NEW2")" = 404 ] || die "forgotten: the corrected check-out is still handed out"
+[ "$(status_of voidedStatementId "$NEW2")" = 200 ] || die "forgotten: the corrected check-out is not voided"
 echo "ui_checkout_fix: undone and corrected on the admin screen; voided and corrected in the LRS; hours follow"
