@@ -605,6 +605,7 @@ static int text_impl(draw *d, const char *text, SDL_Rect box, const draw_style *
         r->ink = ink;
         r->size = size;
         r->ellipsized = cut;
+        r->bold = st->bold;
     } else {
         d->lost_rec++;
     }
@@ -628,7 +629,29 @@ const draw_record *draw_records(const draw *d, size_t *n)
     return d ? d->rec : NULL;
 }
 
-size_t draw_check_overflow(const draw *d, FILE *report)
+/* The first character of the font's face that it has no glyph for (drawn as a
+ * box), 0 when it has them all. A sequence cut short at the end of the recorded
+ * start of the text is not looked at. */
+static Uint32 missing_glyph(TTF_Font *f, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        Uint32 c = *p;
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+        c = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[k] & 0xC0) != 0x80)
+                return 0;
+            c = (c << 6) | (p[k] & 0x3F);
+        }
+        if (c >= 0x20 && !TTF_GlyphIsProvided32(f, c))
+            return c;
+        p += len;
+    }
+    return 0;
+}
+
+size_t draw_check_overflow(draw *d, FILE *report)
 {
     if (!d)
         return 0;
@@ -636,6 +659,13 @@ size_t draw_check_overflow(const draw *d, FILE *report)
     SDL_Rect screen = {0, 0, d->w, d->h};
     for (size_t i = 0; i < d->n_rec; i++) {
         const draw_record *r = &d->rec[i];
+        TTF_Font *f = font(d, r->size, r->bold);
+        Uint32 miss = f ? missing_glyph(f, r->text) : 0;
+        if (miss) {
+            faults++;
+            if (report)
+                fprintf(report, "missing glyph: U+%04X in \"%s\"\n", (unsigned)miss, r->text);
+        }
         SDL_Rect in;
         bool ink_ok = r->ink.w == 0 ||
                       (SDL_IntersectRect(&r->ink, &r->box, &in) && in.w == r->ink.w && in.h == r->ink.h);

@@ -32,6 +32,7 @@ typedef struct draw_record {
     SDL_Rect ink;      /* the union of the drawn lines */
     int size;          /* the size it was set in after shrinking */
     bool ellipsized;   /* it had to be cut */
+    bool bold;         /* in the bold face */
 } draw_record;
 
 typedef enum draw_icon {
@@ -92,9 +93,10 @@ void draw_face(draw *d, int mood, SDL_Rect box, SDL_Color face, SDL_Color ink);
  * draw_begin. */
 const draw_record *draw_records(const draw *d, size_t *n);
 
-/* Checks every text of this frame: its ink inside its box and the box inside the
- * screen. Prints each fault to report (may be NULL); returns how many. */
-size_t draw_check_overflow(const draw *d, FILE *report);
+/* Checks every text of this frame: its ink inside its box, the box inside the
+ * screen, and a glyph in the font for every character (else it shows as a box).
+ * Prints each fault to report (may be NULL); returns how many. */
+size_t draw_check_overflow(draw *d, FILE *report);
 
 /* Saves what the renderer holds now as a PNG. */
 lk_status draw_screenshot(draw *d, const char *path) LK_MUST_CHECK;

@@ -139,6 +139,13 @@ static void test_overflow_is_caught(void **state)
     draw_begin(fx->d, 800, 480);
     draw_text(fx->d, "Scan", (SDL_Rect){0, 0, 400, 100}, &s);
     assert_int_equal(draw_check_overflow(fx->d, NULL), 0);
+    /* a character the font has no glyph for shows as a box: the minus sign */
+    draw_begin(fx->d, 800, 480);
+    draw_text(fx->d, "\xe2\x88\x92", (SDL_Rect){0, 0, 400, 100}, &s);
+    assert_int_equal(draw_check_overflow(fx->d, NULL), 1);
+    draw_begin(fx->d, 800, 480);
+    draw_text(fx->d, "\xe2\x80\x93 \xc3\xab \xc2\xb7", (SDL_Rect){0, 0, 400, 100}, &s);
+    assert_int_equal(draw_check_overflow(fx->d, NULL), 0);
 }
 
 static void test_metrics(void **state)
