@@ -3,7 +3,8 @@
 # mode), and the correction reaches a real LRS (Learning Locker's statement
 # service, in memory):
 # - the admin screen offers "N check-outs vandaag" at an internship day; the list
-#   shows today's check-outs newest first, by roster name;
+#   shows today's check-outs newest first, by roster name (else "Leerling ID"), in
+#   pages;
 # - "Check-out ongedaan maken" asks once; then the student is checked in again, and
 #   the check-out statement the LRS had is voided (statementId 404,
 #   voidedStatementId 200);
@@ -64,6 +65,12 @@ for s in 1001 1002 1003 1004; do at 09:00:00Z checkin "$(pay $s)" >/dev/null 2>&
 at 11:00:00Z checkin "$(pay 1001)" >/dev/null 2>&1 || die "out 1001"
 at 12:00:00Z checkin "$(pay 1002)" >/dev/null 2>&1 || die "out 1002"
 at 13:00:00Z checkin "$(pay 1003)" >/dev/null 2>&1 || die "out 1003"
+# six more without a roster row (shown by their id), in at 09:05, out at 10:0x: page 2
+for s in 3001 3002 3003 3004 3005 3006; do
+    p=$("$LOBKIOSK" pass --key "$D/keys/DEMO-D1.key" --role S --subject $s --expires 2031-01-01)
+    at 09:05:00Z checkin "$p" >/dev/null 2>&1 || die "in $s"
+    at "10:0${s#300}:00Z" checkin "$p" >/dev/null 2>&1 || die "out $s"
+done
 at 13:00:00Z sync --once >"$LK_TMP/out" 2>&1 || die "sync: $(cat "$LK_TMP/out")"
 [ "$(q "SELECT count(*) FROM outbox WHERE state = 0")" = 0 ] || die "not everything was sent"
 OUT1=$(q "SELECT checkout_uuid FROM experiences WHERE subject = '1001'")
@@ -77,7 +84,7 @@ OUT4=$(q "SELECT checkout_uuid FROM experiences WHERE subject = '1004'")
     echo "wait 50"
     pin
     cat <<SCRIPT
-expect-text 4 check-outs vandaag
+expect-text 10 check-outs vandaag
 check-overflow
 tap checkouts
 expect checkouts
@@ -161,11 +168,21 @@ SCRIPT
     done
     cat <<SCRIPT
 expect-text Fatima
+expect-text 1 van 2
+expect-no-text Leerling 3001
+tap co-more
+expect-text 2 van 2
+expect-text Leerling 3001
+expect-text 09:05–10:01
+shot $SHOTS/checkouts-page-2-800x480.png
+check-overflow
+tap co-more
+expect-text 1 van 2
 tap close
 expect admin
-expect-text 2 check-outs vandaag
+expect-text 8 check-outs vandaag
 lang en
-expect-text 2 check-outs today
+expect-text 8 check-outs today
 lang nl
 tap close
 expect idle
