@@ -1278,19 +1278,33 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         lk_strlcpy(line, tr(v, "admin.sync_never"), sizeof line);
     text(s, line, (SDL_Rect){right.x, y, right.w, sh}, m->small, false, C_MUTED, DRAW_LEFT, 1);
     y += sh;
+    /* An internship day has check-outs an admin may undo or correct: a fifth action,
+     * in portrait beside the clock. */
+    bool outs = v->ev && v->ev->mode == CONFIG_MODE_CHECKIN_CHECKOUT;
+    char outs_label[96];
+    if (outs) {
+        char n[24];
+        snprintf(n, sizeof n, "%zu", v->n_co);
+        const char *nv[] = {"count", n, NULL};
+        i18n_format_n(v->tr, "checkouts.button", (long long)v->n_co, nv, outs_label,
+                      sizeof outs_label);
+    }
     if (cw == 0) {
         y += m->gap / 2;
-        button(s, v, "clock", (SDL_Rect){right.x, y, right.w, m->target}, clk,
+        int hw = outs ? (right.w - m->gap) / 2 : right.w;
+        button(s, v, "clock", (SDL_Rect){right.x, y, hw, m->target}, clk,
                v->clock_unsynced ? BTN_AMBER : BTN_PANEL);
+        if (outs)
+            button_sized(s, v, "checkouts", (SDL_Rect){right.x + hw + m->gap, y, hw, m->target},
+                         outs_label, BTN_PANEL, m->small * 13 / 10);
         y += m->target + m->gap;
+        outs = false; /* drawn */
     } else {
         y += m->gap;
     }
     static const char *const ids[5] = {"checkouts", "sync", "export", "lang", "leave"};
     static const char *const keys[5] = {"", "admin.sync_now", "admin.export", "admin.language",
                                         "admin.leave"};
-    /* An internship day has check-outs an admin may undo or correct: a fifth action. */
-    bool outs = v->ev && v->ev->mode == CONFIG_MODE_CHECKIN_CHECKOUT;
     bool en = i18n_has_language(v->tr, "en");
     int n_act = 3 + en + outs;
     /* The actions in a column, or two a row where a portrait screen (a 7" screen
@@ -1309,16 +1323,12 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
         SDL_Rect r = {right.x + (slot % acols) * (aw + m->gap), y + (slot / acols) * (bh + m->gap),
                       aw, bh};
         char label[96];
-        if (i == 0) {
-            char n[24];
-            snprintf(n, sizeof n, "%zu", v->n_co);
-            const char *nv[] = {"count", n, NULL};
-            i18n_format_n(v->tr, "checkouts.button", (long long)v->n_co, nv, label, sizeof label);
-        } else {
+        if (i == 0)
+            lk_strlcpy(label, outs_label, sizeof label);
+        else
             lk_strlcpy(label,
                        i == 4 && f->leave_asked ? tr(v, "admin.leave_confirm") : tr(v, keys[i]),
                        sizeof label);
-        }
         button(s, v, ids[i], r, label, i == 4 ? BTN_DARK : BTN_PANEL);
         slot++;
     }

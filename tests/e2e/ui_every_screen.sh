@@ -4,8 +4,8 @@
 # the reflection's faces, chips, text and keyboard, its banner and its "Nog even?"
 # warning, done, refusal, host, already, the PIN pad, wrong PIN, admin, forgot the
 # pass, the clock, an internship day's check-in, "Wil je uitchecken?", check-out,
-# and the admin's check-outs, one check-out and its time picker); on each, every
-# size and language is drawn, saved as a PNG and checked: no text outside its box,
+# and the admin's check-outs, one check-out and its time picker, these also on a 7"
+# screen turned, 480x800); on each, every size and language is drawn, saved as a PNG and checked: no text outside its box,
 # no target under 9 mm or closer than 2 mm to another, no text missing.
 # LK_UI_SHOTS=DIR keeps the PNGs (DIR/SIZE-LANG/NN-name.png) to look at.
 set -eu
@@ -23,15 +23,20 @@ sed -i 's/^reflection_timeout *=.*/reflection_timeout = 12/' "$K"
 P="$T/demo/passes/passes.txt"
 pay() { awk -v s="$1" '$3 == s { print $4 }' "$P"; }
 SIZES="800x480 1024x600 1280x800"
-for size in $SIZES; do for lang in nl en; do mkdir -p "$SHOTS/$size-$lang"; done; done
+for size in $SIZES 480x800; do for lang in nl en; do mkdir -p "$SHOTS/$size-$lang"; done; done
 n=0
-# all NAME: the screen now at every size and in both languages, then back
+extra=0
+# all NAME [SIZE...]: the screen now at every size (and these) and in both languages,
+# then back
 all() {
     n=$((n + 1))
-    for size in $SIZES; do
+    name=$1
+    shift
+    extra=$((extra + 2 * $#))
+    for size in $SIZES "$@"; do
         for lang in nl en; do
             printf 'size %s\nlang %s\ncheck-overflow\nshot %s/%s-%s/%02d-%s.png\n' \
-                "$size" "$lang" "$SHOTS" "$size" "$lang" "$n" "$1"
+                "$size" "$lang" "$SHOTS" "$size" "$lang" "$n" "$name"
         done
     done
     printf 'size 800x480\nlang nl\n'
@@ -71,19 +76,19 @@ S="$T/s"
     echo "scan $(pay 1002)"; echo "expect confirm_out"; all stage-confirm
     echo "tap checkout-yes"; echo "expect welcome"; all stage-checkout
     echo "scan $(pay 1003)"; echo "expect welcome"; echo "tap next"; echo "expect idle"
-    pin; all admin-stage
-    echo "tap checkouts"; echo "expect checkouts"; all checkouts
-    echo "tap co-0"; echo "expect checkout_edit"; all checkout-edit
-    echo "tap co-undo"; all checkout-undo-ask
-    echo "tap co-time"; echo "expect checkout_time"; echo "tap co-min-"; all checkout-time
-    echo "tap co-save"; all checkout-time-ask
-    echo "tap co-save"; echo "expect checkouts"; all checkouts-notice
+    pin; all admin-stage 480x800
+    echo "tap checkouts"; echo "expect checkouts"; all checkouts 480x800
+    echo "tap co-0"; echo "expect checkout_edit"; all checkout-edit 480x800
+    echo "tap co-undo"; all checkout-undo-ask 480x800
+    echo "tap co-time"; echo "expect checkout_time"; echo "tap co-min-"; all checkout-time 480x800
+    echo "tap co-save"; all checkout-time-ask 480x800
+    echo "tap co-save"; echo "expect checkouts"; all checkouts-notice 480x800
     echo "tap close"; echo "tap event-auto"; echo "tap close"; echo "expect idle"
     echo "quit"
 } >"$S"
 SDL_VIDEODRIVER=${LK_UI_VIDEO:-dummy} SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 \
     LOBKIOSK_SCRIPT="$S" LOBKIOSK_NO_THREADS=1 "$LOBKIOSK" --config "$K"
 got=$(ls "$SHOTS"/*-*/*.png | wc -l)
-want=$((n * 6))
+want=$((n * 6 + extra))
 [ "$got" = "$want" ] || { echo "ui_every_screen: expected $want screenshots, got $got"; exit 1; }
-echo "ui_every_screen: $n screens x 3 sizes x 2 languages = $got screenshots, none overflows"
+echo "ui_every_screen: $n screens x 3 sizes x 2 languages, the admin's check-outs also at 480x800: $got screenshots, none overflows"
