@@ -2,7 +2,8 @@
 # The error screen for real: the kiosk's data_dir is a small tmpfs that is filled
 # up while the kiosk runs. A scan then cannot be saved: the kiosk shows the error
 # screen and never welcome, and nothing is in the database. Once space is freed,
-# the same student's next scan checks in. Needs root (mount); skips otherwise.
+# the same student's next scan checks in. The error screen is checked for overflow at
+# 800x480, 1024x600 and 1280x800 in both languages. Needs root (mount); skips otherwise.
 set -eu
 : "${LOBKIOSK:?}"
 ROOT=$(pwd)
@@ -37,6 +38,18 @@ expect error
 expect-text Opslaan lukte niet
 shot $SHOT
 check-overflow
+size 1024x600
+check-overflow
+size 1280x800
+check-overflow
+lang en
+expect-text Saving
+check-overflow
+size 1024x600
+check-overflow
+size 800x480
+check-overflow
+lang nl
 tap ok
 expect idle
 echo FREE
