@@ -1,12 +1,15 @@
 #!/bin/sh
 # Every screen at 800x480, 1024x600 and 1280x800, in Dutch and in English (script
-# mode, headless): one walk through the kiosk reaches each screen (idle, welcome,
+# mode, headless). One walk through the kiosk reaches each screen: idle, welcome,
 # the reflection's faces, chips, text and keyboard, its banner and its "Nog even?"
-# warning, done, refusal, host, already, the PIN pad, wrong PIN, admin, forgot the
-# pass, the clock, an internship day's check-in, "Wil je uitchecken?", check-out,
-# and the admin's check-outs, one check-out and its time picker, these also on a 7"
-# screen turned, 480x800); on each, every size and language is drawn, saved as a PNG and checked: no text outside its box,
-# no target under 9 mm or closer than 2 mm to another, no text missing.
+# warning, done, refusal, host (and "Bevestig iedereen" asked, its undo), already,
+# the PIN pad, a wrong PIN, admin (and the USB export's failure), forgot the pass
+# (found, nobody found), the clock, an internship day's check-in, "Wil je
+# uitchecken?" and check-out, the admin's check-outs, one check-out and its time
+# picker (these also on a 7" screen turned, 480x800), and the PIN pad shut after five
+# wrong PINs. On each, every size and language is drawn, saved as a PNG and checked:
+# no text outside its box, no character without a glyph, no target under 9 mm or
+# closer than 2 mm to another, no text missing.
 # LK_UI_SHOTS=DIR keeps the PNGs (DIR/SIZE-LANG/NN-name.png) to look at.
 set -eu
 : "${LOBKIOSK:?}"
@@ -59,14 +62,20 @@ S="$T/s"
     echo "tap stay"; echo "tap send"; echo "expect done"; all done
     echo "tap close"; echo "scan $(pay 1006)"; echo "expect refusal"; all refusal
     echo "tap ok"; echo "scan $(pay H01)"; echo "expect host"; all host
+    echo "tap confirm-all"; echo "expect-text Ja, 1 bevestigen"; all host-confirm-ask
+    echo "tap confirm-all"; echo "expect-text Ongedaan maken"; all host-undo
+    echo "tap undo"
     echo "tap confirm-0"; echo "tap close"
     echo "scan $(pay 1001)"; echo "expect welcome"; all already
     echo "tap next"; echo "expect idle"
     echo "tap admin"; echo "expect pin"; echo "tap pin-1"; all pin
     printf 'tap pin-9\ntap pin-9\ntap pin-9\ntap pin-ok\nexpect pin\n'; all pin-wrong
     echo "tap pin-cancel"; pin; all admin
+    echo "tap export"; echo "wait 3000"; echo "expect-text Geen USB-stick gevonden."
+    all admin-export-failed
     echo "tap manual"; echo "expect manual"; all manual
     echo "tap key-a"; all manual-found
+    echo "tap key-q"; echo "expect-text Niemand gevonden."; all manual-none
     echo "tap close"; echo "tap clock"; echo "expect clock"; all clock
     echo "tap clock-hour+"; all clock-changed
     echo "tap close"; echo "tap event-1"; echo "tap close"
@@ -84,6 +93,9 @@ S="$T/s"
     echo "tap co-save"; all checkout-time-ask 480x800
     echo "tap co-save"; echo "expect checkouts"; all checkouts-notice 480x800
     echo "tap close"; echo "tap event-auto"; echo "tap close"; echo "expect idle"
+    echo "tap admin"
+    for i in 1 2 3 4 5; do printf 'tap pin-9\ntap pin-9\ntap pin-9\ntap pin-9\ntap pin-ok\n'; done
+    echo "expect pin"; all pin-locked
     echo "quit"
 } >"$S"
 SDL_VIDEODRIVER=${LK_UI_VIDEO:-dummy} SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 \
