@@ -126,16 +126,21 @@ measure() { # N
     median_cpu report_year_csv_ms 3 "$LOBKIOSK" --config "$ini" report --csv
     median_cpu report_event_ms 9 "$LOBKIOSK" --config "$ini" report --event "$ev"
 
-    # exports: peak RSS and time
+    # exports, the spreadsheet's CSV beside the xAPI file: peak RSS, wall and CPU time,
+    # and the CSV's time over the xAPI file's (both from the same snapshot, one run)
     for fmt in csv xapi; do
         a=$(now_ms)
-        /usr/bin/time -f '%M' -o "$W/rss" "$LOBKIOSK" --config "$ini" export --format $fmt \
+        /usr/bin/time -f '%M %U %S' -o "$W/rss" "$LOBKIOSK" --config "$ini" export --format $fmt \
             --out "$W/export.$fmt" > /dev/null
         b=$(now_ms)
         put "$n" "export_${fmt}_mb $(awk '{ printf "%.1f", $1 / 1024 }' "$W/rss")"
-        put "$n" "export_${fmt}_s $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f", (b - a) / 1000 }')"
+        put "$n" "export_${fmt}_s $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b - a) / 1000 }')"
+        put "$n" "export_${fmt}_cpu_s $(awk '{ printf "%.2f", $2 + $3 }' "$W/rss")"
         rm -f "$W/export.$fmt"
     done
+    put "$n" "export_csv_vs_xapi $(awk '$1 == "export_csv_s" { c = $2 }
+        $1 == "export_xapi_s" { x = $2 } END { if (x > 0) printf "%.2fx", c / x; else print "-" }' \
+        "$W/res.$n")"
 
     # one check-in against the floor, in the seeded database
     "$CHECKIN" 300 "$k/data" > "$W/checkin.log"
@@ -168,8 +173,8 @@ echo
 for key in seed_s seed_cpu_s db_mb first_frame_ms lat_800x480_p50 lat_800x480_p99 lat_1920x1080_p50 \
     lat_1920x1080_p99 idle_cpu_pct checkin_p50_ms floor_p50_ms checkin_vs_floor \
     sync_status_ms report_year_ms report_year_ms_cpu report_year_csv_ms report_year_csv_ms_cpu \
-    report_event_ms report_event_ms_cpu export_csv_mb export_csv_s export_xapi_mb export_xapi_s \
-    forget_ms purge_ms; do
+    report_event_ms report_event_ms_cpu export_csv_mb export_csv_s export_csv_cpu_s \
+    export_xapi_mb export_xapi_s export_xapi_cpu_s export_csv_vs_xapi forget_ms purge_ms; do
     printf '%-34s' "$key"
     for n in $SIZES; do
         printf ' %12s' "$(awk -v k="$key" '$1 == k { print $2 }' "$W/res.$n")"
@@ -179,4 +184,5 @@ done
 echo "(lat_*: input to presented frame in ms, $SCANS scans each; checkin_vs_floor: the"
 echo " floor's p50 over a check-in's p50, 1.00x = as fast as a bare INSERT+COMMIT;"
 echo " report_*_ms: wall time, median of 3 (report --event: of 9); *_cpu: user+system CPU"
-echo " ms of that run, in steps of 10 ms)"
+echo " ms of that run, in steps of 10 ms; export_*_cpu_s: user+system CPU s; export_csv_vs_xapi:"
+echo " the CSV export's wall time over the xAPI export's, same kiosk, same run)"
