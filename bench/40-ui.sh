@@ -75,10 +75,11 @@ scan $S1
 tap next
 tap choice-3
 tap choice-0
-tap skip
-tap skip
-tap skip
-tap skip
+tap next
+tap choice-0
+tap choice-0
+tap choice-2
+tap choice-0
 tap key-a
 tap send
 scan $H
