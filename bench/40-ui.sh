@@ -169,19 +169,21 @@ if [ "${LK_BENCH_GL:-1}" != 0 ] && command -v Xvfb >/dev/null && command -v conv
                 LOBKIOSK_SCRIPT="$T/gl.script" "$LOBKIOSK" --config "$T/gl/kiosk.ini" 2> "$T/gl.log" || true
             got=$(sed -n 's/.*renderer \([a-z0-9]*\).*/\1/p' "$T/gl.log" | head -n1)
             awk '/^input-to-frame/ { print $2 }' "$T/gl.log" > "$T/gl.lat"
+            awk '/^frame-ms/ { print $2 }' "$T/gl.log" > "$T/gl.frame"
             off=$(gl_idle "$T/none.ini" $drv)
             on=$(gl_idle "$T/camcmd.ini" $drv)
-            printf '%-10s %-10s %4s %5s %5s %7s %7s %7s %7s\n' "$size" "$got" "$(wc -l < "$T/gl.lat")" \
-                "$(pct "$T/gl.lat" 50)" "$(pct "$T/gl.lat" 99)" $off $on >> "$T/gl.res"
+            printf '%-10s %-10s %4s %5s %5s %5s %7s %7s %7s %7s\n' "$size" "$got" "$(wc -l < "$T/gl.lat")" \
+                "$(pct "$T/gl.lat" 50)" "$(pct "$T/gl.lat" 99)" "$(pct "$T/gl.frame" 99)" $off $on >> "$T/gl.res"
         done
         kill $xpid
         wait $xpid 2> /dev/null || true
         echo "renderer the kiosk chooses itself in X at $size: $chosen"
     done
-    echo "Xvfb (Mesa llvmpipe for GL): input to frame over $GL_N check-ins (ms; goal p99 < 50),"
-    echo "idle CPU over $GL_IDLE s (% of one core; goal < 5 % with the camera at 1920x1080 with GL)"
-    printf '%-10s %-10s %4s %5s %5s %15s %15s\n' size renderer n p50 p99 "camera off" "camera on"
-    printf '%-10s %-10s %4s %5s %5s %7s %7s %7s %7s\n' "" "" "" "" "" all render all render
+    echo "Xvfb (Mesa llvmpipe for GL): input to frame over $GL_N check-ins (ms; goal p99 < 50; frame: the"
+    echo "welcome frame's own drawing and present, p99), idle CPU over $GL_IDLE s (% of one core; goal"
+    echo "< 5 % with the camera at 1920x1080 with GL)"
+    printf '%-10s %-10s %4s %5s %5s %5s %15s %15s\n' size renderer n p50 p99 frame "camera off" "camera on"
+    printf '%-10s %-10s %4s %5s %5s %5s %7s %7s %7s %7s\n' "" "" "" "" "" "" all render all render
     cat "$T/gl.res"
 fi
 

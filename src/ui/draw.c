@@ -371,6 +371,10 @@ static text_slot *line_texture(draw *d, const char *s, int size, bool bold, SDL_
     if (!surf)
         return NULL;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(d->r, surf);
+    /* Always drawn at its own size on whole pixels: no filtering needed, the
+     * same pixels, and a GPU (or Mesa's llvmpipe) samples one texel, not four. */
+    if (tex)
+        SDL_SetTextureScaleMode(tex, SDL_ScaleModeNearest);
     int w = surf->w, h = surf->h;
     SDL_FreeSurface(surf);
     char *copy = strdup(s);
