@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Counts the statements an LRS holds through the xAPI API itself (GET
-// /xAPI/statements, following "more" links). Prints "total N distinct N".
+// /xAPI/statements in one page, following "more" links if any). Prints "total N
+// distinct N".
 // Usage: node count.js PORT [ID_LIST_FILE]  (with a file, also prints how many of
 // those ids are missing: "missing N")
 'use strict';
@@ -23,7 +24,10 @@ function get(path) {
 }
 (async () => {
   const ids = [];
-  let path = '/xAPI/statements?limit=1000';
+  // One page of everything: this LRS's "more" cursor compares version 1 UUIDs as
+  // strings, which are not in time order, so paging through it leaves statements out
+  // and lists others twice (it has no upper limit of its own).
+  let path = '/xAPI/statements?limit=100000000';
   while (path) {
     const page = await get(path);
     for (const s of page.statements) ids.push(s.id);
