@@ -54,8 +54,9 @@ bool scanner_take_hit(scanner *s, uint64_t after_id, scanner_hit *out);
 /* The camera's state now (FRAMESRC_NONE for NULL). */
 framesrc_state scanner_camera_state(scanner *s);
 
-/* Locks and returns the newest frame for the preview (rgb may be NULL; width 0 when
- * no frame came yet). The frame is borrowed until scanner_preview_unlock(), which
+/* Locks and returns the newest frame for the preview as the source made it: grey
+ * always, rgb only from a source that made RGB (else NULL); width 0 when no frame
+ * came yet. The frame is borrowed until scanner_preview_unlock(), which
  * must follow soon: the thread waits for it. NULL for NULL s (then no unlock). */
 const lk_frame *scanner_preview_lock(scanner *s);
 void scanner_preview_unlock(scanner *s);

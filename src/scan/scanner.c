@@ -15,6 +15,13 @@
 #define SCANNER_WAIT_MS 200     /* longest block in the source: bounds stop latency */
 #define SCANNER_SAME_CODE_MS 1500 /* the same text within this is the same appearance */
 
+/* One copy of a frame's planes for the preview: the grey plane, then the RGB24
+ * plane when the frame had one. */
+typedef struct preview_buf {
+    uint8_t *px;
+    size_t cap;
+} preview_buf;
+
 struct scanner {
     framesrc *src;             /* owned */
     decoder *dec;              /* owned, used by the thread only */
@@ -24,35 +31,46 @@ struct scanner {
     pthread_mutex_t mu;        /* guards everything below */
     scanner_hit hit;           /* newest hit (hit.id 0 = none yet) */
     framesrc_state state;
-    lk_frame preview;          /* planes below, owned */
-    uint8_t *pv_rgb;
-    size_t pv_cap;
+    lk_frame preview;          /* its planes are pv[pv_front], owned */
+    preview_buf pv[2];         /* front: published; back: the thread's, filled unlocked */
+    int pv_front;
     scanner_stats stats;
     char last_text[DECODE_TEXT_MAX]; /* thread only: for "same appearance" */
     int64_t last_seen_ms;
 };
 
+/* Copies the frame's planes as they are (grey, and RGB when the source made it)
+ * into the back buffer, which only this thread touches, so the UI never waits for
+ * the copy. The UI converts only the tiles that changed (ui/preview.c), so a grey
+ * camera costs one memcpy of its luma plane here. False when out of memory. */
+static bool fill_back(scanner *s, const lk_frame *f)
+{
+    preview_buf *b = &s->pv[1 - s->pv_front];
+    size_t n = (size_t)f->width * (size_t)f->height;
+    size_t need = f->rgb ? 4 * n : n;
+    if (b->cap < need) {
+        uint8_t *p = realloc(b->px, need);
+        if (!p)
+            return false;
+        b->px = p;
+        b->cap = need;
+    }
+    memcpy(b->px, f->grey, n);
+    if (f->rgb)
+        memcpy(b->px + n, f->rgb, 3 * n);
+    return true;
+}
+
+/* Makes the back buffer the preview (the lock held): a swap, no copy. */
 static void publish_preview(scanner *s, const lk_frame *f)
 {
-    /* the UI draws RGB; a grey-only frame is shown grey */
-    size_t n = (size_t)f->width * (size_t)f->height * 3;
-    if (s->pv_cap < n) {
-        uint8_t *p = realloc(s->pv_rgb, n);
-        if (!p)
-            return;
-        s->pv_rgb = p;
-        s->pv_cap = n;
-    }
-    if (f->rgb) {
-        memcpy(s->pv_rgb, f->rgb, n);
-    } else {
-        for (size_t i = 0; i < n / 3; i++)
-            s->pv_rgb[3 * i] = s->pv_rgb[3 * i + 1] = s->pv_rgb[3 * i + 2] = f->grey[i];
-    }
+    s->pv_front = 1 - s->pv_front;
+    const uint8_t *px = s->pv[s->pv_front].px;
+    size_t n = (size_t)f->width * (size_t)f->height;
     s->preview.width = f->width;
     s->preview.height = f->height;
-    s->preview.rgb = s->pv_rgb;
-    s->preview.grey = NULL;
+    s->preview.grey = px;
+    s->preview.rgb = f->rgb ? px + n : NULL;
     s->preview.t_ms = f->t_ms;
     s->preview.seq = f->seq;
 }
@@ -64,12 +82,13 @@ static void *scanner_main(void *arg)
         lk_frame f;
         lk_status st = framesrc_next(s->src, &f, SCANNER_WAIT_MS);
         framesrc_state state = framesrc_get_state(s->src);
+        bool filled = st == LK_OK && fill_back(s, &f);
         pthread_mutex_lock(&s->mu);
         s->state = state;
-        if (st == LK_OK) {
+        if (st == LK_OK)
             s->stats.frames++;
+        if (filled)
             publish_preview(s, &f);
-        }
         pthread_mutex_unlock(&s->mu);
         if (st != LK_OK)
             continue; /* the source slept already */
@@ -220,7 +239,8 @@ void scanner_stop(scanner *s)
     pthread_mutex_destroy(&s->mu);
     decoder_destroy(s->dec);
     free(s->res);
-    free(s->pv_rgb);
+    free(s->pv[0].px);
+    free(s->pv[1].px);
     framesrc_close(s->src);
     free(s);
 }

@@ -33,7 +33,17 @@ done
 for i in 0 1 2 3 4 5 6 7 8 9; do
     convert "$empty" -evaluate add "$(awk -v i=$i 'BEGIN { printf "%.2f", i * 400 / 255 }')%" "$T/drift/f$i.png"
 done
+# The same square as a grey camera (source = command, raw I420 at 640x480, as
+# rpicam-vid on a Pi writes it): the scanner hands the luma plane over as it is.
+head -c $((640 * 480 / 2)) /dev/zero | tr '\000' '\200' > "$T/uv"
+for i in 0 1 2 3 4 5 6 7; do
+    convert "$T/square/f$i.png" -resize '640x480!' -colorspace Gray -depth 8 "gray:$T/y$i"
+    cat "$T/y$i" "$T/uv" > "$T/g$i.i420"
+done
+printf 'while :; do for i in 0 1 2 3 4 5 6 7; do cat "%s/g$i.i420"; sleep 0.066; done; done\n' "$T" > "$T/cam.sh"
 sed 's/^source *= *folder/source = none/' "$INI" > "$T/none.ini"
+sed "/^source *=/d; /^command *=/d; s|^\[camera\]|[camera]\nsource = command\ncommand = sh $T/cam.sh|" \
+    "$INI" > "$T/grey.ini"
 sed "s|^folder *=.*|folder = $T/drift|" "$INI" > "$T/drift.ini"
 sed "s|^folder *=.*|folder = $T/noise|" "$INI" > "$T/noise.ini"
 sed "s|^folder *=.*|folder = $T/square|" "$INI" > "$T/square.ini"
@@ -98,5 +108,27 @@ quit"
     [ "$(grep -c '^check-preview: 0 pixels differ$' "$T/out")" = 4 ] || fail "preview differs from the frame"
     grep -q '^check-redraw: [0-9]* preview-only frames, 0 pixels differ$' "$T/out" || fail "check-redraw"
     echo "ok $size: moving square $up uploads in 3 s, $((px / up)) of $all preview pixels each"
+
+    # 4. The same square from a grey camera: grey frames, converted tile by tile.
+    run "$T/grey.ini" "$size" "wait-camera 5000
+wait 1500
+frames
+wait 3000
+frames
+check-preview
+wait 70
+check-preview
+wait 130
+check-preview
+wait 200
+check-preview
+check-redraw
+quit"
+    up=$(field uploads) px=$(field upload-px) all=$(field preview-px)
+    [ "$up" -ge 15 ] || fail "grey camera: only $up uploads in 3 s at 15 frames a second"
+    [ $((px / up)) -lt $((all / 2)) ] || fail "grey camera: $px pixels in $up uploads of a $all pixel preview"
+    [ "$(grep -c '^check-preview: 0 pixels differ$' "$T/out")" = 4 ] || fail "grey preview differs from the frame"
+    grep -q '^check-redraw: [0-9]* preview-only frames, 0 pixels differ$' "$T/out" || fail "grey check-redraw"
+    echo "ok $size: grey camera $up uploads in 3 s, $((px / up)) of $all preview pixels each"
 done
-echo "ui_redraw: idle and still scenes present nothing new; drift and moving parts upload only their tiles, exactly"
+echo "ui_redraw: idle and still scenes present nothing new; drift and moving parts (RGB and grey cameras) upload only their tiles, exactly"

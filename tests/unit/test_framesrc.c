@@ -139,7 +139,8 @@ static void test_folder_appears_and_scanner_reads(void **s)
     const lk_frame *pv = scanner_preview_lock(sc);
     assert_non_null(pv);
     assert_int_equal(pv->width, W);
-    assert_non_null(pv->rgb);
+    assert_non_null(pv->rgb); /* a BMP is RGB: shown in colour */
+    assert_non_null(pv->grey);
     scanner_preview_unlock(sc);
     scanner_stats st = scanner_get_stats(sc);
     assert_true(st.frames >= 2);
@@ -195,6 +196,97 @@ static lk_status next_within(framesrc *src, lk_frame *f, int ms)
         st = framesrc_next(src, f, 100);
     } while (st == LK_ERR_TIMEOUT && lk_mono_ms() < until);
     return st;
+}
+
+/* A test source: frames of PAT_W x PAT_H whose every byte depends on the frame
+ * number, grey only or with RGB; the source reuses one buffer for every frame,
+ * as the real ones do. */
+#define PAT_W 64
+#define PAT_H 48
+typedef struct pattern_src {
+    bool rgb;
+    uint64_t seq;
+    uint8_t grey[PAT_W * PAT_H];
+    uint8_t px[PAT_W * PAT_H * 3];
+} pattern_src;
+
+static uint8_t pattern_at(uint64_t seq, size_t i)
+{
+    return (uint8_t)(i * 7 + seq * 31);
+}
+
+static lk_status pattern_next(void *impl, lk_frame *out, int timeout_ms)
+{
+    pattern_src *p = impl;
+    usleep((useconds_t)(timeout_ms < 5 ? timeout_ms : 5) * 1000);
+    p->seq++;
+    for (size_t i = 0; i < sizeof p->grey; i++)
+        p->grey[i] = pattern_at(p->seq, i);
+    for (size_t i = 0; i < sizeof p->px; i++)
+        p->px[i] = pattern_at(p->seq + 1000, i);
+    *out = (lk_frame){PAT_W, PAT_H, p->grey, p->rgb ? p->px : NULL, lk_mono_ms(), p->seq};
+    return LK_OK;
+}
+
+static framesrc_state pattern_state(void *impl)
+{
+    (void)impl;
+    return FRAMESRC_OK;
+}
+
+static void pattern_close(void *impl)
+{
+    free(impl);
+}
+
+static const framesrc_ops pattern_ops = {"pattern", pattern_next, pattern_state, pattern_close,
+                                         NULL};
+
+/* The preview holds the newest frame's planes exactly as the source made them:
+ * grey stays grey (no RGB made from it), RGB stays RGB, and a frame that came
+ * later never shows through the one the UI holds. */
+static void check_preview_planes(bool rgb)
+{
+    pattern_src *p = calloc(1, sizeof *p);
+    assert_non_null(p);
+    p->rgb = rgb;
+    char err[256];
+    scanner *sc = scanner_start_source(framesrc_from_ops(&pattern_ops, p), err, sizeof err);
+    assert_non_null(sc);
+    uint64_t seen = 0;
+    int64_t t0 = lk_mono_ms();
+    while (seen < 20 && lk_mono_ms() - t0 < 5000) {
+        const lk_frame *pv = scanner_preview_lock(sc);
+        assert_non_null(pv);
+        if (pv->width > 0 && pv->seq != seen) {
+            assert_int_equal(pv->width, PAT_W);
+            assert_int_equal(pv->height, PAT_H);
+            assert_non_null(pv->grey);
+            for (size_t i = 0; i < PAT_W * PAT_H; i++)
+                assert_int_equal(pv->grey[i], pattern_at(pv->seq, i));
+            if (rgb) {
+                assert_non_null(pv->rgb);
+                for (size_t i = 0; i < PAT_W * PAT_H * 3; i++)
+                    assert_int_equal(pv->rgb[i], pattern_at(pv->seq + 1000, i));
+            } else {
+                assert_null(pv->rgb);
+            }
+            usleep(12 * 1000); /* held: the thread publishes nothing meanwhile */
+            assert_int_equal(pv->grey[PAT_W * PAT_H - 1], pattern_at(pv->seq, PAT_W * PAT_H - 1));
+            seen = pv->seq;
+        }
+        scanner_preview_unlock(sc);
+        usleep(3 * 1000);
+    }
+    assert_true(seen >= 20);
+    scanner_stop(sc);
+}
+
+static void test_scanner_preview_grey_and_rgb(void **s)
+{
+    (void)s;
+    check_preview_planes(false);
+    check_preview_planes(true);
 }
 
 /* True when this process has no child left, running or zombie. */
@@ -470,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_load_image_errors),
         cmocka_unit_test(test_evdev_layouts),
         cmocka_unit_test(test_folder_appears_and_scanner_reads),
+        cmocka_unit_test(test_scanner_preview_grey_and_rgb),
         cmocka_unit_test(test_conv_formats),
         cmocka_unit_test(test_command_frames_and_restart),
         cmocka_unit_test(test_command_short_and_garbage),
