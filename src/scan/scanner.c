@@ -31,8 +31,8 @@ struct scanner {
     pthread_mutex_t mu;        /* guards everything below */
     scanner_hit hit;           /* newest hit (hit.id 0 = none yet) */
     framesrc_state state;
-    lk_frame preview;          /* its planes are pv[pv_front], owned */
-    preview_buf pv[2];         /* front: published; back: the thread's, filled unlocked */
+    lk_frame preview;  /* its planes are pv[pv_front], owned */
+    preview_buf pv[2]; /* front: published; back: the thread's, filled unlocked */
     int pv_front;
     scanner_stats stats;
     char last_text[DECODE_TEXT_MAX]; /* thread only: for "same appearance" */
