@@ -149,6 +149,17 @@ static void fill(ui_screens *s, SDL_Color c)
     draw_rect(s->d, (SDL_Rect){0, 0, s->m.w, s->m.h}, c);
 }
 
+/* A settings screen's start: the background, the way back (button `id`, ghost style)
+ * at the top left; returns the x where the screen's title may start. */
+static int back_button(ui_screens *s, const ui_view *v, const char *id, const char *label)
+{
+    const ui_metrics *m = &s->m;
+    fill(s, C_BG);
+    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
+    button(s, v, id, (SDL_Rect){m->margin, m->margin, bw, m->target}, label, BTN_GHOST);
+    return m->margin + bw + m->gap;
+}
+
 /* Round badge with an icon: the shape says it as well as the colour. */
 static void badge(ui_screens *s, draw_icon icon, int cx, int cy, int size, SDL_Color bg,
                   SDL_Color fg)
@@ -977,11 +988,7 @@ static void done(ui_screens *s, flow *f, const ui_view *v)
 static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
-    fill(s, C_BG);
-    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
-    button(s, v, "pin-cancel", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "pin.cancel"),
-           BTN_GHOST);
-    int tx = m->margin + bw + m->gap;
+    int tx = back_button(s, v, "pin-cancel", tr(v, "pin.cancel"));
     text(s, tr(v, "pin.title"), (SDL_Rect){tx, m->margin, m->w - m->margin - tx, m->target}, m->med,
          true, C_TEXT, m->portrait ? DRAW_LEFT : DRAW_CENTER, 2);
     int y = m->margin + m->target + m->gap;
@@ -1146,15 +1153,11 @@ static void notice(ui_screens *s, const flow *f, const ui_view *v, SDL_Rect box)
 static void admin(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
-    fill(s, C_BG);
-    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
-    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"),
-           BTN_GHOST);
+    int tx = back_button(s, v, "close", tr(v, "admin.close"));
     /* Forgot the pass: top right, apart from the kiosk's own settings. */
     int fw = m->target * 4 < m->w * 3 / 10 ? m->target * 4 : m->w * 3 / 10;
     button_sized(s, v, "manual", (SDL_Rect){m->w - m->margin - fw, m->margin, fw, m->target},
                  tr(v, "admin.manual"), BTN_PRIMARY, m->small * 13 / 10);
-    int tx = m->margin + bw + m->gap;
     /* The time, a button to set it (amber: not synchronised): left of "Pas
      * vergeten" in landscape; in portrait the header is too narrow and it goes
      * above the actions. */
@@ -1162,7 +1165,7 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
     lk_format_hhmm(v->wall_ms, hhmm, sizeof hhmm);
     const char *cvars[] = {"time", hhmm, NULL};
     i18n_format(v->tr, "clock.button", cvars, clk, sizeof clk);
-    int cw = m->portrait ? 0 : bw;
+    int cw = m->portrait ? 0 : tx - m->margin - m->gap; /* as wide as the way back */
     if (cw > 0) {
         button(s, v, "clock",
                (SDL_Rect){m->w - m->margin - fw - m->gap - cw, m->margin, cw, m->target}, clk,
@@ -1341,11 +1344,7 @@ static void admin(ui_screens *s, flow *f, const ui_view *v)
 static void manual(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
-    fill(s, C_BG);
-    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
-    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "manual.close"),
-           BTN_GHOST);
-    int tx = m->margin + bw + m->gap;
+    int tx = back_button(s, v, "close", tr(v, "manual.close"));
     text(s, tr(v, "manual.title"), (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target},
          m->med, true, C_TEXT, DRAW_LEFT, 2);
     int y = m->margin + m->target + m->gap;
@@ -1418,11 +1417,7 @@ static void manual(ui_screens *s, flow *f, const ui_view *v)
 static void clock_screen(ui_screens *s, flow *f, const ui_view *v)
 {
     const ui_metrics *m = &s->m;
-    fill(s, C_BG);
-    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
-    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"),
-           BTN_GHOST);
-    int tx = m->margin + bw + m->gap;
+    int tx = back_button(s, v, "close", tr(v, "admin.close"));
     text(s, tr(v, "clock.title"), (SDL_Rect){tx, m->margin, m->w - tx - m->margin, m->target},
          m->med, true, C_TEXT, DRAW_LEFT, 1);
     int y = m->margin + m->target + m->gap;
@@ -1488,11 +1483,8 @@ static void student_name(const ui_view *v, const char *first_name, const char *s
 static int co_header(ui_screens *s, const ui_view *v, const char *title, const char *sub)
 {
     const ui_metrics *m = &s->m;
-    fill(s, C_BG);
-    int bw = m->target * 3 < m->w / 3 ? m->target * 3 : m->w / 3;
-    button(s, v, "close", (SDL_Rect){m->margin, m->margin, bw, m->target}, tr(v, "admin.close"),
-           BTN_GHOST);
-    int tx = m->margin + bw + m->gap, tw = m->w - tx - m->margin;
+    int tx = back_button(s, v, "close", tr(v, "admin.close"));
+    int tw = m->w - tx - m->margin;
     int lm = draw_line_height(s->d, m->med, true), ls = draw_line_height(s->d, m->small, false);
     if (sub && sub[0] && lm + ls <= m->target) {
         int pad = (m->target - lm - ls) / 2;
