@@ -22,19 +22,20 @@ PORT=$(free_port)
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 
-A="$LK_TMP/a"
-make_kiosk "$A" "http://127.0.0.1:$PORT/xAPI" 60 100
-"$SEEDER" seed "$A/kiosk.ini" "$N"
-mkdir -p "$LK_TMP/batches"
-"$SEEDER" batches "$A/kiosk.ini" "$LK_TMP/batches" 100
-CFG="$LK_TMP/curl.cfg"
-: >"$CFG"
-first=1
-for f in "$LK_TMP"/batches/batch-*.json; do
-    [ $first = 1 ] || echo "next" >>"$CFG"
-    first=0
-    cat >>"$CFG" <<C
-url = "http://127.0.0.1:$PORT/xAPI/statements"
+# A kiosk in $1 with $3 queued statements for the LRS on port $2, and a curl config
+# in $4 that sends the same statements in the same batches of 100, one request each.
+seed_with_batches() {
+    make_kiosk "$1" "http://127.0.0.1:$2/xAPI" 60 100
+    "$SEEDER" seed "$1/kiosk.ini" "$3"
+    mkdir -p "$1.batches"
+    "$SEEDER" batches "$1/kiosk.ini" "$1.batches" 100
+    : >"$4"
+    first=1
+    for f in "$1".batches/batch-*.json; do
+        [ $first = 1 ] || echo "next" >>"$4"
+        first=0
+        cat >>"$4" <<C
+url = "http://127.0.0.1:$2/xAPI/statements"
 user = "lrs-user:lrs-secret"
 header = "X-Experience-API-Version: 1.0.3"
 header = "Content-Type: application/json"
@@ -42,7 +43,12 @@ data-binary = "@$f"
 output = "/dev/null"
 write-out = "%{http_code}\n"
 C
-done
+    done
+}
+
+A="$LK_TMP/a"
+CFG="$LK_TMP/curl.cfg"
+seed_with_batches "$A" "$PORT" "$N" "$CFG"
 
 # Three rounds, curl and the kiosk alternating, each against a fresh LRS; the median
 # of each is reported, so a warm-up or a noisy neighbour does not decide the ratio.
@@ -94,26 +100,8 @@ printf '  %-34s %8s statements/s  (%s statements)\n' "lobkiosk, one statement a 
 NF=${LK_BENCH_SYNC_FAST_N:-100000}
 FPORT=$(free_port)
 F="$LK_TMP/f"
-make_kiosk "$F" "http://127.0.0.1:$FPORT/xAPI" 60 100
-"$SEEDER" seed "$F/kiosk.ini" "$NF"
-mkdir -p "$LK_TMP/fbatches"
-"$SEEDER" batches "$F/kiosk.ini" "$LK_TMP/fbatches" 100
 FCFG="$LK_TMP/fcurl.cfg"
-: >"$FCFG"
-first=1
-for f in "$LK_TMP"/fbatches/batch-*.json; do
-    [ $first = 1 ] || echo "next" >>"$FCFG"
-    first=0
-    cat >>"$FCFG" <<C
-url = "http://127.0.0.1:$FPORT/xAPI/statements"
-user = "lrs-user:lrs-secret"
-header = "X-Experience-API-Version: 1.0.3"
-header = "Content-Type: application/json"
-data-binary = "@$f"
-output = "/dev/null"
-write-out = "%{http_code}\n"
-C
-done
+seed_with_batches "$F" "$FPORT" "$NF" "$FCFG"
 cp -a "$F/data" "$F/data.seed"
 rm -f "$LK_TMP/fast.log"
 node "$LK_ROOT/bench/fast-lrs.js" "$FPORT" >"$LK_TMP/fast.log" 2>&1 &
