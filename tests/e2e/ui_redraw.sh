@@ -57,6 +57,32 @@ run() { # ini size script -> stdout of the kiosk
 field() { awk -v k="$1" '/^frames / { for (i = 2; i < NF; i += 2) if ($i == k) print $(i + 1) }' "$T/out" | tail -n1; }
 fail() { echo "FAIL ($size): $1"; cat "$T/out"; exit 1; }
 
+# A square moving in front of the camera of kiosk.ini $1 at size $2 ($3 names it):
+# partial uploads, an exact picture, the screen equal to a full frame.
+moving_square() {
+    run "$1" "$2" "wait-camera 5000
+wait 1500
+frames
+wait 3000
+frames
+check-preview
+wait 70
+check-preview
+wait 130
+check-preview
+wait 200
+check-preview
+check-redraw
+quit"
+    up=$(field uploads) px=$(field upload-px) all=$(field preview-px)
+    [ "$up" -ge 15 ] || fail "$3: only $up uploads in 3 s at 15 frames a second"
+    # only the square's tiles (a whole refresh every 10 s at most)
+    [ $((px / up)) -lt $((all / 2)) ] || fail "$3: $px pixels in $up uploads of a $all pixel preview"
+    [ "$(grep -c '^check-preview: 0 pixels differ$' "$T/out")" = 4 ] || fail "$3: preview differs from the frame"
+    grep -q '^check-redraw: [0-9]* preview-only frames, 0 pixels differ$' "$T/out" || fail "$3: check-redraw"
+    echo "ok $2: $3 $up uploads in 3 s, $((px / up)) of $all preview pixels each"
+}
+
 for size in 800x480 1920x1080; do
     # 1. No camera: 4 s idle, at most one frame a second (and one spare).
     run "$T/none.ini" "$size" "wait 1500
@@ -87,48 +113,8 @@ quit"
     [ "$up" -ge 6 ] || fail "slowly brightening scene: only $up preview uploads in 4 s"
 
     # 3. A moving square: partial uploads, exact picture, screen equal to a full frame.
-    run "$T/square.ini" "$size" "wait-camera 5000
-wait 1500
-frames
-wait 3000
-frames
-check-preview
-wait 70
-check-preview
-wait 130
-check-preview
-wait 200
-check-preview
-check-redraw
-quit"
-    up=$(field uploads) px=$(field upload-px) all=$(field preview-px)
-    [ "$up" -ge 15 ] || fail "moving square: only $up uploads in 3 s at 15 frames a second"
-    # only the square's tiles (a whole refresh every 10 s at most)
-    [ $((px / up)) -lt $((all / 2)) ] || fail "moving square: $px pixels in $up uploads of a $all pixel preview"
-    [ "$(grep -c '^check-preview: 0 pixels differ$' "$T/out")" = 4 ] || fail "preview differs from the frame"
-    grep -q '^check-redraw: [0-9]* preview-only frames, 0 pixels differ$' "$T/out" || fail "check-redraw"
-    echo "ok $size: moving square $up uploads in 3 s, $((px / up)) of $all preview pixels each"
-
+    moving_square "$T/square.ini" "$size" "moving square"
     # 4. The same square from a grey camera: grey frames, converted tile by tile.
-    run "$T/grey.ini" "$size" "wait-camera 5000
-wait 1500
-frames
-wait 3000
-frames
-check-preview
-wait 70
-check-preview
-wait 130
-check-preview
-wait 200
-check-preview
-check-redraw
-quit"
-    up=$(field uploads) px=$(field upload-px) all=$(field preview-px)
-    [ "$up" -ge 15 ] || fail "grey camera: only $up uploads in 3 s at 15 frames a second"
-    [ $((px / up)) -lt $((all / 2)) ] || fail "grey camera: $px pixels in $up uploads of a $all pixel preview"
-    [ "$(grep -c '^check-preview: 0 pixels differ$' "$T/out")" = 4 ] || fail "grey preview differs from the frame"
-    grep -q '^check-redraw: [0-9]* preview-only frames, 0 pixels differ$' "$T/out" || fail "grey check-redraw"
-    echo "ok $size: grey camera $up uploads in 3 s, $((px / up)) of $all preview pixels each"
+    moving_square "$T/grey.ini" "$size" "grey camera"
 done
 echo "ui_redraw: idle and still scenes present nothing new; drift and moving parts (RGB and grey cameras) upload only their tiles, exactly"
