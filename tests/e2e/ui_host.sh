@@ -11,7 +11,8 @@ T=$(mktemp -d /tmp/lk-ui-host.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 SHOTS=${LK_UI_SHOTS:-$T/shots}
 mkdir -p "$SHOTS"
-"$LOBKIOSK" init --demo "$T/demo" --windowed --size 800x480 >/dev/null
+# The demo event starts on the day of init: the day before the fixed clocks below.
+LOBKIOSK_FAKE_NOW=2026-11-28T12:00:00Z "$LOBKIOSK" init --demo "$T/demo" --windowed --size 800x480 >/dev/null
 K="$T/demo/kiosk.ini"
 sed -i "s|^;*assets_dir *=.*|assets_dir = $ROOT/assets|" "$K"
 sed -i 's/^source *= *folder/source = none/' "$K"

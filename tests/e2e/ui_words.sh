@@ -8,7 +8,8 @@ set -eu
 ROOT=$(pwd)
 T=$(mktemp -d /tmp/lk-ui-words.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-"$LOBKIOSK" init --demo "$T/demo" --windowed --size 800x480 >/dev/null
+# The demo event starts on the day of init: the day before the fixed clocks below.
+LOBKIOSK_FAKE_NOW=2026-11-28T12:00:00Z "$LOBKIOSK" init --demo "$T/demo" --windowed --size 800x480 >/dev/null
 sed -i "s|^;*assets_dir *=.*|assets_dir = $ROOT/assets|" "$T/demo/kiosk.ini"
 sed -i 's/^source *= *folder/source = none/' "$T/demo/kiosk.ini"
 P="$T/demo/passes/passes.txt"
