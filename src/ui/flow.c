@@ -342,13 +342,13 @@ static unsigned tap_pin(flow *f, const char *id, int64_t now_ms)
         enter(f, FLOW_IDLE, now_ms);
         return FLOW_FX_REDRAW;
     }
+    if (f->pin_locked)
+        return 0; /* shut after too many wrong PINs: only cancel works (the keys are off) */
     if (strcmp(id, "pin-erase") == 0) {
         if (n > 0)
             f->pin[n - 1] = '\0';
         return FLOW_FX_REDRAW;
     }
-    if (f->pin_locked)
-        return 0; /* shut after too many wrong PINs: only cancel and erase work */
     if (strcmp(id, "pin-ok") == 0)
         return n >= PIN_MIN_DIGITS ? FLOW_FX_CHECK_PIN : 0;
     if (strncmp(id, "pin-", 4) == 0 && id[4] >= '0' && id[4] <= '9' && id[5] == '\0') {

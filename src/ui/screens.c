@@ -25,6 +25,8 @@ static const SDL_Color C_BLUE = {31, 95, 173, 255};      /* info, selected; whit
 static const SDL_Color C_BLUE_HI = {58, 128, 214, 255};  /* pressed blue */
 static const SDL_Color C_WHITE = {255, 255, 255, 255};
 static const SDL_Color C_FACE = {246, 200, 70, 255}; /* faces */
+static const SDL_Color C_OFF_FRAME = {54, 66, 80, 255};   /* outline of a key that is off */
+static const SDL_Color C_OFF_TEXT = {104, 116, 128, 255}; /* its label: readable, clearly off */
 
 ui_metrics screens_metrics(int w, int h)
 {
@@ -93,7 +95,9 @@ typedef enum btn_kind {
     BTN_SELECTED,
     BTN_DARK,
     BTN_GHOST,
-    BTN_AMBER
+    BTN_AMBER,
+    BTN_OFF /* cannot be used now (the PIN pad shut): an outline, a dim label, no
+               pressed state */
 } btn_kind;
 
 /* A labelled button: recorded for taps, drawn in its pressed state when held. */
@@ -132,10 +136,16 @@ static void button_sized(ui_screens *s, const ui_view *v, const char *id, SDL_Re
         bg = down ? C_PANEL_HI : C_AMBER;
         fg = C_INK;
         break;
+    case BTN_OFF:
+        bg = C_BG;
+        fg = C_OFF_TEXT;
+        break;
     }
     draw_round_rect(s->d, r, s->m.radius, bg);
     if (kind == BTN_SELECTED)
         draw_round_frame(s->d, r, s->m.radius, 3, C_WHITE);
+    else if (kind == BTN_OFF)
+        draw_round_frame(s->d, r, s->m.radius, 2, C_OFF_FRAME);
     int pad = s->m.gap / 2 < r.w / 10 ? s->m.gap / 2 : r.w / 10;
     SDL_Rect box = {r.x + pad, r.y + pad / 2, r.w - 2 * pad, r.h - pad};
     int size = label_size;
@@ -1011,8 +1021,16 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
         snprintf(n, sizeof n, "%lld", minutes > 0 ? minutes : 1);
         const char *vars[] = {"count", n, NULL};
         i18n_format_n(v->tr, "pin.locked", minutes > 0 ? minutes : 1, vars, msg, sizeof msg);
-        text(s, msg, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small, true, C_AMBER,
-             DRAW_CENTER, 1);
+        /* a lock before the words (never colour alone), the two centred together */
+        int is = sh, tw = 0, room = m->w - 2 * m->margin - is - m->gap / 2;
+        draw_measure(s->d, msg, m->small, true, &tw, NULL);
+        tw += 2;
+        if (tw > room)
+            tw = room;
+        int x = m->margin + (room - tw) / 2;
+        draw_icon_at(s->d, DRAW_ICON_LOCK, (SDL_Rect){x, y, is, is}, C_AMBER);
+        text(s, msg, (SDL_Rect){x + is + m->gap / 2, y, tw, sh}, m->small, true, C_AMBER, DRAW_LEFT,
+             1);
     } else if (f->pin_wrong) {
         text(s, tr(v, "pin.wrong"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small,
              true, C_AMBER, DRAW_CENTER, 1);
@@ -1031,9 +1049,12 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
         char id[SCREENS_ID_MAX + 8];
         snprintf(id, sizeof id, "pin-%s", keys[i]);
         const char *label = i == 9 ? tr(v, "pin.erase") : i == 11 ? tr(v, "pin.ok") : keys[i];
+        /* Shut after too many wrong PINs: the keys stay where they are (a tap lands
+         * on them, not on what is under), drawn off; only "Terug" works. */
+        btn_kind kind = f->pin_locked ? BTN_OFF : i == 11 ? BTN_PRIMARY : BTN_PANEL;
         button(s, v, id,
                (SDL_Rect){x0 + (i % 3) * (kw + m->gap), y + (i / 3) * (kh + m->gap), kw, kh}, label,
-               i == 11 ? BTN_PRIMARY : BTN_PANEL);
+               kind);
     }
 }
 

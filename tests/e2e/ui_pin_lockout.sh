@@ -1,7 +1,7 @@
 #!/bin/sh
 # The PIN pad's lockout is kept in the database: five wrong PINs shut the pad, a
 # restart does not open it (the right PIN is refused while shut), the screen says
-# how long; after the lockout the right PIN opens the admin screen and the count
+# how long and its keys are off (a tap on them shows nothing); after the lockout the right PIN opens the admin screen and the count
 # is gone. The next five wrong PINs shut it for five minutes.
 set -eu
 : "${LOBKIOSK:?}"
@@ -35,11 +35,23 @@ want=$(( $(date -d "$NOW" +%s) * 1000 + 60000 ))
 [ "$until" -ge $((want - 5000)) ] && [ "$until" -le "$want" ] ||
     { echo "locked_until_ms $until, want about $want"; exit 1; }
 
-# Restarted 20 s later: still shut, the right PIN does nothing.
-{ echo 'wait 50'; echo 'tap admin'; echo 'expect pin'; echo 'expect-text Wacht 1 minuut'; right
-  echo 'expect pin'; echo quit; } > "$T/2.script"
+# Restarted 20 s later: still shut, the right PIN does nothing. The shut pad's keys
+# are drawn off: a finger held on a digit, on OK or on "Wis" changes nothing on the
+# screen (no pressed key, no dot), and neither does lifting it; the lock message stays.
+{ echo 'wait 50'; echo 'tap admin'; echo 'expect pin'; echo 'expect-text Wacht 1 minuut'
+  echo "shot $T/shut.png"
+  for key in pin-5 pin-ok pin-erase; do
+      echo "finger down 1 $key"; echo "shot $T/held-$key.png"
+      echo "finger up 1 $key"; echo "shot $T/after-$key.png"
+  done
+  right; echo 'expect pin'; echo 'expect-text Wacht 1 minuut'; echo "shot $T/after-pin.png"
+  echo quit; } > "$T/2.script"
 run "$T/2.script" "$T/2.log" 2026-11-28T10:00:20+01:00
 [ "$(q 'SELECT failures FROM pin_guard')" = 5 ] || { echo "restart changed the count"; exit 1; }
+for shot in held-pin-5 after-pin-5 held-pin-ok after-pin-ok held-pin-erase after-pin-erase \
+    after-pin; do
+    cmp -s "$T/shut.png" "$T/$shot.png" || { echo "the shut pad changed on a tap ($shot)"; exit 1; }
+done
 
 # Two minutes later it is open; five more wrong PINs shut it for five minutes.
 { echo 'wait 50'; echo 'tap admin'; wrong5; echo 'expect-text Wacht 5 minuten'; echo quit; } \

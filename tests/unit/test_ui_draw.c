@@ -424,6 +424,85 @@ static void test_screenshot(void **state)
     assert_int_equal(draw_screenshot(fx->d, NULL), LK_ERR_INVALID);
 }
 
+/* The pixels of r in the last frame, RGBA, into buf (at least r.w * r.h * 4 bytes). */
+static void read_rect(fixture *fx, SDL_Rect r, unsigned char *buf)
+{
+    assert_int_equal(SDL_RenderReadPixels(fx->r, &r, SDL_PIXELFORMAT_RGBA32, buf, r.w * 4), 0);
+}
+
+/* The PIN pad shut after too many wrong PINs looks shut: its keys are drawn off (not
+ * as the open pad's keys), holding one down changes nothing on the screen, the lock
+ * message is there, and "Terug" still looks as it always does. */
+static void test_locked_pin_pad_is_off(void **state)
+{
+    fixture *fx = *state;
+    i18n *tr = i18n_create();
+    assert_int_equal(i18n_load_dir(tr, "assets", NULL, 0), LK_OK);
+    static config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    ui_view v;
+    memset(&v, 0, sizeof v);
+    v.tr = tr;
+    v.cfg = &cfg;
+    flow f;
+    flow_init(&f, NULL, 0);
+    f.has_pin = true;
+    f.screen = FLOW_PIN;
+    ui_screens scr;
+    memset(&scr, 0, sizeof scr);
+    scr.d = fx->d;
+    static const int at[][2] = {{800, 480}, {480, 800}, {1280, 800}};
+    static unsigned char open_px[3][200 * 200 * 4], shut_px[3][200 * 200 * 4],
+        held_px[200 * 200 * 4], back_px[2][200 * 100 * 4];
+    static const char *const keys[3] = {"pin-5", "pin-ok", "pin-erase"};
+    for (size_t si = 0; si < sizeof at / sizeof at[0]; si++) {
+        SDL_Rect kr[3], back = {0, 0, 0, 0};
+        for (int locked = 0; locked < 2; locked++) {
+            f.pin_locked = locked;
+            f.pin_guard.failures = locked ? 5 : 0;
+            v.pressed = NULL;
+            screens_draw(&scr, &f, &v, at[si][0], at[si][1]);
+            assert_int_equal(
+                draw_check_overflow(fx->d, stderr) + screens_check_targets(&scr, stderr), 0);
+            for (int k = 0; k < 3; k++) {
+                const ui_button *b = screens_find(&scr, keys[k]);
+                assert_non_null(b); /* still there: a tap lands on it, not under it */
+                kr[k] = b->r;
+                kr[k].w = kr[k].w < 200 ? kr[k].w : 200;
+                kr[k].h = kr[k].h < 200 ? kr[k].h : 200;
+                read_rect(fx, kr[k], locked ? shut_px[k] : open_px[k]);
+            }
+            const ui_button *b = screens_find(&scr, "pin-cancel");
+            assert_non_null(b);
+            back = b->r;
+            back.w = back.w < 200 ? back.w : 200;
+            back.h = back.h < 100 ? back.h : 100;
+            read_rect(fx, back, back_px[locked]);
+            size_t nrec;
+            const draw_record *rec = draw_records(fx->d, &nrec);
+            bool said = false;
+            for (size_t i = 0; i < nrec; i++)
+                said = said || strstr(rec[i].text, "Wacht 1 minuut") != NULL;
+            assert_int_equal(said, locked);
+            /* held down: the open pad shows it at once, the shut one does not */
+            for (int k = 0; k < 3; k++) {
+                v.pressed = keys[k];
+                screens_draw(&scr, &f, &v, at[si][0], at[si][1]);
+                read_rect(fx, kr[k], held_px);
+                size_t len = (size_t)kr[k].w * (size_t)kr[k].h * 4;
+                if (locked)
+                    assert_memory_equal(held_px, shut_px[k], len);
+                else
+                    assert_memory_not_equal(held_px, open_px[k], len);
+            }
+        }
+        for (int k = 0; k < 3; k++)
+            assert_memory_not_equal(open_px[k], shut_px[k], (size_t)kr[k].w * (size_t)kr[k].h * 4);
+        assert_memory_equal(back_px[0], back_px[1], (size_t)back.w * (size_t)back.h * 4);
+    }
+    i18n_destroy(tr);
+}
+
 /* Likert faces with few points: every face stays inside the answer area and the
  * screen at every size (a 3-point scale made the faces taller than the area). */
 static void test_few_point_likert_fits(void **state)
@@ -560,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_sync_line_names_the_cause),
         cmocka_unit_test(test_done_words_follow_the_sync),
         cmocka_unit_test(test_hit_and_find),
+        cmocka_unit_test(test_locked_pin_pad_is_off),
         cmocka_unit_test(test_screenshot),
         cmocka_unit_test(test_few_point_likert_fits),
         cmocka_unit_test(test_too_narrow_box_draws_no_stale_lines),

@@ -565,6 +565,7 @@ static void test_pin_pad_shuts_after_wrong_pins(void **state)
     assert_int_equal(flow_tap(&f, "pin-1", ++t), 0);
     assert_string_equal(f.pin, "");
     assert_int_equal(flow_tap(&f, "pin-ok", ++t), 0);
+    assert_int_equal(flow_tap(&f, "pin-erase", ++t), 0); /* drawn off too: no redraw */
     /* it opens again after the first lockout (a minute), with a redraw if the pad is on screen */
     int64_t opens = f.pin_locked_until;
     f.input_ms = opens - 1000; /* someone waits at the pad */
