@@ -616,58 +616,171 @@ static bool english(const ui_view *v)
     return strcmp(i18n_language(v->tr), "en") == 0;
 }
 
-/* The on-screen keyboard: letters (one capital after "ABC", like a phone), and
- * a second layer ("?123") with digits, the Dutch accented letters and punctuation.
- * Ten key widths a row; keys are at least a target (9 mm) high at 800x480. */
-static void keyboard_rows(ui_screens *s, flow *f, const ui_view *v, SDL_Rect area)
+/* --- on-screen keyboards ------------------------------------------------------------ */
+
+/* A keyboard is rows of keys on a grid of equal units, each row centred: ten units
+ * a row on a wide screen (one key a unit, QWERTY), fourteen half-key units on a
+ * narrow one (seven keys a row, A to Z in order: ten keys across a 7" screen turned
+ * to 480x800 would be 33 px, 6 mm; seven are 52 px, over 9 mm). */
+#define KB_MAX_KEYS 48
+
+typedef struct kb_key {
+    char id[SCREENS_ID_MAX]; /* the button's id ("key-a", "key-shift", "send") */
+    char buf[8];             /* the label of a letter or sign key */
+    const char *label;       /* what the key says: buf, or a text borrowed from tr() */
+    int span;                /* its width in grid units */
+    int row;                 /* its row, from 0 */
+    btn_kind kind;           /* how it is drawn */
+} kb_key;
+
+typedef struct kb {
+    kb_key keys[KB_MAX_KEYS]; /* in rows, left to right */
+    size_t n;                 /* used */
+    int row;                  /* the row keys are added to */
+} kb;
+
+/* The space between keys: 2 mm at least. */
+static int kb_gap(const ui_metrics *m)
+{
+    return m->gap * 3 / 4 > 12 ? m->gap * 3 / 4 : 12;
+}
+
+/* Whether ten keys across area would be narrower than a target (9 mm): then the
+ * keyboards take seven keys a row. */
+static bool kb_narrow(const ui_metrics *m, SDL_Rect area)
+{
+    return (area.w - 9 * kb_gap(m)) / 10 < m->target;
+}
+
+/* Adds a key with its own id and label (label borrowed for the frame). */
+static void kb_add(kb *b, const char *id, const char *label, int span, btn_kind kind)
+{
+    if (b->n >= KB_MAX_KEYS)
+        return;
+    kb_key *k = &b->keys[b->n++];
+    lk_strlcpy(k->id, id, sizeof k->id);
+    k->label = label;
+    k->span = span;
+    k->row = b->row;
+    k->kind = kind;
+}
+
+/* Adds a letter or sign key labelled c (UTF-8), as a capital when cap, with the
+ * id "key-" and its label, or "key-" and c when id_as_typed (the roster search's
+ * capitals type small letters). */
+static void kb_char(kb *b, const char *c, bool cap, bool id_as_typed, int span)
+{
+    if (b->n >= KB_MAX_KEYS)
+        return;
+    char label[8], id[SCREENS_ID_MAX];
+    lk_strlcpy(label, c, sizeof label);
+    if (cap && label[0] >= 'a' && label[0] <= 'z')
+        label[0] = (char)(label[0] - 'a' + 'A');
+    snprintf(id, sizeof id, "key-%s", id_as_typed ? c : label);
+    kb_add(b, id, NULL, span, BTN_PANEL);
+    kb_key *k = &b->keys[b->n - 1];
+    lk_strlcpy(k->buf, label, sizeof k->buf);
+    k->label = k->buf;
+}
+
+/* Lays b's keys out in area on a grid of `units` units a row and draws them: rows
+ * as high as the room allows (at most one and a half targets), centred. */
+static void kb_draw(ui_screens *s, const ui_view *v, const kb *b, SDL_Rect area, int units)
 {
     const ui_metrics *m = &s->m;
-    static const char *const letters[3][10] = {{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p"},
-                                               {"a", "s", "d", "f", "g", "h", "j", "k", "l", NULL},
-                                               {"z", "x", "c", "v", "b", "n", "m", NULL}};
-    static const char *const signs[3][10] = {{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
-                                             {"\xC3\xAB", "\xC3\xA9", "\xC3\xA8", "\xC3\xAF",
-                                              "\xC3\xB6", "\xC3\xBC", "\xC3\xA1", "-", "/", NULL},
-                                             {".", ",", "?", "!", "'", ":", "(", ")", NULL}};
-    const char *const(*rows)[10] = f->kb_layer ? signs : letters;
-    int kg = m->gap * 3 / 4 > 12 ? m->gap * 3 / 4 : 12;
-    int kw = (area.w - 9 * kg) / 10;
-    int kh = (area.h - 3 * kg) / 4;
+    if (b->n == 0)
+        return;
+    int kg = kb_gap(m);
+    int u = (area.w - (units - 1) * kg) / units;
+    int rows = b->keys[b->n - 1].row + 1;
+    int kh = (area.h - (rows - 1) * kg) / rows;
     if (kh > m->target * 3 / 2)
         kh = m->target * 3 / 2;
-    int y = area.y + (area.h - (4 * kh + 3 * kg)) / 2;
-    for (int r = 0; r < 3; r++) {
-        int n = 0;
-        while (n < 10 && rows[r][n])
-            n++;
-        bool shift_key = r == 2 && !f->kb_layer;
-        int sw = shift_key ? 2 * kw + kg : 0; /* "ABC" before the last letter row */
-        int row_w = n * kw + (n - 1) * kg + (shift_key ? sw + kg : 0);
-        int x = area.x + (area.w - row_w) / 2;
-        if (shift_key) {
-            button(s, v, "key-shift", (SDL_Rect){x, y, sw, kh}, f->kb_shift ? "abc" : "ABC",
-                   f->kb_shift ? BTN_SELECTED : BTN_PANEL);
-            x += sw + kg;
+    int y = area.y + (area.h - (rows * kh + (rows - 1) * kg)) / 2;
+    for (size_t i = 0; i < b->n;) {
+        size_t end = i;
+        int row_w = -kg;
+        while (end < b->n && b->keys[end].row == b->keys[i].row) {
+            row_w += b->keys[end].span * (u + kg);
+            end++;
         }
-        for (int i = 0; i < n; i++) {
-            char id[16], label[8];
-            lk_strlcpy(label, rows[r][i], sizeof label);
-            if (!f->kb_layer && f->kb_shift && label[0] >= 'a' && label[0] <= 'z')
-                label[0] = (char)(label[0] - 'a' + 'A');
-            snprintf(id, sizeof id, "key-%s", label);
-            button(s, v, id, (SDL_Rect){x + i * (kw + kg), y, kw, kh}, label, BTN_PANEL);
+        int x = area.x + (area.w - row_w) / 2;
+        for (; i < end; i++) {
+            const kb_key *k = &b->keys[i];
+            int w = k->span * u + (k->span - 1) * kg;
+            button(s, v, k->id, (SDL_Rect){x, y, w, kh}, k->label, k->kind);
+            x += w + kg;
         }
         y += kh + kg;
     }
-    int lw = kw * 2 + kg, ew = kw * 2 + kg, sw = kw * 3 + 2 * kg, dw = kw * 3 + 2 * kg;
-    int x = area.x + (area.w - (lw + ew + sw + dw + 3 * kg)) / 2;
-    button(s, v, "key-layer", (SDL_Rect){x, y, lw, kh}, f->kb_layer ? "abc" : "?123", BTN_PANEL);
-    x += lw + kg;
-    button(s, v, "key-erase", (SDL_Rect){x, y, ew, kh}, tr(v, "reflection.erase"), BTN_PANEL);
-    x += ew + kg;
-    button(s, v, "key-space", (SDL_Rect){x, y, sw, kh}, tr(v, "reflection.space"), BTN_PANEL);
-    x += sw + kg;
-    button(s, v, "send", (SDL_Rect){x, y, dw, kh}, tr(v, "reflection.send"), BTN_PRIMARY);
+}
+
+/* The reflection's keyboard: letters (one capital after "ABC", like a phone), and
+ * a second layer ("?123") with digits, the Dutch accented letters and punctuation;
+ * then "?123", erase, space and send. Keys are at least a target (9 mm) high. */
+static void keyboard_rows(ui_screens *s, flow *f, const ui_view *v, SDL_Rect area)
+{
+    static const char *const wide_letters[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+    static const char *const tall_letters[4] = {"abcdefg", "hijklmn", "opqrstu", "vwxyz"};
+    static const char *const wide_signs[3][11] = {
+        {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", NULL},
+        {"\xC3\xAB", "\xC3\xA9", "\xC3\xA8", "\xC3\xAF", "\xC3\xB6", "\xC3\xBC", "\xC3\xA1", "-",
+         "/", NULL},
+        {".", ",", "?", "!", "'", ":", "(", ")", NULL}};
+    static const char *const tall_signs[4][8] = {
+        {"1", "2", "3", "4", "5", "6", "7", NULL},
+        {"8", "9", "0", "-", "/", "(", ")", NULL},
+        {"\xC3\xAB", "\xC3\xA9", "\xC3\xA8", "\xC3\xAF", "\xC3\xB6", "\xC3\xBC", "\xC3\xA1", NULL},
+        {".", ",", "?", "!", "'", ":", NULL}};
+    static kb b; /* UI thread only; too big for the stack of every frame */
+    memset(&b, 0, sizeof b);
+    bool narrow = kb_narrow(&s->m, area);
+    int one = narrow ? 2 : 1; /* a letter's span */
+    if (!f->kb_layer) {
+        int nr = narrow ? 4 : 3;
+        for (int r = 0; r < nr; r++, b.row++) {
+            const char *row = narrow ? tall_letters[r] : wide_letters[r];
+            if (r == nr - 1) /* "ABC" before the last letters */
+                kb_add(&b, "key-shift", f->kb_shift ? "abc" : "ABC", 2 * one,
+                       f->kb_shift ? BTN_SELECTED : BTN_PANEL);
+            for (const char *c = row; *c; c++) {
+                char one_letter[2] = {*c, '\0'};
+                kb_char(&b, one_letter, f->kb_shift, false, one);
+            }
+        }
+    } else {
+        int nr = narrow ? 4 : 3;
+        for (int r = 0; r < nr; r++, b.row++)
+            for (int i = 0; narrow ? tall_signs[r][i] : wide_signs[r][i]; i++)
+                kb_char(&b, narrow ? tall_signs[r][i] : wide_signs[r][i], false, false, one);
+    }
+    kb_add(&b, "key-layer", f->kb_layer ? "abc" : "?123", narrow ? 3 : 2, BTN_PANEL);
+    kb_add(&b, "key-erase", tr(v, "reflection.erase"), narrow ? 3 : 2, BTN_PANEL);
+    kb_add(&b, "key-space", tr(v, "reflection.space"), narrow ? 4 : 3, BTN_PANEL);
+    kb_add(&b, "send", tr(v, "reflection.send"), narrow ? 4 : 3, BTN_PRIMARY);
+    kb_draw(s, v, &b, area, narrow ? 14 : 10);
+}
+
+/* The roster search's keyboard: capitals that type small letters, and erase. */
+static void search_keys(ui_screens *s, const ui_view *v, SDL_Rect area)
+{
+    static const char *const wide[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+    static const char *const tall[4] = {"abcdefg", "hijklmn", "opqrstu", "vwxyz"};
+    static kb b; /* UI thread only */
+    memset(&b, 0, sizeof b);
+    bool narrow = kb_narrow(&s->m, area);
+    int nr = narrow ? 4 : 3;
+    for (int r = 0; r < nr; r++, b.row++) {
+        for (const char *c = narrow ? tall[r] : wide[r]; *c; c++) {
+            char one_letter[2] = {*c, '\0'};
+            kb_char(&b, one_letter, true, true, narrow ? 2 : 1);
+        }
+        if (narrow && r == nr - 1) /* beside V to Z */
+            kb_add(&b, "key-erase", tr(v, "reflection.erase"), 4, BTN_PANEL);
+    }
+    if (!narrow)
+        kb_add(&b, "key-erase", tr(v, "reflection.erase"), 3, BTN_PANEL);
+    kb_draw(s, v, &b, area, narrow ? 14 : 10);
 }
 
 /* The banner over a reflection's top bar: what the scan did, in one line or two,
@@ -1408,27 +1521,7 @@ static void manual(ui_screens *s, flow *f, const ui_view *v)
     }
     y += m->gap / 2;
     /* Letters and erase, as the reflection's keyboard. */
-    SDL_Rect area = {m->margin, y, m->w - 2 * m->margin, m->h - m->margin - y};
-    static const char *const rows[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
-    int kg = m->gap * 3 / 4 > 12 ? m->gap * 3 / 4 : 12;
-    int kw = (area.w - 9 * kg) / 10;
-    int kh = (area.h - 3 * kg) / 4;
-    if (kh > m->target * 3 / 2)
-        kh = m->target * 3 / 2;
-    int ky = area.y + (area.h - (4 * kh + 3 * kg)) / 2;
-    for (int r = 0; r < 3; r++) {
-        int n = (int)strlen(rows[r]);
-        int x = area.x + (area.w - (n * kw + (n - 1) * kg)) / 2;
-        for (int i = 0; i < n; i++) {
-            char id[16], label[2] = {(char)(rows[r][i] - 'a' + 'A'), 0};
-            snprintf(id, sizeof id, "key-%c", rows[r][i]);
-            button(s, v, id, (SDL_Rect){x + i * (kw + kg), ky, kw, kh}, label, BTN_PANEL);
-        }
-        ky += kh + kg;
-    }
-    int ew = kw * 3 + 2 * kg;
-    button(s, v, "key-erase", (SDL_Rect){area.x + (area.w - ew) / 2, ky, ew, kh},
-           tr(v, "reflection.erase"), BTN_PANEL);
+    search_keys(s, v, (SDL_Rect){m->margin, y, m->w - 2 * m->margin, m->h - m->margin - y});
 }
 
 /* --- clock --------------------------------------------------------------------------- */

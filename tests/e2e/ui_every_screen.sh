@@ -6,10 +6,12 @@
 # the PIN pad, a wrong PIN, admin (and the USB export's failure), forgot the pass
 # (found, nobody found), the clock, an internship day's check-in, "Wil je
 # uitchecken?" and check-out, the admin's check-outs, one check-out and its time
-# picker (these also on a 7" screen turned, 480x800), and the PIN pad shut after five
-# wrong PINs. On each, every size and language is drawn, saved as a PNG and checked:
-# no text outside its box, no character without a glyph, no target under 9 mm or
-# closer than 2 mm to another, no text missing.
+# picker, and the PIN pad shut after five wrong PINs. The screens with an on-screen
+# keyboard or the PIN pad, forgot the pass and the admin's check-outs are also drawn
+# on a 7" screen turned, 480x800 (seven keys a row there). On each, every size and
+# language is drawn, saved as a PNG and checked: no text outside its box, no
+# character without a glyph, no target under 9 mm or closer than 2 mm to another, no
+# text missing.
 # LK_UI_SHOTS=DIR keeps the PNGs (DIR/SIZE-LANG/NN-name.png) to look at.
 set -eu
 : "${LOBKIOSK:?}"
@@ -55,8 +57,8 @@ S="$T/s"
     echo "scan $(pay 1006)"; echo "expect reflection"; all reflection-banner
     echo "wait 4200"; echo "tap next"
     for s in 1 2 3 4; do echo "tap skip"; done
-    echo "tap key-j"; echo "tap key-a"; all reflection-text
-    echo "tap key-layer"; all reflection-keys
+    echo "tap key-j"; echo "tap key-a"; all reflection-text 480x800
+    echo "tap key-layer"; all reflection-keys 480x800
     echo "tap key-layer"
     echo "wait 6500"; echo "expect reflection"; all reflection-warning
     echo "tap stay"; echo "tap send"; echo "expect done"; all done
@@ -68,14 +70,14 @@ S="$T/s"
     echo "tap confirm-0"; echo "tap close"
     echo "scan $(pay 1001)"; echo "expect welcome"; all already
     echo "tap next"; echo "expect idle"
-    echo "tap admin"; echo "expect pin"; echo "tap pin-1"; all pin
-    printf 'tap pin-9\ntap pin-9\ntap pin-9\ntap pin-ok\nexpect pin\n'; all pin-wrong
+    echo "tap admin"; echo "expect pin"; echo "tap pin-1"; all pin 480x800
+    printf 'tap pin-9\ntap pin-9\ntap pin-9\ntap pin-ok\nexpect pin\n'; all pin-wrong 480x800
     echo "tap pin-cancel"; pin; all admin
     echo "tap export"; echo "wait 3000"; echo "expect-text Geen USB-stick gevonden."
     all admin-export-failed
-    echo "tap manual"; echo "expect manual"; all manual
-    echo "tap key-a"; all manual-found
-    echo "tap key-q"; echo "expect-text Niemand gevonden."; all manual-none
+    echo "tap manual"; echo "expect manual"; all manual 480x800
+    echo "tap key-a"; all manual-found 480x800
+    echo "tap key-q"; echo "expect-text Niemand gevonden."; all manual-none 480x800
     echo "tap close"; echo "tap clock"; echo "expect clock"; all clock
     echo "tap clock-hour+"; all clock-changed
     echo "tap close"; echo "tap event-1"; echo "tap close"
@@ -95,7 +97,7 @@ S="$T/s"
     echo "tap close"; echo "tap event-auto"; echo "tap close"; echo "expect idle"
     echo "tap admin"
     for i in 1 2 3 4 5; do printf 'tap pin-9\ntap pin-9\ntap pin-9\ntap pin-9\ntap pin-ok\n'; done
-    echo "expect pin"; all pin-locked
+    echo "expect pin"; all pin-locked 480x800
     echo "quit"
 } >"$S"
 SDL_VIDEODRIVER=${LK_UI_VIDEO:-dummy} SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x480 \
@@ -103,4 +105,4 @@ SDL_VIDEODRIVER=${LK_UI_VIDEO:-dummy} SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x48
 got=$(ls "$SHOTS"/*-*/*.png | wc -l)
 want=$((n * 6 + extra))
 [ "$got" = "$want" ] || { echo "ui_every_screen: expected $want screenshots, got $got"; exit 1; }
-echo "ui_every_screen: $n screens x 3 sizes x 2 languages, the admin's check-outs also at 480x800: $got screenshots, none overflows"
+echo "ui_every_screen: $n screens x 3 sizes x 2 languages, keyboards, PIN pad and check-outs also at 480x800: $got screenshots, none overflows"

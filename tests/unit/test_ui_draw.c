@@ -18,7 +18,8 @@
 #include "ui/draw.h"
 #include "ui/screens.h"
 
-static const int sizes[][2] = {{800, 480}, {1024, 600}, {1280, 800}, {720, 1280}, {1920, 1080}};
+static const int sizes[][2] = {{800, 480},   {1024, 600}, {1280, 800}, {720, 1280},
+                               {1920, 1080}, {480, 800},  {600, 1024}, {1080, 1920}};
 
 typedef struct fixture {
     SDL_Surface *surf;
@@ -167,6 +168,7 @@ typedef struct screen_case {
     flow_screen screen;
     checkin_outcome outcome;
     size_t step;
+    int kb_layer; /* the keyboard's layer (the text question; 1 = digits and signs) */
 } screen_case;
 
 /* Every screen at every size with long names and titles: no text outside its box,
@@ -213,22 +215,24 @@ static void test_every_screen_every_size(void **state)
     v.rows = rows;
     v.n_rows = 30;
     const screen_case cases[] = {
-        {FLOW_IDLE, CHECKIN_CHECKED_IN, 0},
-        {FLOW_WELCOME, CHECKIN_CHECKED_IN, 0},
-        {FLOW_WELCOME, CHECKIN_ALREADY, 0},
-        {FLOW_WELCOME, CHECKIN_CHECKED_OUT, 0},
-        {FLOW_WELCOME, CHECKIN_ALREADY_OUT, 0},
-        {FLOW_REFUSAL, CHECKIN_REFUSED, 0},
-        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 0},
-        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 1},
-        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 4},
-        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 6},
-        {FLOW_DONE, CHECKIN_CHECKED_IN, 0},
-        {FLOW_ERROR, CHECKIN_CHECKED_IN, 0},
-        {FLOW_PIN, CHECKIN_CHECKED_IN, 0},
-        {FLOW_ADMIN, CHECKIN_ADMIN, 0},
-        {FLOW_ADMIN, CHECKIN_ADMIN, 99}, /* 99: the USB export runs, at 100% */
-        {FLOW_HOST, CHECKIN_HOST, 0},
+        {FLOW_IDLE, CHECKIN_CHECKED_IN, 0, 0},
+        {FLOW_WELCOME, CHECKIN_CHECKED_IN, 0, 0},
+        {FLOW_WELCOME, CHECKIN_ALREADY, 0, 0},
+        {FLOW_WELCOME, CHECKIN_CHECKED_OUT, 0, 0},
+        {FLOW_WELCOME, CHECKIN_ALREADY_OUT, 0, 0},
+        {FLOW_REFUSAL, CHECKIN_REFUSED, 0, 0},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 0, 0},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 1, 0},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 4, 0},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 6, 0},
+        {FLOW_REFLECTION, CHECKIN_CHECKED_IN, 6, 1},
+        {FLOW_DONE, CHECKIN_CHECKED_IN, 0, 0},
+        {FLOW_ERROR, CHECKIN_CHECKED_IN, 0, 0},
+        {FLOW_PIN, CHECKIN_CHECKED_IN, 0, 0},
+        {FLOW_ADMIN, CHECKIN_ADMIN, 0, 0},
+        {FLOW_ADMIN, CHECKIN_ADMIN, 99, 0}, /* 99: the USB export runs, at 100% */
+        {FLOW_HOST, CHECKIN_HOST, 0, 0},
+        {FLOW_MANUAL, CHECKIN_ADMIN, 0, 0},
     };
     ui_screens scr;
     memset(&scr, 0, sizeof scr);
@@ -251,6 +255,14 @@ static void test_every_screen_every_size(void **state)
                     f.scan.duration_ms = 6 * 3600000LL + 15 * 60000;
                     reflection_session_start(&f.refl, set);
                     f.refl.step = cases[c].step;
+                    f.kb_layer = cases[c].kb_layer;
+                    f.kb_shift = lang == 1;             /* capitals */
+                    f.manual_n = FLOW_MANUAL_SHOWN + 1; /* forgot the pass: more found */
+                    for (size_t i = 0; i < f.manual_n; i++) {
+                        lk_strlcpy(f.manual[i].first_name, "Maximiliaan-Alexander",
+                                   sizeof f.manual[i].first_name);
+                        lk_strlcpy(f.manual[i].group, "4HAVO-B", sizeof f.manual[i].group);
+                    }
                     memset(f.text, 'w', 60);
                     f.saved_answers = 7;
                     lk_strlcpy(f.pin, "1234", sizeof f.pin);
