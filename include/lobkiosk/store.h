@@ -130,9 +130,13 @@ void store_rollback(store *st);                    /* ROLLBACK, ignores errors *
  * *out_inserted (may be NULL) tells whether the row is new. */
 lk_status store_roster_upsert(store *st, const store_person *p, bool *out_inserted) LK_MUST_CHECK;
 
-/* Roster rows whose first name starts with name (any case for ASCII letters), in
- * group when group is neither NULL nor "", sorted by first name: at most max into
- * out[], *out_n how many. For the admin screen's check-in by hand. UI thread. */
+/* Roster rows whose first name starts with name, both folded to plain small letters
+ * and digits (fold_key: any case, accents and ligatures, so "ome" finds "Ömer" and
+ * "ij" finds "Ĳsbrand"; spaces, hyphens and apostrophes do not count), in group
+ * when group is neither NULL nor "", sorted by that key: at most max into out[],
+ * *out_n how many. name "" lists everyone; a name with nothing to search by (only
+ * signs: "%", "_") finds no one. An index range, no pattern: cheap at any roster
+ * size. For the admin screen's check-in by hand. UI thread. */
 lk_status store_roster_search(store *st, const char *name, const char *group, store_person *out,
                               size_t max, size_t *out_n) LK_MUST_CHECK;
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lobkiosk/fold.h"
 #include "lobkiosk/util.h"
 
 /* Numbered migrations: entry i brings user_version from i to i+1, each in its own
@@ -201,6 +202,20 @@ static const char *const migrations[] = {
     "CREATE TABLE outbox_offered ("
     "  id INTEGER PRIMARY KEY,"
     "  offered_ms INTEGER NOT NULL);",
+    /* 13: the roster search ("forgot the pass") finds names with accents from the
+     * A-Z keyboard ("ome" finds "Ömer", "ij" "Ĳsbrand"): each row keeps its first
+     * name's search key (lk_fold(), fold_key in fold.h), written by triggers whoever
+     * writes the row, and an index answers a prefix as a range of keys. */
+    "ALTER TABLE roster ADD COLUMN name_key TEXT NOT NULL DEFAULT '';"
+    "UPDATE roster SET name_key = lk_fold(first_name);"
+    "CREATE INDEX roster_by_name_key ON roster(name_key);"
+    "CREATE TRIGGER roster_name_key_insert AFTER INSERT ON roster BEGIN"
+    "  UPDATE roster SET name_key = lk_fold(NEW.first_name) WHERE rowid = NEW.rowid;"
+    "END;"
+    "CREATE TRIGGER roster_name_key_update AFTER UPDATE OF first_name ON roster"
+    "  WHEN OLD.first_name IS NOT NEW.first_name BEGIN"
+    "  UPDATE roster SET name_key = lk_fold(NEW.first_name) WHERE rowid = NEW.rowid;"
+    "END;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -234,6 +249,7 @@ enum {
     Q_ROSTER_INSERT,
     Q_ROSTER_UPDATE,
     Q_ROSTER_FIND,
+    Q_ROSTER_SEARCH,
     Q_ANSWER,
     Q_CONFIRM,
     Q_COUNT_TODAY,
@@ -269,6 +285,10 @@ static const char *const cached_sql[Q_COUNT] = {
                         " WHERE issuer = ? AND subject = ?",
     [Q_ROSTER_FIND] = "SELECT issuer, subject, first_name, grp FROM roster"
                       " WHERE issuer = ? AND subject = ?",
+    /* the forgot-the-pass search: a range of folded keys (store_roster_search) */
+    [Q_ROSTER_SEARCH] = "SELECT issuer, subject, first_name, grp FROM roster"
+                        " WHERE name_key >= ?1 AND name_key < ?2 AND (?3 IS NULL OR grp = ?3)"
+                        " ORDER BY name_key, first_name, grp, subject LIMIT ?4",
     [Q_ANSWER] = "INSERT INTO answers (experience_id, question_id, competency, response,"
                  " answered_ms, uuid) VALUES (?, ?, ?, ?, ?, ?)",
     [Q_CONFIRM] = "INSERT INTO confirmations (experience_id, host_issuer, host_subject,"
@@ -393,6 +413,15 @@ static void lane_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     const store *st = sqlite3_user_data(ctx);
     const unsigned char *issuer = sqlite3_value_text(argv[0]);
     sqlite3_result_int(ctx, lane_takes(st, (const char *)issuer));
+}
+
+/* lk_fold(text): a first name's search key (fold_key), for the roster's name_key. */
+static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    char key[256];
+    size_t n = fold_key((const char *)sqlite3_value_text(argv[0]), key, sizeof key);
+    sqlite3_result_text(ctx, key, (int)n, SQLITE_TRANSIENT);
 }
 
 /* Translates an SQLite result code, logging SQLite's own message (never data). */
@@ -572,8 +601,12 @@ lk_status store_open(const char *path, store **out, char *err, size_t err_len)
     sqlite3_busy_timeout(st->db, LK_DB_BUSY_TIMEOUT_MS);
     rc = sqlite3_create_function_v2(st->db, "lk_lane", 1, SQLITE_UTF8 | SQLITE_INNOCUOUS, st,
                                     lane_fn, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(st->db, "lk_fold", 1,
+                                        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                        fold_fn, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
-        ls = db_status(st, rc, "lk_lane");
+        ls = db_status(st, rc, "functions");
         store_close(st);
         return ls;
     }
@@ -1113,43 +1146,41 @@ lk_status store_roster_search(store *st, const char *name, const char *group, st
         *out_n = 0;
     if (!st || !name || !out || !out_n)
         return LK_ERR_INVALID;
-    sqlite3_stmt *s = NULL;
-    /* A prefix of the first name in any case (ASCII; "zo" finds "Zoë"), optionally
-     * one group; LIKE's own wildcards in the input are escaped. */
-    if (sqlite3_prepare_v2(st->db,
-                           "SELECT issuer, subject, first_name, grp FROM roster"
-                           " WHERE first_name LIKE ?1 || '%' ESCAPE '\\'"
-                           " AND (?2 IS NULL OR grp = ?2)"
-                           " ORDER BY first_name, grp, subject LIMIT ?3",
-                           -1, &s, NULL) != SQLITE_OK)
-        return db_status(st, sqlite3_errcode(st->db), "roster search");
-    char esc[2 * sizeof out->first_name + 1];
-    size_t o = 0;
-    for (const char *p = name; *p && o + 2 < sizeof esc; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            esc[o++] = '\\';
-        esc[o++] = *p;
-    }
-    esc[o] = '\0';
-    sqlite3_bind_text(s, 1, esc, -1, SQLITE_TRANSIENT);
+    /* Both sides folded (fold_key): "ome" finds "Ömer". A prefix of a key is the
+     * range [key, key + DEL): keys hold only a-z and 0-9, all below DEL, so the
+     * index answers it and no pattern is ever built from what was typed (no LIKE,
+     * no wildcards). Typed text with nothing to search by ("%", "-") finds no one. */
+    char lo[sizeof out->first_name + 2], hi[sizeof lo + 1];
+    size_t n = fold_key(name, lo, sizeof lo - 1);
+    if (n == 0 && name[0])
+        return LK_OK;
+    memcpy(hi, lo, n);
+    hi[n] = '\x7f';
+    hi[n + 1] = '\0';
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, Q_ROSTER_SEARCH, &ls);
+    if (!s)
+        return ls;
+    sqlite3_bind_text(s, 1, lo, (int)n, SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, hi, (int)n + 1, SQLITE_TRANSIENT);
     if (group && *group)
-        sqlite3_bind_text(s, 2, group, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, group, -1, SQLITE_TRANSIENT);
     else
-        sqlite3_bind_null(s, 2);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)max);
-    int rc;
-    size_t n = 0;
-    while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        memset(&out[n], 0, sizeof out[n]);
-        copy_col(s, 0, out[n].issuer, sizeof out[n].issuer);
-        copy_col(s, 1, out[n].subject, sizeof out[n].subject);
-        copy_col(s, 2, out[n].first_name, sizeof out[n].first_name);
-        copy_col(s, 3, out[n].group, sizeof out[n].group);
-        n++;
+        sqlite3_bind_null(s, 3);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)max);
+    int rc = SQLITE_DONE;
+    size_t found = 0;
+    while (found < max && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&out[found], 0, sizeof out[found]);
+        copy_col(s, 0, out[found].issuer, sizeof out[found].issuer);
+        copy_col(s, 1, out[found].subject, sizeof out[found].subject);
+        copy_col(s, 2, out[found].first_name, sizeof out[found].first_name);
+        copy_col(s, 3, out[found].group, sizeof out[found].group);
+        found++;
     }
-    lk_status ls = n == max || rc == SQLITE_DONE ? LK_OK : db_status(st, rc, "roster search");
-    sqlite3_finalize(s);
-    *out_n = n;
+    ls = found == max || rc == SQLITE_DONE ? LK_OK : db_status(st, rc, "roster search");
+    sqlite3_reset(s);
+    *out_n = found;
     return ls;
 }
 

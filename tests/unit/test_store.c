@@ -586,6 +586,131 @@ static void test_roster(void **state)
     assert_int_equal(store_roster_find(f->st, NULL, "1001", &got), LK_ERR_INVALID);
 }
 
+/* The names found for what was typed, comma-separated, in the order given. */
+static const char *search(store *st, const char *typed, const char *group)
+{
+    static char buf[512];
+    store_person found[16];
+    size_t n = 99;
+    assert_int_equal(store_roster_search(st, typed, group, found, 16, &n), LK_OK);
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, sizeof buf - len, "%s%s", i ? "," : "", found[i].first_name);
+    }
+    return buf;
+}
+
+/* The roster search ("forgot the pass") folds both sides: the A-Z keyboard finds
+ * Ömer, Çelik, Élise, Ïsa and IJsbrand (also written with the ligature Ĳ); signs
+ * in the names do not count, signs typed alone find no one (no LIKE wildcards); a
+ * renamed student is found by the new name; rows written by plain SQL through the
+ * store (as the bench's seed does) get their key too; the query is an index range. */
+static void test_roster_search_folds_accents(void **state)
+{
+    fixture *f = *state;
+    static const char *const names[][3] = {
+        {"1", "Ömer", "3B"},    {"2", "Omar", "3B"},  {"3", "Çelik", "4A"},
+        {"4", "Élise", "4A"},   {"5", "Ïsa", "3B"},   {"6", "IJsbrand", "4A"},
+        {"7", "Ĳsbrand", "3B"}, {"8", "Zoë", "3B"},   {"9", "Anne-Fleur", "4A"},
+        {"10", "李娜", "4A"},   {"11", "Ilse", "4A"}, {"12", "100% Ellen", "4A"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        store_person p = {.issuer = "00AA"};
+        lk_strlcpy(p.subject, names[i][0], sizeof p.subject);
+        lk_strlcpy(p.first_name, names[i][1], sizeof p.first_name);
+        lk_strlcpy(p.group, names[i][2], sizeof p.group);
+        assert_int_equal(store_roster_upsert(f->st, &p, NULL), LK_OK);
+    }
+    assert_string_equal(search(f->st, "ome", NULL), "Ömer");
+    assert_string_equal(search(f->st, "OME", NULL), "Ömer");
+    assert_string_equal(search(f->st, "o", NULL), "Omar,Ömer");
+    assert_string_equal(search(f->st, "Ö", NULL), "Omar,Ömer"); /* typed Ö */
+    assert_string_equal(search(f->st, "cel", NULL), "Çelik");
+    assert_string_equal(search(f->st, "eli", NULL), "Élise");
+    assert_string_equal(search(f->st, "is", NULL), "Ïsa");
+    assert_string_equal(search(f->st, "i", NULL), "IJsbrand,Ĳsbrand,Ilse,Ïsa");
+    assert_string_equal(search(f->st, "ij", NULL), "IJsbrand,Ĳsbrand");
+    assert_string_equal(search(f->st, "ij", "4A"), "IJsbrand");
+    assert_string_equal(search(f->st, "zoe", NULL), "Zoë");
+    assert_string_equal(search(f->st, "annef", NULL), "Anne-Fleur");
+    assert_string_equal(search(f->st, "Anne-F", NULL), "Anne-Fleur");
+    assert_string_equal(search(f->st, "100", NULL), "100% Ellen");
+    /* no wildcards: signs alone find no one, and a sign is no pattern */
+    assert_string_equal(search(f->st, "%", NULL), "");
+    assert_string_equal(search(f->st, "_", NULL), "");
+    assert_string_equal(search(f->st, "\\", NULL), "");
+    assert_string_equal(search(f->st, "o_ar", NULL), "");
+    assert_string_equal(search(f->st, "x", NULL), "");
+    /* everyone for nothing typed, sorted by the folded name */
+    store_person all[16];
+    size_t n = 0;
+    assert_int_equal(store_roster_search(f->st, "", NULL, all, 16, &n), LK_OK);
+    assert_int_equal(n, 12);
+    assert_string_equal(all[1].first_name, "100% Ellen");
+    assert_int_equal(store_roster_search(f->st, "o", NULL, all, 1, &n), LK_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(all[0].first_name, "Omar");
+    /* renamed: found by the new name only */
+    store_person p = {.issuer = "00AA", .subject = "1", .first_name = "Emre", .group = "3B"};
+    assert_int_equal(store_roster_upsert(f->st, &p, NULL), LK_OK);
+    assert_string_equal(search(f->st, "ome", NULL), "");
+    assert_string_equal(search(f->st, "emr", NULL), "Emre");
+    /* plain SQL through the store's connection: the key is made all the same */
+    assert_int_equal(sqlite3_exec(store_db(f->st),
+                                  "INSERT INTO roster (issuer, subject, first_name, grp)"
+                                  " VALUES ('00AA', '20', 'Sjoërd', '3B');"
+                                  "UPDATE roster SET first_name = 'Åsa' WHERE subject = '2'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_string_equal(search(f->st, "sjoe", NULL), "Sjoërd");
+    assert_string_equal(search(f->st, "asa", NULL), "Åsa");
+    assert_string_equal(search(f->st, "oma", NULL), "");
+    /* an index range, not a scan of the roster */
+    const char *sql = NULL;
+    for (size_t i = 0; (sql = store_hot_sql(i)) != NULL; i++)
+        if (strstr(sql, "name_key >="))
+            break;
+    assert_non_null(sql);
+    char *eqp = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s = NULL;
+    assert_int_equal(sqlite3_prepare_v2(store_db(f->st), eqp, -1, &s, NULL), SQLITE_OK);
+    sqlite3_free(eqp);
+    bool indexed = false, scan = false;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(s, 3);
+        indexed = indexed || strstr(d, "roster_by_name_key (name_key>? AND name_key<?)") != NULL;
+        scan = scan || strncmp(d, "SCAN", 4) == 0;
+    }
+    sqlite3_finalize(s);
+    assert_true(indexed);
+    assert_false(scan);
+    assert_int_equal(store_roster_search(f->st, NULL, NULL, all, 16, &n), LK_ERR_INVALID);
+}
+
+/* A database from before the search keys (version 12) gets them for the roster it
+ * holds when it is opened. */
+static void test_roster_search_keys_migrated(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(sqlite3_exec(store_db(f->st),
+                                  "DROP TRIGGER roster_name_key_insert;"
+                                  "DROP TRIGGER roster_name_key_update;"
+                                  "DROP INDEX roster_by_name_key;"
+                                  "ALTER TABLE roster DROP COLUMN name_key;"
+                                  "INSERT INTO roster (issuer, subject, first_name, grp)"
+                                  " VALUES ('00AA', '1', 'Ömer', '3B'),"
+                                  " ('00AA', '2', 'Çelik', '3B');"
+                                  "PRAGMA user_version = 12",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    store_close(f->st);
+    assert_int_equal(store_open(f->path, &f->st, NULL, 0), LK_OK);
+    assert_true(count(f->st, "PRAGMA user_version") >= 13);
+    assert_string_equal(search(f->st, "ome", NULL), "Ömer");
+    assert_string_equal(search(f->st, "c", NULL), "Çelik");
+}
+
 static void quarantined(const char *uuid, const char *kind, const char *message, void *user)
 {
     assert_string_equal(kind, "checkin");
@@ -981,6 +1106,8 @@ int main(int argc, char **argv)
         T(test_correct_checkout),
         T(test_counts_and_listing),
         T(test_roster),
+        T(test_roster_search_folds_accents),
+        T(test_roster_search_keys_migrated),
         T(test_outbox_life_cycle),
         T(test_reopen_keeps_everything),
         T(test_full_disk),
