@@ -1126,7 +1126,10 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
             draw_ring(s->d, cx, y + dot, dot, 2, C_MUTED);
     }
     y += 2 * dot + m->gap / 2;
-    int sh = draw_line_height(s->d, m->small, false);
+    /* the message row: one line, two on a tall screen (there is room; the words keep
+     * their size); always kept, so the keys do not move when a message comes */
+    int lines = m->portrait ? 2 : 1;
+    int sh = lines * draw_line_height(s->d, m->small, false);
     if (f->pin_locked) {
         /* the length of this lockout (1, 5, 15 or 60 minutes): the most there is to wait */
         long long minutes = pin_lock_ms(f->pin_guard.failures / PIN_TRIES) / 60000;
@@ -1135,18 +1138,19 @@ static void pin_screen(ui_screens *s, flow *f, const ui_view *v)
         const char *vars[] = {"count", n, NULL};
         i18n_format_n(v->tr, "pin.locked", minutes > 0 ? minutes : 1, vars, msg, sizeof msg);
         /* a lock before the words (never colour alone), the two centred together */
-        int is = sh, tw = 0, room = m->w - 2 * m->margin - is - m->gap / 2;
+        int is = draw_line_height(s->d, m->small, false) * 3 / 2, tw = 0,
+            room = m->w - 2 * m->margin - is - m->gap / 2;
         draw_measure(s->d, msg, m->small, true, &tw, NULL);
         tw += 2;
         if (tw > room)
             tw = room;
         int x = m->margin + (room - tw) / 2;
-        draw_icon_at(s->d, DRAW_ICON_LOCK, (SDL_Rect){x, y, is, is}, C_AMBER);
+        draw_icon_at(s->d, DRAW_ICON_LOCK, (SDL_Rect){x, y + (sh - is) / 2, is, is}, C_AMBER);
         text(s, msg, (SDL_Rect){x + is + m->gap / 2, y, tw, sh}, m->small, true, C_AMBER, DRAW_LEFT,
-             1);
+             lines);
     } else if (f->pin_wrong) {
         text(s, tr(v, "pin.wrong"), (SDL_Rect){m->margin, y, m->w - 2 * m->margin, sh}, m->small,
-             true, C_AMBER, DRAW_CENTER, 1);
+             true, C_AMBER, DRAW_CENTER, lines);
     }
     y += sh + m->gap / 2;
     int kh = (m->h - m->margin - y - 3 * m->gap) / 4;
