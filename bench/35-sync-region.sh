@@ -35,7 +35,7 @@ sqlite3 "$DB" "UPDATE outbox SET issuer = CASE id % 3 WHEN 1 THEN '11BB' WHEN 2 
 for d in 00AA:$P1 11BB:$P2 22CC:$P3; do
     code=${d%%:*}; port=${d#*:}
     mkdir -p "$LK_TMP/b-$code"
-    sqlite3 "$DB" "SELECT json FROM outbox WHERE state = 0 AND issuer = '$code' ORDER BY id" |
+    sqlite3 "$DB" "SELECT json FROM outbox WHERE id IN (SELECT id FROM outbox_queue) AND issuer = '$code' ORDER BY id" |
         awk -v dir="$LK_TMP/b-$code" '
             { if ((NR - 1) % 100 == 0) { if (f) { print "]" > f; close(f) }
                   f = sprintf("%s/batch-%05d.json", dir, (NR - 1) / 100); printf "[" > f }

@@ -98,8 +98,10 @@ static int batches(const config *cfg, const char *dir, long size)
     if (!s)
         return 1;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(store_db(s), "SELECT json FROM outbox WHERE state = 0 ORDER BY id",
-                           -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(
+            store_db(s),
+            "SELECT json FROM outbox WHERE id IN (SELECT id FROM outbox_queue) ORDER BY id", -1, &q,
+            NULL) != SQLITE_OK) {
         store_close(s);
         return 1;
     }

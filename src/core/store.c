@@ -216,26 +216,96 @@ static const char *const migrations[] = {
     "  WHEN OLD.first_name IS NOT NEW.first_name BEGIN"
     "  UPDATE roster SET name_key = lk_fold(NEW.first_name) WHERE rowid = NEW.rowid;"
     "END;",
+    /* 14: a row's place in the sync lives in narrow tables, not in its wide row:
+     * outbox_queue lists the queued rows (the sync walks it in id order and reads each
+     * row by id), outbox_sent the sent ones with their send time (purge and
+     * sync --verify read it by time). Marking a batch sent moves its ids from one to
+     * the other and updates outbox_totals once per batch (store_outbox_settle_sent): the
+     * 1 KB row, its (state, id) index entry and a trigger a row were rewritten before,
+     * most of what the sync cost. outbox.state now says only "quarantined" (2); 0 and
+     * 1 say nothing (1: sent before this migration). The triggers keep the narrow
+     * tables and the totals true for every other write, whoever makes it: a row
+     * inserted (queued; or with state 1 and sent_ms, or 2, as tools write them),
+     * deleted (forget, purge, a corrected check-out), or its state set (quarantine,
+     * requeue, a tool's state = 1). offered marks are kept only for queued rows. */
+    "DROP TRIGGER outbox_totals_insert;"
+    "DROP TRIGGER outbox_totals_delete;"
+    "DROP TRIGGER outbox_totals_update;"
+    "DROP INDEX outbox_sent;"
+    "CREATE TABLE outbox_queue (id INTEGER PRIMARY KEY);"
+    "CREATE TABLE outbox_sent (id INTEGER PRIMARY KEY, sent_ms INTEGER NOT NULL);"
+    "INSERT INTO outbox_queue (id) SELECT id FROM outbox WHERE state = 0 ORDER BY id;"
+    "INSERT INTO outbox_sent (id, sent_ms) SELECT id, sent_ms FROM outbox WHERE state = 1"
+    "  ORDER BY id;"
+    "CREATE INDEX outbox_sent_by_time ON outbox_sent(sent_ms);"
+    "DROP INDEX outbox_by_state;"
+    "CREATE INDEX outbox_quarantined ON outbox(id) WHERE state = 2;"
+    "DELETE FROM outbox_offered WHERE id NOT IN (SELECT id FROM outbox_queue);"
+    "UPDATE outbox_totals SET queued = (SELECT count(*) FROM outbox_queue),"
+    "  sent = (SELECT count(*) FROM outbox_sent),"
+    "  quarantined = (SELECT count(*) FROM outbox WHERE state = 2),"
+    "  last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM outbox_sent), 0))"
+    "  WHERE id = 1;"
+    "CREATE TRIGGER outbox_in AFTER INSERT ON outbox BEGIN"
+    "  INSERT INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
+    "  INSERT INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms WHERE NEW.state = 1;"
+    "  UPDATE outbox_totals SET queued = queued + (NEW.state = 0),"
+    "  sent = sent + (NEW.state = 1), quarantined = quarantined + (NEW.state = 2),"
+    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
+    "  WHERE id = 1;"
+    "END;"
+    "CREATE TRIGGER outbox_out AFTER DELETE ON outbox BEGIN"
+    "  UPDATE outbox_totals SET"
+    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = OLD.id),"
+    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = OLD.id),"
+    "  quarantined = quarantined - (OLD.state = 2) WHERE id = 1;"
+    "  DELETE FROM outbox_queue WHERE id = OLD.id;"
+    "  DELETE FROM outbox_sent WHERE id = OLD.id;"
+    "  DELETE FROM outbox_offered WHERE id = OLD.id;"
+    "END;"
+    /* state 1 with a new sent_ms on a row already sent moves its send time */
+    "CREATE TRIGGER outbox_state_set AFTER UPDATE OF state, sent_ms ON outbox"
+    "  WHEN OLD.state IS NOT NEW.state OR (NEW.state = 1 AND OLD.sent_ms IS NOT NEW.sent_ms)"
+    "  BEGIN"
+    "  UPDATE outbox_totals SET"
+    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = NEW.id) + (NEW.state = 0),"
+    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = NEW.id) + (NEW.state = 1),"
+    "  quarantined = quarantined - (OLD.state = 2) + (NEW.state = 2),"
+    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
+    "  WHERE id = 1;"
+    "  DELETE FROM outbox_queue WHERE id = NEW.id AND NEW.state <> 0;"
+    "  DELETE FROM outbox_sent WHERE id = NEW.id AND NEW.state <> 1;"
+    "  DELETE FROM outbox_offered WHERE id = NEW.id AND NEW.state <> 0;"
+    "  INSERT OR IGNORE INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
+    "  INSERT OR REPLACE INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms"
+    "  WHERE NEW.state = 1;"
+    "END;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
 /* A batch's ids are bound as one JSON array (?2 or ?1, read by json_each), so one
  * statement marks a whole batch: one statement a row cost more than the row. */
 #define SQL_MARK_OFFERED                                                                           \
-    "INSERT OR IGNORE INTO outbox_offered (id, offered_ms) SELECT o.id, ?1"                        \
-    " FROM json_each(?2) j CROSS JOIN outbox o ON o.id = j.value WHERE o.state = 0"
+    "INSERT OR IGNORE INTO outbox_offered (id, offered_ms) SELECT q.id, ?1"                        \
+    " FROM json_each(?2) j CROSS JOIN outbox_queue q ON q.id = j.value"
 /* Rows no longer queued (sent, quarantined, forgotten) need no offered mark. */
 #define SQL_OFFERED_CLEAN                                                                          \
-    "DELETE FROM outbox_offered WHERE NOT EXISTS (SELECT 1 FROM outbox o"                          \
-    " WHERE o.id = outbox_offered.id AND o.state = 0)"
+    "DELETE FROM outbox_offered WHERE NOT EXISTS (SELECT 1 FROM outbox_queue q"                    \
+    " WHERE q.id = outbox_offered.id)"
+/* Marking a batch sent (migration 14): its ids still queued move from outbox_queue to
+ * outbox_sent, and outbox_totals changes once; the outbox rows are not written. */
 #define SQL_SETTLE                                                                                 \
-    "UPDATE outbox SET state = 1, sent_ms = ?1, last_error = NULL"                                 \
-    " FROM json_each(?2) j WHERE outbox.id = j.value"
+    "INSERT OR IGNORE INTO outbox_sent (id, sent_ms) SELECT q.id, ?1"                              \
+    " FROM json_each(?2) j CROSS JOIN outbox_queue q ON q.id = j.value"
+#define SQL_SETTLE_QUEUE "DELETE FROM outbox_queue WHERE id IN (SELECT value FROM json_each(?1))"
+#define SQL_SETTLE_TOTALS                                                                          \
+    "UPDATE outbox_totals SET queued = queued - ?1, sent = sent + ?1,"                             \
+    " last_sent_ms = max(last_sent_ms, ?2) WHERE id = 1"
 #define SQL_SETTLE_OFFERED                                                                         \
     "DELETE FROM outbox_offered WHERE id IN (SELECT value FROM json_each(?1))"
 /* CROSS JOIN keeps json_each outside: a lookup per id, never a walk of the queue. */
 #define SQL_STILL_QUEUED                                                                           \
-    "SELECT o.id FROM json_each(?1) j CROSS JOIN outbox o ON o.id = j.value WHERE o.state = 0"
+    "SELECT q.id FROM json_each(?1) j CROSS JOIN outbox_queue q ON q.id = j.value"
 #define SQL_EXISTING "SELECT o.id FROM json_each(?1) j CROSS JOIN outbox o ON o.id = j.value"
 
 /* Statements used on every scan are prepared once per handle. */
@@ -256,6 +326,8 @@ enum {
     Q_OUTBOX_STATS,
     Q_MARK_OFFERED,
     Q_SETTLE,
+    Q_SETTLE_QUEUE,
+    Q_SETTLE_TOTALS,
     Q_SETTLE_OFFERED,
     Q_STILL_QUEUED,
     Q_EXISTING,
@@ -303,6 +375,8 @@ static const char *const cached_sql[Q_COUNT] = {
     /* per sync batch (the ids as one JSON array) */
     [Q_MARK_OFFERED] = SQL_MARK_OFFERED,
     [Q_SETTLE] = SQL_SETTLE,
+    [Q_SETTLE_QUEUE] = SQL_SETTLE_QUEUE,
+    [Q_SETTLE_TOTALS] = SQL_SETTLE_TOTALS,
     [Q_SETTLE_OFFERED] = SQL_SETTLE_OFFERED,
     [Q_STILL_QUEUED] = SQL_STILL_QUEUED,
     [Q_EXISTING] = SQL_EXISTING,
@@ -315,17 +389,19 @@ static const char *const cached_sql[Q_COUNT] = {
     " EXISTS (SELECT 1 FROM confirmations c WHERE c.experience_id = e.id)"                \
     " FROM experiences e WHERE e.event_id = ? AND e.checkin_ms >= ? AND e.checkin_ms < ?" \
     " ORDER BY e.checkin_ms, e.id"
-#define SQL_OUTBOX_NEXT                                                                     \
-    "SELECT id, uuid, kind, json, attempts FROM outbox WHERE state = 0 AND lk_lane(issuer)"   \
-    " ORDER BY id LIMIT ?"
-#define SQL_QUARANTINED                                                                     \
+/* The queue in id order, each row read by id (CROSS JOIN: never the other way). */
+#define SQL_FROM_QUEUE " FROM outbox_queue q CROSS JOIN outbox o ON o.id = q.id"
+#define SQL_OUTBOX_NEXT                                                                            \
+    "SELECT o.id, o.uuid, o.kind, o.json, o.attempts" SQL_FROM_QUEUE                               \
+    " WHERE lk_lane(o.issuer) ORDER BY q.id LIMIT ?"
+#define SQL_QUARANTINED                                                                            \
     "SELECT uuid, kind, coalesce(last_error, '') FROM outbox WHERE state = 2 ORDER BY id"
-#define SQL_MARK_SENT "UPDATE outbox SET state = 1, sent_ms = ?, last_error = NULL WHERE id = ?"
 #define SQL_QUARANTINE                                                                      \
     "UPDATE outbox SET state = 2, last_error = ?, attempts = attempts + 1 WHERE id = ?"
 #define SQL_FORGET_OUTBOX "DELETE FROM outbox WHERE id = ?"
-#define SQL_RECORD_ATTEMPT                                                                  \
-    "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ? AND state = 0"
+#define SQL_RECORD_ATTEMPT                                                                         \
+    "UPDATE outbox SET attempts = attempts + 1, last_error = ?1 WHERE id = ?2"                     \
+    " AND EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = ?2)"
 #define SQL_REQUEUE "UPDATE outbox SET state = 0, last_error = NULL WHERE state = 2"
 /* The statement ids the person's records keep whose outbox row is gone: only sent rows
  * are purged, so each of these is in the LRS (or was exported before it was sent). */
@@ -340,19 +416,23 @@ static const char *const cached_sql[Q_COUNT] = {
     "    WHERE e.issuer = ?1 AND e.subject = ?2"                                           \
     "  UNION SELECT uuid FROM confirmations WHERE host_issuer = ?1 AND host_subject = ?2"  \
     ") r WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.uuid = r.uuid) ORDER BY r.uuid"
-/* The (state, id) index makes this one step, however long the outbox. */
-#define SQL_HEAD_ERROR                                                                      \
-    "SELECT coalesce(last_error, ''), attempts FROM outbox WHERE state = 0 AND lk_lane(issuer)" \
-    " ORDER BY id LIMIT 1"
-#define SQL_OLDEST_QUEUED                                                                   \
-    "SELECT min(created_ms) FROM outbox WHERE state = 0 AND created_ms > 0 AND lk_lane(issuer)"
-#define SQL_LANE_QUEUED "SELECT count(*) FROM outbox WHERE state = 0 AND lk_lane(issuer)"
-#define SQL_PROBE_SENT                                                                      \
-    "SELECT json FROM outbox WHERE state = 1 AND lk_lane(issuer) ORDER BY id DESC LIMIT 1"
-#define SQL_PROBE_QUEUED                                                                    \
-    "WITH c AS (SELECT id, json FROM outbox"                                               \
-    "           WHERE state = 0 AND lk_lane(issuer)"                                     \
-    "           AND id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"          \
+/* The queue's first row: one step, however long the outbox. */
+#define SQL_HEAD_ERROR                                                                             \
+    "SELECT coalesce(o.last_error, ''), o.attempts" SQL_FROM_QUEUE                                 \
+    " WHERE lk_lane(o.issuer) ORDER BY q.id LIMIT 1"
+#define SQL_OLDEST_QUEUED                                                                          \
+    "SELECT min(o.created_ms)" SQL_FROM_QUEUE " WHERE o.created_ms > 0 AND lk_lane(o.issuer)"
+#define SQL_LANE_QUEUED "SELECT count(*)" SQL_FROM_QUEUE " WHERE lk_lane(o.issuer)"
+#define SQL_PROBE_SENT                                                                             \
+    "SELECT o.json FROM outbox_sent s CROSS JOIN outbox o ON o.id = s.id"                          \
+    " WHERE lk_lane(o.issuer) ORDER BY s.id DESC LIMIT 1"
+#define SQL_RECENT_SENT                                                                            \
+    "SELECT o.id, o.uuid, o.kind, o.attempts"                                                      \
+    " FROM outbox_sent s INDEXED BY outbox_sent_by_time CROSS JOIN outbox o ON o.id = s.id"        \
+    " WHERE lk_lane(o.issuer) ORDER BY s.sent_ms DESC, s.id DESC LIMIT ?"
+#define SQL_PROBE_QUEUED                                                                           \
+    "WITH c AS (SELECT o.id, o.json" SQL_FROM_QUEUE "           WHERE lk_lane(o.issuer)"           \
+    "           AND q.id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"                                 \
     " SELECT json FROM c ORDER BY id = (SELECT max(id) FROM c) DESC, random() LIMIT ?9"
 #define SQL_FORGET_ANSWERS                                                                  \
     "DELETE FROM answers WHERE experience_id IN"                                           \
@@ -362,16 +442,15 @@ static const char *const cached_sql[Q_COUNT] = {
     " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)"                     \
     " OR (host_issuer = ?1 AND host_subject = ?2)"
 #define SQL_FORGET_EXPERIENCES "DELETE FROM experiences WHERE issuer = ?1 AND subject = ?2"
-/* Sent rows are most of the outbox: purge reads only the old ones (outbox_sent; the
- * planner, without statistics, would take outbox_by_state and read them all). */
-#define SQL_PURGE_COUNT                                                                     \
-    "UPDATE outbox_purged SET"                                                             \
-    " sent = sent + (SELECT count(*) FROM outbox INDEXED BY outbox_sent"                   \
-    "   WHERE state = 1 AND sent_ms < ?3),"                                                \
-    " last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM outbox"          \
-    "   INDEXED BY outbox_sent WHERE state = 1 AND sent_ms < ?3), 0)) WHERE id = 1"
-#define SQL_PURGE_OUTBOX                                                                    \
-    "DELETE FROM outbox INDEXED BY outbox_sent WHERE state = 1 AND sent_ms < ?3"
+/* Sent rows are most of the outbox: purge reads only the old ones, by their send
+ * time (outbox_sent_by_time); the delete trigger takes their outbox_sent rows along. */
+#define SQL_PURGE_COUNT                                                                            \
+    "UPDATE outbox_purged SET"                                                                     \
+    " sent = sent + (SELECT count(*) FROM outbox_sent WHERE sent_ms < ?3),"                        \
+    " last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM outbox_sent"             \
+    "   WHERE sent_ms < ?3), 0)) WHERE id = 1"
+#define SQL_PURGE_OUTBOX                                                                           \
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox_sent WHERE sent_ms < ?3)"
 
 struct store {
     sqlite3 *db;                 /* the connection, owned */
@@ -1243,37 +1322,6 @@ void store_outbox_free(store_outbox_item *items, size_t n)
     free(items);
 }
 
-/* Runs sql for each id in one transaction; the id is the last parameter, after
- * ms when with_ms is set. */
-static lk_status outbox_update_ids(store *st, const char *sql, const int64_t *ids, size_t n,
-                                   bool with_ms, int64_t ms, const char *what)
-{
-    if (!st || (n > 0 && !ids))
-        return LK_ERR_INVALID;
-    if (n == 0)
-        return LK_OK;
-    sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-    if (rc != SQLITE_OK)
-        return db_status(st, rc, what);
-    lk_status ls = store_begin(st);
-    for (size_t i = 0; ls == LK_OK && i < n; i++) {
-        sqlite3_reset(s);
-        int col = 1;
-        if (with_ms)
-            sqlite3_bind_int64(s, col++, ms);
-        sqlite3_bind_int64(s, col, ids[i]);
-        ls = step_done(st, s, what);
-    }
-    sqlite3_finalize(s);
-    return finish(st, ls);
-}
-
-lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n, int64_t sent_ms)
-{
-    return outbox_update_ids(st, SQL_MARK_SENT, ids, n, true, sent_ms, "outbox mark sent");
-}
-
 /* Queues the voiding statement of target_uuid (built by make_void, about no one
  * but sent where the target went: the LRS of issuer's students; NULL: this handle's
  * destination); the caller holds the transaction. LK_ERR_INVALID when make_void
@@ -1335,7 +1383,9 @@ lk_status store_undo_confirmations(store *st, const char *host_issuer, const cha
         return ls;
     sqlite3_stmt *s = NULL;
     int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT c.id, c.uuid, e.issuer, o.id, o.state FROM confirmations c"
+                                "SELECT c.id, c.uuid, e.issuer, o.id,"
+                                " EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = o.id)"
+                                " FROM confirmations c"
                                 " JOIN experiences e ON e.id = c.experience_id"
                                 " LEFT JOIN outbox o ON o.uuid = c.uuid"
                                 " WHERE c.host_issuer = ?1 AND c.host_subject = ?2"
@@ -1364,7 +1414,7 @@ lk_status store_undo_confirmations(store *st, const char *host_issuer, const cha
             copy_col(s, 2, r->issuer, sizeof r->issuer);
             r->outbox_id =
                 sqlite3_column_type(s, 3) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 3);
-            r->waiting = r->outbox_id > 0 && sqlite3_column_int(s, 4) == 0;
+            r->waiting = r->outbox_id > 0 && sqlite3_column_int(s, 4) != 0; /* queued */
         }
         if (ls == LK_OK && rc != SQLITE_DONE)
             ls = db_status(st, rc, "undo confirmations");
@@ -1375,7 +1425,7 @@ lk_status store_undo_confirmations(store *st, const char *host_issuer, const cha
         const undo_row *r = &rows[i];
         if (r->waiting) {
             ls = exec_id(st, "DELETE FROM outbox WHERE id = ?", r->outbox_id);
-            n_removed++;
+            n_removed++; /* the delete trigger takes its queue entry along */
         } else {
             ls = queue_voiding(st, r->issuer, r->uuid, now, make_void, user);
             n_voided++;
@@ -1481,16 +1531,17 @@ lk_status store_correct_checkout(store *st, int64_t experience_id, const char *o
     bool left = true; /* the old statement may be in an LRS: void it */
     int rc = sqlite3_prepare_v2(
         st->db,
-        "SELECT e.issuer, o.id, o.state = 1 OR o.attempts > 0 OR o.exported_ms > 0"
+        "SELECT e.issuer, o.id, s.id IS NOT NULL OR o.attempts > 0 OR o.exported_ms > 0"
         "  OR o.offered_ms > 0 OR EXISTS (SELECT 1 FROM outbox_offered f WHERE f.id = o.id)"
         "  OR EXISTS (SELECT 1 FROM exports x"
-        "   WHERE x.max_outbox_id >= o.id AND x.since_ms <= o.created_ms), o.state"
+        "   WHERE x.max_outbox_id >= o.id AND x.since_ms <= o.created_ms), s.id IS NOT NULL"
         " FROM experiences e LEFT JOIN outbox o ON o.uuid = e.checkout_uuid"
+        " LEFT JOIN outbox_sent s ON s.id = o.id"
         " WHERE e.id = ?1 AND e.checkout_ms > 0 AND e.checkout_uuid = ?2",
         -1, &s, NULL);
     if (rc != SQLITE_OK)
         ls = db_status(st, rc, "prepare correct checkout");
-    int state = 1;
+    bool sent = true;
     if (s) {
         sqlite3_bind_int64(s, 1, experience_id);
         sqlite3_bind_text(s, 2, old_uuid, -1, SQLITE_STATIC);
@@ -1500,7 +1551,7 @@ lk_status store_correct_checkout(store *st, int64_t experience_id, const char *o
             if (sqlite3_column_type(s, 1) != SQLITE_NULL) {
                 outbox_id = sqlite3_column_int64(s, 1);
                 left = sqlite3_column_int(s, 2) != 0;
-                state = sqlite3_column_int(s, 3);
+                sent = sqlite3_column_int(s, 3) != 0;
             } /* else its sent row was purged: it is in the LRS */
         } else if (rc == SQLITE_DONE) {
             ls = LK_ERR_NOT_FOUND; /* not checked out (any more), or another check-out */
@@ -1514,7 +1565,7 @@ lk_status store_correct_checkout(store *st, int64_t experience_id, const char *o
      * row the sync is sending right now is voided when it comes back (settle). */
     if (ls == LK_OK && left)
         ls = queue_voiding(st, issuer, old_uuid, lk_now_ms(), make_void, user);
-    if (ls == LK_OK && outbox_id > 0 && (!left || state != 1))
+    if (ls == LK_OK && outbox_id > 0 && (!left || !sent))
         ls = exec_id(st, "DELETE FROM outbox WHERE id = ?", outbox_id);
     if (ls == LK_OK) {
         s = NULL;
@@ -1551,6 +1602,72 @@ lk_status store_correct_checkout(store *st, int64_t experience_id, const char *o
     return ls;
 }
 
+/* Marks the rows of json (a JSON array of ids) that are still queued sent at sent_ms:
+ * their ids move from outbox_queue to outbox_sent, their offered marks go, and
+ * outbox_totals changes once; *out_marked gets how many moved. A lost sent mark only
+ * means a resend, which the LRS answers as a no-op: the commit need not wait for the
+ * disk (synchronous = NORMAL); the next offered mark (or check-in) is written with
+ * synchronous = FULL and takes it to the disk with it. One transaction: a row is in
+ * the queue or sent, never both or neither, whenever the process dies. */
+static lk_status settle(store *st, const char *json, int64_t sent_ms, int64_t *out_marked)
+{
+    *out_marked = 0;
+    bool relaxed = exec(st, "PRAGMA synchronous = NORMAL", "synchronous") == LK_OK;
+    lk_status ls = store_begin(st);
+    int64_t moved = 0, dequeued = 0;
+    sqlite3_stmt *s = ls == LK_OK ? prep_ids(st, Q_SETTLE, 2, json, &ls) : NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, sent_ms);
+        ls = step_done(st, s, "outbox settle");
+        moved = ls == LK_OK ? sqlite3_changes(st->db) : 0;
+        sqlite3_reset(s);
+    }
+    s = ls == LK_OK ? prep_ids(st, Q_SETTLE_QUEUE, 1, json, &ls) : NULL;
+    if (s) {
+        ls = step_done(st, s, "outbox settle queue");
+        dequeued = ls == LK_OK ? sqlite3_changes(st->db) : 0;
+        sqlite3_reset(s);
+    }
+    /* every id dequeued was inserted into outbox_sent from the queue just before */
+    if (ls == LK_OK && moved != dequeued) {
+        fprintf(stderr, "store: settle: %lld sent, %lld dequeued\n", (long long)moved,
+                (long long)dequeued);
+        ls = LK_ERR_DB;
+    }
+    s = ls == LK_OK ? prep_ids(st, Q_SETTLE_OFFERED, 1, json, &ls) : NULL;
+    if (s) {
+        ls = step_done(st, s, "outbox settle offered");
+        sqlite3_reset(s);
+    }
+    s = ls == LK_OK && moved > 0 ? prep(st, Q_SETTLE_TOTALS, &ls) : NULL;
+    if (s) {
+        sqlite3_bind_int64(s, 1, moved);
+        sqlite3_bind_int64(s, 2, sent_ms);
+        ls = step_done(st, s, "outbox settle totals");
+    }
+    ls = finish(st, ls);
+    if (relaxed)
+        (void)exec(st, "PRAGMA synchronous = FULL", "synchronous");
+    if (ls == LK_OK)
+        *out_marked = moved;
+    return ls;
+}
+
+lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n, int64_t sent_ms)
+{
+    if (!st || (n > 0 && !ids))
+        return LK_ERR_INVALID;
+    if (n == 0)
+        return LK_OK;
+    char *json = ids_json(ids, n);
+    if (!json)
+        return LK_ERR_NOMEM;
+    int64_t marked = 0;
+    lk_status ls = settle(st, json, sent_ms, &marked);
+    free(json);
+    return ls;
+}
+
 lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
                                    int64_t sent_ms, store_void_fn make_void, void *user,
                                    size_t *out_voided)
@@ -1569,36 +1686,21 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
         ids[i] = items[i].id;
     if (ls == LK_OK && !(json = ids_json(ids, n)))
         ls = LK_ERR_NOMEM;
-    /* A lost sent mark only means a resend, which the LRS answers as a no-op: these
-     * commits need not wait for the disk. The next offered mark (or check-in) is
-     * written with synchronous = FULL and takes them to the disk with it. Each is a
-     * statement of its own, outside BEGIN: inside one, SQLite would first copy every
-     * page the UPDATE touches into a statement journal. A crash between them leaves
-     * offered marks of rows no longer queued, which the next mark clears. */
-    bool relaxed = ls == LK_OK && exec(st, "PRAGMA synchronous = NORMAL", "synchronous") == LK_OK;
-    sqlite3_stmt *s = ls == LK_OK ? prep_ids(st, Q_SETTLE, 2, json, &ls) : NULL;
-    if (s) {
-        sqlite3_bind_int64(s, 1, sent_ms);
-        ls = step_done(st, s, "outbox settle");
-    }
-    if (ls == LK_OK && (size_t)sqlite3_changes(st->db) == n) {
+    int64_t n_marked = 0;
+    if (ls == LK_OK)
+        ls = settle(st, json, sent_ms, &n_marked);
+    if (ls == LK_OK && (size_t)n_marked == n) {
         for (size_t i = 0; i < n; i++)
             marked[i] = true;
     } else if (ls == LK_OK) {
-        /* some rows are gone: the ones still there are the ones marked */
-        s = prep_ids(st, Q_EXISTING, 1, json, &ls);
+        /* some rows are gone (or were no longer queued): the ones still there count as
+         * marked; only those gone were forgotten while on the wire */
+        sqlite3_stmt *s = prep_ids(st, Q_EXISTING, 1, json, &ls);
         if (s) {
             ls = collect_ids(st, s, ids, n, marked, "outbox settle");
             sqlite3_reset(s);
         }
     }
-    s = ls == LK_OK ? prep_ids(st, Q_SETTLE_OFFERED, 1, json, &ls) : NULL;
-    if (s) {
-        ls = step_done(st, s, "outbox settle offered");
-        sqlite3_reset(s);
-    }
-    if (relaxed)
-        (void)exec(st, "PRAGMA synchronous = FULL", "synchronous");
     size_t missing = 0, voided = 0;
     for (size_t i = 0; ls == LK_OK && i < n; i++)
         missing += !marked[i];
@@ -1823,10 +1925,7 @@ lk_status store_outbox_recent_sent(store *st, size_t max, store_outbox_item **ou
     if (max > 100000)
         max = 100000;
     sqlite3_stmt *s = NULL;
-    int rc = sqlite3_prepare_v2(st->db,
-                                "SELECT id, uuid, kind, attempts FROM outbox WHERE state = 1"
-                                " AND lk_lane(issuer) ORDER BY sent_ms DESC, id DESC LIMIT ?",
-                                -1, &s, NULL);
+    int rc = sqlite3_prepare_v2(st->db, SQL_RECENT_SENT, -1, &s, NULL);
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare recent sent");
     sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
@@ -2037,7 +2136,7 @@ typedef struct forget_row {
     int64_t id;
     char uuid[37];
     bool left;        /* sent, offered to the LRS and maybe stored there, or exported */
-    bool sent;        /* state = 1 */
+    bool sent;        /* in outbox_sent */
     int64_t sent_ms;  /* when */
 } forget_row;
 
@@ -2046,13 +2145,13 @@ typedef struct forget_row {
  * whose columns are empty (written by older code, filled by nothing) is found too.
  * Confirmations the person gave as a host are theirs as well. */
 static const char FORGET_ROWS_SQL[] =
-    "SELECT id, uuid, state = 1 OR attempts > 0 OR exported_ms > 0 OR offered_ms > 0"
-    "  OR EXISTS (SELECT 1 FROM outbox_offered f WHERE f.id = outbox.id)"
+    "SELECT o.id, o.uuid, s.id IS NOT NULL OR o.attempts > 0 OR o.exported_ms > 0"
+    "  OR o.offered_ms > 0 OR EXISTS (SELECT 1 FROM outbox_offered f WHERE f.id = o.id)"
     "  OR EXISTS (SELECT 1 FROM exports x"
-    "   WHERE x.max_outbox_id >= outbox.id AND x.since_ms <= outbox.created_ms),"
-    " state = 1, sent_ms"
-    " FROM outbox"
-    " WHERE (issuer = ?1 AND subject = ?2) OR uuid IN ("
+    "   WHERE x.max_outbox_id >= o.id AND x.since_ms <= o.created_ms),"
+    " s.id IS NOT NULL, coalesce(s.sent_ms, 0)"
+    " FROM outbox o LEFT JOIN outbox_sent s ON s.id = o.id"
+    " WHERE (o.issuer = ?1 AND o.subject = ?2) OR o.uuid IN ("
     "  SELECT checkin_uuid FROM experiences WHERE issuer = ?1 AND subject = ?2"
     "  UNION SELECT checkout_uuid FROM experiences"
     "    WHERE issuer = ?1 AND subject = ?2 AND checkout_uuid <> ''"
@@ -2061,7 +2160,7 @@ static const char FORGET_ROWS_SQL[] =
     "  UNION SELECT c.uuid FROM confirmations c JOIN experiences e ON e.id = c.experience_id"
     "    WHERE e.issuer = ?1 AND e.subject = ?2"
     "  UNION SELECT uuid FROM confirmations WHERE host_issuer = ?1 AND host_subject = ?2)"
-    " ORDER BY id";
+    " ORDER BY o.id";
 
 /* Reads the person's outbox rows into a heap array (*out, free()). */
 static lk_status forget_rows(store *st, const char *issuer, const char *subject, forget_row **out,
@@ -2377,7 +2476,7 @@ lk_status store_outbox_mark_export(store *st, int64_t since_ms, int64_t now_ms,
  * experiences or outbox table: test_store runs EXPLAIN QUERY PLAN on each. Add a new
  * hot statement here when you write one. */
 static const char *const hot_sql[] = {
-    SQL_EACH_EXPERIENCE,    SQL_OUTBOX_NEXT,   SQL_QUARANTINED,    SQL_MARK_SENT,
+    SQL_EACH_EXPERIENCE,    SQL_OUTBOX_NEXT,   SQL_QUARANTINED,    SQL_RECENT_SENT,
     SQL_QUARANTINE,         SQL_FORGET_OUTBOX, SQL_FORGET_ANSWERS, SQL_FORGET_CONFIRMATIONS,
     SQL_FORGET_EXPERIENCES, SQL_PURGE_COUNT,   SQL_PURGE_OUTBOX,   FORGET_ROWS_SQL,
     SQL_RECORD_ATTEMPT,     SQL_REQUEUE,       SQL_HEAD_ERROR,     SQL_OLDEST_QUEUED,

@@ -123,19 +123,25 @@ static const char *const fix_sql[] = {
     "DELETE FROM temp.clock_fix",
     "INSERT INTO temp.clock_fix SELECT uuid, min(?1, ?1 - (?2 - boot_ms)) FROM clock_unsynced"
     " WHERE boot_id = ?3",
-    "UPDATE experiences SET checkin_ms = f.t FROM temp.clock_fix f WHERE experiences.checkin_uuid = f.uuid",
-    "UPDATE experiences SET checkout_ms = f.t FROM temp.clock_fix f WHERE experiences.checkout_uuid = f.uuid",
+    "UPDATE experiences SET checkin_ms = f.t FROM temp.clock_fix f WHERE experiences.checkin_uuid "
+    "= f.uuid",
+    "UPDATE experiences SET checkout_ms = f.t FROM temp.clock_fix f WHERE "
+    "experiences.checkout_uuid = f.uuid",
     "UPDATE answers SET answered_ms = f.t FROM temp.clock_fix f WHERE answers.uuid = f.uuid",
-    "UPDATE confirmations SET confirmed_ms = f.t FROM temp.clock_fix f WHERE confirmations.uuid = f.uuid",
+    "UPDATE confirmations SET confirmed_ms = f.t FROM temp.clock_fix f WHERE confirmations.uuid = "
+    "f.uuid",
     "UPDATE outbox SET created_ms = f.t,"
-    " json = json_set(json, '$.timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', f.t / 1000.0, 'unixepoch'))"
-    " FROM temp.clock_fix f WHERE outbox.uuid = f.uuid AND outbox.state = 0",
+    " json = json_set(json, '$.timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', f.t / 1000.0, "
+    "'unixepoch'))"
+    " FROM temp.clock_fix f WHERE outbox.uuid = f.uuid"
+    " AND EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = outbox.id)",
     "DELETE FROM clock_unsynced WHERE uuid IN (SELECT uuid FROM temp.clock_fix)",
     /* Never a time in the future: a queued statement ahead of the true time (the
      * clock went back when it was synchronised) gets now. */
     "UPDATE outbox SET created_ms = ?1,"
-    " json = json_set(json, '$.timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', ?1 / 1000.0, 'unixepoch'))"
-    " WHERE state = 0 AND created_ms > ?1",
+    " json = json_set(json, '$.timestamp', strftime('%Y-%m-%dT%H:%M:%fZ', ?1 / 1000.0, "
+    "'unixepoch'))"
+    " WHERE id IN (SELECT id FROM outbox_queue) AND created_ms > ?1",
 };
 
 lk_status store_clock_correct(store *st, const lk_clock *now, int64_t *fixed)

@@ -49,7 +49,7 @@ q "SELECT count(*) FROM roster WHERE first_name = 'Daan' AND subject = '1002'" |
 old=$(( $(date -d 2030-05-24T12:00:00 +%s) * 1000 ))
 q "UPDATE outbox SET state = 1, sent_ms = $old WHERE kind = 'checkin' AND subject IN ('1001', '1002')"
 q "UPDATE outbox SET state = 2, attempts = 1, last_error = 'HTTP 400' WHERE subject = '1004'"
-sent_uuids=$(q "SELECT uuid FROM outbox WHERE subject = '1002' AND state = 1 ORDER BY uuid")
+sent_uuids=$(q "SELECT uuid FROM outbox WHERE subject = '1002' AND id IN (SELECT id FROM outbox_sent) ORDER BY uuid")
 
 # --- forget ----------------------------------------------------------------------------
 run "$L" --config "$K" forget --issuer DEMO --subject 1002
@@ -75,7 +75,7 @@ done
 [ "$(q "SELECT count(*) FROM confirmations WHERE host_subject = '1002'")" = 0 ] || fail "confirmation left"
 [ "$(q "SELECT count(*) FROM outbox WHERE subject = '1002' OR json LIKE '%\"name\":\"1002\"%'")" = 0 ] ||
     fail "an outbox row still names 1002"
-[ "$(q "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND state = 0 AND subject IS NULL")" = 2 ] ||
+[ "$(q "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND id IN (SELECT id FROM outbox_queue) AND subject IS NULL")" = 2 ] ||
     fail "want 2 queued voiding statements"
 refs=$(q "SELECT json_extract(json, '\$.object.id') FROM outbox WHERE kind = 'voiding' ORDER BY 1")
 [ "$refs" = "$sent_uuids" ] || fail "voiding statements point at '$refs', want '$sent_uuids'"
@@ -109,7 +109,7 @@ done
 # The roster of the demo was imported "today"; make Fatima's row 40 days old.
 stale=$(( $(date -d 2030-04-24T12:00:00 +%s) * 1000 ))
 q "UPDATE roster SET updated_ms = $stale WHERE subject = '1003'"
-queued=$(q "SELECT count(*) FROM outbox WHERE state = 0")
+queued=$(q "SELECT count(*) FROM outbox WHERE id IN (SELECT id FROM outbox_queue)")
 run "$L" --config "$K" purge --older-than 30
 [ "$rc" = 0 ] || fail "purge --older-than 30: exit $rc: $(cat "$T/stderr")"
 # the file is rewritten only when enough of it is free (incremental vacuum otherwise)
@@ -120,8 +120,8 @@ grep -q '^retention_days = 7$' "$T/demo/ret.ini" || fail "the example kiosk.ini 
 run "$L" --config "$T/demo/ret.ini" purge
 [ "$rc" = 0 ] || fail "purge (retention_days = 7): exit $rc: $(cat "$T/stderr")"
 [ "$out" = "purged: 1 sent statement, 0 roster rows older than 7 days" ] || fail "purge 7 printed '$out'"
-[ "$(q "SELECT count(*) FROM outbox WHERE state = 1")" = 0 ] || fail "old sent rows left"
-[ "$(q "SELECT count(*) FROM outbox WHERE state = 0")" = "$queued" ] || fail "queued rows purged"
+[ "$(q "SELECT count(*) FROM outbox WHERE id IN (SELECT id FROM outbox_sent)")" = 0 ] || fail "old sent rows left"
+[ "$(q "SELECT count(*) FROM outbox WHERE id IN (SELECT id FROM outbox_queue)")" = "$queued" ] || fail "queued rows purged"
 [ "$(q "SELECT count(*) FROM outbox WHERE state = 2")" = 1 ] || fail "the quarantined row was purged"
 [ "$(q "SELECT count(*) FROM experiences")" = 4 ] || fail "experiences purged"
 [ "$(q "SELECT count(*) FROM roster WHERE subject = '1003'")" = 0 ] || fail "stale roster row left"

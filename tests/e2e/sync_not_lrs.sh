@@ -65,7 +65,7 @@ kill -9 "$LRS_PID"
 wait "$LRS_PID" 2>/dev/null || true
 start_lrs "$LRS"
 # re-post 30 of them straight to the fresh LRS, as they were sent
-sqlite3 "$K/data/lobkiosk.db" "SELECT json FROM outbox WHERE state = 1 ORDER BY id LIMIT 30" |
+sqlite3 "$K/data/lobkiosk.db" "SELECT json FROM outbox WHERE id IN (SELECT id FROM outbox_sent) ORDER BY id LIMIT 30" |
     while IFS= read -r stmt; do
         printf '%s' "$stmt" | curl -s -f -u x:y -H 'X-Experience-API-Version: 1.0.3' \
             -H 'Content-Type: application/json' --data-binary @- \
@@ -78,7 +78,7 @@ set -e
 [ "$rc" = 1 ] || die "verify with statements missing: exit $rc: $(cat "$K/v" "$K/err")"
 grep -q '^checked 100$' "$K/v" && grep -q '^missing 70$' "$K/v" || die "verify: $(cat "$K/v")"
 [ "$(grep -c '^missing_statement [0-9a-f-]* checkin$' "$K/v")" = 70 ] || die "verify list: $(cat "$K/v")"
-sqlite3 "$K/data/lobkiosk.db" "SELECT uuid FROM outbox WHERE state = 1 ORDER BY id LIMIT 30" >"$K/there"
+sqlite3 "$K/data/lobkiosk.db" "SELECT uuid FROM outbox WHERE id IN (SELECT id FROM outbox_sent) ORDER BY id LIMIT 30" >"$K/there"
 if grep -F -f "$K/there" "$K/v" >/dev/null; then die "verify reports a statement the LRS has"; fi
 set +e
 run sync --verify 0 >/dev/null 2>&1

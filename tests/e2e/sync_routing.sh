@@ -110,10 +110,10 @@ echo "ok: kill -9 mid-sync"
 
 # --- forget a student of 11BB: the voiding statements go to 11BB's LRS only ---
 "$L" --config kiosk.ini forget --issuer 11BB --subject 3 >/dev/null || die "forget"
-[ "$(db "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND state = 0 AND issuer = '11BB'")" -ge 1 ] ||
+[ "$(db "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND id IN (SELECT id FROM outbox_queue) AND issuer = '11BB'")" -ge 1 ] ||
     die "no voiding statement bound for 11BB"
 "$L" --config kiosk.ini sync --once >once.txt 2>&1 || die "sync after forget: $(cat once.txt)"
-[ "$(db "SELECT count(*) FROM outbox WHERE state <> 1")" = 0 ] || die "rows left unsent"
+[ "$(db "SELECT count(*) FROM outbox WHERE id NOT IN (SELECT id FROM outbox_sent)")" = 0 ] || die "rows left unsent"
 
 # --- each LRS: exactly its own school's statements ---
 db "SELECT uuid FROM outbox WHERE coalesce(issuer, '') NOT IN ('11BB', '22CC')" >ids-A

@@ -72,7 +72,7 @@ for s in 3001 3002 3003 3004 3005 3006; do
     at "10:0${s#300}:00Z" checkin "$p" >/dev/null 2>&1 || die "out $s"
 done
 at 13:00:00Z sync --once >"$LK_TMP/out" 2>&1 || die "sync: $(cat "$LK_TMP/out")"
-[ "$(q "SELECT count(*) FROM outbox WHERE state = 0")" = 0 ] || die "not everything was sent"
+[ "$(q "SELECT count(*) FROM outbox WHERE id IN (SELECT id FROM outbox_queue)")" = 0 ] || die "not everything was sent"
 OUT1=$(q "SELECT checkout_uuid FROM experiences WHERE subject = '1001'")
 OUT2=$(q "SELECT checkout_uuid FROM experiences WHERE subject = '1002'")
 [ "$(status_of statementId "$OUT1")" = 200 ] || die "1001's check-out is not in the LRS"
@@ -213,7 +213,7 @@ NEW2=$(q "SELECT checkout_uuid FROM experiences WHERE subject = '1002'")
 [ -n "$NEW2" ] && [ "$NEW2" != "$OUT2" ] || die "no new check-out statement for 1002"
 # never sent: gone from the outbox, no voiding of it; two voidings for the sent ones
 [ "$(q "SELECT count(*) FROM outbox WHERE uuid = '$OUT4'")" = 0 ] || die "1004's unsent check-out is still queued"
-[ "$(q "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND state = 0")" = 2 ] ||
+[ "$(q "SELECT count(*) FROM outbox WHERE kind = 'voiding' AND id IN (SELECT id FROM outbox_queue)")" = 2 ] ||
     die "expected 2 voiding statements queued, got $(q "SELECT count(*) FROM outbox WHERE kind = 'voiding'")"
 [ "$(q "SELECT count(*) FROM outbox WHERE json LIKE '%$OUT4%' AND kind = 'voiding'")" = 0 ] ||
     die "an unsent check-out was voided"
@@ -230,7 +230,7 @@ grep -q '^"student";"DEMO";"1002";"[^"]*";"[^"]*";"1";"1,18";' "$LK_TMP/report.c
 
 # the LRS: both old check-outs voided, the new one there with the corrected time
 at 14:00:00Z sync --once >"$LK_TMP/out" 2>&1 || die "sync: $(cat "$LK_TMP/out")"
-[ "$(q "SELECT count(*) FROM outbox WHERE state = 0")" = 0 ] || die "the corrections were not all sent"
+[ "$(q "SELECT count(*) FROM outbox WHERE id IN (SELECT id FROM outbox_queue)")" = 0 ] || die "the corrections were not all sent"
 [ "$(status_of statementId "$OUT1")" = 404 ] || die "the undone check-out is still handed out"
 [ "$(status_of voidedStatementId "$OUT1")" = 200 ] || die "the undone check-out is not voided"
 [ "$(status_of statementId "$OUT2")" = 404 ] || die "the corrected check-out is still handed out"
@@ -248,7 +248,7 @@ statement "$NEW2" | jq -e --arg old "$OUT2" '
 at 14:00:00Z forget --issuer DEMO --subject 1002 >"$LK_TMP/out" 2>&1 || die "forget: $(cat "$LK_TMP/out")"
 at 14:00:00Z sync --once >"$LK_TMP/out" 2>&1 || die "sync after forget: $(cat "$LK_TMP/out")"
 grep -q "^quarantined 0" "$LK_TMP/out" || die "sync after forget: $(cat "$LK_TMP/out")"
-[ "$(q "SELECT count(*) FROM outbox WHERE state <> 1")" = 0 ] || die "after forget: not all sent"
+[ "$(q "SELECT count(*) FROM outbox WHERE id NOT IN (SELECT id FROM outbox_sent)")" = 0 ] || die "after forget: not all sent"
 [ "$(status_of statementId "$NEW2")" = 404 ] || die "forgotten: the corrected check-out is still handed out"
 [ "$(status_of voidedStatementId "$NEW2")" = 200 ] || die "forgotten: the corrected check-out is not voided"
 echo "ui_checkout_fix: undone and corrected on the admin screen; voided and corrected in the LRS; hours follow"

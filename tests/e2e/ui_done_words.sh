@@ -50,6 +50,6 @@ LRS=$(free_port)
 start_lrs "$LRS"
 endpoint "http://127.0.0.1:$LRS/xAPI"
 run 1003 4000 "Je ervaring staat in je loopbaandossier."
-left=$(sqlite3 "$K/data/lobkiosk.db" "SELECT count(*) FROM outbox WHERE state = 0")
+left=$(sqlite3 "$K/data/lobkiosk.db" "SELECT count(*) FROM outbox WHERE id IN (SELECT id FROM outbox_queue)")
 [ "$left" = 0 ] || die "the done screen said 'in the dossier' with $left statements queued"
 echo "ok: the done screen's words follow the sync"

@@ -47,6 +47,6 @@ SDL_VIDEODRIVER=${LK_UI_VIDEO:-dummy} SDL_AUDIODRIVER=dummy LOBKIOSK_SIZE=800x48
     { cat "$T/log"; exit 1; }
 [ -n "${LK_UI_SHOTS:-}" ] && cp "$T"/admin-*.png "$LK_UI_SHOTS/" 2>/dev/null || true
 # the statement stayed queued for 11BB only
-q=$(sqlite3 "$T/demo/data/lobkiosk.db" "SELECT count(*) FROM outbox WHERE state = 0 AND issuer = '11BB'")
+q=$(sqlite3 "$T/demo/data/lobkiosk.db" "SELECT count(*) FROM outbox WHERE id IN (SELECT id FROM outbox_queue) AND issuer = '11BB'")
 [ "$q" -ge 1 ] || { echo "ui_region: the 11BB statement is not queued"; exit 1; }
 echo "ui_region: ok"

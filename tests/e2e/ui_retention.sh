@@ -22,7 +22,7 @@ LOBKIOSK_CLOCK_SYNC=yes SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy LOBKIOSK_SCR
     "$LOBKIOSK" --config "$tmp/k/kiosk.ini" 2> "$tmp/log"
 grep -q 'retention: removed 1 sent statements, 1 roster rows' "$tmp/log" || { cat "$tmp/log"; exit 1; }
 test "$(sqlite3 "$db" "SELECT count(*) FROM outbox WHERE subject = '1001'")" = 0
-test "$(sqlite3 "$db" "SELECT count(*) FROM outbox WHERE subject = '1002' AND state = 0")" = 1
+test "$(sqlite3 "$db" "SELECT count(*) FROM outbox WHERE subject = '1002' AND id IN (SELECT id FROM outbox_queue)")" = 1
 test "$(sqlite3 "$db" "SELECT count(*) FROM roster WHERE subject = '1003'")" = 0
 test "$(sqlite3 "$db" "SELECT count(*) FROM roster")" = 6
 test "$(sqlite3 "$db" "SELECT count(*) FROM experiences")" = 2

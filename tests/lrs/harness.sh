@@ -108,7 +108,7 @@ ensure_seeder() {
 }
 
 # queued_ids DIR: uuids still queued in the kiosk's outbox.
-queued_ids() { sqlite3 "$1/data/lobkiosk.db" "SELECT uuid FROM outbox WHERE state = 0 ORDER BY id"; }
+queued_ids() { sqlite3 "$1/data/lobkiosk.db" "SELECT uuid FROM outbox WHERE id IN (SELECT id FROM outbox_queue) ORDER BY id"; }
 
 # field NAME FILE: the value of "NAME value" lines printed by the CLI.
 field() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
