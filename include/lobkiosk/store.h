@@ -183,7 +183,9 @@ lk_status store_outbox_lane_queued(store *st, int64_t *out) LK_MUST_CHECK;
 /* Frees an array from store_outbox_next; accepts NULL. */
 void store_outbox_free(store_outbox_item *items, size_t n);
 
-/* Marks rows sent at sent_ms, one transaction. */
+/* Marks the rows of ids that are still queued sent at sent_ms, one transaction: their
+ * ids move from the queue (outbox_queue) to outbox_sent, the rows are not rewritten.
+ * A row sent before keeps its send time; a quarantined one stays quarantined. */
 lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n,
                                  int64_t sent_ms) LK_MUST_CHECK;
 
@@ -200,9 +202,10 @@ lk_status store_outbox_record_attempt(store *st, const int64_t *ids, size_t n,
  * transaction written with synchronous = FULL: from then on store_forget voids them,
  * since the LRS may store them even when its answer is lost. present[i] (n entries)
  * tells whether ids[i] is still queued; a row that is not (forgotten meanwhile) must
- * not be sent. now_ms is kept on the first offer only. The marks live in a table of
- * their own (outbox_offered) until store_outbox_settle_sent, so marking costs no
- * rewrite of the rows. */
+ * not be sent. A row offered again keeps its first mark too. The marks live in a
+ * table of their own, one row a run of consecutive ids (outbox_offered_runs), so
+ * marking a window read in order costs one row, and no rewrite of the rows; a run
+ * without a queued row left is cleared by the next mark. */
 lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int64_t now_ms,
                                     bool *present) LK_MUST_CHECK;
 
@@ -307,13 +310,13 @@ typedef struct store_forget_stats {
                               store_purge or forget empties it) */
 } store_forget_stats;
 
-/* Marks items sent at sent_ms, in one transaction (one statement for the batch),
- * like store_outbox_mark_sent, and drops their offered marks. The commit does not
+/* Marks items sent at sent_ms, in one transaction (a statement or two for the batch),
+ * like store_outbox_mark_sent (their offered marks no longer count). The commit does not
  * wait for the disk (synchronous = NORMAL for it): a mark lost in a power cut means
  * a resend, a no-op at the LRS; the next durable commit on the file carries it. An
  * item whose row is gone (a forget ran while the batch was on the wire, in another
  * process) was stored by the LRS all the same, so a voiding statement of it is
- * queued in the same transaction (make_void as for store_forget). *out_voided (may
+ * queued right after (make_void as for store_forget). *out_voided (may
  * be NULL) gets how many. Items are borrowed. */
 lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
                                    int64_t sent_ms, store_void_fn make_void, void *user,

@@ -280,29 +280,74 @@ static const char *const migrations[] = {
     "  INSERT OR REPLACE INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms"
     "  WHERE NEW.state = 1;"
     "END;",
+    /* 15: offered marks (migration 12) as runs of consecutive ids, one row a run
+     * instead of one a statement: a window of the sync is mostly one run, so marking
+     * it costs one row and settling a batch deletes none. Every id from lo to hi was
+     * in the window handed to the network at offered_ms; a queued row in a run was
+     * offered. Runs without a queued row left are cleared by the next mark. */
+    "CREATE TABLE outbox_offered_runs ("
+    "  lo INTEGER NOT NULL,"
+    "  hi INTEGER NOT NULL,"
+    "  offered_ms INTEGER NOT NULL);"
+    "INSERT INTO outbox_offered_runs (lo, hi, offered_ms)"
+    "  SELECT f.id, f.id, f.offered_ms FROM outbox_offered f"
+    "  WHERE EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = f.id);"
+    "DROP TRIGGER outbox_out;"
+    "DROP TRIGGER outbox_state_set;"
+    "DROP TABLE outbox_offered;"
+    "CREATE TRIGGER outbox_out AFTER DELETE ON outbox BEGIN"
+    "  UPDATE outbox_totals SET"
+    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = OLD.id),"
+    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = OLD.id),"
+    "  quarantined = quarantined - (OLD.state = 2) WHERE id = 1;"
+    "  DELETE FROM outbox_queue WHERE id = OLD.id;"
+    "  DELETE FROM outbox_sent WHERE id = OLD.id;"
+    "END;"
+    "CREATE TRIGGER outbox_state_set AFTER UPDATE OF state, sent_ms ON outbox"
+    "  WHEN OLD.state IS NOT NEW.state OR (NEW.state = 1 AND OLD.sent_ms IS NOT NEW.sent_ms)"
+    "  BEGIN"
+    "  UPDATE outbox_totals SET"
+    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = NEW.id) + (NEW.state = 0),"
+    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = NEW.id) + (NEW.state = 1),"
+    "  quarantined = quarantined - (OLD.state = 2) + (NEW.state = 2),"
+    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
+    "  WHERE id = 1;"
+    "  DELETE FROM outbox_queue WHERE id = NEW.id AND NEW.state <> 0;"
+    "  DELETE FROM outbox_sent WHERE id = NEW.id AND NEW.state <> 1;"
+    "  INSERT OR IGNORE INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
+    "  INSERT OR REPLACE INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms"
+    "  WHERE NEW.state = 1;"
+    "END;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
 /* A batch's ids are bound as one JSON array (?2 or ?1, read by json_each), so one
  * statement marks a whole batch: one statement a row cost more than the row. */
-#define SQL_MARK_OFFERED                                                                           \
-    "INSERT OR IGNORE INTO outbox_offered (id, offered_ms) SELECT q.id, ?1"                        \
-    " FROM json_each(?2) j CROSS JOIN outbox_queue q ON q.id = j.value"
-/* Rows no longer queued (sent, quarantined, forgotten) need no offered mark. */
+/* A run of ids lo..hi of a window marked offered (migration 15). */
+#define SQL_OFFER_RUN "INSERT INTO outbox_offered_runs (lo, hi, offered_ms) VALUES (?2, ?3, ?1)"
+#define SQL_QUEUED_IN_RUN "SELECT count(*) FROM outbox_queue WHERE id BETWEEN ?1 AND ?2"
+/* Runs with no row queued any more (sent, quarantined, forgotten) mark nothing. */
 #define SQL_OFFERED_CLEAN                                                                          \
-    "DELETE FROM outbox_offered WHERE NOT EXISTS (SELECT 1 FROM outbox_queue q"                    \
-    " WHERE q.id = outbox_offered.id)"
+    "DELETE FROM outbox_offered_runs WHERE NOT EXISTS (SELECT 1 FROM outbox_queue q"               \
+    " WHERE q.id BETWEEN outbox_offered_runs.lo AND outbox_offered_runs.hi)"
+/* Whether outbox row o was handed to the network in a window still on record. */
+#define SQL_OFFERED_ROW                                                                            \
+    "EXISTS (SELECT 1 FROM outbox_offered_runs f WHERE o.id BETWEEN f.lo AND f.hi)"
 /* Marking a batch sent (migration 14): its ids still queued move from outbox_queue to
  * outbox_sent, and outbox_totals changes once; the outbox rows are not written. */
 #define SQL_SETTLE                                                                                 \
     "INSERT OR IGNORE INTO outbox_sent (id, sent_ms) SELECT q.id, ?1"                              \
     " FROM json_each(?2) j CROSS JOIN outbox_queue q ON q.id = j.value"
 #define SQL_SETTLE_QUEUE "DELETE FROM outbox_queue WHERE id IN (SELECT value FROM json_each(?1))"
+/* The same for a run of consecutive ids ?2..?3 of the batch: a walk of the queue's
+ * range instead of a lookup per id (most batches are one run). */
+#define SQL_SETTLE_RUN                                                                             \
+    "INSERT OR IGNORE INTO outbox_sent (id, sent_ms) SELECT id, ?1 FROM outbox_queue"              \
+    " WHERE id BETWEEN ?2 AND ?3"
+#define SQL_SETTLE_QUEUE_RUN "DELETE FROM outbox_queue WHERE id BETWEEN ?2 AND ?3"
 #define SQL_SETTLE_TOTALS                                                                          \
     "UPDATE outbox_totals SET queued = queued - ?1, sent = sent + ?1,"                             \
     " last_sent_ms = max(last_sent_ms, ?2) WHERE id = 1"
-#define SQL_SETTLE_OFFERED                                                                         \
-    "DELETE FROM outbox_offered WHERE id IN (SELECT value FROM json_each(?1))"
 /* CROSS JOIN keeps json_each outside: a lookup per id, never a walk of the queue. */
 #define SQL_STILL_QUEUED                                                                           \
     "SELECT q.id FROM json_each(?1) j CROSS JOIN outbox_queue q ON q.id = j.value"
@@ -324,11 +369,13 @@ enum {
     Q_CONFIRM,
     Q_COUNT_TODAY,
     Q_OUTBOX_STATS,
-    Q_MARK_OFFERED,
+    Q_OFFER_RUN,
+    Q_QUEUED_IN_RUN,
     Q_SETTLE,
     Q_SETTLE_QUEUE,
     Q_SETTLE_TOTALS,
-    Q_SETTLE_OFFERED,
+    Q_SETTLE_RUN,
+    Q_SETTLE_QUEUE_RUN,
     Q_STILL_QUEUED,
     Q_EXISTING,
     Q_COUNT
@@ -373,11 +420,13 @@ static const char *const cached_sql[Q_COUNT] = {
                        " max(t.last_sent_ms, p.last_sent_ms)"
                        " FROM outbox_totals t, outbox_purged p WHERE t.id = 1 AND p.id = 1",
     /* per sync batch (the ids as one JSON array) */
-    [Q_MARK_OFFERED] = SQL_MARK_OFFERED,
+    [Q_OFFER_RUN] = SQL_OFFER_RUN,
+    [Q_QUEUED_IN_RUN] = SQL_QUEUED_IN_RUN,
     [Q_SETTLE] = SQL_SETTLE,
     [Q_SETTLE_QUEUE] = SQL_SETTLE_QUEUE,
     [Q_SETTLE_TOTALS] = SQL_SETTLE_TOTALS,
-    [Q_SETTLE_OFFERED] = SQL_SETTLE_OFFERED,
+    [Q_SETTLE_RUN] = SQL_SETTLE_RUN,
+    [Q_SETTLE_QUEUE_RUN] = SQL_SETTLE_QUEUE_RUN,
     [Q_STILL_QUEUED] = SQL_STILL_QUEUED,
     [Q_EXISTING] = SQL_EXISTING,
 };
@@ -1532,8 +1581,7 @@ lk_status store_correct_checkout(store *st, int64_t experience_id, const char *o
     int rc = sqlite3_prepare_v2(
         st->db,
         "SELECT e.issuer, o.id, s.id IS NOT NULL OR o.attempts > 0 OR o.exported_ms > 0"
-        "  OR o.offered_ms > 0 OR EXISTS (SELECT 1 FROM outbox_offered f WHERE f.id = o.id)"
-        "  OR EXISTS (SELECT 1 FROM exports x"
+        "  OR o.offered_ms > 0 OR " SQL_OFFERED_ROW "  OR EXISTS (SELECT 1 FROM exports x"
         "   WHERE x.max_outbox_id >= o.id AND x.since_ms <= o.created_ms), s.id IS NOT NULL"
         " FROM experiences e LEFT JOIN outbox o ON o.uuid = e.checkout_uuid"
         " LEFT JOIN outbox_sent s ON s.id = o.id"
@@ -1602,27 +1650,107 @@ lk_status store_correct_checkout(store *st, int64_t experience_id, const char *o
     return ls;
 }
 
-/* Marks the rows of json (a JSON array of ids) that are still queued sent at sent_ms:
- * their ids move from outbox_queue to outbox_sent, their offered marks go, and
- * outbox_totals changes once; *out_marked gets how many moved. A lost sent mark only
+static int int64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ids[0..n) sorted, without repeats, as runs of consecutive ids: (*runs)[2k] to
+ * (*runs)[2k + 1] is run k. Returns how many runs, or 0 (*runs NULL) without memory;
+ * *distinct gets how many different ids. free(*runs). */
+static size_t id_runs(const int64_t *ids, size_t n, int64_t **runs, size_t *distinct)
+{
+    *runs = NULL;
+    *distinct = 0;
+    int64_t *sorted = malloc(n * sizeof *sorted);
+    int64_t *r = malloc(2 * n * sizeof *r);
+    if (!sorted || !r) {
+        free(sorted);
+        free(r);
+        return 0;
+    }
+    memcpy(sorted, ids, n * sizeof *sorted);
+    bool ascending = true; /* as store_outbox_next reads them: no sort needed */
+    for (size_t i = 1; i < n && ascending; i++)
+        ascending = sorted[i] > sorted[i - 1];
+    if (!ascending)
+        qsort(sorted, n, sizeof *sorted, int64_cmp);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && sorted[i] == sorted[i - 1])
+            continue;
+        (*distinct)++;
+        if (k > 0 && sorted[i] == r[2 * k - 1] + 1) {
+            r[2 * k - 1] = sorted[i];
+        } else {
+            r[2 * k] = sorted[i];
+            r[2 * k + 1] = sorted[i];
+            k++;
+        }
+    }
+    free(sorted);
+    *runs = r;
+    return k;
+}
+
+/* Steps the cached statement q with the run lo..hi bound at ?2, ?3 (and ms at ?1 when
+ * it has it); *changed gets the rows it changed. */
+static lk_status step_run(store *st, int q, int64_t ms, int64_t lo, int64_t hi, int64_t *changed)
+{
+    lk_status ls;
+    sqlite3_stmt *s = prep(st, q, &ls);
+    if (!s)
+        return ls;
+    if (sqlite3_bind_parameter_count(s) >= 3)
+        sqlite3_bind_int64(s, 1, ms);
+    sqlite3_bind_int64(s, 2, lo);
+    sqlite3_bind_int64(s, 3, hi);
+    ls = step_done(st, s, "outbox settle run");
+    *changed = ls == LK_OK ? sqlite3_changes(st->db) : 0;
+    return ls;
+}
+
+/* Marks the rows of ids[0..n) that are still queued sent at sent_ms: their ids move
+ * from outbox_queue to outbox_sent, and outbox_totals changes once; *out_marked gets
+ * how many moved. A batch that is mostly runs of consecutive ids (the queue read in
+ * order) moves a range a run; any other by a lookup a row. A lost sent mark only
  * means a resend, which the LRS answers as a no-op: the commit need not wait for the
  * disk (synchronous = NORMAL); the next offered mark (or check-in) is written with
  * synchronous = FULL and takes it to the disk with it. One transaction: a row is in
  * the queue or sent, never both or neither, whenever the process dies. */
-static lk_status settle(store *st, const char *json, int64_t sent_ms, int64_t *out_marked)
+static lk_status settle(store *st, const int64_t *ids, size_t n, int64_t sent_ms,
+                        int64_t *out_marked)
 {
     *out_marked = 0;
+    int64_t *runs = NULL;
+    size_t distinct = 0, n_runs = id_runs(ids, n, &runs, &distinct);
+    if (!runs)
+        return LK_ERR_NOMEM;
+    char *json = NULL;
+    if (n_runs * 4 > n && !(json = ids_json(ids, n))) {
+        free(runs);
+        return LK_ERR_NOMEM;
+    }
     bool relaxed = exec(st, "PRAGMA synchronous = NORMAL", "synchronous") == LK_OK;
     lk_status ls = store_begin(st);
     int64_t moved = 0, dequeued = 0;
-    sqlite3_stmt *s = ls == LK_OK ? prep_ids(st, Q_SETTLE, 2, json, &ls) : NULL;
+    for (size_t k = 0; !json && ls == LK_OK && k < n_runs; k++) {
+        int64_t m = 0, d = 0;
+        ls = step_run(st, Q_SETTLE_RUN, sent_ms, runs[2 * k], runs[2 * k + 1], &m);
+        if (ls == LK_OK)
+            ls = step_run(st, Q_SETTLE_QUEUE_RUN, 0, runs[2 * k], runs[2 * k + 1], &d);
+        moved += m;
+        dequeued += d;
+    }
+    sqlite3_stmt *s = json && ls == LK_OK ? prep_ids(st, Q_SETTLE, 2, json, &ls) : NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, sent_ms);
         ls = step_done(st, s, "outbox settle");
         moved = ls == LK_OK ? sqlite3_changes(st->db) : 0;
         sqlite3_reset(s);
     }
-    s = ls == LK_OK ? prep_ids(st, Q_SETTLE_QUEUE, 1, json, &ls) : NULL;
+    s = json && ls == LK_OK ? prep_ids(st, Q_SETTLE_QUEUE, 1, json, &ls) : NULL;
     if (s) {
         ls = step_done(st, s, "outbox settle queue");
         dequeued = ls == LK_OK ? sqlite3_changes(st->db) : 0;
@@ -1634,11 +1762,6 @@ static lk_status settle(store *st, const char *json, int64_t sent_ms, int64_t *o
                 (long long)dequeued);
         ls = LK_ERR_DB;
     }
-    s = ls == LK_OK ? prep_ids(st, Q_SETTLE_OFFERED, 1, json, &ls) : NULL;
-    if (s) {
-        ls = step_done(st, s, "outbox settle offered");
-        sqlite3_reset(s);
-    }
     s = ls == LK_OK && moved > 0 ? prep(st, Q_SETTLE_TOTALS, &ls) : NULL;
     if (s) {
         sqlite3_bind_int64(s, 1, moved);
@@ -1648,6 +1771,8 @@ static lk_status settle(store *st, const char *json, int64_t sent_ms, int64_t *o
     ls = finish(st, ls);
     if (relaxed)
         (void)exec(st, "PRAGMA synchronous = FULL", "synchronous");
+    free(json);
+    free(runs);
     if (ls == LK_OK)
         *out_marked = moved;
     return ls;
@@ -1659,13 +1784,8 @@ lk_status store_outbox_mark_sent(store *st, const int64_t *ids, size_t n, int64_
         return LK_ERR_INVALID;
     if (n == 0)
         return LK_OK;
-    char *json = ids_json(ids, n);
-    if (!json)
-        return LK_ERR_NOMEM;
     int64_t marked = 0;
-    lk_status ls = settle(st, json, sent_ms, &marked);
-    free(json);
-    return ls;
+    return settle(st, ids, n, sent_ms, &marked);
 }
 
 lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, size_t n,
@@ -1684,14 +1804,14 @@ lk_status store_outbox_settle_sent(store *st, const store_outbox_item *items, si
     lk_status ls = ids && marked ? LK_OK : LK_ERR_NOMEM;
     for (size_t i = 0; ls == LK_OK && i < n; i++)
         ids[i] = items[i].id;
-    if (ls == LK_OK && !(json = ids_json(ids, n)))
-        ls = LK_ERR_NOMEM;
     int64_t n_marked = 0;
     if (ls == LK_OK)
-        ls = settle(st, json, sent_ms, &n_marked);
+        ls = settle(st, ids, n, sent_ms, &n_marked);
     if (ls == LK_OK && (size_t)n_marked == n) {
         for (size_t i = 0; i < n; i++)
             marked[i] = true;
+    } else if (ls == LK_OK && !(json = ids_json(ids, n))) {
+        ls = LK_ERR_NOMEM;
     } else if (ls == LK_OK) {
         /* some rows are gone (or were no longer queued): the ones still there count as
          * marked; only those gone were forgotten while on the wire */
@@ -1754,23 +1874,41 @@ lk_status store_outbox_mark_offered(store *st, const int64_t *ids, size_t n, int
         return LK_OK;
     for (size_t i = 0; i < n; i++)
         present[i] = false;
-    char *json = ids_json(ids, n);
-    if (!json)
+    int64_t *runs = NULL;
+    size_t distinct = 0, n_runs = id_runs(ids, n, &runs, &distinct);
+    if (!runs)
         return LK_ERR_NOMEM;
     lk_status ls = store_begin(st);
     if (ls == LK_OK)
         ls = exec(st, SQL_OFFERED_CLEAN, "offered clean");
-    sqlite3_stmt *s = ls == LK_OK ? prep_ids(st, Q_MARK_OFFERED, 2, json, &ls) : NULL;
-    if (s) {
-        sqlite3_bind_int64(s, 1, now_ms > 0 ? now_ms : 1);
-        ls = step_done(st, s, "mark offered");
+    /* one row a run of the window; how many of its ids are queued, by a range walk */
+    int64_t queued = 0;
+    for (size_t k = 0; ls == LK_OK && k < n_runs; k++) {
+        int64_t added = 0;
+        ls = step_run(st, Q_OFFER_RUN, now_ms > 0 ? now_ms : 1, runs[2 * k], runs[2 * k + 1],
+                      &added);
+        sqlite3_stmt *s = ls == LK_OK ? prep(st, Q_QUEUED_IN_RUN, &ls) : NULL;
+        if (s) {
+            sqlite3_bind_int64(s, 1, runs[2 * k]);
+            sqlite3_bind_int64(s, 2, runs[2 * k + 1]);
+            int rc = sqlite3_step(s);
+            if (rc == SQLITE_ROW)
+                queued += sqlite3_column_int64(s, 0);
+            else
+                ls = db_status(st, rc, "mark offered");
+            sqlite3_reset(s);
+        }
     }
-    if (ls == LK_OK && (size_t)sqlite3_changes(st->db) == n) {
+    free(runs);
+    char *json = NULL;
+    if (ls == LK_OK && distinct == n && (size_t)queued == n) {
         for (size_t i = 0; i < n; i++)
-            present[i] = true; /* every one queued and newly marked */
+            present[i] = true; /* every one queued */
+    } else if (ls == LK_OK && !(json = ids_json(ids, n))) {
+        ls = LK_ERR_NOMEM;
     } else if (ls == LK_OK) {
-        /* some were gone, or marked before (a retry): ask which are queued */
-        s = prep_ids(st, Q_STILL_QUEUED, 1, json, &ls);
+        /* some were gone, or an id came twice: ask which are queued */
+        sqlite3_stmt *s = prep_ids(st, Q_STILL_QUEUED, 1, json, &ls);
         if (s) {
             ls = collect_ids(st, s, ids, n, present, "mark offered");
             sqlite3_reset(s);
@@ -2146,8 +2284,7 @@ typedef struct forget_row {
  * Confirmations the person gave as a host are theirs as well. */
 static const char FORGET_ROWS_SQL[] =
     "SELECT o.id, o.uuid, s.id IS NOT NULL OR o.attempts > 0 OR o.exported_ms > 0"
-    "  OR o.offered_ms > 0 OR EXISTS (SELECT 1 FROM outbox_offered f WHERE f.id = o.id)"
-    "  OR EXISTS (SELECT 1 FROM exports x"
+    "  OR o.offered_ms > 0 OR " SQL_OFFERED_ROW "  OR EXISTS (SELECT 1 FROM exports x"
     "   WHERE x.max_outbox_id >= o.id AND x.since_ms <= o.created_ms),"
     " s.id IS NOT NULL, coalesce(s.sent_ms, 0)"
     " FROM outbox o LEFT JOIN outbox_sent s ON s.id = o.id"
