@@ -112,9 +112,10 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/run-demo $(BIN) $(DEMO_DIR)
 
-# Every test: unit tests (-Werror), then integration tests against the real binary.
+# Every test: unit tests (-Werror), then integration tests against the real binary
+# (and bench/seed, which tests/e2e/seed_bench.sh checks).
 test: deps
-	@$(MAKE) --no-print-directory WERROR=-Werror BUILD=build/test all unit-bins
+	@$(MAKE) --no-print-directory WERROR=-Werror BUILD=build/test all unit-bins build/test/bench/seed
 	@scripts/checksrc
 	@scripts/run-tests build/test
 
@@ -127,7 +128,8 @@ checksrc:
 # Unit and integration tests under AddressSanitizer + UBSan.
 asan: deps
 	@$(MAKE) --no-print-directory CC=clang WERROR=-Werror CFLAGS="-O1 -g -fno-omit-frame-pointer" \
-	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" BUILD=build/asan all unit-bins
+	    SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined" BUILD=build/asan all unit-bins \
+	    build/asan/bench/seed
 	@LK_SANITIZED=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp scripts/run-tests build/asan
 
 # The threaded modules (scanner thread, sync thread) under ThreadSanitizer.
