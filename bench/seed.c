@@ -203,7 +203,7 @@ static void tmpl_free(tmpl *t)
     " VALUES (?, ?, ?, ?, ?)"
 
 /* The seeding connection's statements. */
-enum { I_EVENT, I_EXP, I_ANSWER, I_CONFIRM, I_OUTBOX, I_N };
+enum { I_EVENT, I_EXP, I_ANSWER, I_CONFIRM, I_OUTBOX, I_QUEUE, I_SENT, I_N };
 static const char *const insert_sql[I_N] = {
     [I_EVENT] = "INSERT OR REPLACE INTO events (id, title, kind, host, location, start_ms,"
                 " end_ms, mode) VALUES (?, ?, ?, 'Bedrijf', 'Utrecht', ?, ?, 'checkin_checkout')",
@@ -213,6 +213,9 @@ static const char *const insert_sql[I_N] = {
                  " answered_ms, uuid) VALUES (?, ?, ?, ?, ?, ?)",
     [I_CONFIRM] = "INSERT INTO confirmations (experience_id, host_issuer, host_subject,"
                   " confirmed_ms, uuid) VALUES (?, ?, 'H01', ?, ?)",
+    /* the outbox insert trigger's rows (migration 14), set aside with it for the load */
+    [I_QUEUE] = "INSERT INTO outbox_queue (id) VALUES (?)",
+    [I_SENT] = "INSERT INTO outbox_sent (id, sent_ms) VALUES (?, ?)",
     [I_OUTBOX] = "INSERT INTO outbox (uuid, kind, json, state, attempts, last_error, created_ms,"
                  " sent_ms, issuer, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
@@ -283,7 +286,17 @@ static int outbox(seeder *s, const char *uuid, const char *kind, const char *jso
     s->totals[state]++;
     if (state == 1 && created + 60000 > s->totals[3])
         s->totals[3] = created + 60000;
-    return step(s, I_OUTBOX);
+    int rc = step(s, I_OUTBOX);
+    /* what the insert trigger (outbox_in) does besides the totals: a queued row is
+     * listed in outbox_queue, a sent one in outbox_sent with its send time */
+    if (rc == 0 && state != 2) {
+        q = s->q[state == 0 ? I_QUEUE : I_SENT];
+        sqlite3_bind_int64(q, 1, sqlite3_last_insert_rowid(s->db));
+        if (state == 1)
+            sqlite3_bind_int64(q, 2, created + 60000);
+        rc = step(s, state == 0 ? I_QUEUE : I_SENT);
+    }
+    return rc;
 }
 
 /* The statements of one event, built once by the kiosk's own builders: an answer
@@ -494,7 +507,7 @@ static int seed_roster(store *st, const char *issuer, long n, int64_t now)
  * store's UNIQUE constraints, among a million fat outbox rows, cost more than the
  * rest of the load, and every outbox row fired the trigger that keeps
  * outbox_totals. So while the rows go in, the tables the seeder fills carry no
- * index and no trigger (but bulk_keep), and afterwards the schema is put back to
+ * index and no trigger (but partial indexes), and afterwards the schema is put back to
  * the store's own text, byte for byte:
  *   - secondary indexes and triggers: their sqlite_master SQL is kept, they are
  *     dropped, and made again from that SQL after the load (SQLite sorts; the keys
@@ -538,12 +551,10 @@ typedef struct bulk {
     size_t n_uniq;
 } bulk;
 
-/* The tables the seeder fills in bulk, and the indexes on them that stay during the
- * load: rows arrive in the order of their keys (id, sent_ms), so these grow at
- * their end as cheaply as the table, where making them afterwards would read the
- * whole outbox (its JSON: most of the file) once more for each. */
+/* The tables the seeder fills in bulk. Their partial indexes (outbox_quarantined)
+ * stay during the load: a row outside one costs only the test, where making it
+ * afterwards would read the whole outbox (its JSON: most of the file) once more. */
 static const char *const bulk_tables[] = {"experiences", "answers", "confirmations", "outbox"};
-static const char *const bulk_keep[] = {"outbox_by_state", "outbox_sent"};
 
 static void bulk_unique_free(bulk_unique *u)
 {
@@ -805,7 +816,9 @@ static int bulk_drop(sqlite3 *db, bulk *b)
 {
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(db,
-                           "SELECT type, name, sql, tbl_name FROM sqlite_master WHERE"
+                           "SELECT type, name, sql, tbl_name, type = 'index' AND EXISTS"
+                           " (SELECT 1 FROM pragma_index_list(m.tbl_name) l WHERE"
+                           " l.name = m.name AND l.partial) FROM sqlite_master m WHERE"
                            " sql IS NOT NULL AND (type = 'trigger' OR type = 'index')"
                            " ORDER BY rowid",
                            -1, &q, NULL) != SQLITE_OK)
@@ -817,8 +830,7 @@ static int bulk_drop(sqlite3 *db, bulk *b)
         bool ours = false;
         for (size_t t = 0; t < sizeof bulk_tables / sizeof *bulk_tables; t++)
             ours = ours || strcmp((const char *)sqlite3_column_text(q, 3), bulk_tables[t]) == 0;
-        for (size_t k = 0; k < sizeof bulk_keep / sizeof *bulk_keep; k++)
-            ours = ours && strcmp(name, bulk_keep[k]) != 0;
+        ours = ours && !sqlite3_column_int(q, 4); /* a partial index stays */
         if (!ours)
             continue;
         bool stand_in = strncmp(name, "seed_unique_", 12) == 0;
@@ -872,8 +884,8 @@ static int bulk_reschema(sqlite3 *db, const bulk *b)
     return rc;
 }
 
-/* The running totals the outbox triggers keep (migration 5), as the insert trigger
- * would have added them up row by row (seeder.totals). */
+/* The running totals the outbox triggers keep (migrations 5 and 14), as the insert
+ * trigger would have added them up row by row (seeder.totals). */
 static int seed_totals(sqlite3 *db, const int64_t totals[4])
 {
     return exec_fmt(db,

@@ -54,10 +54,10 @@ shape "$DB" >"$tmp/seed.shape"
 diff "$tmp/fresh.shape" "$tmp/seed.shape" >&2 || fail "the seeded schema is not a fresh store's"
 echo "ok: the same schema as a fresh store ($(grep -c . "$tmp/fresh.shape") lines)"
 
-# the tables triggers keep for other tables (running totals), as the store's
-# triggers make them: the seeded rows replayed into the fresh store (each table
-# that is empty there, in the order the migrations made them), then those tables
-# compared. (A trigger that writes its own table keeps a column of the row, as
+# the tables triggers keep for other tables (running totals, the sync's queue), as
+# the store's triggers make them: the seeded rows replayed into the fresh store
+# (each table that is empty there, in the order the migrations made them), then
+# those tables compared. (A trigger that writes its own table keeps a column of the row, as
 # roster's search key: the seed leaves those on.)
 targets=$(q "SELECT tbl_name || ' ' || substr(sql, instr(upper(sql), ' BEGIN')) FROM sqlite_master
              WHERE type = 'trigger'" | while read -r on body; do
@@ -65,13 +65,13 @@ targets=$(q "SELECT tbl_name || ' ' || substr(sql, instr(upper(sql), ' BEGIN')) 
         grep -vx "$on" || true
 done | sort -u)
 [ -n "$targets" ] || fail "no table kept by another table's trigger found"
-copy=""
 for t in $(q "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
               ORDER BY rowid"); do
+    # empty until now (not filled by the triggers of a table copied before)
     [ "$(sqlite3 "$F" "SELECT count(*) FROM \"$t\"")" = 0 ] || continue
-    copy="$copy INSERT INTO main.\"$t\" SELECT * FROM s.\"$t\";"
+    sqlite3 "$F" "ATTACH '$DB' AS s; INSERT INTO main.\"$t\" SELECT * FROM s.\"$t\"" ||
+        fail "replaying the seeded rows of $t"
 done
-sqlite3 "$F" "ATTACH '$DB' AS s; BEGIN; $copy COMMIT;" || fail "replaying the seeded rows"
 for t in $targets; do
     d=$(sqlite3 "$F" "ATTACH '$DB' AS s;
         SELECT count(*) FROM (SELECT * FROM main.\"$t\" EXCEPT SELECT * FROM s.\"$t\");
