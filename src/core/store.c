@@ -318,6 +318,54 @@ static const char *const migrations[] = {
     "  INSERT OR REPLACE INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms"
     "  WHERE NEW.state = 1;"
     "END;",
+    /* 16: send times found by run: outbox_sent keeps each row's send time, but not
+     * an index of it (its entry cost a quarter of marking a row sent). Each run of
+     * consecutive ids marked sent together is a row of outbox_sent_runs with its
+     * time: one row a batch read in order. Every outbox_sent row lies in a run with
+     * its own send time, so retention and sync --verify find the sent rows by time
+     * through the runs; a run may also span rows sent at another time (they have a
+     * run of their own, and the readers compare each row's time). Runs are deleted
+     * by purge with the rows they list; runs of rows forgotten since stay until
+     * then (they list only ids and a time). */
+    "DROP INDEX outbox_sent_by_time;"
+    "CREATE TABLE outbox_sent_runs ("
+    "  lo INTEGER NOT NULL,"
+    "  hi INTEGER NOT NULL,"
+    "  sent_ms INTEGER NOT NULL);"
+    "INSERT INTO outbox_sent_runs (lo, hi, sent_ms)"
+    "  SELECT min(id), max(id), sent_ms FROM (SELECT id, sent_ms,"
+    "  id - row_number() OVER (PARTITION BY sent_ms ORDER BY id) AS run FROM outbox_sent)"
+    "  GROUP BY sent_ms, run;"
+    "CREATE INDEX outbox_sent_runs_by_time ON outbox_sent_runs(sent_ms);"
+    "DROP TRIGGER outbox_in;"
+    "DROP TRIGGER outbox_state_set;"
+    "CREATE TRIGGER outbox_in AFTER INSERT ON outbox BEGIN"
+    "  INSERT INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
+    "  INSERT INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms WHERE NEW.state = 1;"
+    "  INSERT INTO outbox_sent_runs (lo, hi, sent_ms) SELECT NEW.id, NEW.id, NEW.sent_ms"
+    "  WHERE NEW.state = 1;"
+    "  UPDATE outbox_totals SET queued = queued + (NEW.state = 0),"
+    "  sent = sent + (NEW.state = 1), quarantined = quarantined + (NEW.state = 2),"
+    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
+    "  WHERE id = 1;"
+    "END;"
+    "CREATE TRIGGER outbox_state_set AFTER UPDATE OF state, sent_ms ON outbox"
+    "  WHEN OLD.state IS NOT NEW.state OR (NEW.state = 1 AND OLD.sent_ms IS NOT NEW.sent_ms)"
+    "  BEGIN"
+    "  UPDATE outbox_totals SET"
+    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = NEW.id) + (NEW.state = 0),"
+    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = NEW.id) + (NEW.state = 1),"
+    "  quarantined = quarantined - (OLD.state = 2) + (NEW.state = 2),"
+    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
+    "  WHERE id = 1;"
+    "  DELETE FROM outbox_queue WHERE id = NEW.id AND NEW.state <> 0;"
+    "  DELETE FROM outbox_sent WHERE id = NEW.id AND NEW.state <> 1;"
+    "  INSERT OR IGNORE INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
+    "  INSERT OR REPLACE INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms"
+    "  WHERE NEW.state = 1;"
+    "  INSERT INTO outbox_sent_runs (lo, hi, sent_ms) SELECT NEW.id, NEW.id, NEW.sent_ms"
+    "  WHERE NEW.state = 1;"
+    "END;",
 };
 #define N_MIGRATIONS (sizeof migrations / sizeof migrations[0])
 
@@ -345,6 +393,8 @@ static const char *const migrations[] = {
     "INSERT OR IGNORE INTO outbox_sent (id, sent_ms) SELECT id, ?1 FROM outbox_queue"              \
     " WHERE id BETWEEN ?2 AND ?3"
 #define SQL_SETTLE_QUEUE_RUN "DELETE FROM outbox_queue WHERE id BETWEEN ?2 AND ?3"
+/* The run's send time (migration 16): one row a run, not an index entry a row. */
+#define SQL_SENT_RUN "INSERT INTO outbox_sent_runs (lo, hi, sent_ms) VALUES (?2, ?3, ?1)"
 #define SQL_SETTLE_TOTALS                                                                          \
     "UPDATE outbox_totals SET queued = queued - ?1, sent = sent + ?1,"                             \
     " last_sent_ms = max(last_sent_ms, ?2) WHERE id = 1"
@@ -376,6 +426,7 @@ enum {
     Q_SETTLE_TOTALS,
     Q_SETTLE_RUN,
     Q_SETTLE_QUEUE_RUN,
+    Q_SENT_RUN,
     Q_STILL_QUEUED,
     Q_EXISTING,
     Q_COUNT
@@ -427,6 +478,7 @@ static const char *const cached_sql[Q_COUNT] = {
     [Q_SETTLE_TOTALS] = SQL_SETTLE_TOTALS,
     [Q_SETTLE_RUN] = SQL_SETTLE_RUN,
     [Q_SETTLE_QUEUE_RUN] = SQL_SETTLE_QUEUE_RUN,
+    [Q_SENT_RUN] = SQL_SENT_RUN,
     [Q_STILL_QUEUED] = SQL_STILL_QUEUED,
     [Q_EXISTING] = SQL_EXISTING,
 };
@@ -475,10 +527,13 @@ static const char *const cached_sql[Q_COUNT] = {
 #define SQL_PROBE_SENT                                                                             \
     "SELECT o.json FROM outbox_sent s CROSS JOIN outbox o ON o.id = s.id"                          \
     " WHERE lk_lane(o.issuer) ORDER BY s.id DESC LIMIT 1"
+/* The latest runs first (migration 16), each row once, by its own send time. */
 #define SQL_RECENT_SENT                                                                            \
     "SELECT o.id, o.uuid, o.kind, o.attempts"                                                      \
-    " FROM outbox_sent s INDEXED BY outbox_sent_by_time CROSS JOIN outbox o ON o.id = s.id"        \
-    " WHERE lk_lane(o.issuer) ORDER BY s.sent_ms DESC, s.id DESC LIMIT ?"
+    " FROM outbox_sent_runs r INDEXED BY outbox_sent_runs_by_time"                                 \
+    " CROSS JOIN outbox_sent s ON s.id BETWEEN r.lo AND r.hi AND s.sent_ms = r.sent_ms"            \
+    " CROSS JOIN outbox o ON o.id = s.id"                                                          \
+    " WHERE lk_lane(o.issuer) ORDER BY r.sent_ms DESC, s.id DESC LIMIT ?"
 #define SQL_PROBE_QUEUED                                                                           \
     "WITH c AS (SELECT o.id, o.json" SQL_FROM_QUEUE "           WHERE lk_lane(o.issuer)"           \
     "           AND q.id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8))"                                 \
@@ -491,15 +546,20 @@ static const char *const cached_sql[Q_COUNT] = {
     " (SELECT id FROM experiences WHERE issuer = ?1 AND subject = ?2)"                     \
     " OR (host_issuer = ?1 AND host_subject = ?2)"
 #define SQL_FORGET_EXPERIENCES "DELETE FROM experiences WHERE issuer = ?1 AND subject = ?2"
-/* Sent rows are most of the outbox: purge reads only the old ones, by their send
- * time (outbox_sent_by_time); the delete trigger takes their outbox_sent rows along. */
+/* Sent rows are most of the outbox: purge reads only the old ones, through the runs
+ * sent before the cut-off (migration 16), each row by its own send time; the delete
+ * trigger takes their outbox_sent rows along, and the old runs go after them. */
+#define SQL_OLD_SENT                                                                               \
+    " (SELECT DISTINCT s.id, s.sent_ms FROM outbox_sent_runs r"                                    \
+    " CROSS JOIN outbox_sent s ON s.id BETWEEN r.lo AND r.hi"                                      \
+    " WHERE r.sent_ms < ?3 AND s.sent_ms < ?3)"
 #define SQL_PURGE_COUNT                                                                            \
     "UPDATE outbox_purged SET"                                                                     \
-    " sent = sent + (SELECT count(*) FROM outbox_sent WHERE sent_ms < ?3),"                        \
-    " last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM outbox_sent"             \
-    "   WHERE sent_ms < ?3), 0)) WHERE id = 1"
-#define SQL_PURGE_OUTBOX                                                                           \
-    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox_sent WHERE sent_ms < ?3)"
+    " sent = sent + (SELECT count(*) FROM" SQL_OLD_SENT "),"                                       \
+    " last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM" SQL_OLD_SENT "), 0))"   \
+    " WHERE id = 1"
+#define SQL_PURGE_OUTBOX "DELETE FROM outbox WHERE id IN (SELECT id FROM" SQL_OLD_SENT ")"
+#define SQL_PURGE_RUNS "DELETE FROM outbox_sent_runs WHERE sent_ms < ?3"
 
 struct store {
     sqlite3 *db;                 /* the connection, owned */
@@ -1740,6 +1800,9 @@ static lk_status settle(store *st, const int64_t *ids, size_t n, int64_t sent_ms
         ls = step_run(st, Q_SETTLE_RUN, sent_ms, runs[2 * k], runs[2 * k + 1], &m);
         if (ls == LK_OK)
             ls = step_run(st, Q_SETTLE_QUEUE_RUN, 0, runs[2 * k], runs[2 * k + 1], &d);
+        int64_t r = 0;
+        if (ls == LK_OK && m > 0)
+            ls = step_run(st, Q_SENT_RUN, sent_ms, runs[2 * k], runs[2 * k + 1], &r);
         moved += m;
         dequeued += d;
     }
@@ -1755,6 +1818,12 @@ static lk_status settle(store *st, const int64_t *ids, size_t n, int64_t sent_ms
         ls = step_done(st, s, "outbox settle queue");
         dequeued = ls == LK_OK ? sqlite3_changes(st->db) : 0;
         sqlite3_reset(s);
+    }
+    /* a scattered batch: every run gets its time (one whose ids were not queued any
+     * more lists no sent row of this time, and goes with the next purge) */
+    for (size_t k = 0; json && moved > 0 && ls == LK_OK && k < n_runs; k++) {
+        int64_t r = 0;
+        ls = step_run(st, Q_SENT_RUN, sent_ms, runs[2 * k], runs[2 * k + 1], &r);
     }
     /* every id dequeued was inserted into outbox_sent from the queue just before */
     if (ls == LK_OK && moved != dequeued) {
@@ -2545,6 +2614,8 @@ lk_status store_purge(store *st, int64_t older_than_ms, store_purge_stats *out)
     if (ls == LK_OK)
         ls = run_changes(st, SQL_PURGE_OUTBOX, NULL, NULL, cutoff, &out->statements,
                          "purge outbox");
+    if (ls == LK_OK)
+        ls = run_changes(st, SQL_PURGE_RUNS, NULL, NULL, cutoff, NULL, "purge runs");
     /* A roster row is refreshed by every import; one not imported for the whole
      * period belongs to a student the school no longer lists. */
     if (ls == LK_OK)
@@ -2613,11 +2684,12 @@ lk_status store_outbox_mark_export(store *st, int64_t since_ms, int64_t now_ms,
  * experiences or outbox table: test_store runs EXPLAIN QUERY PLAN on each. Add a new
  * hot statement here when you write one. */
 static const char *const hot_sql[] = {
-    SQL_EACH_EXPERIENCE,    SQL_OUTBOX_NEXT,   SQL_QUARANTINED,    SQL_RECENT_SENT,
-    SQL_QUARANTINE,         SQL_FORGET_OUTBOX, SQL_FORGET_ANSWERS, SQL_FORGET_CONFIRMATIONS,
-    SQL_FORGET_EXPERIENCES, SQL_PURGE_COUNT,   SQL_PURGE_OUTBOX,   FORGET_ROWS_SQL,
-    SQL_RECORD_ATTEMPT,     SQL_REQUEUE,       SQL_HEAD_ERROR,     SQL_OLDEST_QUEUED,
-    SQL_PROBE_SENT,         SQL_PROBE_QUEUED,  SQL_FORGET_PURGED,  SQL_OFFERED_CLEAN,
+    SQL_EACH_EXPERIENCE,    SQL_OUTBOX_NEXT,    SQL_QUARANTINED,    SQL_RECENT_SENT,
+    SQL_QUARANTINE,         SQL_FORGET_OUTBOX,  SQL_FORGET_ANSWERS, SQL_FORGET_CONFIRMATIONS,
+    SQL_FORGET_EXPERIENCES, SQL_PURGE_COUNT,    SQL_PURGE_OUTBOX,   FORGET_ROWS_SQL,
+    SQL_PURGE_RUNS,         SQL_RECORD_ATTEMPT, SQL_REQUEUE,        SQL_HEAD_ERROR,
+    SQL_OLDEST_QUEUED,      SQL_PROBE_SENT,     SQL_PROBE_QUEUED,   SQL_FORGET_PURGED,
+    SQL_OFFERED_CLEAN,
 };
 
 const char *store_hot_sql(size_t i)

@@ -693,12 +693,13 @@ static void test_roster_search_folds_accents(void **state)
     assert_int_equal(store_roster_search(f->st, NULL, NULL, all, 16, &n), LK_ERR_INVALID);
 }
 
-/* Takes the outbox's later migrations back (14: the narrow tables, 15: offered runs),
+/* Takes the outbox's later migrations back (14: the narrow tables, 15: offered runs,
+ * 16: sent runs),
  * so a test can set an older user_version and open the file again. */
 #define OUTBOX_BACK_TO_13                                                                          \
     "DROP TRIGGER outbox_in; DROP TRIGGER outbox_out; DROP TRIGGER outbox_state_set;"              \
     "DROP INDEX outbox_quarantined; DROP TABLE outbox_queue; DROP TABLE outbox_sent;"              \
-    "DROP TABLE outbox_offered_runs;"                                                              \
+    "DROP TABLE outbox_offered_runs; DROP TABLE outbox_sent_runs;"                                 \
     "CREATE TABLE outbox_offered (id INTEGER PRIMARY KEY, offered_ms INTEGER NOT NULL);"           \
     "CREATE INDEX outbox_by_state ON outbox(state, id);"                                           \
     "CREATE INDEX outbox_sent ON outbox(sent_ms) WHERE state = 1;"                                 \
