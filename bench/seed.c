@@ -203,7 +203,7 @@ static void tmpl_free(tmpl *t)
     " VALUES (?, ?, ?, ?, ?)"
 
 /* The seeding connection's statements. */
-enum { I_EVENT, I_EXP, I_ANSWER, I_CONFIRM, I_OUTBOX, I_QUEUE, I_SENT, I_N };
+enum { I_EVENT, I_EXP, I_ANSWER, I_CONFIRM, I_OUTBOX, I_QUEUE, I_SENT, I_SENT_RUN, I_N };
 static const char *const insert_sql[I_N] = {
     [I_EVENT] = "INSERT OR REPLACE INTO events (id, title, kind, host, location, start_ms,"
                 " end_ms, mode) VALUES (?, ?, ?, 'Bedrijf', 'Utrecht', ?, ?, 'checkin_checkout')",
@@ -213,9 +213,11 @@ static const char *const insert_sql[I_N] = {
                  " answered_ms, uuid) VALUES (?, ?, ?, ?, ?, ?)",
     [I_CONFIRM] = "INSERT INTO confirmations (experience_id, host_issuer, host_subject,"
                   " confirmed_ms, uuid) VALUES (?, ?, 'H01', ?, ?)",
-    /* the outbox insert trigger's rows (migration 14), set aside with it for the load */
+    /* the outbox insert trigger's rows (migrations 14 and 16), set aside with it for
+     * the load */
     [I_QUEUE] = "INSERT INTO outbox_queue (id) VALUES (?)",
     [I_SENT] = "INSERT INTO outbox_sent (id, sent_ms) VALUES (?, ?)",
+    [I_SENT_RUN] = "INSERT INTO outbox_sent_runs (lo, hi, sent_ms) VALUES (?1, ?1, ?2)",
     [I_OUTBOX] = "INSERT INTO outbox (uuid, kind, json, state, attempts, last_error, created_ms,"
                  " sent_ms, issuer, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
@@ -288,13 +290,21 @@ static int outbox(seeder *s, const char *uuid, const char *kind, const char *jso
         s->totals[3] = created + 60000;
     int rc = step(s, I_OUTBOX);
     /* what the insert trigger (outbox_in) does besides the totals: a queued row is
-     * listed in outbox_queue, a sent one in outbox_sent with its send time */
+     * listed in outbox_queue, a sent one in outbox_sent with its send time and in
+     * outbox_sent_runs as a run of its own */
+    int64_t id = sqlite3_last_insert_rowid(s->db);
     if (rc == 0 && state != 2) {
         q = s->q[state == 0 ? I_QUEUE : I_SENT];
-        sqlite3_bind_int64(q, 1, sqlite3_last_insert_rowid(s->db));
+        sqlite3_bind_int64(q, 1, id);
         if (state == 1)
             sqlite3_bind_int64(q, 2, created + 60000);
         rc = step(s, state == 0 ? I_QUEUE : I_SENT);
+    }
+    if (rc == 0 && state == 1) {
+        q = s->q[I_SENT_RUN];
+        sqlite3_bind_int64(q, 1, id);
+        sqlite3_bind_int64(q, 2, created + 60000);
+        rc = step(s, I_SENT_RUN);
     }
     return rc;
 }
