@@ -915,6 +915,35 @@ static void test_queue_places(void **state)
     assert_int_equal(
         count(st, "SELECT count(*) FROM outbox_sent_runs WHERE sent_ms < 1906000000000"), 0);
     assert_totals_true(st);
+    /* an admin's corrections: a sent check-out moved (voided, its new one queued), a
+     * queued one undone (deleted), and a host's confirmations undone */
+    store_experience c, d;
+    visit(st, "EV1", "Q3", &c);
+    visit(st, "EV1", "Q4", &d);
+    snprintf(sql, sizeof sql, "SELECT id FROM outbox WHERE uuid = '%s'", c.checkout_uuid);
+    int64_t co = count(st, sql);
+    assert_int_equal(store_outbox_mark_sent(st, &co, 1, NOW - 3), LK_OK);
+    assert_totals_true(st);
+    char nu[37];
+    lk_uuid4(nu, sizeof nu);
+    store_statement moved = {.uuid = nu, .kind = "checkout", .json = "{}"};
+    bool was_voided = false;
+    assert_int_equal(store_correct_checkout(st, c.id, c.checkout_uuid, c.checkin_ms + 7200000,
+                                            &moved, make_void, f->cfg, &was_voided),
+                     LK_OK);
+    assert_true(was_voided);
+    assert_totals_true(st);
+    assert_int_equal(
+        store_correct_checkout(st, d.id, d.checkout_uuid, 0, NULL, make_void, f->cfg, &was_voided),
+        LK_OK);
+    assert_false(was_voided);
+    assert_totals_true(st);
+    size_t removed = 0, undone_voided = 0;
+    assert_int_equal(
+        store_undo_confirmations(st, "00AA", "H01", 0, make_void, f->cfg, &removed, &undone_voided),
+        LK_OK);
+    assert_true(removed >= 2);
+    assert_totals_true(st);
     (void)a;
 }
 
