@@ -166,6 +166,11 @@ typedef struct store_outbox_item {
 lk_status store_outbox_next(store *st, size_t max, store_outbox_item **out_items,
                             size_t *out_n) LK_MUST_CHECK;
 
+/* As store_outbox_next, but only rows with an id above after_id: the sync reads the
+ * next window while the last batch of the one before is still queued. */
+lk_status store_outbox_next_after(store *st, int64_t after_id, size_t max,
+                                  store_outbox_item **out_items, size_t *out_n) LK_MUST_CHECK;
+
 /* Limits the rows this handle's sending queries see (store_outbox_next,
  * _head_error, _probe_candidates, _recent_sent, _lane_queued, store_oldest_queued_ms)
  * to one destination, so each school's LRS has a queue of its own in the one outbox:

@@ -494,7 +494,7 @@ static const char *const cached_sql[Q_COUNT] = {
 #define SQL_FROM_QUEUE " FROM outbox_queue q CROSS JOIN outbox o ON o.id = q.id"
 #define SQL_OUTBOX_NEXT                                                                            \
     "SELECT o.id, o.uuid, o.kind, o.json, o.attempts" SQL_FROM_QUEUE                               \
-    " WHERE lk_lane(o.issuer) ORDER BY q.id LIMIT ?"
+    " WHERE q.id > ?2 AND lk_lane(o.issuer) ORDER BY q.id LIMIT ?1"
 #define SQL_QUARANTINED                                                                            \
     "SELECT uuid, kind, coalesce(last_error, '') FROM outbox WHERE state = 2 ORDER BY id"
 #define SQL_QUARANTINE                                                                      \
@@ -1376,6 +1376,12 @@ lk_status store_roster_search(store *st, const char *name, const char *group, st
 
 lk_status store_outbox_next(store *st, size_t max, store_outbox_item **out_items, size_t *out_n)
 {
+    return store_outbox_next_after(st, INT64_MIN, max, out_items, out_n);
+}
+
+lk_status store_outbox_next_after(store *st, int64_t after_id, size_t max,
+                                  store_outbox_item **out_items, size_t *out_n)
+{
     if (!st || !out_items || !out_n)
         return LK_ERR_INVALID;
     *out_items = NULL;
@@ -1389,6 +1395,7 @@ lk_status store_outbox_next(store *st, size_t max, store_outbox_item **out_items
     if (rc != SQLITE_OK)
         return db_status(st, rc, "prepare outbox next");
     sqlite3_bind_int64(s, 1, (sqlite3_int64)max);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)after_id);
     store_outbox_item *items = calloc(max, sizeof *items);
     if (!items) {
         sqlite3_finalize(s);

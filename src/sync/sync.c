@@ -91,6 +91,15 @@ typedef struct client {
     store_outbox_item *pending;
     size_t n_pending, pending_cap;
     int64_t offer_version; /* the store's data_version when the window was marked */
+    /* The next window, read and marked offered while the last request of the one
+     * before is on its way (read_ahead), so the LRS always has a request in flight:
+     * the rows after ahead_after, at most ahead_max. Its own array (freed with
+     * store_outbox_free(ahead, ahead_read)); ahead_n rows kept after the mark. */
+    int64_t ahead_after; /* the last id of the window being sent; 0: none */
+    size_t ahead_max;
+    store_outbox_item *ahead;
+    size_t ahead_n, ahead_read;
+    int64_t ahead_version; /* data_version when the next window was marked */
     struct held {
         int64_t id;
         char uuid[37];
@@ -107,6 +116,7 @@ static void client_free(client *c)
     http_conn_free(c->http);
     free(c->req);
     free(c->pending);
+    store_outbox_free(c->ahead, c->ahead_read);
     free(c);
 }
 
@@ -202,6 +212,44 @@ static lk_status defer_settle(client *c, const store_outbox_item *items, size_t 
     return LK_OK;
 }
 
+static lk_status offer_window(client *c, store_outbox_item *items, size_t *n, int64_t *version,
+                              sync_report *rep);
+
+/* Reads the next window (the rows after c->ahead_after) and marks it offered, durably,
+ * while the last request of the window before is on its way; each row's offered mark
+ * is on the disk before that row goes out, as for a window read in turn. Once a
+ * window: ahead_after is cleared. A failure leaves no window read ahead: run_pass
+ * then reads it in turn (rows marked offered and not sent cost a forget only a
+ * voiding statement, as for a window a stop cut short). */
+static void read_ahead(client *c)
+{
+    int64_t after = c->ahead_after;
+    c->ahead_after = 0;
+    store_outbox_item *items = NULL;
+    size_t read = 0;
+    if (store_outbox_next_after(c->st, after, c->ahead_max, &items, &read) != LK_OK)
+        return;
+    size_t n = read;
+    sync_report scratch;
+    memset(&scratch, 0, sizeof scratch);
+    if (n == 0 || offer_window(c, items, &n, &c->ahead_version, &scratch) != LK_OK) {
+        store_outbox_free(items, read);
+        return;
+    }
+    c->ahead = items;
+    c->ahead_n = n;
+    c->ahead_read = read;
+}
+
+/* Frees the window read ahead, if any (its rows stay queued, marked offered). */
+static void ahead_drop(client *c)
+{
+    store_outbox_free(c->ahead, c->ahead_read);
+    c->ahead = NULL;
+    c->ahead_n = c->ahead_read = 0;
+    c->ahead_after = 0;
+}
+
 /* POSTs items[0..n) as one JSON array. The rows already hold whole statements
  * serialised by jansson, so the array is their concatenation: no re-parsing of
  * every statement on every attempt. While the request is on its way, the batch
@@ -234,6 +282,9 @@ static lk_status client_post(client *c, const store_outbox_item *items, size_t n
     *http = 0;
     lk_status st = http_request_start(c->http, c->url, c->req, used, &c->ans, err, err_len);
     lk_status fs = flush_settle(c, rep);
+    if (st == LK_OK && fs == LK_OK && c->ahead_after != 0 && n > 0 &&
+        items[n - 1].id == c->ahead_after)
+        read_ahead(c); /* the last request of the window: the next one's turn */
     if (st == LK_OK)
         st = http_request_finish(c->http, err, err_len);
     if (st == LK_OK)
@@ -655,7 +706,8 @@ static lk_status send_range(client *c, const store_outbox_item *items, size_t n,
 /* Marks items[0..*n) offered in one durable transaction before any of them goes
  * out, and drops from the array (in place, order kept) the rows forgotten since
  * they were read. */
-static lk_status offer_window(client *c, store_outbox_item *items, size_t *n, sync_report *rep)
+static lk_status offer_window(client *c, store_outbox_item *items, size_t *n, int64_t *version,
+                              sync_report *rep)
 {
     int64_t *ids = NULL;
     lk_status st = ids_of(items, *n, &ids);
@@ -664,8 +716,8 @@ static lk_status offer_window(client *c, store_outbox_item *items, size_t *n, sy
         st = LK_ERR_NOMEM;
     if (st == LK_OK)
         st = store_outbox_mark_offered(c->st, ids, *n, lk_now_ms(), present);
-    if (st == LK_OK && store_data_version(c->st, &c->offer_version) != LK_OK)
-        c->offer_version = -1; /* unknown: every batch is checked */
+    if (st == LK_OK && store_data_version(c->st, version) != LK_OK)
+        *version = -1; /* unknown: every batch is checked */
     if (st != LK_OK) {
         snprintf(rep->message, sizeof rep->message, "store: cannot mark the batch (%s)",
                  lk_strerror(st));
@@ -688,39 +740,68 @@ static lk_status offer_window(client *c, store_outbox_item *items, size_t *n, sy
 /* Sends queued rows until the queue is empty or something says stop. They are read
  * and marked offered a window at a time: one batch at first, then twice as many
  * each time up to SYNC_WINDOW_MAX batches, so a long queue costs one durable
- * commit per window instead of one per batch, and a short one no more than before. */
+ * commit per window instead of one per batch, and a short one no more than before.
+ * The next window is read and marked while the last request of the one before is on
+ * its way (read_ahead), so the LRS never waits for the kiosk's read and fsync; when
+ * none is read ahead (the first window, after a probe, at the end of the queue) the
+ * window is read in turn, from the oldest queued row. */
 static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
                           void (*on_sending)(void *), void *user)
 {
     c->n_held = 0;
+    ahead_drop(c);
     size_t window = 1;
     for (;;) {
-        if (c->stop && atomic_load(c->stop))
+        if (c->stop && atomic_load(c->stop)) {
+            ahead_drop(c);
             return LK_ERR_BUSY;
+        }
         store_outbox_item *items = NULL;
         size_t n = 0, read = 0;
-        lk_status st = store_outbox_next(c->st, batch_size_of(cfg) * window, &items, &read);
-        n = read;
-        if (st != LK_OK) {
-            snprintf(rep->message, sizeof rep->message, "store: cannot read the outbox (%s)",
-                     lk_strerror(st));
-            return st;
-        }
-        if (n == 0) {
-            /* store_outbox_next hands over its array even when it is empty. */
-            store_outbox_free(items, n);
-            rep->state = SYNC_IDLE;
-            return LK_OK;
+        lk_status st = LK_OK;
+        bool marked = c->ahead != NULL;
+        if (marked) {
+            /* read and marked offered while the window before went out */
+            items = c->ahead;
+            n = c->ahead_n;
+            read = c->ahead_read;
+            c->offer_version = c->ahead_version;
+            c->ahead = NULL;
+            c->ahead_n = c->ahead_read = 0;
+        } else {
+            st = store_outbox_next(c->st, batch_size_of(cfg) * window, &items, &read);
+            n = read;
+            if (st != LK_OK) {
+                snprintf(rep->message, sizeof rep->message, "store: cannot read the outbox (%s)",
+                         lk_strerror(st));
+                return st;
+            }
+            if (n == 0) {
+                /* store_outbox_next hands over its array even when it is empty. */
+                store_outbox_free(items, n);
+                rep->state = SYNC_IDLE;
+                return LK_OK;
+            }
         }
         if (on_sending)
             on_sending(user);
-        st = offer_window(c, items, &n, rep);
+        if (!marked)
+            st = offer_window(c, items, &n, &c->offer_version, rep);
+        size_t next = window < SYNC_WINDOW_MAX ? window * 2 : window;
+        if (st == LK_OK && n > 0) {
+            /* the kept rows are in id order: the last one ends the last request */
+            c->ahead_after = items[n - 1].id;
+            c->ahead_max = batch_size_of(cfg) * next;
+        }
         if (st == LK_OK)
             st = send_range(c, items, n, rep);
-        if (window < SYNC_WINDOW_MAX)
-            window *= 2;
+        c->ahead_after = 0;
+        window = next;
         /* Held rows are still queued: decide about them before the next batch,
-         * which would otherwise start with them again. */
+         * which would otherwise start with them again. Probing may send a row of
+         * the window read ahead: that window is read again in turn instead. */
+        if (st != LK_OK || c->n_held > 0)
+            ahead_drop(c);
         if (st == LK_OK)
             st = held_resolve(c, rep);
         else if (st == LK_ERR_BUSY)
@@ -732,8 +813,10 @@ static lk_status run_pass(client *c, const config *cfg, sync_report *rep,
         if (st == LK_OK || st == LK_ERR_BUSY)
             st = fs != LK_OK ? fs : st;
         store_outbox_free(items, read);
-        if (st != LK_OK)
+        if (st != LK_OK) {
+            ahead_drop(c);
             return st;
+        }
     }
 }
 

@@ -756,6 +756,18 @@ static void test_outbox_life_cycle(void **state)
     assert_string_equal(items[0].json, "{}");
     assert_int_equal(items[0].attempts, 0);
     int64_t ids[3] = {items[0].id, items[1].id, items[2].id};
+    /* The window after another (read while its last batch is on its way): the rows
+     * after an id, in order, the rows up to it left out. */
+    store_outbox_item *after = NULL;
+    size_t na = 0;
+    assert_int_equal(store_outbox_next_after(f->st, ids[1], 2, &after, &na), LK_OK);
+    assert_int_equal(na, 2);
+    assert_int_equal(after[0].id, ids[2]);
+    assert_true(after[1].id > ids[2]);
+    store_outbox_free(after, na);
+    assert_int_equal(store_outbox_next_after(f->st, ids[2] + 2, 9, &after, &na), LK_OK);
+    assert_int_equal(na, 0); /* the last of the five: none after it */
+    store_outbox_free(after, na);
     char quarantined_uuid[37];
     lk_strlcpy(quarantined_uuid, items[2].uuid, sizeof quarantined_uuid);
     store_outbox_free(items, n);
