@@ -258,6 +258,22 @@ lk_status store_oldest_queued_ms(store *st, int64_t *out_ms) LK_MUST_CHECK;
  * problem it lists (or why it could not run) in msg. */
 lk_status store_integrity_check(store *st, char *msg, size_t len) LK_MUST_CHECK;
 
+/* Where each outbox row stands, counted from the rows themselves (lobkiosk check):
+ * every row is in exactly one place (outbox_queue, outbox_sent or quarantined), each
+ * sent row lies in a run of its send time (retention finds it), and the running
+ * counts equal the rows. The store's triggers keep all of this true; a difference
+ * means a hand-made change or a bug. Walks the whole outbox: never on the kiosk's
+ * hot path. */
+typedef struct store_outbox_audit {
+    int64_t unplaced; /* rows neither queued, sent nor quarantined: never sent */
+    int64_t doubled;  /* rows in two places (queued and sent, or also quarantined) */
+    int64_t orphans;  /* queue or sent entries whose row is gone */
+    int64_t unrun;    /* sent rows no run of their send time lists (never purged) */
+    bool totals_off;  /* the running counts differ from the rows */
+} store_outbox_audit;
+
+lk_status store_outbox_audit_get(store *st, store_outbox_audit *out) LK_MUST_CHECK;
+
 /* Sync status figures. */
 typedef struct store_outbox_stats {
     int64_t queued;        /* rows waiting */

@@ -210,6 +210,19 @@ static void check_outbox(run *r, store *s)
     else
         check_say(r, RES_OK, "outbox", "%lld queued%s", (long long)ss.queued,
                   ss.queued > 0 && age > 0 ? ", the oldest less than a day old" : "");
+    store_outbox_audit a;
+    if (store_outbox_audit_get(s, &a) != LK_OK)
+        check_say(r, RES_FAIL, "queue", "cannot walk the outbox -> see the message above");
+    else if (a.unplaced > 0 || a.doubled > 0 || a.orphans > 0 || a.unrun > 0 || a.totals_off)
+        check_say(r, RES_FAIL, "queue",
+                  "the outbox does not add up (statements neither queued nor sent, so never "
+                  "sent: %lld; in two places: %lld; entries without their statement: %lld; "
+                  "sent but not found by retention: %lld%s); was the database changed by "
+                  "hand? -> keep a copy of the file and ask for help",
+                  (long long)a.unplaced, (long long)a.doubled, (long long)a.orphans,
+                  (long long)a.unrun, a.totals_off ? "; the counts differ from the rows" : "");
+    else
+        check_say(r, RES_OK, "queue", "every statement is queued, sent or quarantined once");
     if (ss.quarantined > 0)
         check_say(
             r, RES_WARN, "quarantine",

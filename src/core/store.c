@@ -2241,6 +2241,47 @@ lk_status store_outbox_stats_get(store *st, store_outbox_stats *out)
     return ls;
 }
 
+lk_status store_outbox_audit_get(store *st, store_outbox_audit *out)
+{
+    if (!st || !out)
+        return LK_ERR_INVALID;
+    memset(out, 0, sizeof *out);
+    static const char sql[] =
+        "SELECT"
+        " (SELECT count(*) FROM outbox o WHERE o.state <> 2"
+        "   AND NOT EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = o.id)"
+        "   AND NOT EXISTS (SELECT 1 FROM outbox_sent s WHERE s.id = o.id)),"
+        " (SELECT count(*) FROM outbox o WHERE"
+        "   EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = o.id)"
+        "   + EXISTS (SELECT 1 FROM outbox_sent s WHERE s.id = o.id) + (o.state = 2) > 1),"
+        " (SELECT count(*) FROM outbox_queue q"
+        "   WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = q.id))"
+        " + (SELECT count(*) FROM outbox_sent s"
+        "   WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = s.id)),"
+        " (SELECT count(*) FROM outbox_sent s WHERE NOT EXISTS (SELECT 1 FROM outbox_sent_runs r"
+        "   WHERE s.id BETWEEN r.lo AND r.hi AND r.sent_ms = s.sent_ms)),"
+        " (SELECT t.queued <> (SELECT count(*) FROM outbox_queue)"
+        "   OR t.sent <> (SELECT count(*) FROM outbox_sent)"
+        "   OR t.quarantined <> (SELECT count(*) FROM outbox WHERE state = 2)"
+        "   OR t.last_sent_ms < (SELECT coalesce(max(sent_ms), 0) FROM outbox_sent)"
+        "   FROM outbox_totals t WHERE t.id = 1)";
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+    if (rc != SQLITE_OK)
+        return db_status(st, rc, "prepare outbox audit");
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->unplaced = sqlite3_column_int64(s, 0);
+        out->doubled = sqlite3_column_int64(s, 1);
+        out->orphans = sqlite3_column_int64(s, 2);
+        out->unrun = sqlite3_column_int64(s, 3);
+        out->totals_off = sqlite3_column_int(s, 4) != 0;
+    }
+    lk_status ls = db_status(st, rc, "outbox audit");
+    sqlite3_finalize(s);
+    return ls;
+}
+
 lk_status store_outbox_each_quarantined(store *st,
                                         void (*fn)(const char *uuid, const char *kind,
                                                    const char *message, void *user),

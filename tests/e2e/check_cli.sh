@@ -44,7 +44,7 @@ check "$K"
 grep -q '^warn  demo ' "$T/out" || { show; die "no demo warning"; }
 grep -q '^FAIL' "$T/out" && { show; die "demo kiosk has a FAIL line"; }
 for what in config issuers clock event questions texts data-mode db-mode database outbox \
-    camera scanner fonts; do
+    queue camera scanner fonts; do
     grep -q "^ok    $what " "$T/out" || { show; die "demo kiosk: no ok line for $what"; }
 done
 grep -q '^skip  lrs  *skipped' "$T/out" || { show; die "without --network the LRS is not skipped"; }
@@ -105,6 +105,24 @@ if command -v sqlite3 >/dev/null 2>&1; then
     grep '^warn  outbox ' "$T/out" | grep -q '2 days old' || { show; die "no stale-outbox warning"; }
     sqlite3 "$D/data/lobkiosk.db" "DELETE FROM outbox"
     echo "ok: a statement queued 2 days ago warns"
+    # a statement taken out of the queue by hand would never be sent: check fails
+    sqlite3 "$D/data/lobkiosk.db" "INSERT INTO outbox (uuid, kind, json, created_ms)
+        VALUES ('00000000-0000-4000-8000-000000000002', 'checkin', '{}', $now_ms);
+        DELETE FROM outbox_queue"
+    check "$D/stale.ini"
+    [ "$rc" = 1 ] || { show; die "a statement out of the queue: exit $rc, expected 1"; }
+    grep '^FAIL  queue ' "$T/out" | grep -q 'so never sent: 1;' ||
+        { show; die "no queue failure for a statement in no place"; }
+    sqlite3 "$D/data/lobkiosk.db" "INSERT INTO outbox_queue (id) SELECT id FROM outbox;
+        UPDATE outbox_totals SET queued = queued + 5"
+    check "$D/stale.ini"
+    grep '^FAIL  queue ' "$T/out" | grep -q 'never sent: 0;.*; the counts differ' ||
+        { show; die "counts that no longer match the rows pass"; }
+    sqlite3 "$D/data/lobkiosk.db" "UPDATE outbox_totals SET queued = queued - 5"
+    check "$D/stale.ini"
+    grep -q '^ok    queue ' "$T/out" || { show; die "a queue that adds up again still fails"; }
+    sqlite3 "$D/data/lobkiosk.db" "DELETE FROM outbox"
+    echo "ok: a statement in no place of the queue, and counts that differ, fail check"
 else
     echo "note: no sqlite3 CLI; the stale-outbox warning is not tested"
 fi

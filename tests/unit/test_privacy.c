@@ -607,6 +607,10 @@ static void assert_totals_true(store *st)
 {
     store_outbox_stats os;
     assert_int_equal(store_outbox_stats_get(st, &os), LK_OK);
+    store_outbox_audit a; /* lobkiosk check's audit agrees */
+    assert_int_equal(store_outbox_audit_get(st, &a), LK_OK);
+    assert_int_equal(a.unplaced + a.doubled + a.orphans + a.unrun, 0);
+    assert_false(a.totals_off);
     assert_int_equal(os.queued, count(st, "SELECT count(*) FROM outbox_queue"));
     assert_int_equal(os.quarantined, count(st, "SELECT count(*) FROM outbox WHERE state = 2"));
     assert_int_equal(os.sent, count(st, "SELECT (SELECT count(*) FROM outbox_sent)"
@@ -633,6 +637,64 @@ static void assert_totals_true(store *st)
                                " (SELECT 1 FROM outbox_sent_runs r WHERE s.id BETWEEN r.lo"
                                " AND r.hi AND r.sent_ms = s.sent_ms)"),
                      0);
+}
+
+/* lobkiosk check's audit finds each kind of fault a hand-made change can leave in the
+ * queue, and counts each apart. */
+static void test_outbox_audit_finds_faults(void **state)
+{
+    fixture *f = *state;
+    store *st = f->st;
+    sqlite3 *db = store_db(st);
+    store_experience e;
+    for (int i = 0; i < 3; i++) {
+        char subj[8];
+        snprintf(subj, sizeof subj, "A%d", i);
+        visit(st, "EV1", subj, &e);
+    }
+    store_outbox_item *items = NULL;
+    size_t n = 0;
+    assert_int_equal(store_outbox_next(st, 6, &items, &n), LK_OK);
+    assert_int_equal(n, 6);
+    int64_t ids[6];
+    for (size_t i = 0; i < n; i++)
+        ids[i] = items[i].id;
+    store_outbox_free(items, n);
+    assert_int_equal(store_outbox_mark_sent(st, ids, 3, NOW - 1000), LK_OK);
+    assert_totals_true(st);
+
+    char sql[256];
+    store_outbox_audit a;
+    /* a queued row out of the queue by hand: never sent */
+    snprintf(sql, sizeof sql, "DELETE FROM outbox_queue WHERE id = %lld", (long long)ids[4]);
+    exec_ok(db, sql);
+    assert_int_equal(store_outbox_audit_get(st, &a), LK_OK);
+    assert_int_equal(a.unplaced, 1);
+    assert_int_equal(a.doubled + a.orphans + a.unrun, 0);
+    assert_true(a.totals_off);
+    snprintf(sql, sizeof sql, "INSERT INTO outbox_queue (id) VALUES (%lld)", (long long)ids[4]);
+    exec_ok(db, sql);
+    assert_totals_true(st);
+    /* a sent row queued again by hand: in two places */
+    snprintf(sql, sizeof sql, "INSERT INTO outbox_queue (id) VALUES (%lld)", (long long)ids[0]);
+    exec_ok(db, sql);
+    assert_int_equal(store_outbox_audit_get(st, &a), LK_OK);
+    assert_int_equal(a.doubled, 1);
+    assert_int_equal(a.unplaced + a.orphans + a.unrun, 0);
+    snprintf(sql, sizeof sql, "DELETE FROM outbox_queue WHERE id = %lld", (long long)ids[0]);
+    exec_ok(db, sql);
+    /* a queue entry whose row is gone */
+    exec_ok(db, "INSERT INTO outbox_queue (id) VALUES (999999)");
+    assert_int_equal(store_outbox_audit_get(st, &a), LK_OK);
+    assert_int_equal(a.orphans, 1);
+    assert_int_equal(a.unplaced + a.doubled + a.unrun, 0);
+    exec_ok(db, "DELETE FROM outbox_queue WHERE id = 999999");
+    /* a sent row retention cannot find by its time */
+    exec_ok(db, "DELETE FROM outbox_sent_runs");
+    assert_int_equal(store_outbox_audit_get(st, &a), LK_OK);
+    assert_int_equal(a.unrun, 3);
+    assert_int_equal(a.unplaced + a.doubled + a.orphans, 0);
+    assert_false(a.totals_off);
 }
 
 /* The screen's and sync --status's counts are kept, not counted: every way a row
@@ -1274,6 +1336,7 @@ int main(void)
         T(test_forget_after_page_splits_leaves_no_bytes),
         T(test_purge),
         T(test_running_counts_stay_true),
+        T(test_outbox_audit_finds_faults),
         T(test_migration_from_version_2),
         T(test_migration_14_from_version_13),
         T(test_queue_places),
