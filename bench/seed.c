@@ -213,7 +213,7 @@ static const char *const insert_sql[I_N] = {
                  " answered_ms, uuid) VALUES (?, ?, ?, ?, ?, ?)",
     [I_CONFIRM] = "INSERT INTO confirmations (experience_id, host_issuer, host_subject,"
                   " confirmed_ms, uuid) VALUES (?, ?, 'H01', ?, ?)",
-    /* the outbox insert trigger's rows (migrations 14 and 16), set aside with it for
+    /* the outbox insert trigger's rows (migration 14), set aside with it for
      * the load */
     [I_QUEUE] = "INSERT INTO outbox_queue (id) VALUES (?)",
     [I_SENT] = "INSERT INTO outbox_sent (id, sent_ms) VALUES (?, ?)",

@@ -218,16 +218,29 @@ static const char *const migrations[] = {
     "END;",
     /* 14: a row's place in the sync lives in narrow tables, not in its wide row:
      * outbox_queue lists the queued rows (the sync walks it in id order and reads each
-     * row by id), outbox_sent the sent ones with their send time (purge and
-     * sync --verify read it by time). Marking a batch sent moves its ids from one to
-     * the other and updates outbox_totals once per batch (store_outbox_settle_sent): the
-     * 1 KB row, its (state, id) index entry and a trigger a row were rewritten before,
-     * most of what the sync cost. outbox.state now says only "quarantined" (2); 0 and
-     * 1 say nothing (1: sent before this migration). The triggers keep the narrow
-     * tables and the totals true for every other write, whoever makes it: a row
-     * inserted (queued; or with state 1 and sent_ms, or 2, as tools write them),
-     * deleted (forget, purge, a corrected check-out), or its state set (quarantine,
-     * requeue, a tool's state = 1). offered marks are kept only for queued rows. */
+     * row by id), outbox_sent the sent ones with their send time. Marking a batch sent
+     * moves its ids from one to the other and updates outbox_totals once per batch
+     * (store_outbox_settle_sent): the 1 KB row, its (state, id) index entry and a
+     * trigger a row were rewritten before, most of what the sync cost. outbox.state
+     * now says only "quarantined" (2); 0 and 1 say nothing (1: sent before this
+     * migration). The triggers keep the narrow tables and the totals true for every
+     * other write, whoever makes it: a row inserted (queued; or with state 1 and
+     * sent_ms, or 2, as tools write them), deleted (forget, purge, a corrected
+     * check-out), or its state set (quarantine, requeue, a tool's state = 1; state 1
+     * with a new sent_ms on a row already sent moves its send time).
+     * Send times are found by run: outbox_sent has no index of sent_ms (its entry cost
+     * a quarter of marking a row sent). Each run of consecutive ids marked sent
+     * together is a row of outbox_sent_runs with its time: one row a batch read in
+     * order. Every outbox_sent row lies in a run with its own send time, so retention
+     * and sync --verify find the sent rows by time through the runs; a run may also
+     * span rows sent at another time (they have a run of their own, and the readers
+     * compare each row's time). Runs are deleted by purge with the rows they list;
+     * runs of rows forgotten since stay until then (they list only ids and a time).
+     * Offered marks (migration 12) become runs of consecutive ids, one row a run
+     * instead of one a statement: a window of the sync is mostly one run, so marking
+     * it costs one row and settling a batch deletes none. Every id from lo to hi was
+     * in the window handed to the network at offered_ms; a queued row in a run was
+     * offered. Runs without a queued row left are cleared by the next mark. */
     "DROP TRIGGER outbox_totals_insert;"
     "DROP TRIGGER outbox_totals_delete;"
     "DROP TRIGGER outbox_totals_update;"
@@ -237,97 +250,13 @@ static const char *const migrations[] = {
     "INSERT INTO outbox_queue (id) SELECT id FROM outbox WHERE state = 0 ORDER BY id;"
     "INSERT INTO outbox_sent (id, sent_ms) SELECT id, sent_ms FROM outbox WHERE state = 1"
     "  ORDER BY id;"
-    "CREATE INDEX outbox_sent_by_time ON outbox_sent(sent_ms);"
     "DROP INDEX outbox_by_state;"
     "CREATE INDEX outbox_quarantined ON outbox(id) WHERE state = 2;"
-    "DELETE FROM outbox_offered WHERE id NOT IN (SELECT id FROM outbox_queue);"
     "UPDATE outbox_totals SET queued = (SELECT count(*) FROM outbox_queue),"
     "  sent = (SELECT count(*) FROM outbox_sent),"
     "  quarantined = (SELECT count(*) FROM outbox WHERE state = 2),"
     "  last_sent_ms = max(last_sent_ms, coalesce((SELECT max(sent_ms) FROM outbox_sent), 0))"
     "  WHERE id = 1;"
-    "CREATE TRIGGER outbox_in AFTER INSERT ON outbox BEGIN"
-    "  INSERT INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
-    "  INSERT INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms WHERE NEW.state = 1;"
-    "  UPDATE outbox_totals SET queued = queued + (NEW.state = 0),"
-    "  sent = sent + (NEW.state = 1), quarantined = quarantined + (NEW.state = 2),"
-    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
-    "  WHERE id = 1;"
-    "END;"
-    "CREATE TRIGGER outbox_out AFTER DELETE ON outbox BEGIN"
-    "  UPDATE outbox_totals SET"
-    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = OLD.id),"
-    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = OLD.id),"
-    "  quarantined = quarantined - (OLD.state = 2) WHERE id = 1;"
-    "  DELETE FROM outbox_queue WHERE id = OLD.id;"
-    "  DELETE FROM outbox_sent WHERE id = OLD.id;"
-    "  DELETE FROM outbox_offered WHERE id = OLD.id;"
-    "END;"
-    /* state 1 with a new sent_ms on a row already sent moves its send time */
-    "CREATE TRIGGER outbox_state_set AFTER UPDATE OF state, sent_ms ON outbox"
-    "  WHEN OLD.state IS NOT NEW.state OR (NEW.state = 1 AND OLD.sent_ms IS NOT NEW.sent_ms)"
-    "  BEGIN"
-    "  UPDATE outbox_totals SET"
-    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = NEW.id) + (NEW.state = 0),"
-    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = NEW.id) + (NEW.state = 1),"
-    "  quarantined = quarantined - (OLD.state = 2) + (NEW.state = 2),"
-    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
-    "  WHERE id = 1;"
-    "  DELETE FROM outbox_queue WHERE id = NEW.id AND NEW.state <> 0;"
-    "  DELETE FROM outbox_sent WHERE id = NEW.id AND NEW.state <> 1;"
-    "  DELETE FROM outbox_offered WHERE id = NEW.id AND NEW.state <> 0;"
-    "  INSERT OR IGNORE INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
-    "  INSERT OR REPLACE INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms"
-    "  WHERE NEW.state = 1;"
-    "END;",
-    /* 15: offered marks (migration 12) as runs of consecutive ids, one row a run
-     * instead of one a statement: a window of the sync is mostly one run, so marking
-     * it costs one row and settling a batch deletes none. Every id from lo to hi was
-     * in the window handed to the network at offered_ms; a queued row in a run was
-     * offered. Runs without a queued row left are cleared by the next mark. */
-    "CREATE TABLE outbox_offered_runs ("
-    "  lo INTEGER NOT NULL,"
-    "  hi INTEGER NOT NULL,"
-    "  offered_ms INTEGER NOT NULL);"
-    "INSERT INTO outbox_offered_runs (lo, hi, offered_ms)"
-    "  SELECT f.id, f.id, f.offered_ms FROM outbox_offered f"
-    "  WHERE EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = f.id);"
-    "DROP TRIGGER outbox_out;"
-    "DROP TRIGGER outbox_state_set;"
-    "DROP TABLE outbox_offered;"
-    "CREATE TRIGGER outbox_out AFTER DELETE ON outbox BEGIN"
-    "  UPDATE outbox_totals SET"
-    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = OLD.id),"
-    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = OLD.id),"
-    "  quarantined = quarantined - (OLD.state = 2) WHERE id = 1;"
-    "  DELETE FROM outbox_queue WHERE id = OLD.id;"
-    "  DELETE FROM outbox_sent WHERE id = OLD.id;"
-    "END;"
-    "CREATE TRIGGER outbox_state_set AFTER UPDATE OF state, sent_ms ON outbox"
-    "  WHEN OLD.state IS NOT NEW.state OR (NEW.state = 1 AND OLD.sent_ms IS NOT NEW.sent_ms)"
-    "  BEGIN"
-    "  UPDATE outbox_totals SET"
-    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = NEW.id) + (NEW.state = 0),"
-    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = NEW.id) + (NEW.state = 1),"
-    "  quarantined = quarantined - (OLD.state = 2) + (NEW.state = 2),"
-    "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
-    "  WHERE id = 1;"
-    "  DELETE FROM outbox_queue WHERE id = NEW.id AND NEW.state <> 0;"
-    "  DELETE FROM outbox_sent WHERE id = NEW.id AND NEW.state <> 1;"
-    "  INSERT OR IGNORE INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
-    "  INSERT OR REPLACE INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms"
-    "  WHERE NEW.state = 1;"
-    "END;",
-    /* 16: send times found by run: outbox_sent keeps each row's send time, but not
-     * an index of it (its entry cost a quarter of marking a row sent). Each run of
-     * consecutive ids marked sent together is a row of outbox_sent_runs with its
-     * time: one row a batch read in order. Every outbox_sent row lies in a run with
-     * its own send time, so retention and sync --verify find the sent rows by time
-     * through the runs; a run may also span rows sent at another time (they have a
-     * run of their own, and the readers compare each row's time). Runs are deleted
-     * by purge with the rows they list; runs of rows forgotten since stay until
-     * then (they list only ids and a time). */
-    "DROP INDEX outbox_sent_by_time;"
     "CREATE TABLE outbox_sent_runs ("
     "  lo INTEGER NOT NULL,"
     "  hi INTEGER NOT NULL,"
@@ -337,8 +266,14 @@ static const char *const migrations[] = {
     "  id - row_number() OVER (PARTITION BY sent_ms ORDER BY id) AS run FROM outbox_sent)"
     "  GROUP BY sent_ms, run;"
     "CREATE INDEX outbox_sent_runs_by_time ON outbox_sent_runs(sent_ms);"
-    "DROP TRIGGER outbox_in;"
-    "DROP TRIGGER outbox_state_set;"
+    "CREATE TABLE outbox_offered_runs ("
+    "  lo INTEGER NOT NULL,"
+    "  hi INTEGER NOT NULL,"
+    "  offered_ms INTEGER NOT NULL);"
+    "INSERT INTO outbox_offered_runs (lo, hi, offered_ms)"
+    "  SELECT f.id, f.id, f.offered_ms FROM outbox_offered f"
+    "  WHERE EXISTS (SELECT 1 FROM outbox_queue q WHERE q.id = f.id);"
+    "DROP TABLE outbox_offered;"
     "CREATE TRIGGER outbox_in AFTER INSERT ON outbox BEGIN"
     "  INSERT INTO outbox_queue (id) SELECT NEW.id WHERE NEW.state = 0;"
     "  INSERT INTO outbox_sent (id, sent_ms) SELECT NEW.id, NEW.sent_ms WHERE NEW.state = 1;"
@@ -348,6 +283,14 @@ static const char *const migrations[] = {
     "  sent = sent + (NEW.state = 1), quarantined = quarantined + (NEW.state = 2),"
     "  last_sent_ms = max(last_sent_ms, CASE WHEN NEW.state = 1 THEN NEW.sent_ms ELSE 0 END)"
     "  WHERE id = 1;"
+    "END;"
+    "CREATE TRIGGER outbox_out AFTER DELETE ON outbox BEGIN"
+    "  UPDATE outbox_totals SET"
+    "  queued = queued - EXISTS (SELECT 1 FROM outbox_queue WHERE id = OLD.id),"
+    "  sent = sent - EXISTS (SELECT 1 FROM outbox_sent WHERE id = OLD.id),"
+    "  quarantined = quarantined - (OLD.state = 2) WHERE id = 1;"
+    "  DELETE FROM outbox_queue WHERE id = OLD.id;"
+    "  DELETE FROM outbox_sent WHERE id = OLD.id;"
     "END;"
     "CREATE TRIGGER outbox_state_set AFTER UPDATE OF state, sent_ms ON outbox"
     "  WHEN OLD.state IS NOT NEW.state OR (NEW.state = 1 AND OLD.sent_ms IS NOT NEW.sent_ms)"
@@ -371,7 +314,7 @@ static const char *const migrations[] = {
 
 /* A batch's ids are bound as one JSON array (?2 or ?1, read by json_each), so one
  * statement marks a whole batch: one statement a row cost more than the row. */
-/* A run of ids lo..hi of a window marked offered (migration 15). */
+/* A run of ids lo..hi of a window marked offered (migration 14). */
 #define SQL_OFFER_RUN "INSERT INTO outbox_offered_runs (lo, hi, offered_ms) VALUES (?2, ?3, ?1)"
 #define SQL_QUEUED_IN_RUN "SELECT count(*) FROM outbox_queue WHERE id BETWEEN ?1 AND ?2"
 /* Runs with no row queued any more (sent, quarantined, forgotten) mark nothing. */
@@ -393,7 +336,7 @@ static const char *const migrations[] = {
     "INSERT OR IGNORE INTO outbox_sent (id, sent_ms) SELECT id, ?1 FROM outbox_queue"              \
     " WHERE id BETWEEN ?2 AND ?3"
 #define SQL_SETTLE_QUEUE_RUN "DELETE FROM outbox_queue WHERE id BETWEEN ?2 AND ?3"
-/* The run's send time (migration 16): one row a run, not an index entry a row. */
+/* The run's send time (migration 14): one row a run, not an index entry a row. */
 #define SQL_SENT_RUN "INSERT INTO outbox_sent_runs (lo, hi, sent_ms) VALUES (?2, ?3, ?1)"
 #define SQL_SETTLE_TOTALS                                                                          \
     "UPDATE outbox_totals SET queued = queued - ?1, sent = sent + ?1,"                             \
@@ -527,7 +470,7 @@ static const char *const cached_sql[Q_COUNT] = {
 #define SQL_PROBE_SENT                                                                             \
     "SELECT o.json FROM outbox_sent s CROSS JOIN outbox o ON o.id = s.id"                          \
     " WHERE lk_lane(o.issuer) ORDER BY s.id DESC LIMIT 1"
-/* The latest runs first (migration 16), each row once, by its own send time. */
+/* The latest runs first (migration 14), each row once, by its own send time. */
 #define SQL_RECENT_SENT                                                                            \
     "SELECT o.id, o.uuid, o.kind, o.attempts"                                                      \
     " FROM outbox_sent_runs r INDEXED BY outbox_sent_runs_by_time"                                 \
@@ -547,7 +490,7 @@ static const char *const cached_sql[Q_COUNT] = {
     " OR (host_issuer = ?1 AND host_subject = ?2)"
 #define SQL_FORGET_EXPERIENCES "DELETE FROM experiences WHERE issuer = ?1 AND subject = ?2"
 /* Sent rows are most of the outbox: purge reads only the old ones, through the runs
- * sent before the cut-off (migration 16), each row by its own send time; the delete
+ * sent before the cut-off (migration 14), each row by its own send time; the delete
  * trigger takes their outbox_sent rows along, and the old runs go after them. */
 #define SQL_OLD_SENT                                                                               \
     " (SELECT DISTINCT s.id, s.sent_ms FROM outbox_sent_runs r"                                    \

@@ -798,7 +798,7 @@ static const char V13_OUTBOX[] =
     "UPDATE outbox_totals SET queued = 0, sent = 0, quarantined = 0, last_sent_ms = 0;"
     "PRAGMA user_version = 13;";
 
-/* Migrations 14 to 16 on a version 13 file: queued rows go into outbox_queue in id
+/* Migration 14 on a version 13 file: queued rows go into outbox_queue in id
  * order, sent rows into outbox_sent with their send time, quarantined ones stay in
  * their row; offered marks of queued rows become runs, the others go; the counts are
  * counted once. */
@@ -827,7 +827,7 @@ static void test_migration_14_from_version_13(void **state)
     store_close(st);
 
     assert_int_equal(store_open(path, &st, NULL, 0), LK_OK);
-    assert_int_equal(count(st, "PRAGMA user_version"), 16);
+    assert_int_equal(count(st, "PRAGMA user_version"), 14);
     /* each sent row's time is found through a run: here one row each */
     assert_int_equal(count(st, "SELECT count(*) FROM outbox_sent_runs"), 2);
     assert_totals_true(st);
@@ -1243,7 +1243,7 @@ static void test_forget_while_in_flight(void **state)
     store_outbox_free(items, n);
 }
 
-/* The outbox rows marked offered (migration 15), for a WHERE to go on. */
+/* The outbox rows marked offered (migration 14), for a WHERE to go on. */
 #define OFFERED_ROWS                                                                               \
     "SELECT count(*) FROM outbox o, outbox_offered_runs f WHERE o.id BETWEEN f.lo AND f.hi"
 
